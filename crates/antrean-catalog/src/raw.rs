@@ -1,0 +1,154 @@
+//! The catalog file format as serde sees it. Values that are cross-checked keep their span.
+
+use std::collections::BTreeMap;
+
+use serde::Deserialize;
+use toml::Spanned;
+
+type S = Spanned<String>;
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawCatalog {
+    pub site: RawSite,
+    #[serde(default)]
+    pub policy: RawPolicy,
+    pub priority_classes: Vec<RawPriorityClass>,
+    pub agencies: Vec<RawAgency>,
+    pub services: Vec<RawService>,
+    pub counters: Vec<RawCounter>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawSite {
+    pub name: String,
+    #[serde(default)]
+    pub address: String,
+    pub time_zone: S,
+    #[serde(default)]
+    pub maklumat: String,
+    /// Weekday name → hours; a missing weekday is closed.
+    pub hours: Spanned<BTreeMap<String, RawDayHours>>,
+    #[serde(default)]
+    pub holidays: Vec<RawHoliday>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawDayHours {
+    pub open: S,
+    pub close: S,
+    /// Defaults to closing time.
+    pub issue_cutoff: Option<S>,
+    #[serde(default)]
+    pub breaks: Vec<RawBreak>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawBreak {
+    pub start: S,
+    pub end: S,
+    pub label: String,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawHoliday {
+    pub date: S,
+    pub name: String,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawPolicy {
+    /// "interleave" or "strict".
+    pub priority: Option<S>,
+    pub regular_per_priority: Option<Spanned<u32>>,
+    /// 0 disables the guard.
+    pub max_wait_min: Option<Spanned<u32>>,
+    pub max_recalls: Option<Spanned<u8>>,
+}
+
+impl Default for RawPolicy {
+    fn default() -> RawPolicy {
+        RawPolicy { priority: None, regular_per_priority: None, max_wait_min: None, max_recalls: None }
+    }
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawPriorityClass {
+    pub code: S,
+    pub name_id: String,
+    pub name_en: String,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawAgency {
+    pub code: S,
+    pub name_id: String,
+    pub name_en: String,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawService {
+    pub code: S,
+    pub agency: S,
+    pub prefix: S,
+    pub name_id: String,
+    pub name_en: String,
+    pub daily_quota: Option<Spanned<u32>>,
+    /// Accepted priority classes; all classes when absent.
+    pub priority_classes: Option<Vec<S>>,
+    pub decree: Option<String>,
+    pub requirements: Spanned<Vec<String>>,
+    pub procedure: Spanned<Vec<String>>,
+    pub processing_time: RawProcessingTime,
+    pub fee: Spanned<RawFee>,
+    pub product: String,
+    pub complaints: Spanned<Vec<String>>,
+    /// Where the data came from (kept in the file for auditors; not shown to visitors).
+    #[serde(default)]
+    pub sources: Vec<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawProcessingTime {
+    pub value: Option<Spanned<u32>>,
+    pub unit: Option<S>,
+    pub text: String,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawFee {
+    /// `free = true` for "Tidak dipungut biaya".
+    #[serde(default)]
+    pub free: bool,
+    #[serde(default)]
+    pub lines: Vec<RawFeeLine>,
+    /// How a variable amount is set (e.g. PKB per SKPD).
+    pub variable: Option<String>,
+    pub basis: String,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawFeeLine {
+    pub label: String,
+    pub amount_idr: Spanned<u64>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawCounter {
+    pub id: S,
+    pub name: String,
+    pub location: String,
+    pub services: Spanned<Vec<S>>,
+}

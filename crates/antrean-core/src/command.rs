@@ -1,0 +1,125 @@
+//! Commands: what devices and people ask the engine to do.
+
+use crate::ticket::{Channel, TicketId};
+
+/// A request to change the queue. Authorization (who may send which command) is the
+/// coordinator's job; the engine checks only queue rules.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Command {
+    /// Take a ticket for a service.
+    IssueTicket {
+        /// Service code.
+        service: String,
+        /// Claimed priority class (staff verify at the counter).
+        priority: Option<String>,
+        /// Where it was taken.
+        channel: Channel,
+    },
+    /// An officer opens a counter (logs in at it).
+    OpenCounter {
+        /// Counter id.
+        counter: String,
+        /// Officer id.
+        officer: String,
+    },
+    /// Counter goes on a break: no calls until resumed.
+    PauseCounter {
+        /// Counter id.
+        counter: String,
+    },
+    /// Counter back from a break.
+    ResumeCounter {
+        /// Counter id.
+        counter: String,
+    },
+    /// Counter closes (officer logs out).
+    CloseCounter {
+        /// Counter id.
+        counter: String,
+    },
+    /// Call the next ticket by policy.
+    CallNext {
+        /// Counter id.
+        counter: String,
+    },
+    /// Call one ticket out of order (waiting or parked).
+    CallSpecific {
+        /// Counter id.
+        counter: String,
+        /// The ticket.
+        ticket: TicketId,
+    },
+    /// Announce the called ticket again.
+    Recall {
+        /// Counter id.
+        counter: String,
+    },
+    /// The called visitor arrived: service starts.
+    StartService {
+        /// Counter id.
+        counter: String,
+    },
+    /// Service finished.
+    FinishService {
+        /// Counter id.
+        counter: String,
+    },
+    /// The called visitor did not come.
+    MarkNoShow {
+        /// Counter id.
+        counter: String,
+    },
+    /// Send the current ticket on to another service, keeping its number.
+    Transfer {
+        /// Counter id.
+        counter: String,
+        /// Target service code.
+        to_service: String,
+        /// Put it at the front of the target queue instead of the back.
+        to_front: bool,
+    },
+    /// Hold the current ticket aside.
+    Park {
+        /// Counter id.
+        counter: String,
+    },
+    /// Return a parked ticket to its queue.
+    Unpark {
+        /// The ticket.
+        ticket: TicketId,
+    },
+    /// A no-show came back late: queue them again (at the back).
+    Reinstate {
+        /// The ticket.
+        ticket: TicketId,
+    },
+    /// Cancel a ticket that is not finished.
+    Cancel {
+        /// The ticket.
+        ticket: TicketId,
+    },
+}
+
+impl Command {
+    /// The counter this command acts on, if any (used for per-counter authorization).
+    pub fn counter(&self) -> Option<&str> {
+        match self {
+            Command::OpenCounter { counter, .. }
+            | Command::PauseCounter { counter }
+            | Command::ResumeCounter { counter }
+            | Command::CloseCounter { counter }
+            | Command::CallNext { counter }
+            | Command::CallSpecific { counter, .. }
+            | Command::Recall { counter }
+            | Command::StartService { counter }
+            | Command::FinishService { counter }
+            | Command::MarkNoShow { counter }
+            | Command::Transfer { counter, .. }
+            | Command::Park { counter } => Some(counter),
+            Command::IssueTicket { .. }
+            | Command::Unpark { .. }
+            | Command::Reinstate { .. }
+            | Command::Cancel { .. } => None,
+        }
+    }
+}

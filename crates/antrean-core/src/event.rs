@@ -1,0 +1,158 @@
+//! Events: the facts the log records. The engine state is a projection of them, and they
+//! keep everything reports need (times come from the log envelope's `at`).
+
+use crate::ticket::{Channel, TicketId, TicketNumber};
+use crate::time::LocalDate;
+
+/// A fact that happened. Past tense, self-contained: applying it needs no catalog.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Event {
+    /// A new numbering day began; every still-open ticket of the previous day expires.
+    DayStarted {
+        /// The new local date.
+        day: LocalDate,
+    },
+    /// A ticket was issued.
+    TicketIssued {
+        /// New ticket id.
+        ticket: TicketId,
+        /// Its number.
+        number: TicketNumber,
+        /// Numbering day.
+        day: LocalDate,
+        /// Service.
+        service: String,
+        /// Priority class claimed.
+        priority: Option<String>,
+        /// Channel.
+        channel: Channel,
+    },
+    /// A ticket was called to a counter.
+    TicketCalled {
+        /// Ticket.
+        ticket: TicketId,
+        /// Counter.
+        counter: String,
+        /// Officer at the counter.
+        officer: Option<String>,
+        /// Called out of order (call specific), not by policy.
+        out_of_order: bool,
+    },
+    /// The call was announced again.
+    TicketRecalled {
+        /// Ticket.
+        ticket: TicketId,
+        /// Counter.
+        counter: String,
+        /// Recalls so far including this one.
+        recalls: u8,
+    },
+    /// Service started.
+    ServiceStarted {
+        /// Ticket.
+        ticket: TicketId,
+        /// Counter.
+        counter: String,
+    },
+    /// Service finished.
+    ServiceFinished {
+        /// Ticket.
+        ticket: TicketId,
+        /// Counter.
+        counter: String,
+    },
+    /// Visitor did not come.
+    TicketNoShow {
+        /// Ticket.
+        ticket: TicketId,
+        /// Counter.
+        counter: String,
+    },
+    /// Sent to another service, keeping number and issue time.
+    TicketTransferred {
+        /// Ticket.
+        ticket: TicketId,
+        /// Counter that transferred it.
+        counter: String,
+        /// Previous service.
+        from_service: String,
+        /// New service.
+        to_service: String,
+        /// Placed at the front of the new queue.
+        to_front: bool,
+    },
+    /// Held aside at a counter.
+    TicketParked {
+        /// Ticket.
+        ticket: TicketId,
+        /// Counter.
+        counter: String,
+    },
+    /// Back in its queue from parking.
+    TicketUnparked {
+        /// Ticket.
+        ticket: TicketId,
+    },
+    /// A no-show back in the queue.
+    TicketReinstated {
+        /// Ticket.
+        ticket: TicketId,
+    },
+    /// Cancelled by staff.
+    TicketCancelled {
+        /// Ticket.
+        ticket: TicketId,
+    },
+    /// Open at the end of its day.
+    TicketExpired {
+        /// Ticket.
+        ticket: TicketId,
+    },
+    /// An officer opened a counter.
+    CounterOpened {
+        /// Counter.
+        counter: String,
+        /// Officer.
+        officer: String,
+    },
+    /// Counter on break.
+    CounterPaused {
+        /// Counter.
+        counter: String,
+    },
+    /// Counter back from break.
+    CounterResumed {
+        /// Counter.
+        counter: String,
+    },
+    /// Counter closed.
+    CounterClosed {
+        /// Counter.
+        counter: String,
+    },
+}
+
+impl Event {
+    /// The ticket this event is about, if any.
+    pub fn ticket(&self) -> Option<TicketId> {
+        match self {
+            Event::TicketIssued { ticket, .. }
+            | Event::TicketCalled { ticket, .. }
+            | Event::TicketRecalled { ticket, .. }
+            | Event::ServiceStarted { ticket, .. }
+            | Event::ServiceFinished { ticket, .. }
+            | Event::TicketNoShow { ticket, .. }
+            | Event::TicketTransferred { ticket, .. }
+            | Event::TicketParked { ticket, .. }
+            | Event::TicketUnparked { ticket }
+            | Event::TicketReinstated { ticket }
+            | Event::TicketCancelled { ticket }
+            | Event::TicketExpired { ticket } => Some(*ticket),
+            Event::DayStarted { .. }
+            | Event::CounterOpened { .. }
+            | Event::CounterPaused { .. }
+            | Event::CounterResumed { .. }
+            | Event::CounterClosed { .. } => None,
+        }
+    }
+}

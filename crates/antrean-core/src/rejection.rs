@@ -1,0 +1,278 @@
+//! Why a command was refused: a stable code for programs, a message for people in
+//! Indonesian first and English second.
+
+use std::fmt;
+
+use crate::schedule::Closure;
+use crate::ticket::{TicketId, TicketState};
+
+/// A refused command. Refusals change nothing.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Rejection {
+    /// No such service in the catalog.
+    UnknownService {
+        /// Code given.
+        service: String,
+    },
+    /// No such counter.
+    UnknownCounter {
+        /// Id given.
+        counter: String,
+    },
+    /// No such ticket today.
+    UnknownTicket {
+        /// Id given.
+        ticket: TicketId,
+    },
+    /// No such priority class.
+    UnknownPriorityClass {
+        /// Code given.
+        class: String,
+    },
+    /// The service does not accept this priority class.
+    PriorityNotAccepted {
+        /// Service name.
+        service_name: String,
+        /// Class code.
+        class: String,
+    },
+    /// The site is not issuing tickets now.
+    Closed(Closure),
+    /// The service's daily quota is used up.
+    QuotaReached {
+        /// Service name.
+        service_name: String,
+        /// The quota.
+        quota: u32,
+    },
+    /// All 999 numbers of the prefix are used today.
+    SequenceExhausted {
+        /// Prefix.
+        prefix: String,
+    },
+    /// The counter is not open (closed or on break).
+    CounterNotOpen {
+        /// Counter name.
+        counter_name: String,
+    },
+    /// The counter is open under another officer.
+    CounterInUse {
+        /// Counter name.
+        counter_name: String,
+        /// Officer there now.
+        officer: String,
+    },
+    /// The counter still has a ticket that must be finished first.
+    CounterBusy {
+        /// Counter name.
+        counter_name: String,
+        /// Its current ticket number.
+        ticket_number: String,
+    },
+    /// The counter has no current ticket for this action.
+    NoCurrentTicket {
+        /// Counter name.
+        counter_name: String,
+    },
+    /// Nobody waiting for this counter's services.
+    QueueEmpty {
+        /// Counter name.
+        counter_name: String,
+    },
+    /// The ticket is in a state that does not allow this action.
+    InvalidState {
+        /// Ticket number.
+        ticket_number: String,
+        /// Its state.
+        state: TicketState,
+        /// What was attempted (English verb phrase, for logs).
+        action: &'static str,
+    },
+    /// The counter does not serve the ticket's service.
+    ServiceNotAtCounter {
+        /// Counter name.
+        counter_name: String,
+        /// Service name.
+        service_name: String,
+    },
+    /// The configured number of recalls is used up.
+    RecallLimit {
+        /// The limit.
+        max_recalls: u8,
+    },
+    /// Transfer to the service the ticket is already in.
+    SameService,
+}
+
+impl Rejection {
+    /// Stable machine-readable code (snake_case). Never change a published code.
+    pub fn code(&self) -> &'static str {
+        match self {
+            Rejection::UnknownService { .. } => "unknown_service",
+            Rejection::UnknownCounter { .. } => "unknown_counter",
+            Rejection::UnknownTicket { .. } => "unknown_ticket",
+            Rejection::UnknownPriorityClass { .. } => "unknown_priority_class",
+            Rejection::PriorityNotAccepted { .. } => "priority_not_accepted",
+            Rejection::Closed(Closure::Holiday { .. }) => "closed_holiday",
+            Rejection::Closed(Closure::ClosedToday) => "closed_today",
+            Rejection::Closed(Closure::NotYetOpen { .. }) => "not_yet_open",
+            Rejection::Closed(Closure::OnBreak { .. }) => "on_break",
+            Rejection::Closed(Closure::PastCutoff { .. }) => "past_cutoff",
+            Rejection::QuotaReached { .. } => "quota_reached",
+            Rejection::SequenceExhausted { .. } => "sequence_exhausted",
+            Rejection::CounterNotOpen { .. } => "counter_not_open",
+            Rejection::CounterInUse { .. } => "counter_in_use",
+            Rejection::CounterBusy { .. } => "counter_busy",
+            Rejection::NoCurrentTicket { .. } => "no_current_ticket",
+            Rejection::QueueEmpty { .. } => "queue_empty",
+            Rejection::InvalidState { .. } => "invalid_state",
+            Rejection::ServiceNotAtCounter { .. } => "service_not_at_counter",
+            Rejection::RecallLimit { .. } => "recall_limit",
+            Rejection::SameService => "same_service",
+        }
+    }
+
+    /// Message in Bahasa Indonesia, for visitors and officers.
+    pub fn message_id(&self) -> String {
+        match self {
+            Rejection::UnknownService { service } => format!("Layanan \"{service}\" tidak ditemukan."),
+            Rejection::UnknownCounter { counter } => format!("Loket \"{counter}\" tidak ditemukan."),
+            Rejection::UnknownTicket { ticket } => {
+                format!("Tiket #{ticket} tidak ditemukan pada hari ini.")
+            }
+            Rejection::UnknownPriorityClass { class } => {
+                format!("Kategori prioritas \"{class}\" tidak dikenal.")
+            }
+            Rejection::PriorityNotAccepted { service_name, class } => {
+                format!("Layanan {service_name} tidak menerima antrean prioritas \"{class}\".")
+            }
+            Rejection::Closed(Closure::Holiday { name }) => {
+                format!("Hari ini libur ({name}). Pelayanan tutup.")
+            }
+            Rejection::Closed(Closure::ClosedToday) => "Hari ini tidak ada pelayanan.".to_owned(),
+            Rejection::Closed(Closure::NotYetOpen { opens }) => {
+                format!("Pelayanan belum dibuka. Pengambilan nomor mulai pukul {}.", opens.format_id())
+            }
+            Rejection::Closed(Closure::OnBreak { label, until }) => {
+                format!("{label}. Pelayanan dilanjutkan pukul {}.", until.format_id())
+            }
+            Rejection::Closed(Closure::PastCutoff { cutoff }) => format!(
+                "Pengambilan nomor antrean hari ini sudah ditutup pukul {}.",
+                cutoff.format_id()
+            ),
+            Rejection::QuotaReached { service_name, quota } => {
+                format!("Kuota harian layanan {service_name} ({quota} nomor) sudah habis.")
+            }
+            Rejection::SequenceExhausted { prefix } => {
+                format!("Nomor antrean {prefix} hari ini sudah habis (maksimal 999).")
+            }
+            Rejection::CounterNotOpen { counter_name } => {
+                format!("{counter_name} belum dibuka atau sedang istirahat.")
+            }
+            Rejection::CounterInUse { counter_name, officer } => {
+                format!("{counter_name} sedang digunakan oleh petugas {officer}.")
+            }
+            Rejection::CounterBusy { counter_name, ticket_number } => format!(
+                "{counter_name} masih melayani nomor {ticket_number}. Selesaikan dulu nomor tersebut."
+            ),
+            Rejection::NoCurrentTicket { counter_name } => {
+                format!("Tidak ada nomor yang sedang dipanggil di {counter_name}.")
+            }
+            Rejection::QueueEmpty { counter_name } => {
+                format!("Tidak ada antrean untuk {counter_name}.")
+            }
+            Rejection::InvalidState { ticket_number, state, .. } => format!(
+                "Nomor {ticket_number} berstatus \"{}\"; tindakan ini tidak dapat dilakukan.",
+                state_id(*state)
+            ),
+            Rejection::ServiceNotAtCounter { counter_name, service_name } => {
+                format!("{counter_name} tidak melayani {service_name}.")
+            }
+            Rejection::RecallLimit { max_recalls } => {
+                format!("Nomor ini sudah dipanggil ulang {max_recalls} kali (batas maksimal).")
+            }
+            Rejection::SameService => "Nomor ini sudah berada di layanan tersebut.".to_owned(),
+        }
+    }
+
+    /// Message in English.
+    pub fn message_en(&self) -> String {
+        match self {
+            Rejection::UnknownService { service } => format!("Service \"{service}\" not found."),
+            Rejection::UnknownCounter { counter } => format!("Counter \"{counter}\" not found."),
+            Rejection::UnknownTicket { ticket } => format!("Ticket #{ticket} not found today."),
+            Rejection::UnknownPriorityClass { class } => {
+                format!("Unknown priority class \"{class}\".")
+            }
+            Rejection::PriorityNotAccepted { service_name, class } => {
+                format!("{service_name} does not accept priority class \"{class}\".")
+            }
+            Rejection::Closed(Closure::Holiday { name }) => {
+                format!("Closed today for a holiday ({name}).")
+            }
+            Rejection::Closed(Closure::ClosedToday) => "No service today.".to_owned(),
+            Rejection::Closed(Closure::NotYetOpen { opens }) => {
+                format!("Not open yet. Tickets from {opens}.")
+            }
+            Rejection::Closed(Closure::OnBreak { label, until }) => {
+                format!("On a break ({label}). Service resumes at {until}.")
+            }
+            Rejection::Closed(Closure::PastCutoff { cutoff }) => {
+                format!("Ticket issuing closed for today at {cutoff}.")
+            }
+            Rejection::QuotaReached { service_name, quota } => {
+                format!("The daily quota for {service_name} ({quota} tickets) is used up.")
+            }
+            Rejection::SequenceExhausted { prefix } => {
+                format!("All {prefix} numbers for today are used (999 at most).")
+            }
+            Rejection::CounterNotOpen { counter_name } => {
+                format!("{counter_name} is closed or on a break.")
+            }
+            Rejection::CounterInUse { counter_name, officer } => {
+                format!("{counter_name} is in use by officer {officer}.")
+            }
+            Rejection::CounterBusy { counter_name, ticket_number } => {
+                format!("{counter_name} is still serving {ticket_number}. Finish it first.")
+            }
+            Rejection::NoCurrentTicket { counter_name } => {
+                format!("{counter_name} has no called ticket.")
+            }
+            Rejection::QueueEmpty { counter_name } => {
+                format!("Nobody is waiting for {counter_name}.")
+            }
+            Rejection::InvalidState { ticket_number, state, action } => {
+                format!("Cannot {action}: ticket {ticket_number} is {}.", state.key())
+            }
+            Rejection::ServiceNotAtCounter { counter_name, service_name } => {
+                format!("{counter_name} does not serve {service_name}.")
+            }
+            Rejection::RecallLimit { max_recalls } => {
+                format!("Already recalled {max_recalls} times (the limit).")
+            }
+            Rejection::SameService => "The ticket is already in that service.".to_owned(),
+        }
+    }
+}
+
+/// Indonesian label of a ticket state, as shown to visitors.
+pub fn state_id(state: TicketState) -> &'static str {
+    match state {
+        TicketState::Waiting => "menunggu",
+        TicketState::Called => "dipanggil",
+        TicketState::Serving => "sedang dilayani",
+        TicketState::Parked => "ditunda",
+        TicketState::Done => "selesai",
+        TicketState::NoShow => "tidak hadir",
+        TicketState::Cancelled => "dibatalkan",
+        TicketState::Expired => "kedaluwarsa",
+    }
+}
+
+impl fmt::Display for Rejection {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.code(), self.message_en())
+    }
+}
+
+impl std::error::Error for Rejection {}

@@ -1,0 +1,263 @@
+//! The queue state: a projection of the event log. `apply` is total — it never fails and
+//! never consults the catalog — so replaying any log the engine wrote rebuilds the same state.
+
+use std::collections::{BTreeMap, HashMap};
+
+use crate::event::Event;
+use crate::ticket::{Ticket, TicketId, TicketState};
+use crate::time::{LocalDate, Timestamp};
+
+/// Status of a counter.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CounterStatus {
+    /// No officer.
+    Closed,
+    /// Officer present, calling.
+    Open,
+    /// Officer on a break.
+    Paused,
+}
+
+/// A counter's live state.
+#[derive(Clone, Debug, PartialEq)]
+pub struct CounterState {
+    /// Status.
+    pub status: CounterStatus,
+    /// Officer logged in.
+    pub officer: Option<String>,
+    /// Ticket called or being served here.
+    pub current: Option<TicketId>,
+    /// Regular calls since the last priority call (drives the interleave policy);
+    /// `u32::MAX` when no priority ticket was called yet today, so the first one goes first.
+    pub regular_streak: u32,
+    /// When the status last changed (for idle-time reports and boards).
+    pub since: Timestamp,
+}
+
+impl Default for CounterState {
+    fn default() -> CounterState {
+        CounterState {
+            status: CounterStatus::Closed,
+            officer: None,
+            current: None,
+            regular_streak: u32::MAX,
+            since: Timestamp(0),
+        }
+    }
+}
+
+/// The live state of a site: today's tickets and the counters.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct State {
+    /// The current numbering day (None before the first event).
+    pub day: Option<LocalDate>,
+    /// The latest `at` applied; the engine never lets time run backwards past it.
+    pub last_at: Timestamp,
+    /// Next ticket id to assign.
+    pub next_ticket_id: u64,
+    /// Today's tickets by id (earlier days are dropped at day start; the log keeps them).
+    pub tickets: BTreeMap<TicketId, Ticket>,
+    /// Highest sequence used today per prefix.
+    pub sequences: HashMap<String, u16>,
+    /// Tickets issued today per service (for quotas; transfers in do not count).
+    pub issued_today: HashMap<String, u32>,
+    /// Counters by id (absent = never opened = closed).
+    pub counters: HashMap<String, CounterState>,
+}
+
+impl State {
+    /// A ticket by id.
+    pub fn ticket(&self, id: TicketId) -> Option<&Ticket> {
+        self.tickets.get(&id)
+    }
+
+    /// A counter's state (closed if it was never opened).
+    pub fn counter(&self, id: &str) -> CounterState {
+        self.counters.get(id).cloned().unwrap_or_default()
+    }
+
+    /// Waiting tickets of `service`, in no particular order.
+    pub fn waiting_in<'a>(&'a self, service: &'a str) -> impl Iterator<Item = &'a Ticket> {
+        self.tickets
+            .values()
+            .filter(move |t| t.state == TicketState::Waiting && t.service == service)
+    }
+
+    /// People ahead of `ticket` in its service queue: priority tickets go before regular
+    /// ones, then by queue time. An estimate for visitors; the actual order also depends on
+    /// the interleave policy and on counters serving several services.
+    pub fn people_ahead(&self, ticket: &Ticket) -> u32 {
+        let key = |t: &Ticket| (!t.is_priority(), t.queued_at, t.id);
+        let mine = key(ticket);
+        self.waiting_in(&ticket.service).filter(|t| key(t) < mine).count() as u32
+    }
+
+    /// Applies one event recorded at `at`.
+    pub fn apply(&mut self, event: &Event, at: Timestamp) {
+        self.last_at = self.last_at.max(at);
+        match event {
+            Event::DayStarted { day } => {
+                self.day = Some(*day);
+                // Keep only what is still needed by an open day: nothing, since every open
+                // ticket expired in the events just before this one.
+                self.tickets.clear();
+                self.sequences.clear();
+                self.issued_today.clear();
+                for counter in self.counters.values_mut() {
+                    counter.current = None;
+                    counter.regular_streak = u32::MAX;
+                }
+            }
+            Event::TicketIssued { ticket, number, day, service, priority, channel } => {
+                self.next_ticket_id = self.next_ticket_id.max(ticket.0 + 1);
+                let seq = self.sequences.entry(number.prefix.clone()).or_default();
+                *seq = (*seq).max(number.sequence);
+                *self.issued_today.entry(service.clone()).or_default() += 1;
+                self.tickets.insert(
+                    *ticket,
+                    Ticket {
+                        id: *ticket,
+                        number: number.clone(),
+                        day: *day,
+                        service: service.clone(),
+                        previous_services: Vec::new(),
+                        priority: priority.clone(),
+                        channel: *channel,
+                        issued_at: at,
+                        queued_at: at,
+                        state: TicketState::Waiting,
+                        counter: None,
+                        officer: None,
+                        recalls: 0,
+                        called_at: None,
+                        started_at: None,
+                        closed_at: None,
+                    },
+                );
+            }
+            Event::TicketCalled { ticket, counter, officer, .. } => {
+                let priority = self.tickets.get(ticket).is_some_and(Ticket::is_priority);
+                if let Some(t) = self.tickets.get_mut(ticket) {
+                    t.state = TicketState::Called;
+                    t.counter = Some(counter.clone());
+                    t.officer = officer.clone();
+                    t.recalls = 0;
+                    t.called_at = Some(at);
+                    t.started_at = None;
+                }
+                let c = self.counters.entry(counter.clone()).or_default();
+                c.current = Some(*ticket);
+                c.regular_streak = if priority { 0 } else { c.regular_streak.saturating_add(1) };
+            }
+            Event::TicketRecalled { ticket, recalls, .. } => {
+                if let Some(t) = self.tickets.get_mut(ticket) {
+                    t.recalls = *recalls;
+                }
+            }
+            Event::ServiceStarted { ticket, .. } => {
+                if let Some(t) = self.tickets.get_mut(ticket) {
+                    t.state = TicketState::Serving;
+                    t.started_at = Some(at);
+                }
+            }
+            Event::ServiceFinished { ticket, counter } => {
+                self.close_ticket(*ticket, TicketState::Done, at);
+                self.release_counter(counter, *ticket);
+            }
+            Event::TicketNoShow { ticket, counter } => {
+                self.close_ticket(*ticket, TicketState::NoShow, at);
+                self.release_counter(counter, *ticket);
+            }
+            Event::TicketTransferred { ticket, counter, to_service, to_front, .. } => {
+                let front_key = self
+                    .waiting_in(to_service)
+                    .map(|t| t.queued_at)
+                    .min()
+                    .map_or(at, |earliest| earliest.min(at).plus_ms(-1));
+                if let Some(t) = self.tickets.get_mut(ticket) {
+                    let from = std::mem::replace(&mut t.service, to_service.clone());
+                    t.previous_services.push(from);
+                    t.state = TicketState::Waiting;
+                    t.queued_at = if *to_front { front_key } else { at };
+                    t.counter = None;
+                    t.officer = None;
+                    t.recalls = 0;
+                    t.started_at = None;
+                }
+                self.release_counter(counter, *ticket);
+            }
+            Event::TicketParked { ticket, counter } => {
+                if let Some(t) = self.tickets.get_mut(ticket) {
+                    t.state = TicketState::Parked;
+                }
+                self.release_counter(counter, *ticket);
+            }
+            Event::TicketUnparked { ticket } => {
+                // Back to its original place in the queue (queued_at unchanged).
+                if let Some(t) = self.tickets.get_mut(ticket) {
+                    t.state = TicketState::Waiting;
+                    t.counter = None;
+                }
+            }
+            Event::TicketReinstated { ticket } => {
+                // Late arrivals join at the back: fair to those who waited.
+                if let Some(t) = self.tickets.get_mut(ticket) {
+                    t.state = TicketState::Waiting;
+                    t.queued_at = at;
+                    t.counter = None;
+                    t.closed_at = None;
+                }
+            }
+            Event::TicketCancelled { ticket } | Event::TicketExpired { ticket } => {
+                let state = if matches!(event, Event::TicketCancelled { .. }) {
+                    TicketState::Cancelled
+                } else {
+                    TicketState::Expired
+                };
+                let counter = self.tickets.get(ticket).and_then(|t| t.counter.clone());
+                self.close_ticket(*ticket, state, at);
+                if let Some(counter) = counter {
+                    self.release_counter(&counter, *ticket);
+                }
+            }
+            Event::CounterOpened { counter, officer } => {
+                let c = self.counters.entry(counter.clone()).or_default();
+                c.status = CounterStatus::Open;
+                c.officer = Some(officer.clone());
+                c.since = at;
+            }
+            Event::CounterPaused { counter } => {
+                let c = self.counters.entry(counter.clone()).or_default();
+                c.status = CounterStatus::Paused;
+                c.since = at;
+            }
+            Event::CounterResumed { counter } => {
+                let c = self.counters.entry(counter.clone()).or_default();
+                c.status = CounterStatus::Open;
+                c.since = at;
+            }
+            Event::CounterClosed { counter } => {
+                let c = self.counters.entry(counter.clone()).or_default();
+                c.status = CounterStatus::Closed;
+                c.officer = None;
+                c.current = None;
+                c.since = at;
+            }
+        }
+    }
+
+    fn close_ticket(&mut self, id: TicketId, state: TicketState, at: Timestamp) {
+        if let Some(t) = self.tickets.get_mut(&id) {
+            t.state = state;
+            t.closed_at = Some(at);
+        }
+    }
+
+    fn release_counter(&mut self, counter: &str, ticket: TicketId) {
+        if let Some(c) = self.counters.get_mut(counter) {
+            if c.current == Some(ticket) {
+                c.current = None;
+            }
+        }
+    }
+}

@@ -1,0 +1,78 @@
+//! Layout → ESC/POS bytes.
+//!
+//! Style commands are emitted only when the style changes, which keeps a full ticket with its QR
+//! around 0.7 KB. The stream never contains `DLE EOT` (0x10 0x04): printers execute real-time
+//! commands wherever they appear, so text must never look like one (text bytes are ≥ 0x20 and
+//! the only parameter bytes are sizes, lengths and flags below 0x10 or far above it).
+
+use crate::escpos::{self, Align};
+use crate::layout::{Block, TextStyle, TicketLayout, layout_ticket};
+use crate::profile::{CutKind, Profile};
+use crate::ticket::{TicketError, TicketPrint};
+
+/// Lays out and encodes one ticket: the bytes to send to the printer.
+pub fn encode_ticket(ticket: &TicketPrint, profile: &Profile) -> Result<Vec<u8>, TicketError> {
+    Ok(encode_layout(&layout_ticket(ticket, profile)?))
+}
+
+/// Encodes a finished layout.
+pub fn encode_layout(layout: &TicketLayout) -> Vec<u8> {
+    let mut out = Vec::with_capacity(1024);
+    out.extend_from_slice(&escpos::INITIALIZE);
+    out.extend_from_slice(&escpos::select_code_table(layout.code_page_select));
+    // State after ESC @, tracked so each command is sent only when something changes.
+    let mut state = TextStyle::NORMAL;
+    for block in &layout.blocks {
+        match block {
+            Block::Text(line) => {
+                set_style(&mut out, &mut state, line.style);
+                layout.code_page.encode_into(&line.text, &mut out);
+                out.push(escpos::LF);
+            }
+            Block::Qr(qr) => {
+                set_align(&mut out, &mut state, qr.align);
+                escpos::qr_code(qr.data.as_bytes(), qr.module_size_dots, &mut out);
+            }
+            Block::Feed(0) => {}
+            Block::Feed(1) => out.push(escpos::LF),
+            Block::Feed(lines) => out.extend_from_slice(&escpos::feed_lines(*lines)),
+            Block::Cut(CutKind::None) => {}
+            Block::Cut(kind) => out.extend_from_slice(&escpos::cut(*kind == CutKind::Partial)),
+        }
+    }
+    out
+}
+
+fn set_align(out: &mut Vec<u8>, state: &mut TextStyle, align: Align) {
+    if state.align != align {
+        out.extend_from_slice(&escpos::justify(align));
+        state.align = align;
+    }
+}
+
+fn set_style(out: &mut Vec<u8>, state: &mut TextStyle, wanted: TextStyle) {
+    set_align(out, state, wanted.align);
+    if state.bold != wanted.bold {
+        out.extend_from_slice(&escpos::bold(wanted.bold));
+        state.bold = wanted.bold;
+    }
+    if (state.width, state.height) != (wanted.width, wanted.height) {
+        out.extend_from_slice(&escpos::char_size(wanted.width, wanted.height));
+        state.width = wanted.width;
+        state.height = wanted.height;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sample_ticket_stays_within_budget_and_never_looks_like_dle_eot() {
+        for profile in [Profile::generic_58mm(), Profile::generic_80mm()] {
+            let bytes = encode_ticket(&TicketPrint::sample(), &profile).unwrap();
+            assert!(bytes.len() <= 1024, "{} bytes on {}", bytes.len(), profile.name);
+            assert!(!bytes.windows(2).any(|w| w == [escpos::DLE, escpos::EOT]));
+        }
+    }
+}

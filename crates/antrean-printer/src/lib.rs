@@ -1,0 +1,33 @@
+//! Thermal ticket printing for Antrean kiosks (issue 3).
+//!
+//! **Design: sans-IO.** Like quinn-proto, the core of this crate contains no I/O and reads no
+//! clock: [`layout`] turns a [`TicketPrint`] view model into lines for a [`Profile`],
+//! [`encode`] turns those lines into ESC/POS bytes, and [`status`] parses `DLE EOT` answers into
+//! a [`PrinterHealth`]. All of it is deterministic and tested byte for byte. The I/O lives in
+//! thin shells around that core: [`driver`] (serial, raw TCP, USB printer class, file,
+//! stdout), [`print_job`] (status before and after, bounded retries, an outcome the kiosk can
+//! act on), the [`virtual_printer`] (decodes our own stream back and renders a PNG preview),
+//! the [`emulator`] (a fake printer on a pty or a TCP port for tests) and [`cli`].
+//!
+//! We encode text ourselves ([`codepage`]) rather than through the `escpos` crate: its code
+//! pages garble '-' and pass unknown characters through as UTF-8, and its serial status read
+//! always blocks for 5 s.
+
+#![deny(missing_docs)]
+
+pub mod codepage;
+pub mod encode;
+pub mod escpos;
+pub mod layout;
+pub mod profile;
+pub mod status;
+pub mod templates;
+pub mod ticket;
+mod wrap;
+
+pub use codepage::CodePage;
+pub use encode::{encode_layout, encode_ticket};
+pub use layout::{TicketLayout, layout_ticket};
+pub use profile::{CutKind, InterfaceKind, Profile, ProfileError};
+pub use status::{PrinterFault, PrinterHealth, StatusQuery, StatusReport};
+pub use ticket::{Fee, IssuedAt, Language, TicketError, TicketPrint, TimeZoneLabel, WaitBand};
