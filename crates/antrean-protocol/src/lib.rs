@@ -1,1 +1,26 @@
-//! placeholder
+//! The Antrean wire protocol: JSON messages over one WebSocket, versioned by
+//! [`PROTOCOL_VERSION`]. Every message is documented with an example in `docs/protocol.md`.
+//!
+//! **Key design decision:** only this crate knows the wire format. The core's types are not
+//! `Serialize`; here are explicit DTOs and conversions, so a change in the core cannot
+//! silently change what devices (or the on-disk log, which stores [`EventDto`]) see.
+#![deny(missing_docs)]
+
+mod catalog_dto;
+mod client;
+mod convert;
+mod event_dto;
+mod server;
+
+pub use catalog_dto::*;
+pub use client::*;
+pub use convert::*;
+pub use event_dto::*;
+pub use server::*;
+
+/// Version of this protocol. A client sends it in `hello`; a mismatch is refused.
+pub const PROTOCOL_VERSION: u32 = 1;
+
+/// Largest message a client may send, in bytes. Our largest request is a few hundred bytes;
+/// 64 KiB leaves room for long free-text fields while bounding memory per connection.
+pub const MAX_CLIENT_MESSAGE_BYTES: usize = 64 * 1024;

@@ -1,0 +1,208 @@
+//! Messages a client sends.
+
+use serde::{Deserialize, Serialize};
+
+/// A request from a client. `id` is echoed in the reply; for commands that change the
+/// queue it is also the idempotency key: a retry with the same id (after a lost reply or a
+/// reconnect) returns the first result instead of acting twice.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ClientMessage {
+    /// Request id chosen by the client (at most 64 characters).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// The request.
+    #[serde(flatten)]
+    pub request: Request,
+}
+
+/// Largest accepted request id, in characters (ids are stored in the log).
+pub const MAX_REQUEST_ID_CHARS: usize = 64;
+
+/// Who the client is.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "role", rename_all = "snake_case")]
+pub enum Auth {
+    /// An enrolled kiosk.
+    Kiosk {
+        /// Device token from enrollment.
+        token: String,
+    },
+    /// An enrolled display board.
+    Display {
+        /// Device token from enrollment.
+        token: String,
+    },
+    /// A counter officer at one counter.
+    Officer {
+        /// Officer id.
+        officer: String,
+        /// PIN.
+        pin: String,
+        /// Counter to sit at.
+        counter: String,
+    },
+    /// A manager.
+    Manager {
+        /// User name.
+        username: String,
+        /// Password.
+        password: String,
+    },
+    /// A visitor holding a digital ticket (the token from the ticket's QR code).
+    Public {
+        /// Per-ticket token.
+        ticket_token: String,
+    },
+}
+
+/// A ticket named by id or by its visible number today ("A-012").
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum TicketRef {
+    /// Ticket id.
+    Id(u64),
+    /// Visible number.
+    Number(String),
+}
+
+/// Device kinds that enroll with a token.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DeviceKind {
+    /// Ticket kiosk.
+    Kiosk,
+    /// Display board.
+    Display,
+}
+
+/// Printer health as a kiosk reports it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PrinterHealth {
+    /// Ready.
+    Ready,
+    /// Paper low.
+    PaperNearEnd,
+    /// Out of paper.
+    PaperEnd,
+    /// Cover open.
+    CoverOpen,
+    /// Offline (error state).
+    Offline,
+    /// Does not answer status queries.
+    NoAnswer,
+}
+
+/// Requests. Counter actions take the officer's own counter; a manager names the counter.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+#[allow(missing_docs)]
+pub enum Request {
+    /// First message on every connection.
+    Hello { protocol: u32, auth: Auth },
+    /// Take a ticket (kiosk, officer, manager).
+    IssueTicket {
+        service: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        priority: Option<String>,
+    },
+    CallNext {
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        counter: Option<String>,
+    },
+    CallTicket {
+        ticket: TicketRef,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        counter: Option<String>,
+    },
+    Recall {
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        counter: Option<String>,
+    },
+    Start {
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        counter: Option<String>,
+    },
+    Finish {
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        counter: Option<String>,
+    },
+    NoShow {
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        counter: Option<String>,
+    },
+    Transfer {
+        service: String,
+        #[serde(default)]
+        to_front: bool,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        counter: Option<String>,
+    },
+    Park {
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        counter: Option<String>,
+    },
+    Unpark { ticket: TicketRef },
+    Reinstate { ticket: TicketRef },
+    Cancel { ticket: TicketRef },
+    Pause {
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        counter: Option<String>,
+    },
+    Resume {
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        counter: Option<String>,
+    },
+    CloseCounter {
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        counter: Option<String>,
+    },
+    /// Queue summary per service (any authenticated role).
+    QueueStatus,
+    /// A fresh snapshot (resync).
+    Snapshot,
+    /// The caller's own ticket (public role) or any ticket (staff).
+    GetTicket {
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        ticket: Option<TicketRef>,
+    },
+    /// Kiosk reports its printer's health.
+    DeviceStatus {
+        printer: PrinterHealth,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        detail: Option<String>,
+    },
+    /// Manager: enroll a device; the reply carries its token (shown once).
+    EnrollDevice { kind: DeviceKind, name: String },
+    /// Manager: revoke a device's token.
+    RevokeDevice { name: String },
+    /// Manager: create or update an officer and set the PIN.
+    SetOfficer {
+        officer: String,
+        name: String,
+        pin: String,
+    },
+    /// Manager: remove an officer.
+    RemoveOfficer { officer: String },
+    /// Manager: list devices and officers (no secrets).
+    ListPrincipals,
+}
+
+impl Request {
+    /// Whether the request changes the queue (and so goes through the durable log).
+    pub fn is_queue_command(&self) -> bool {
+        !matches!(
+            self,
+            Request::Hello { .. }
+                | Request::QueueStatus
+                | Request::Snapshot
+                | Request::GetTicket { .. }
+                | Request::DeviceStatus { .. }
+                | Request::EnrollDevice { .. }
+                | Request::RevokeDevice { .. }
+                | Request::SetOfficer { .. }
+                | Request::RemoveOfficer { .. }
+                | Request::ListPrincipals
+        )
+    }
+}

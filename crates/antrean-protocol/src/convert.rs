@@ -1,0 +1,310 @@
+//! Conversions between the core model and the wire/disk DTOs.
+
+use antrean_core::catalog::{Catalog, Fee};
+use antrean_core::money::format_rupiah;
+use antrean_core::state::{CounterStatus, State};
+use antrean_core::{Channel, Event, LocalDate, Ticket, TicketId, TicketNumber};
+
+use crate::*;
+
+/// A stored/wire event that does not describe a valid core event (corrupt or foreign log).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct InvalidEvent(pub String);
+
+impl std::fmt::Display for InvalidEvent {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "invalid event: {}", self.0)
+    }
+}
+
+impl std::error::Error for InvalidEvent {}
+
+fn channel_key(channel: Channel) -> &'static str {
+    match channel {
+        Channel::Kiosk => "kiosk",
+        Channel::Counter => "counter",
+        Channel::Api => "api",
+    }
+}
+
+/// Converts a core event to its DTO.
+pub fn event_to_dto(event: &Event) -> EventDto {
+    match event.clone() {
+        Event::DayStarted { day } => EventDto::DayStarted { day: day.to_string() },
+        Event::TicketIssued { ticket, number, day, service, priority, channel } => EventDto::TicketIssued {
+            ticket: ticket.0,
+            number: number.to_string(),
+            day: day.to_string(),
+            service,
+            priority,
+            channel: channel_key(channel).to_owned(),
+        },
+        Event::TicketCalled { ticket, counter, officer, out_of_order } => {
+            EventDto::TicketCalled { ticket: ticket.0, counter, officer, out_of_order }
+        }
+        Event::TicketRecalled { ticket, counter, recalls } => EventDto::TicketRecalled { ticket: ticket.0, counter, recalls },
+        Event::ServiceStarted { ticket, counter } => EventDto::ServiceStarted { ticket: ticket.0, counter },
+        Event::ServiceFinished { ticket, counter } => EventDto::ServiceFinished { ticket: ticket.0, counter },
+        Event::TicketNoShow { ticket, counter } => EventDto::TicketNoShow { ticket: ticket.0, counter },
+        Event::TicketTransferred { ticket, counter, from_service, to_service, to_front } => {
+            EventDto::TicketTransferred { ticket: ticket.0, counter, from_service, to_service, to_front }
+        }
+        Event::TicketParked { ticket, counter } => EventDto::TicketParked { ticket: ticket.0, counter },
+        Event::TicketUnparked { ticket } => EventDto::TicketUnparked { ticket: ticket.0 },
+        Event::TicketReinstated { ticket } => EventDto::TicketReinstated { ticket: ticket.0 },
+        Event::TicketCancelled { ticket } => EventDto::TicketCancelled { ticket: ticket.0 },
+        Event::TicketExpired { ticket } => EventDto::TicketExpired { ticket: ticket.0 },
+        Event::CounterOpened { counter, officer } => EventDto::CounterOpened { counter, officer },
+        Event::CounterPaused { counter } => EventDto::CounterPaused { counter },
+        Event::CounterResumed { counter } => EventDto::CounterResumed { counter },
+        Event::CounterClosed { counter } => EventDto::CounterClosed { counter },
+    }
+}
+
+/// Converts a DTO back to a core event, validating what the types cannot.
+pub fn event_from_dto(dto: &EventDto) -> Result<Event, InvalidEvent> {
+    let day = |text: &str| LocalDate::parse(text).ok_or_else(|| InvalidEvent(format!("bad day \"{text}\"")));
+    let t = |id: u64| TicketId(id);
+    Ok(match dto.clone() {
+        EventDto::DayStarted { day: d } => Event::DayStarted { day: day(&d)? },
+        EventDto::TicketIssued { ticket, number, day: d, service, priority, channel } => Event::TicketIssued {
+            ticket: t(ticket),
+            number: TicketNumber::parse(&number).ok_or_else(|| InvalidEvent(format!("bad number \"{number}\"")))?,
+            day: day(&d)?,
+            service,
+            priority,
+            channel: match channel.as_str() {
+                "kiosk" => Channel::Kiosk,
+                "counter" => Channel::Counter,
+                "api" => Channel::Api,
+                other => return Err(InvalidEvent(format!("bad channel \"{other}\""))),
+            },
+        },
+        EventDto::TicketCalled { ticket, counter, officer, out_of_order } => {
+            Event::TicketCalled { ticket: t(ticket), counter, officer, out_of_order }
+        }
+        EventDto::TicketRecalled { ticket, counter, recalls } => Event::TicketRecalled { ticket: t(ticket), counter, recalls },
+        EventDto::ServiceStarted { ticket, counter } => Event::ServiceStarted { ticket: t(ticket), counter },
+        EventDto::ServiceFinished { ticket, counter } => Event::ServiceFinished { ticket: t(ticket), counter },
+        EventDto::TicketNoShow { ticket, counter } => Event::TicketNoShow { ticket: t(ticket), counter },
+        EventDto::TicketTransferred { ticket, counter, from_service, to_service, to_front } => {
+            Event::TicketTransferred { ticket: t(ticket), counter, from_service, to_service, to_front }
+        }
+        EventDto::TicketParked { ticket, counter } => Event::TicketParked { ticket: t(ticket), counter },
+        EventDto::TicketUnparked { ticket } => Event::TicketUnparked { ticket: t(ticket) },
+        EventDto::TicketReinstated { ticket } => Event::TicketReinstated { ticket: t(ticket) },
+        EventDto::TicketCancelled { ticket } => Event::TicketCancelled { ticket: t(ticket) },
+        EventDto::TicketExpired { ticket } => Event::TicketExpired { ticket: t(ticket) },
+        EventDto::CounterOpened { counter, officer } => Event::CounterOpened { counter, officer },
+        EventDto::CounterPaused { counter } => Event::CounterPaused { counter },
+        EventDto::CounterResumed { counter } => Event::CounterResumed { counter },
+        EventDto::CounterClosed { counter } => Event::CounterClosed { counter },
+    })
+}
+
+/// A ticket's view.
+pub fn ticket_view(ticket: &Ticket) -> TicketView {
+    TicketView {
+        id: ticket.id.0,
+        number: ticket.number.to_string(),
+        day: ticket.day.to_string(),
+        service: ticket.service.clone(),
+        previous_services: ticket.previous_services.clone(),
+        priority: ticket.priority.clone(),
+        state: ticket.state.key().to_owned(),
+        counter: ticket.counter.clone(),
+        recalls: ticket.recalls,
+        issued_at_ms: ticket.issued_at.0,
+        called_at_ms: ticket.called_at.map(|t| t.0),
+        started_at_ms: ticket.started_at.map(|t| t.0),
+        closed_at_ms: ticket.closed_at.map(|t| t.0),
+    }
+}
+
+/// The queue state's view (alerts are added by the coordinator for staff roles).
+pub fn state_view(state: &State) -> StateDto {
+    let mut counters: Vec<CounterStateDto> = state
+        .counters
+        .iter()
+        .map(|(id, c)| CounterStateDto {
+            id: id.clone(),
+            status: match c.status {
+                CounterStatus::Closed => "closed",
+                CounterStatus::Open => "open",
+                CounterStatus::Paused => "paused",
+            }
+            .to_owned(),
+            officer: c.officer.clone(),
+            current: c.current.map(|t| t.0),
+        })
+        .collect();
+    counters.sort_by(|a, b| a.id.cmp(&b.id));
+    StateDto {
+        day: state.day.map(|d| d.to_string()),
+        tickets: state.tickets.values().map(ticket_view).collect(),
+        counters,
+        alerts: Vec::new(),
+    }
+}
+
+/// The catalog's public view.
+pub fn catalog_view(catalog: &Catalog) -> CatalogDto {
+    let site = &catalog.site;
+    CatalogDto {
+        site: SiteDto {
+            name: site.name.clone(),
+            address: site.address.clone(),
+            time_zone: site.time_zone.label().to_owned(),
+            utc_offset_min: site.time_zone.offset_min(),
+            maklumat: site.maklumat.clone(),
+        },
+        priority_classes: catalog
+            .priority_classes
+            .iter()
+            .map(|p| PriorityClassDto { code: p.code.clone(), name_id: p.name_id.clone(), name_en: p.name_en.clone() })
+            .collect(),
+        agencies: catalog
+            .agencies
+            .iter()
+            .map(|a| AgencyDto { code: a.code.clone(), name_id: a.name_id.clone(), name_en: a.name_en.clone() })
+            .collect(),
+        services: catalog
+            .services
+            .iter()
+            .map(|s| ServiceDto {
+                code: s.code.clone(),
+                agency: s.agency.clone(),
+                prefix: s.prefix.clone(),
+                name_id: s.name_id.clone(),
+                name_en: s.name_en.clone(),
+                daily_quota: s.daily_quota,
+                priority_classes: s.priority_classes.clone(),
+                requirements: s.standard.requirements.clone(),
+                procedure: s.standard.procedure.clone(),
+                processing_time: s.standard.processing_time.text.clone(),
+                processing_time_min: s.standard.processing_time.counter_minutes(),
+                fee: fee_view(&s.standard.fee),
+                product: s.standard.product.clone(),
+                complaints: s.standard.complaints.clone(),
+                decree: s.standard.decree.clone(),
+            })
+            .collect(),
+        counters: catalog
+            .counters
+            .iter()
+            .map(|c| CounterDto {
+                id: c.id.clone(),
+                name: c.name.clone(),
+                location: c.location.clone(),
+                services: c.services.clone(),
+            })
+            .collect(),
+    }
+}
+
+fn fee_view(fee: &Fee) -> FeeDto {
+    match fee {
+        Fee::Free { basis } => FeeDto::Free { basis: basis.clone() },
+        Fee::Tariff { lines, basis } => FeeDto::Tariff {
+            lines: lines
+                .iter()
+                .map(|l| FeeLineDto { label: l.label.clone(), amount_idr: l.amount_idr, text: format_rupiah(l.amount_idr, false) })
+                .collect(),
+            basis: basis.clone(),
+        },
+        Fee::Variable { description, basis } => FeeDto::Variable { description: description.clone(), basis: basis.clone() },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_event_round_trips_through_json() {
+        let day = LocalDate::parse("2026-11-30").unwrap();
+        let events = vec![
+            Event::DayStarted { day },
+            Event::TicketIssued {
+                ticket: TicketId(7),
+                number: TicketNumber { prefix: "AB".into(), sequence: 12 },
+                day,
+                service: "ktp".into(),
+                priority: Some("lansia".into()),
+                channel: Channel::Kiosk,
+            },
+            Event::TicketCalled { ticket: TicketId(7), counter: "3".into(), officer: Some("siti".into()), out_of_order: true },
+            Event::TicketRecalled { ticket: TicketId(7), counter: "3".into(), recalls: 2 },
+            Event::ServiceStarted { ticket: TicketId(7), counter: "3".into() },
+            Event::ServiceFinished { ticket: TicketId(7), counter: "3".into() },
+            Event::TicketNoShow { ticket: TicketId(7), counter: "3".into() },
+            Event::TicketTransferred {
+                ticket: TicketId(7),
+                counter: "3".into(),
+                from_service: "ktp".into(),
+                to_service: "kk".into(),
+                to_front: true,
+            },
+            Event::TicketParked { ticket: TicketId(7), counter: "3".into() },
+            Event::TicketUnparked { ticket: TicketId(7) },
+            Event::TicketReinstated { ticket: TicketId(7) },
+            Event::TicketCancelled { ticket: TicketId(7) },
+            Event::TicketExpired { ticket: TicketId(7) },
+            Event::CounterOpened { counter: "3".into(), officer: "siti".into() },
+            Event::CounterPaused { counter: "3".into() },
+            Event::CounterResumed { counter: "3".into() },
+            Event::CounterClosed { counter: "3".into() },
+        ];
+        for event in events {
+            let json = serde_json::to_string(&event_to_dto(&event)).unwrap();
+            let back: EventDto = serde_json::from_str(&json).unwrap();
+            assert_eq!(event_from_dto(&back).unwrap(), event, "{json}");
+        }
+    }
+
+    #[test]
+    fn stored_format_is_stable() {
+        let dto = EventDto::TicketIssued {
+            ticket: 1,
+            number: "A-001".into(),
+            day: "2026-11-30".into(),
+            service: "ktp".into(),
+            priority: None,
+            channel: "kiosk".into(),
+        };
+        let json = serde_json::to_string(&LogRecord { seq: 1, at_ms: 5, event: dto, request: None }).unwrap();
+        assert_eq!(
+            json,
+            r#"{"seq":1,"at_ms":5,"event":{"type":"ticket_issued","ticket":1,"number":"A-001","day":"2026-11-30","service":"ktp","channel":"kiosk"}}"#
+        );
+    }
+
+    #[test]
+    fn corrupt_events_are_rejected_not_guessed() {
+        let bad = EventDto::TicketIssued {
+            ticket: 1,
+            number: "A-1".into(),
+            day: "2026-11-30".into(),
+            service: "ktp".into(),
+            priority: None,
+            channel: "kiosk".into(),
+        };
+        assert!(event_from_dto(&bad).is_err());
+        assert!(event_from_dto(&EventDto::DayStarted { day: "2026-02-30".into() }).is_err());
+    }
+
+    #[test]
+    fn requests_parse_from_documented_json() {
+        let msg: ClientMessage = serde_json::from_str(
+            r#"{"id":"r1","type":"hello","protocol":1,"auth":{"role":"officer","officer":"siti","pin":"1234","counter":"3"}}"#,
+        )
+        .unwrap();
+        assert_eq!(msg.id.as_deref(), Some("r1"));
+        assert!(matches!(msg.request, Request::Hello { protocol: 1, auth: Auth::Officer { .. } }));
+        let call: ClientMessage = serde_json::from_str(r#"{"type":"call_ticket","ticket":"A-012"}"#).unwrap();
+        assert_eq!(call.request, Request::CallTicket { ticket: TicketRef::Number("A-012".into()), counter: None });
+        let by_id: ClientMessage = serde_json::from_str(r#"{"type":"cancel","ticket":17}"#).unwrap();
+        assert_eq!(by_id.request, Request::Cancel { ticket: TicketRef::Id(17) });
+        assert!(serde_json::from_str::<ClientMessage>(r#"{"type":"launch_missiles"}"#).is_err());
+    }
+}

@@ -1,0 +1,64 @@
+//! Events as stored in the log and sent to clients.
+
+use serde::{Deserialize, Serialize};
+
+/// A core event in its wire/disk form. Field names are part of the on-disk format: add
+/// fields with `#[serde(default)]`, never rename.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+#[allow(missing_docs)]
+pub enum EventDto {
+    DayStarted { day: String },
+    TicketIssued {
+        ticket: u64,
+        number: String,
+        day: String,
+        service: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        priority: Option<String>,
+        channel: String,
+    },
+    TicketCalled {
+        ticket: u64,
+        counter: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        officer: Option<String>,
+        #[serde(default)]
+        out_of_order: bool,
+    },
+    TicketRecalled { ticket: u64, counter: String, recalls: u8 },
+    ServiceStarted { ticket: u64, counter: String },
+    ServiceFinished { ticket: u64, counter: String },
+    TicketNoShow { ticket: u64, counter: String },
+    TicketTransferred {
+        ticket: u64,
+        counter: String,
+        from_service: String,
+        to_service: String,
+        #[serde(default)]
+        to_front: bool,
+    },
+    TicketParked { ticket: u64, counter: String },
+    TicketUnparked { ticket: u64 },
+    TicketReinstated { ticket: u64 },
+    TicketCancelled { ticket: u64 },
+    TicketExpired { ticket: u64 },
+    CounterOpened { counter: String, officer: String },
+    CounterPaused { counter: String },
+    CounterResumed { counter: String },
+    CounterClosed { counter: String },
+}
+
+/// One log entry: the event, when it happened, and which request caused it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct LogRecord {
+    /// Position in the log, from 1, gapless.
+    pub seq: u64,
+    /// Event time, Unix milliseconds.
+    pub at_ms: i64,
+    /// The event.
+    pub event: EventDto,
+    /// Idempotency key of the request (principal + client request id), if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub request: Option<String>,
+}

@@ -1,0 +1,195 @@
+//! Messages the coordinator sends.
+
+use serde::{Deserialize, Serialize};
+
+use crate::{CatalogDto, EventDto, PrinterHealth};
+
+/// A message from the coordinator.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+#[allow(missing_docs)]
+pub enum ServerMessage {
+    /// Reply to `hello`: who you are and what the site offers.
+    Welcome {
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        id: Option<String>,
+        protocol: u32,
+        role: String,
+        /// Device name, officer id, manager user name or ticket number.
+        principal: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        counter: Option<String>,
+        catalog: Box<CatalogDto>,
+    },
+    /// The full queue state at `seq`; events with higher `seq` follow.
+    Snapshot { seq: u64, state: Box<StateDto> },
+    /// One event, in log order.
+    Event {
+        seq: u64,
+        at_ms: i64,
+        event: EventDto,
+        /// The ticket after the event, for clients that do not track state.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        ticket: Option<TicketView>,
+    },
+    /// A device health change (kiosk printer), for officer consoles and managers.
+    Alert { alert: DeviceAlert },
+    /// Success reply.
+    Ok {
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        id: Option<String>,
+        result: Box<ResultDto>,
+    },
+    /// Failure reply. The connection and the state are intact.
+    Error {
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        id: Option<String>,
+        /// Stable code (see docs/protocol.md).
+        code: String,
+        /// Indonesian.
+        message: String,
+        /// English.
+        message_en: String,
+    },
+}
+
+/// Results of requests.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+#[allow(missing_docs)]
+pub enum ResultDto {
+    /// A ticket-affecting command or `get_ticket`.
+    Ticket {
+        ticket: TicketView,
+        /// Waiting tickets ahead in the same service.
+        people_ahead: u32,
+        /// Counters serving the ticket's service (where to go).
+        counters: Vec<String>,
+        /// Digital-ticket token (kiosk issue and staff only): `/t/{token}`.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        public_token: Option<String>,
+        /// Log position of the last event this command wrote (0 for reads).
+        seq: u64,
+    },
+    /// A command that changed no ticket (counter opened, paused...).
+    Done { seq: u64 },
+    /// `queue_status`.
+    QueueStatus { seq: u64, services: Vec<ServiceStatus> },
+    /// `enroll_device`: the token, shown once.
+    Enrolled { name: String, device_kind: String, token: String },
+    /// `list_principals`.
+    Principals { devices: Vec<PrincipalInfo>, officers: Vec<PrincipalInfo>, managers: Vec<PrincipalInfo> },
+    /// Anything else that succeeded without data.
+    Accepted,
+}
+
+/// A ticket as clients see it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct TicketView {
+    /// Id.
+    pub id: u64,
+    /// "A-012".
+    pub number: String,
+    /// Numbering day "YYYY-MM-DD".
+    pub day: String,
+    /// Current service.
+    pub service: String,
+    /// Earlier services (transfers).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub previous_services: Vec<String>,
+    /// Priority class.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub priority: Option<String>,
+    /// waiting | called | serving | parked | done | no_show | cancelled | expired.
+    pub state: String,
+    /// Counter id when called/serving/parked.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub counter: Option<String>,
+    /// Recalls of the current call.
+    #[serde(default)]
+    pub recalls: u8,
+    /// Issue time, Unix ms.
+    pub issued_at_ms: i64,
+    /// Last call time.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub called_at_ms: Option<i64>,
+    /// Service start.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub started_at_ms: Option<i64>,
+    /// Terminal state time.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub closed_at_ms: Option<i64>,
+}
+
+/// The queue state in a snapshot.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct StateDto {
+    /// Current numbering day.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub day: Option<String>,
+    /// Today's tickets, in issue order.
+    pub tickets: Vec<TicketView>,
+    /// Counters that have been opened today.
+    pub counters: Vec<CounterStateDto>,
+    /// Latest kiosk printer alerts (staff roles only).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub alerts: Vec<DeviceAlert>,
+}
+
+/// Live state of a counter.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct CounterStateDto {
+    /// Counter id.
+    pub id: String,
+    /// closed | open | paused.
+    pub status: String,
+    /// Officer logged in.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub officer: Option<String>,
+    /// Current ticket id.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub current: Option<u64>,
+}
+
+/// Per-service queue figures.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ServiceStatus {
+    /// Service code.
+    pub service: String,
+    /// Tickets waiting.
+    pub waiting: u32,
+    /// Issued today.
+    pub issued_today: u32,
+    /// Last number called today.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_called: Option<String>,
+}
+
+/// A device health alert.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct DeviceAlert {
+    /// Device name.
+    pub device: String,
+    /// Printer health.
+    pub printer: PrinterHealth,
+    /// Free text from the device.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub detail: Option<String>,
+    /// When reported, Unix ms.
+    pub at_ms: i64,
+}
+
+/// A device, officer or manager (no secrets).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct PrincipalInfo {
+    /// Name or id.
+    pub name: String,
+    /// kiosk | display | officer | manager.
+    pub kind: String,
+    /// Display name (officers).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub display_name: Option<String>,
+    /// Whether its credentials were revoked.
+    #[serde(default)]
+    pub revoked: bool,
+}

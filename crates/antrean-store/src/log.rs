@@ -1,0 +1,119 @@
+//! The event log: key = sequence number (big-endian u64, so sled's order is log order),
+//! value = one JSON [`LogRecord`].
+
+use std::io::{BufRead, Write};
+use std::path::Path;
+
+use antrean_protocol::{LogRecord, event_from_dto};
+
+use crate::{Store, StoreError};
+
+impl Store {
+    /// Sequence number of the last record (0 when empty).
+    pub fn last_seq(&self) -> Result<u64, StoreError> {
+        match self.events.last()? {
+            None => Ok(0),
+            Some((key, _)) => decode_key(&key).ok_or_else(|| StoreError::corrupt(self.dir(), "an event key is not 8 bytes")),
+        }
+    }
+
+    /// Appends records (not yet durable: call [`Store::flush`]). Records must continue the
+    /// log without gaps; a violation is a bug in the caller and is refused.
+    pub fn append(&self, records: &[LogRecord]) -> Result<(), StoreError> {
+        let mut batch = sled::Batch::default();
+        for record in records {
+            let value = serde_json::to_vec(record).expect("log records always serialize");
+            batch.insert(&record.seq.to_be_bytes(), value);
+        }
+        self.events.apply_batch(batch)?;
+        Ok(())
+    }
+
+    /// Reads and validates the whole log in order: gapless from 1, every record decodable
+    /// into a core event. The first problem is reported with its sequence number.
+    pub fn read_log(&self) -> impl Iterator<Item = Result<LogRecord, StoreError>> + '_ {
+        let mut expected = 1u64;
+        let mut failed = false;
+        self.events.iter().map_while(move |item| {
+            if failed {
+                return None;
+            }
+            let result = self.check_record(item, expected);
+            failed = result.is_err();
+            expected += 1;
+            Some(result)
+        })
+    }
+
+    fn check_record(&self, item: sled::Result<(sled::IVec, sled::IVec)>, expected: u64) -> Result<LogRecord, StoreError> {
+        let (key, value) = item?;
+        let seq = decode_key(&key).ok_or_else(|| StoreError::corrupt(self.dir(), format!("event key near seq {expected} is not 8 bytes")))?;
+        if seq != expected {
+            return Err(StoreError::corrupt(self.dir(), format!("event log has a gap: expected seq {expected}, found {seq}")));
+        }
+        let record: LogRecord = serde_json::from_slice(&value)
+            .map_err(|e| StoreError::corrupt(self.dir(), format!("event seq {seq} is unreadable: {e}")))?;
+        if record.seq != seq {
+            return Err(StoreError::corrupt(self.dir(), format!("event at key {seq} says seq {}", record.seq)));
+        }
+        event_from_dto(&record.event).map_err(|e| StoreError::corrupt(self.dir(), format!("event seq {seq}: {e}")))?;
+        Ok(record)
+    }
+
+    /// Writes the log as JSON Lines (one [`LogRecord`] per line), stopping at the first
+    /// damaged record so a partly damaged store still yields its readable prefix.
+    /// Returns the number of records written and the error that stopped it, if any.
+    pub fn export(&self, out: &mut dyn Write) -> Result<(u64, Option<StoreError>), StoreError> {
+        let mut count = 0;
+        for record in self.read_log() {
+            match record {
+                Ok(record) => {
+                    serde_json::to_writer(&mut *out, &record).map_err(std::io::Error::from)?;
+                    out.write_all(b"\n")?;
+                    count += 1;
+                }
+                Err(err) => return Ok((count, Some(err))),
+            }
+        }
+        out.flush()?;
+        Ok((count, None))
+    }
+
+    /// Loads a JSON Lines export into this (empty) store and flushes it. Validates every
+    /// line first: nothing is written unless the whole file is good.
+    pub fn import(&self, input: &mut dyn BufRead) -> Result<u64, StoreError> {
+        if self.last_seq()? != 0 {
+            return Err(StoreError::Import { line: 0, detail: "the target data directory already has events; import into a new directory".into() });
+        }
+        let mut records = Vec::new();
+        for (i, line) in input.lines().enumerate() {
+            let line = line?;
+            if line.trim().is_empty() {
+                continue;
+            }
+            let bad = |detail: String| StoreError::Import { line: i + 1, detail };
+            let record: LogRecord = serde_json::from_str(&line).map_err(|e| bad(e.to_string()))?;
+            let expected = records.len() as u64 + 1;
+            if record.seq != expected {
+                return Err(bad(format!("expected seq {expected}, found {}", record.seq)));
+            }
+            event_from_dto(&record.event).map_err(|e| bad(e.to_string()))?;
+            records.push(record);
+        }
+        for chunk in records.chunks(10_000) {
+            self.append(chunk)?;
+        }
+        self.flush()?;
+        Ok(records.len() as u64)
+    }
+}
+
+fn decode_key(key: &[u8]) -> Option<u64> {
+    key.try_into().ok().map(u64::from_be_bytes)
+}
+
+/// Opens `dir` read-only in spirit (no writes beyond sled's own open) and exports its log.
+pub fn export_dir(dir: &Path, out: &mut dyn Write) -> Result<(u64, Option<StoreError>), StoreError> {
+    let store = Store::open(dir, || [0; 32])?;
+    store.export(out)
+}

@@ -1,0 +1,102 @@
+//! Devices, officers and managers with their hashed secrets. Hashing (argon2) is the
+//! coordinator's job; the store keeps opaque PHC strings.
+
+use serde::{Deserialize, Serialize};
+
+use crate::{Store, StoreError};
+
+/// Kinds of principals that hold a secret.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PrincipalKind {
+    /// Ticket kiosk (device token).
+    Kiosk,
+    /// Display board (device token).
+    Display,
+    /// Counter officer (PIN).
+    Officer,
+    /// Manager (password).
+    Manager,
+}
+
+impl PrincipalKind {
+    /// Stable key.
+    pub fn key(self) -> &'static str {
+        match self {
+            PrincipalKind::Kiosk => "kiosk",
+            PrincipalKind::Display => "display",
+            PrincipalKind::Officer => "officer",
+            PrincipalKind::Manager => "manager",
+        }
+    }
+
+    /// Devices share one namespace (a name is a kiosk or a display, not both).
+    fn namespace(self) -> &'static str {
+        match self {
+            PrincipalKind::Kiosk | PrincipalKind::Display => "device",
+            PrincipalKind::Officer => "officer",
+            PrincipalKind::Manager => "manager",
+        }
+    }
+}
+
+/// A stored principal.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct PrincipalRecord {
+    /// Kind.
+    pub kind: PrincipalKind,
+    /// Name (device name, officer id, user name).
+    pub name: String,
+    /// Display name (officers).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub display_name: Option<String>,
+    /// argon2 PHC string of the secret.
+    pub secret_hash: String,
+    /// Revoked principals cannot log in.
+    #[serde(default)]
+    pub revoked: bool,
+}
+
+fn key(kind: PrincipalKind, name: &str) -> Vec<u8> {
+    format!("{}:{name}", kind.namespace()).into_bytes()
+}
+
+impl Store {
+    /// Stores (creates or replaces) a principal durably.
+    pub fn put_principal(&self, record: &PrincipalRecord) -> Result<(), StoreError> {
+        let value = serde_json::to_vec(record).expect("principal records serialize");
+        self.principals.insert(key(record.kind, &record.name), value)?;
+        self.flush()?;
+        Ok(())
+    }
+
+    /// A principal by kind and name (a device lookup finds kiosks and displays).
+    pub fn principal(&self, kind: PrincipalKind, name: &str) -> Result<Option<PrincipalRecord>, StoreError> {
+        match self.principals.get(key(kind, name))? {
+            None => Ok(None),
+            Some(value) => serde_json::from_slice(&value)
+                .map(Some)
+                .map_err(|e| StoreError::corrupt(self.dir(), format!("principal {name}: {e}"))),
+        }
+    }
+
+    /// Removes a principal durably; true if it existed.
+    pub fn remove_principal(&self, kind: PrincipalKind, name: &str) -> Result<bool, StoreError> {
+        let existed = self.principals.remove(key(kind, name))?.is_some();
+        self.flush()?;
+        Ok(existed)
+    }
+
+    /// Every principal.
+    pub fn principals(&self) -> Result<Vec<PrincipalRecord>, StoreError> {
+        self.principals
+            .iter()
+            .map(|item| {
+                let (k, v) = item?;
+                serde_json::from_slice(&v).map_err(|e| {
+                    StoreError::corrupt(self.dir(), format!("principal {}: {e}", String::from_utf8_lossy(&k)))
+                })
+            })
+            .collect()
+    }
+}

@@ -1,0 +1,129 @@
+use antrean_protocol::{EventDto, LogRecord};
+use antrean_store::{PrincipalKind, PrincipalRecord, Store, StoreError};
+
+fn record(seq: u64) -> LogRecord {
+    LogRecord {
+        seq,
+        at_ms: 1_000 * seq as i64,
+        event: EventDto::TicketIssued {
+            ticket: seq,
+            number: format!("A-{seq:03}"),
+            day: "2026-11-30".into(),
+            service: "ktp".into(),
+            priority: None,
+            channel: "kiosk".into(),
+        },
+        request: Some(format!("kiosk-1:{seq}")),
+    }
+}
+
+#[test]
+fn appended_and_flushed_records_survive_reopen() {
+    let dir = tempfile::tempdir().unwrap();
+    {
+        let store = Store::open(dir.path(), || [7; 32]).unwrap();
+        store.append(&(1..=3).map(record).collect::<Vec<_>>()).unwrap();
+        store.flush().unwrap();
+    }
+    let store = Store::open(dir.path(), || [9; 32]).unwrap();
+    assert_eq!(store.last_seq().unwrap(), 3);
+    let log: Vec<_> = store.read_log().collect::<Result<_, _>>().unwrap();
+    assert_eq!(log, (1..=3).map(record).collect::<Vec<_>>());
+    // The secret is made once and kept.
+    assert_eq!(store.site_secret().unwrap(), [7; 32]);
+}
+
+#[test]
+fn a_gap_or_garbage_is_reported_with_its_sequence_number() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(dir.path(), || [1; 32]).unwrap();
+    store.append(&[record(1), record(3)]).unwrap();
+    let err = store.read_log().find_map(Result::err).unwrap();
+    assert!(err.to_string().contains("expected seq 2, found 3"), "{err}");
+    assert!(err.to_string().contains("NOT reset"), "{err}");
+
+    let dir2 = tempfile::tempdir().unwrap();
+    let store2 = Store::open(dir2.path(), || [1; 32]).unwrap();
+    let mut bad = record(1);
+    bad.event = EventDto::DayStarted { day: "2026-02-31".into() };
+    store2.append(&[bad]).unwrap();
+    let err = store2.read_log().find_map(Result::err).unwrap();
+    assert!(matches!(err, StoreError::Corrupt { .. }));
+    assert!(err.to_string().contains("event seq 1"), "{err}");
+}
+
+#[test]
+fn export_then_import_reproduces_the_log_and_import_is_all_or_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(dir.path(), || [1; 32]).unwrap();
+    store.append(&(1..=50).map(record).collect::<Vec<_>>()).unwrap();
+    let mut out = Vec::new();
+    let (count, problem) = store.export(&mut out).unwrap();
+    assert_eq!((count, problem.is_none()), (50, true));
+
+    let target = tempfile::tempdir().unwrap();
+    let restored = Store::open(target.path(), || [2; 32]).unwrap();
+    assert_eq!(restored.import(&mut out.as_slice()).unwrap(), 50);
+    let a: Vec<_> = store.read_log().collect::<Result<_, _>>().unwrap();
+    let b: Vec<_> = restored.read_log().collect::<Result<_, _>>().unwrap();
+    assert_eq!(a, b);
+
+    // A file with a bad line 3 writes nothing.
+    let mut lines: Vec<String> = String::from_utf8(out).unwrap().lines().map(str::to_owned).collect();
+    lines[2] = "{not json".into();
+    let empty = tempfile::tempdir().unwrap();
+    let fresh = Store::open(empty.path(), || [3; 32]).unwrap();
+    let err = fresh.import(&mut lines.join("\n").as_bytes()).unwrap_err();
+    assert!(matches!(err, StoreError::Import { line: 3, .. }), "{err}");
+    assert_eq!(fresh.last_seq().unwrap(), 0);
+}
+
+#[test]
+fn principals_round_trip_and_devices_share_a_namespace() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(dir.path(), || [1; 32]).unwrap();
+    let kiosk = PrincipalRecord {
+        kind: PrincipalKind::Kiosk,
+        name: "lobby".into(),
+        display_name: None,
+        secret_hash: "$argon2id$x".into(),
+        revoked: false,
+    };
+    store.put_principal(&kiosk).unwrap();
+    assert_eq!(store.principal(PrincipalKind::Display, "lobby").unwrap(), Some(kiosk.clone()));
+    assert_eq!(store.principal(PrincipalKind::Officer, "lobby").unwrap(), None);
+    assert!(store.remove_principal(PrincipalKind::Kiosk, "lobby").unwrap());
+    assert!(store.principals().unwrap().is_empty());
+}
+
+#[test]
+fn garbage_files_give_an_error_not_a_reset() {
+    let dir = tempfile::tempdir().unwrap();
+    {
+        let store = Store::open(dir.path(), || [1; 32]).unwrap();
+        store.append(&[record(1)]).unwrap();
+        store.flush().unwrap();
+    }
+    // Overwrite every file in the directory with garbage.
+    for entry in walk(dir.path()) {
+        std::fs::write(&entry, b"this is not a sled database").unwrap();
+    }
+    match Store::open(dir.path(), || [1; 32]) {
+        Err(err) => assert!(err.to_string().contains("NOT reset"), "{err}"),
+        Ok(store) => {
+            // If sled opens at all, the log must not silently appear empty and valid.
+            let seq = store.last_seq();
+            assert!(seq.is_err() || seq.unwrap() == 0 && store.read_log().count() == 0);
+            panic!("damaged directory opened without an error");
+        }
+    }
+}
+
+fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
+    let mut out = Vec::new();
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_dir() { out.extend(walk(&path)); } else { out.push(path); }
+    }
+    out
+}
