@@ -17,8 +17,7 @@ use antrean_core::Catalog;
 
 /// The sample MPP catalog shipped with Antrean (also embedded in the binary so the demo
 /// runs from anywhere).
-pub const SAMPLE_CATALOG_TOML: &str =
-    include_str!("../../../kiosk-assets/catalog/sample-mpp.toml");
+pub const SAMPLE_CATALOG_TOML: &str = include_str!("../../../kiosk-assets/catalog/sample-mpp.toml");
 
 /// Name used for the embedded sample in error messages.
 pub const SAMPLE_CATALOG_NAME: &str = "kiosk-assets/catalog/sample-mpp.toml";
@@ -40,7 +39,11 @@ pub struct CatalogError {
 
 impl fmt::Display for CatalogError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}:{}:{}: field `{}`: {}", self.file, self.line, self.column, self.field, self.message)
+        write!(
+            f,
+            "{}:{}:{}: field `{}`: {}",
+            self.file, self.line, self.column, self.field, self.message
+        )
     }
 }
 
@@ -79,7 +82,12 @@ pub(crate) struct Locator<'a> {
 }
 
 impl Locator<'_> {
-    pub(crate) fn error(&self, offset: usize, field: Option<&str>, message: String) -> CatalogError {
+    pub(crate) fn error(
+        &self,
+        offset: usize,
+        field: Option<&str>,
+        message: String,
+    ) -> CatalogError {
         let offset = offset.min(self.text.len());
         let before = &self.text[..offset];
         let line = before.matches('\n').count() + 1;
@@ -89,7 +97,13 @@ impl Locator<'_> {
             Some(f) => f.to_owned(),
             None => self.key_on_line(line_start),
         };
-        CatalogError { file: self.file.to_owned(), line, column, field, message }
+        CatalogError {
+            file: self.file.to_owned(),
+            line,
+            column,
+            field,
+            message,
+        }
     }
 
     /// The `key` of a `key = value` line (or the `[table]` header), for parser errors that
@@ -101,4 +115,19 @@ impl Locator<'_> {
         }
         line.trim_matches(['[', ']']).to_owned()
     }
+}
+
+/// The catalog with opening hours removed: open every day, all day, no breaks, no
+/// holidays. For the demo and tests, which must work at any hour; never for a real site.
+pub fn always_open(mut catalog: Catalog) -> Catalog {
+    use antrean_core::schedule::DayHours;
+    let all_day = DayHours {
+        open: antrean_core::LocalTime::from_minutes(0),
+        close: antrean_core::LocalTime::from_minutes(24 * 60),
+        issue_cutoff: antrean_core::LocalTime::from_minutes(24 * 60),
+        breaks: Vec::new(),
+    };
+    catalog.site.schedule.weekly = std::array::from_fn(|_| Some(all_day.clone()));
+    catalog.site.schedule.holidays.clear();
+    catalog
 }

@@ -73,7 +73,12 @@ pub(crate) struct RawPolicy {
 
 impl Default for RawPolicy {
     fn default() -> RawPolicy {
-        RawPolicy { priority: None, regular_per_priority: None, max_wait_min: None, max_recalls: None }
+        RawPolicy {
+            priority: None,
+            regular_per_priority: None,
+            max_wait_min: None,
+            max_recalls: None,
+        }
     }
 }
 
@@ -113,6 +118,7 @@ pub(crate) struct RawService {
     pub complaints: Spanned<Vec<String>>,
     /// Where the data came from (kept in the file for auditors; not shown to visitors).
     #[serde(default)]
+    #[allow(dead_code)] // read by people auditing the catalog, not by the program
     pub sources: Vec<String>,
 }
 

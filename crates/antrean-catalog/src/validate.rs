@@ -21,16 +21,34 @@ pub(crate) fn build(raw: RawCatalog, at: &Locator<'_>) -> Result<Catalog> {
     let mut classes = Vec::new();
     for (i, c) in raw.priority_classes.into_iter().enumerate() {
         let code = key(&c.code, &format!("priority_classes[{i}].code"), at)?;
-        unique(&mut class_codes, &c.code, &format!("priority_classes[{i}].code"), at)?;
-        classes.push(PriorityClass { code, name_id: c.name_id, name_en: c.name_en });
+        unique(
+            &mut class_codes,
+            &c.code,
+            &format!("priority_classes[{i}].code"),
+            at,
+        )?;
+        classes.push(PriorityClass {
+            code,
+            name_id: c.name_id,
+            name_en: c.name_en,
+        });
     }
 
     let mut agency_codes = HashSet::new();
     let mut agencies = Vec::new();
     for (i, a) in raw.agencies.into_iter().enumerate() {
         let code = key(&a.code, &format!("agencies[{i}].code"), at)?;
-        unique(&mut agency_codes, &a.code, &format!("agencies[{i}].code"), at)?;
-        agencies.push(Agency { code, name_id: a.name_id, name_en: a.name_en });
+        unique(
+            &mut agency_codes,
+            &a.code,
+            &format!("agencies[{i}].code"),
+            at,
+        )?;
+        agencies.push(Agency {
+            code,
+            name_id: a.name_id,
+            name_en: a.name_en,
+        });
     }
 
     let mut service_codes = HashSet::new();
@@ -41,11 +59,22 @@ pub(crate) fn build(raw: RawCatalog, at: &Locator<'_>) -> Result<Catalog> {
         let code = key(&s.code, &path("code"), at)?;
         unique(&mut service_codes, &s.code, &path("code"), at)?;
         if !agency_codes.contains(s.agency.get_ref()) {
-            return Err(err(at, &s.agency, &path("agency"), format!("unknown agency \"{}\"", s.agency.get_ref())));
+            return Err(err(
+                at,
+                &s.agency,
+                &path("agency"),
+                format!("unknown agency \"{}\"", s.agency.get_ref()),
+            ));
         }
         let prefix = s.prefix.get_ref();
-        if prefix.is_empty() || prefix.len() > 3 || !prefix.chars().all(|c| c.is_ascii_uppercase()) {
-            return Err(err(at, &s.prefix, &path("prefix"), "must be 1 to 3 capital letters A-Z".into()));
+        if prefix.is_empty() || prefix.len() > 3 || !prefix.chars().all(|c| c.is_ascii_uppercase())
+        {
+            return Err(err(
+                at,
+                &s.prefix,
+                &path("prefix"),
+                "must be 1 to 3 capital letters A-Z".into(),
+            ));
         }
         // Numbers are unique per prefix and day; two services sharing a prefix would share
         // one sequence and confuse visitors reading the board.
@@ -57,7 +86,12 @@ pub(crate) fn build(raw: RawCatalog, at: &Locator<'_>) -> Result<Catalog> {
                 for (j, c) in list.iter().enumerate() {
                     if !class_codes.contains(c.get_ref()) {
                         let f = path(&format!("priority_classes[{j}]"));
-                        return Err(err(at, c, &f, format!("unknown priority class \"{}\"", c.get_ref())));
+                        return Err(err(
+                            at,
+                            c,
+                            &f,
+                            format!("unknown priority class \"{}\"", c.get_ref()),
+                        ));
                     }
                     out.push(c.get_ref().clone());
                 }
@@ -65,11 +99,22 @@ pub(crate) fn build(raw: RawCatalog, at: &Locator<'_>) -> Result<Catalog> {
             }
         };
         if let Some(q) = &s.daily_quota {
-            if *q.get_ref() == 0 || *q.get_ref() > u32::from(antrean_core::ticket::MAX_DAILY_SEQUENCE) {
-                return Err(err(at, q, &path("daily_quota"), "must be between 1 and 999 (three-digit numbers)".into()));
+            if *q.get_ref() == 0
+                || *q.get_ref() > u32::from(antrean_core::ticket::MAX_DAILY_SEQUENCE)
+            {
+                return Err(err(
+                    at,
+                    q,
+                    &path("daily_quota"),
+                    "must be between 1 and 999 (three-digit numbers)".into(),
+                ));
             }
         }
-        for (list, name) in [(&s.requirements, "requirements"), (&s.procedure, "procedure"), (&s.complaints, "complaints")] {
+        for (list, name) in [
+            (&s.requirements, "requirements"),
+            (&s.procedure, "procedure"),
+            (&s.complaints, "complaints"),
+        ] {
             if list.get_ref().is_empty() || list.get_ref().iter().any(|l| l.trim().is_empty()) {
                 return Err(err(at, list, &path(name), "must list at least one non-empty item (a published Standar Pelayanan component)".into()));
             }
@@ -101,13 +146,23 @@ pub(crate) fn build(raw: RawCatalog, at: &Locator<'_>) -> Result<Catalog> {
         let id = key(&c.id, &format!("counters[{i}].id"), at)?;
         unique(&mut counter_ids, &c.id, &format!("counters[{i}].id"), at)?;
         if c.services.get_ref().is_empty() {
-            return Err(err(at, &c.services, &format!("counters[{i}].services"), "a counter must serve at least one service".into()));
+            return Err(err(
+                at,
+                &c.services,
+                &format!("counters[{i}].services"),
+                "a counter must serve at least one service".into(),
+            ));
         }
         let mut seen = HashSet::new();
         for (j, s) in c.services.get_ref().iter().enumerate() {
             let f = format!("counters[{i}].services[{j}]");
             if !service_codes.contains(s.get_ref()) {
-                return Err(err(at, s, &f, format!("unknown service \"{}\"", s.get_ref())));
+                return Err(err(
+                    at,
+                    s,
+                    &f,
+                    format!("unknown service \"{}\"", s.get_ref()),
+                ));
             }
             unique(&mut seen, s, &f, at)?;
         }
@@ -115,28 +170,51 @@ pub(crate) fn build(raw: RawCatalog, at: &Locator<'_>) -> Result<Catalog> {
             id,
             name: c.name,
             location: c.location,
-            services: c.services.into_inner().into_iter().map(Spanned::into_inner).collect(),
+            services: c
+                .services
+                .into_inner()
+                .into_iter()
+                .map(Spanned::into_inner)
+                .collect(),
         });
     }
-    Ok(Catalog::new(site, policy, classes, agencies, services, counters))
+    Ok(Catalog::new(
+        site, policy, classes, agencies, services, counters,
+    ))
 }
 
 fn site(raw: RawSite, at: &Locator<'_>) -> Result<Site> {
-    let time_zone = TimeZone::parse(raw.time_zone.get_ref())
-        .ok_or_else(|| err(at, &raw.time_zone, "site.time_zone", "must be WIB, WITA or WIT".into()))?;
+    let time_zone = TimeZone::parse(raw.time_zone.get_ref()).ok_or_else(|| {
+        err(
+            at,
+            &raw.time_zone,
+            "site.time_zone",
+            "must be WIB, WITA or WIT".into(),
+        )
+    })?;
     let mut weekly: [Option<DayHours>; 7] = Default::default();
     let hours_span = raw.hours.span();
     for (day_name, hours) in raw.hours.into_inner() {
         let field = format!("site.hours.{day_name}");
         let day = Weekday::parse(&day_name).ok_or_else(|| {
-            at.error(hours_span.start, Some(&field), format!("\"{day_name}\" is not a weekday (monday..sunday or senin..minggu)"))
+            at.error(
+                hours_span.start,
+                Some(&field),
+                format!("\"{day_name}\" is not a weekday (monday..sunday or senin..minggu)"),
+            )
         })?;
         weekly[day.index()] = Some(day_hours(hours, &field, at)?);
     }
     let mut holidays = Vec::new();
     for (i, h) in raw.holidays.into_iter().enumerate() {
-        let date = LocalDate::parse(h.date.get_ref())
-            .ok_or_else(|| err(at, &h.date, &format!("site.holidays[{i}].date"), "must be a date YYYY-MM-DD".into()))?;
+        let date = LocalDate::parse(h.date.get_ref()).ok_or_else(|| {
+            err(
+                at,
+                &h.date,
+                &format!("site.holidays[{i}].date"),
+                "must be a date YYYY-MM-DD".into(),
+            )
+        })?;
         holidays.push(Holiday { date, name: h.name });
     }
     Ok(Site {
@@ -152,14 +230,24 @@ fn day_hours(raw: RawDayHours, field: &str, at: &Locator<'_>) -> Result<DayHours
     let open = time(&raw.open, &format!("{field}.open"), at)?;
     let close = time(&raw.close, &format!("{field}.close"), at)?;
     if close <= open {
-        return Err(err(at, &raw.close, &format!("{field}.close"), "must be after opening time".into()));
+        return Err(err(
+            at,
+            &raw.close,
+            &format!("{field}.close"),
+            "must be after opening time".into(),
+        ));
     }
     let issue_cutoff = match &raw.issue_cutoff {
         None => close,
         Some(c) => {
             let cutoff = time(c, &format!("{field}.issue_cutoff"), at)?;
             if cutoff <= open || cutoff > close {
-                return Err(err(at, c, &format!("{field}.issue_cutoff"), "must be after opening and not after closing".into()));
+                return Err(err(
+                    at,
+                    c,
+                    &format!("{field}.issue_cutoff"),
+                    "must be after opening and not after closing".into(),
+                ));
             }
             cutoff
         }
@@ -169,36 +257,82 @@ fn day_hours(raw: RawDayHours, field: &str, at: &Locator<'_>) -> Result<DayHours
         let start = time(&b.start, &format!("{field}.breaks[{i}].start"), at)?;
         let end = time(&b.end, &format!("{field}.breaks[{i}].end"), at)?;
         if end <= start || start < open || end > close {
-            return Err(err(at, &b.end, &format!("{field}.breaks[{i}].end"), "a break must end after it starts and lie within opening hours".into()));
+            return Err(err(
+                at,
+                &b.end,
+                &format!("{field}.breaks[{i}].end"),
+                "a break must end after it starts and lie within opening hours".into(),
+            ));
         }
-        breaks.push(Break { start, end, label: b.label });
+        breaks.push(Break {
+            start,
+            end,
+            label: b.label,
+        });
     }
-    Ok(DayHours { open, close, issue_cutoff, breaks })
+    Ok(DayHours {
+        open,
+        close,
+        issue_cutoff,
+        breaks,
+    })
 }
 
 fn policy(raw: &RawPolicy, at: &Locator<'_>) -> Result<QueuePolicy> {
     let default = QueuePolicy::default();
-    let n = raw.regular_per_priority.as_ref().map_or(2, |n| *n.get_ref());
+    let n = raw
+        .regular_per_priority
+        .as_ref()
+        .map_or(2, |n| *n.get_ref());
     let priority = match raw.priority.as_ref().map(|p| (p, p.get_ref().as_str())) {
         None | Some((_, "interleave")) => {
-            if let Some(n_raw) = raw.regular_per_priority.as_ref().filter(|n| *n.get_ref() == 0) {
-                return Err(err(at, n_raw, "policy.regular_per_priority", "must be at least 1 (use priority = \"strict\" for priority first)".into()));
+            if let Some(n_raw) = raw
+                .regular_per_priority
+                .as_ref()
+                .filter(|n| *n.get_ref() == 0)
+            {
+                return Err(err(
+                    at,
+                    n_raw,
+                    "policy.regular_per_priority",
+                    "must be at least 1 (use priority = \"strict\" for priority first)".into(),
+                ));
             }
-            PriorityPolicy::Interleave { regular_per_priority: n }
+            PriorityPolicy::Interleave {
+                regular_per_priority: n,
+            }
         }
         Some((_, "strict")) => PriorityPolicy::Strict,
-        Some((p, _)) => return Err(err(at, p, "policy.priority", "must be \"interleave\" or \"strict\"".into())),
+        Some((p, _)) => {
+            return Err(err(
+                at,
+                p,
+                "policy.priority",
+                "must be \"interleave\" or \"strict\"".into(),
+            ));
+        }
     };
     let max_wait_s = match &raw.max_wait_min {
         None => default.max_wait_s,
         Some(m) if *m.get_ref() == 0 => None,
         Some(m) => Some(m.get_ref().saturating_mul(60)),
     };
-    let max_recalls = raw.max_recalls.as_ref().map_or(default.max_recalls, |r| *r.get_ref());
-    Ok(QueuePolicy { priority, max_wait_s, max_recalls })
+    let max_recalls = raw
+        .max_recalls
+        .as_ref()
+        .map_or(default.max_recalls, |r| *r.get_ref());
+    Ok(QueuePolicy {
+        priority,
+        max_wait_s,
+        max_recalls,
+    })
 }
 
-fn processing_time(raw: RawProcessingTime, field: &str, at: &Locator<'_>) -> Result<ProcessingTime> {
+fn processing_time(
+    raw: RawProcessingTime,
+    field: &str,
+    at: &Locator<'_>,
+) -> Result<ProcessingTime> {
     let unit = match &raw.unit {
         None => None,
         Some(u) => Some(match u.get_ref().as_str() {
@@ -206,48 +340,102 @@ fn processing_time(raw: RawProcessingTime, field: &str, at: &Locator<'_>) -> Res
             "jam" => TimeUnit::Hours,
             "hari" => TimeUnit::Days,
             "hari_kerja" => TimeUnit::WorkDays,
-            _ => return Err(err(at, u, &format!("{field}.unit"), "must be menit, jam, hari or hari_kerja".into())),
+            _ => {
+                return Err(err(
+                    at,
+                    u,
+                    &format!("{field}.unit"),
+                    "must be menit, jam, hari or hari_kerja".into(),
+                ));
+            }
         }),
     };
     if raw.value.is_some() != unit.is_some() {
-        let span_source = raw.value.as_ref().map(Spanned::span).or(raw.unit.as_ref().map(Spanned::span));
-        return Err(at.error(span_source.map_or(0, |s| s.start), Some(field), "value and unit go together: give both or neither".into()));
+        let span_source = raw
+            .value
+            .as_ref()
+            .map(Spanned::span)
+            .or(raw.unit.as_ref().map(Spanned::span));
+        return Err(at.error(
+            span_source.map_or(0, |s| s.start),
+            Some(field),
+            "value and unit go together: give both or neither".into(),
+        ));
     }
     if raw.text.trim().is_empty() {
-        return Err(at.error(raw.value.as_ref().map_or(0, |v| v.span().start), Some(&format!("{field}.text")), "the published wording is required".into()));
+        return Err(at.error(
+            raw.value.as_ref().map_or(0, |v| v.span().start),
+            Some(&format!("{field}.text")),
+            "the published wording is required".into(),
+        ));
     }
-    Ok(ProcessingTime { value: raw.value.map(Spanned::into_inner), unit, text: raw.text })
+    Ok(ProcessingTime {
+        value: raw.value.map(Spanned::into_inner),
+        unit,
+        text: raw.text,
+    })
 }
 
 fn fee(raw: Spanned<RawFee>, field: &str, at: &Locator<'_>) -> Result<Fee> {
     let span = raw.span();
     let raw = raw.into_inner();
-    let kinds = usize::from(raw.free) + usize::from(!raw.lines.is_empty()) + usize::from(raw.variable.is_some());
+    let kinds = usize::from(raw.free)
+        + usize::from(!raw.lines.is_empty())
+        + usize::from(raw.variable.is_some());
     if kinds != 1 {
-        return Err(at.error(span.start, Some(field), "give exactly one of: free = true, lines = [...], variable = \"...\"".into()));
+        return Err(at.error(
+            span.start,
+            Some(field),
+            "give exactly one of: free = true, lines = [...], variable = \"...\"".into(),
+        ));
     }
     if raw.basis.trim().is_empty() {
-        return Err(at.error(span.start, Some(&format!("{field}.basis")), "the legal basis of the fee is required".into()));
+        return Err(at.error(
+            span.start,
+            Some(&format!("{field}.basis")),
+            "the legal basis of the fee is required".into(),
+        ));
     }
     if raw.free {
         return Ok(Fee::Free { basis: raw.basis });
     }
     if let Some(description) = raw.variable {
-        return Ok(Fee::Variable { description, basis: raw.basis });
+        return Ok(Fee::Variable {
+            description,
+            basis: raw.basis,
+        });
     }
     let mut lines = Vec::new();
     for (i, l) in raw.lines.into_iter().enumerate() {
         // "Rp0" is never published: a free service says "Gratis".
         if *l.amount_idr.get_ref() == 0 {
-            return Err(err(at, &l.amount_idr, &format!("{field}.lines[{i}].amount_idr"), "must be more than 0; use free = true for free services".into()));
+            return Err(err(
+                at,
+                &l.amount_idr,
+                &format!("{field}.lines[{i}].amount_idr"),
+                "must be more than 0; use free = true for free services".into(),
+            ));
         }
-        lines.push(FeeLine { label: l.label, amount_idr: l.amount_idr.into_inner() });
+        lines.push(FeeLine {
+            label: l.label,
+            amount_idr: l.amount_idr.into_inner(),
+        });
     }
-    Ok(Fee::Tariff { lines, basis: raw.basis })
+    Ok(Fee::Tariff {
+        lines,
+        basis: raw.basis,
+    })
 }
 
 fn time(raw: &Spanned<String>, field: &str, at: &Locator<'_>) -> Result<LocalTime> {
-    LocalTime::parse(raw.get_ref()).ok_or_else(|| err(at, raw, field, format!("\"{}\" is not a time HH:MM", raw.get_ref())))
+    LocalTime::parse(raw.get_ref()).ok_or_else(|| {
+        err(
+            at,
+            raw,
+            field,
+            format!("\"{}\" is not a time HH:MM", raw.get_ref()),
+        )
+    })
 }
 
 /// Codes are stable keys used in URLs, logs and reports.
@@ -255,16 +443,33 @@ fn key(raw: &Spanned<String>, field: &str, at: &Locator<'_>) -> Result<String> {
     let code = raw.get_ref();
     let ok = !code.is_empty()
         && code.len() <= 32
-        && code.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '_');
+        && code
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '_');
     if !ok {
-        return Err(err(at, raw, field, "must be 1-32 characters of a-z, 0-9, '-' or '_'".into()));
+        return Err(err(
+            at,
+            raw,
+            field,
+            "must be 1-32 characters of a-z, 0-9, '-' or '_'".into(),
+        ));
     }
     Ok(code.clone())
 }
 
-fn unique(seen: &mut HashSet<String>, raw: &Spanned<String>, field: &str, at: &Locator<'_>) -> Result<()> {
+fn unique(
+    seen: &mut HashSet<String>,
+    raw: &Spanned<String>,
+    field: &str,
+    at: &Locator<'_>,
+) -> Result<()> {
     if !seen.insert(raw.get_ref().clone()) {
-        return Err(err(at, raw, field, format!("\"{}\" is used twice", raw.get_ref())));
+        return Err(err(
+            at,
+            raw,
+            field,
+            format!("\"{}\" is used twice", raw.get_ref()),
+        ));
     }
     Ok(())
 }

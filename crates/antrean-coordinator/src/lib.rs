@@ -1,1 +1,179 @@
-//! placeholder
+//! The Antrean site coordinator: keeps every queue of a site durably and tells every
+//! connected device what changed.
+//!
+//! Shape (mini-redis style): [`http`] accepts connections; each WebSocket becomes a
+//! [`session`]; sessions send [`committer::Job`]s to the single [`committer`] task, which
+//! owns the pure engine and the sled store, group-commits, and fans events out on a
+//! broadcast ring. Every bound lives in [`limits`] with its reason.
+#![deny(missing_docs)]
+
+pub mod auth;
+pub mod committer;
+pub mod http;
+pub mod limits;
+pub mod metrics;
+pub mod secrets;
+pub mod session;
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use antrean_core::{Catalog, Engine};
+use antrean_protocol::catalog_view;
+use antrean_store::{PrincipalKind, Store};
+use anyhow::Context;
+use tokio::net::TcpListener;
+use tokio::sync::{broadcast, mpsc, watch};
+
+use crate::auth::Authenticator;
+use crate::committer::Committer;
+use crate::limits::{BROADCAST_CAPACITY, COMMITTER_QUEUE_JOBS, SHUTDOWN_GRACE};
+use crate::metrics::Metrics;
+use crate::secrets::TicketSigner;
+use crate::session::Shared;
+
+/// Name of the first manager account, created on first start.
+pub const INITIAL_MANAGER: &str = "admin";
+
+/// File in the data directory holding the generated first manager password.
+pub const INITIAL_PASSWORD_FILE: &str = "initial-admin-password.txt";
+
+/// Server configuration.
+pub struct Config {
+    /// Data directory (sled).
+    pub data_dir: PathBuf,
+    /// Address to listen on.
+    pub listen: SocketAddr,
+    /// The site catalog.
+    pub catalog: Catalog,
+    /// Password for the first manager (`admin`) if none exists; random when None.
+    pub initial_admin_password: Option<String>,
+}
+
+/// Opens the store, replays the log, and makes sure a manager exists. Returns the store
+/// and, if a password was generated, where it was written.
+pub fn prepare(config: &Config) -> anyhow::Result<(Store, Option<PathBuf>)> {
+    let store = Store::open(&config.data_dir, secrets::random_key)?;
+    let auth = Authenticator::new(store.clone(), TicketSigner::new(store.site_secret()?));
+    let has_manager = store
+        .principals()?
+        .iter()
+        .any(|p| p.kind == PrincipalKind::Manager);
+    let mut written = None;
+    if !has_manager {
+        let password = match &config.initial_admin_password {
+            Some(p) => p.clone(),
+            None => {
+                let password = secrets::random_secret(12);
+                let path = config.data_dir.join(INITIAL_PASSWORD_FILE);
+                write_private(&path, &format!("{password}\n"))
+                    .with_context(|| format!("writing {}", path.display()))?;
+                written = Some(path);
+                password
+            }
+        };
+        auth.set_person(
+            PrincipalKind::Manager,
+            INITIAL_MANAGER,
+            Some("Administrator"),
+            &password,
+        )?;
+    }
+    Ok((store, written))
+}
+
+fn write_private(path: &std::path::Path, text: &str) -> std::io::Result<()> {
+    use std::io::Write;
+    #[cfg(unix)]
+    use std::os::unix::fs::OpenOptionsExt;
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create(true).truncate(true);
+    #[cfg(unix)]
+    options.mode(0o600);
+    options.open(path)?.write_all(text.as_bytes())
+}
+
+/// A running server.
+pub struct Running {
+    /// The bound address (useful with port 0).
+    pub addr: SocketAddr,
+    /// The authenticator (the demo enrolls devices through it).
+    pub auth: Arc<Authenticator>,
+    task: tokio::task::JoinHandle<anyhow::Result<()>>,
+    stop: watch::Sender<bool>,
+}
+
+impl Running {
+    /// Asks the server to stop: no new connections, sessions closed with a close frame,
+    /// the committer drained and flushed.
+    pub fn stop(&self) {
+        let _ = self.stop.send(true);
+    }
+
+    /// Waits for the server to end (after [`Running::stop`], or a disk failure).
+    pub async fn wait(self) -> anyhow::Result<()> {
+        self.task.await.context("server task panicked")?
+    }
+}
+
+/// Starts the server on `config.listen` with an opened store.
+pub async fn start(config: Config, store: Store) -> anyhow::Result<Running> {
+    let metrics = Arc::new(Metrics::default());
+    let signer = TicketSigner::new(store.site_secret()?);
+    let (events, _) = broadcast::channel(BROADCAST_CAPACITY);
+    let catalog_dto = catalog_view(&config.catalog);
+    let committer = Committer::recover(
+        Engine::new(config.catalog),
+        store.clone(),
+        signer.clone(),
+        events.clone(),
+        metrics.clone(),
+    )?;
+    tracing::info!(seq = committer.seq, "event log replayed");
+
+    let (jobs_tx, jobs_rx) = mpsc::channel(COMMITTER_QUEUE_JOBS);
+    let (stop_tx, stop_rx) = watch::channel(false);
+    let auth = Arc::new(Authenticator::new(store, signer));
+    let shared = Arc::new(Shared {
+        jobs: jobs_tx,
+        events,
+        auth: auth.clone(),
+        metrics,
+        catalog: catalog_dto,
+        shutdown: stop_rx.clone(),
+    });
+    let (done_tx, mut done_rx) = mpsc::channel::<()>(1);
+    let listener = TcpListener::bind(config.listen)
+        .await
+        .with_context(|| format!("cannot listen on {}", config.listen))?;
+    let addr = listener.local_addr()?;
+    let app = http::router(http::AppState {
+        shared: shared.clone(),
+        done: done_tx,
+    });
+    let committer_task = tokio::spawn(committer.run(jobs_rx));
+    let mut stop_signal = stop_rx.clone();
+
+    let task = tokio::spawn(async move {
+        let serve = axum::serve(listener, app).with_graceful_shutdown(async move {
+            let _ = stop_signal.wait_for(|stop| *stop).await;
+        });
+        serve.await.context("HTTP server failed")?;
+        // Sessions saw the stop signal and are sending close frames; wait for them.
+        let _ = tokio::time::timeout(SHUTDOWN_GRACE, done_rx.recv()).await;
+        drop(shared);
+        committer_task
+            .await
+            .context("committer panicked")?
+            .context("storage failure")?;
+        tracing::info!("coordinator stopped cleanly");
+        Ok(())
+    });
+    Ok(Running {
+        addr,
+        auth,
+        task,
+        stop: stop_tx,
+    })
+}

@@ -43,7 +43,11 @@ impl Catalog {
         counters: Vec<Counter>,
     ) -> Catalog {
         fn index<T>(items: &[T], key: impl Fn(&T) -> &str) -> HashMap<String, usize> {
-            items.iter().enumerate().map(|(i, item)| (key(item).to_owned(), i)).collect()
+            items
+                .iter()
+                .enumerate()
+                .map(|(i, item)| (key(item).to_owned(), i))
+                .collect()
         }
         Catalog {
             service_index: index(&services, |s| &s.code),
@@ -76,7 +80,9 @@ impl Catalog {
 
     /// A priority class by code.
     pub fn priority_class(&self, code: &str) -> Option<&PriorityClass> {
-        self.priority_index.get(code).map(|&i| &self.priority_classes[i])
+        self.priority_index
+            .get(code)
+            .map(|&i| &self.priority_classes[i])
     }
 
     /// Counters that serve `service`, in catalog order.
@@ -244,7 +250,10 @@ pub enum Fee {
 
 impl Default for Fee {
     fn default() -> Fee {
-        Fee::Variable { description: String::new(), basis: String::new() }
+        Fee::Variable {
+            description: String::new(),
+            basis: String::new(),
+        }
     }
 }
 
@@ -296,7 +305,9 @@ pub struct QueuePolicy {
 impl Default for QueuePolicy {
     fn default() -> QueuePolicy {
         QueuePolicy {
-            priority: PriorityPolicy::Interleave { regular_per_priority: 2 },
+            priority: PriorityPolicy::Interleave {
+                regular_per_priority: 2,
+            },
             max_wait_s: Some(90 * 60),
             max_recalls: 3,
         }

@@ -33,7 +33,10 @@ pub struct Outcome {
 impl Engine {
     /// An engine with empty state.
     pub fn new(catalog: Catalog) -> Engine {
-        Engine { catalog, state: State::default() }
+        Engine {
+            catalog,
+            state: State::default(),
+        }
     }
 
     /// The catalog.
@@ -59,7 +62,11 @@ impl Engine {
 
     /// The local date at `now` for this site.
     pub fn local_day(&self, now: Timestamp) -> LocalDate {
-        self.catalog.site.time_zone.local(self.effective_now(now)).date
+        self.catalog
+            .site
+            .time_zone
+            .local(self.effective_now(now))
+            .date
     }
 
     /// Starts a new numbering day if `now` is past local midnight: expires every open ticket
@@ -83,7 +90,11 @@ impl Engine {
         for event in &events {
             self.state.apply(event, at);
         }
-        Outcome { events, at, ticket: None }
+        Outcome {
+            events,
+            at,
+            ticket: None,
+        }
     }
 
     /// Decides and applies `command`. On rejection the state is unchanged. Assumes
@@ -107,14 +118,18 @@ impl Engine {
     /// The events `command` would produce at `at`, without applying them.
     pub fn decide(&self, command: &Command, at: Timestamp) -> Result<Vec<Event>, Rejection> {
         match command {
-            Command::IssueTicket { service, priority, channel } => {
-                self.decide_issue(service, priority.as_deref(), *channel, at)
-            }
+            Command::IssueTicket {
+                service,
+                priority,
+                channel,
+            } => self.decide_issue(service, priority.as_deref(), *channel, at),
             Command::OpenCounter { counter, officer } => {
                 let cfg = self.counter_cfg(counter)?;
                 let state = self.state.counter(counter);
                 match (&state.officer, state.status) {
-                    (Some(other), CounterStatus::Open | CounterStatus::Paused) if other != officer => {
+                    (Some(other), CounterStatus::Open | CounterStatus::Paused)
+                        if other != officer =>
+                    {
                         Err(Rejection::CounterInUse {
                             counter_name: cfg.name.clone(),
                             officer: other.clone(),
@@ -130,18 +145,20 @@ impl Engine {
             }
             Command::PauseCounter { counter } => {
                 self.require_idle_open(counter)?;
-                Ok(vec![Event::CounterPaused { counter: counter.clone() }])
+                Ok(vec![Event::CounterPaused {
+                    counter: counter.clone(),
+                }])
             }
             Command::ResumeCounter { counter } => {
                 let cfg = self.counter_cfg(counter)?;
                 match self.state.counter(counter).status {
-                    CounterStatus::Paused => {
-                        Ok(vec![Event::CounterResumed { counter: counter.clone() }])
-                    }
+                    CounterStatus::Paused => Ok(vec![Event::CounterResumed {
+                        counter: counter.clone(),
+                    }]),
                     CounterStatus::Open => Ok(Vec::new()),
-                    CounterStatus::Closed => {
-                        Err(Rejection::CounterNotOpen { counter_name: cfg.name.clone() })
-                    }
+                    CounterStatus::Closed => Err(Rejection::CounterNotOpen {
+                        counter_name: cfg.name.clone(),
+                    }),
                 }
             }
             Command::CloseCounter { counter } => {
@@ -156,13 +173,17 @@ impl Engine {
                 if state.status == CounterStatus::Closed {
                     return Ok(Vec::new());
                 }
-                Ok(vec![Event::CounterClosed { counter: counter.clone() }])
+                Ok(vec![Event::CounterClosed {
+                    counter: counter.clone(),
+                }])
             }
             Command::CallNext { counter } => {
                 let cfg = self.require_idle_open(counter)?;
                 let state = self.state.counter(counter);
                 let next = pick_next(&self.state, &self.catalog.policy, cfg, &state, at)
-                    .ok_or_else(|| Rejection::QueueEmpty { counter_name: cfg.name.clone() })?;
+                    .ok_or_else(|| Rejection::QueueEmpty {
+                        counter_name: cfg.name.clone(),
+                    })?;
                 Ok(vec![Event::TicketCalled {
                     ticket: next,
                     counter: counter.clone(),
@@ -203,17 +224,30 @@ impl Engine {
             }
             Command::StartService { counter } => {
                 let t = self.current_ticket(counter, &[TicketState::Called], "start service")?;
-                Ok(vec![Event::ServiceStarted { ticket: t.id, counter: counter.clone() }])
+                Ok(vec![Event::ServiceStarted {
+                    ticket: t.id,
+                    counter: counter.clone(),
+                }])
             }
             Command::FinishService { counter } => {
                 let t = self.current_ticket(counter, &[TicketState::Serving], "finish service")?;
-                Ok(vec![Event::ServiceFinished { ticket: t.id, counter: counter.clone() }])
+                Ok(vec![Event::ServiceFinished {
+                    ticket: t.id,
+                    counter: counter.clone(),
+                }])
             }
             Command::MarkNoShow { counter } => {
                 let t = self.current_ticket(counter, &[TicketState::Called], "mark no-show")?;
-                Ok(vec![Event::TicketNoShow { ticket: t.id, counter: counter.clone() }])
+                Ok(vec![Event::TicketNoShow {
+                    ticket: t.id,
+                    counter: counter.clone(),
+                }])
             }
-            Command::Transfer { counter, to_service, to_front } => {
+            Command::Transfer {
+                counter,
+                to_service,
+                to_front,
+            } => {
                 let t = self.current_ticket(
                     counter,
                     &[TicketState::Called, TicketState::Serving],
@@ -237,7 +271,10 @@ impl Engine {
                     &[TicketState::Called, TicketState::Serving],
                     "park",
                 )?;
-                Ok(vec![Event::TicketParked { ticket: t.id, counter: counter.clone() }])
+                Ok(vec![Event::TicketParked {
+                    ticket: t.id,
+                    counter: counter.clone(),
+                }])
             }
             Command::Unpark { ticket } => {
                 let t = self.ticket(*ticket)?;
@@ -272,10 +309,16 @@ impl Engine {
     ) -> Result<Vec<Event>, Rejection> {
         let cfg = self.service_cfg(service)?;
         let local = self.catalog.site.time_zone.local(at);
-        self.catalog.site.schedule.issuing_at(local).map_err(Rejection::Closed)?;
+        self.catalog
+            .site
+            .schedule
+            .issuing_at(local)
+            .map_err(Rejection::Closed)?;
         if let Some(class) = priority {
             if self.catalog.priority_class(class).is_none() {
-                return Err(Rejection::UnknownPriorityClass { class: class.to_owned() });
+                return Err(Rejection::UnknownPriorityClass {
+                    class: class.to_owned(),
+                });
             }
             if !cfg.accepts_priority(class) {
                 return Err(Rejection::PriorityNotAccepted {
@@ -287,16 +330,24 @@ impl Engine {
         let issued = self.state.issued_today.get(service).copied().unwrap_or(0);
         if let Some(quota) = cfg.daily_quota {
             if issued >= quota {
-                return Err(Rejection::QuotaReached { service_name: cfg.name_id.clone(), quota });
+                return Err(Rejection::QuotaReached {
+                    service_name: cfg.name_id.clone(),
+                    quota,
+                });
             }
         }
         let used = self.state.sequences.get(&cfg.prefix).copied().unwrap_or(0);
         if used >= MAX_DAILY_SEQUENCE {
-            return Err(Rejection::SequenceExhausted { prefix: cfg.prefix.clone() });
+            return Err(Rejection::SequenceExhausted {
+                prefix: cfg.prefix.clone(),
+            });
         }
         Ok(vec![Event::TicketIssued {
             ticket: TicketId(self.state.next_ticket_id.max(1)),
-            number: TicketNumber { prefix: cfg.prefix.clone(), sequence: used + 1 },
+            number: TicketNumber {
+                prefix: cfg.prefix.clone(),
+                sequence: used + 1,
+            },
             day: local.date,
             service: service.to_owned(),
             priority: priority.map(str::to_owned),
@@ -307,21 +358,29 @@ impl Engine {
     fn service_cfg(&self, code: &str) -> Result<&crate::catalog::Service, Rejection> {
         self.catalog
             .service(code)
-            .ok_or_else(|| Rejection::UnknownService { service: code.to_owned() })
+            .ok_or_else(|| Rejection::UnknownService {
+                service: code.to_owned(),
+            })
     }
 
     fn service_name(&self, code: &str) -> String {
-        self.catalog.service(code).map_or_else(|| code.to_owned(), |s| s.name_id.clone())
+        self.catalog
+            .service(code)
+            .map_or_else(|| code.to_owned(), |s| s.name_id.clone())
     }
 
     fn counter_cfg(&self, id: &str) -> Result<&crate::catalog::Counter, Rejection> {
         self.catalog
             .counter(id)
-            .ok_or_else(|| Rejection::UnknownCounter { counter: id.to_owned() })
+            .ok_or_else(|| Rejection::UnknownCounter {
+                counter: id.to_owned(),
+            })
     }
 
     fn ticket(&self, id: TicketId) -> Result<&Ticket, Rejection> {
-        self.state.ticket(id).ok_or(Rejection::UnknownTicket { ticket: id })
+        self.state
+            .ticket(id)
+            .ok_or(Rejection::UnknownTicket { ticket: id })
     }
 
     /// The counter exists, is open, and has no ticket in hand.
@@ -329,7 +388,9 @@ impl Engine {
         let cfg = self.counter_cfg(counter)?;
         let state = self.state.counter(counter);
         if state.status != CounterStatus::Open {
-            return Err(Rejection::CounterNotOpen { counter_name: cfg.name.clone() });
+            return Err(Rejection::CounterNotOpen {
+                counter_name: cfg.name.clone(),
+            });
         }
         if let Some(current) = state.current.and_then(|id| self.state.ticket(id)) {
             return Err(Rejection::CounterBusy {
@@ -352,7 +413,9 @@ impl Engine {
         let ticket = state
             .current
             .and_then(|id| self.state.ticket(id))
-            .ok_or_else(|| Rejection::NoCurrentTicket { counter_name: cfg.name.clone() })?;
+            .ok_or_else(|| Rejection::NoCurrentTicket {
+                counter_name: cfg.name.clone(),
+            })?;
         if !states.contains(&ticket.state) {
             return Err(invalid(ticket, action));
         }

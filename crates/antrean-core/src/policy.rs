@@ -52,9 +52,9 @@ pub fn pick_next(
         (false, _) => false,
         (true, true) => match policy.priority {
             PriorityPolicy::Strict => true,
-            PriorityPolicy::Interleave { regular_per_priority } => {
-                counter_state.regular_streak >= regular_per_priority
-            }
+            PriorityPolicy::Interleave {
+                regular_per_priority,
+            } => counter_state.regular_streak >= regular_per_priority,
         },
     };
 

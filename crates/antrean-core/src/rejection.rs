@@ -24,6 +24,11 @@ pub enum Rejection {
         /// Id given.
         ticket: TicketId,
     },
+    /// No ticket with this number today.
+    UnknownTicketNumber {
+        /// Number given ("A-012").
+        number: String,
+    },
     /// No such priority class.
     UnknownPriorityClass {
         /// Code given.
@@ -111,6 +116,7 @@ impl Rejection {
             Rejection::UnknownService { .. } => "unknown_service",
             Rejection::UnknownCounter { .. } => "unknown_counter",
             Rejection::UnknownTicket { .. } => "unknown_ticket",
+            Rejection::UnknownTicketNumber { .. } => "unknown_ticket",
             Rejection::UnknownPriorityClass { .. } => "unknown_priority_class",
             Rejection::PriorityNotAccepted { .. } => "priority_not_accepted",
             Rejection::Closed(Closure::Holiday { .. }) => "closed_holiday",
@@ -135,15 +141,25 @@ impl Rejection {
     /// Message in Bahasa Indonesia, for visitors and officers.
     pub fn message_id(&self) -> String {
         match self {
-            Rejection::UnknownService { service } => format!("Layanan \"{service}\" tidak ditemukan."),
-            Rejection::UnknownCounter { counter } => format!("Loket \"{counter}\" tidak ditemukan."),
+            Rejection::UnknownService { service } => {
+                format!("Layanan \"{service}\" tidak ditemukan.")
+            }
+            Rejection::UnknownCounter { counter } => {
+                format!("Loket \"{counter}\" tidak ditemukan.")
+            }
             Rejection::UnknownTicket { ticket } => {
                 format!("Tiket #{ticket} tidak ditemukan pada hari ini.")
+            }
+            Rejection::UnknownTicketNumber { number } => {
+                format!("Nomor {number} tidak ditemukan pada hari ini.")
             }
             Rejection::UnknownPriorityClass { class } => {
                 format!("Kategori prioritas \"{class}\" tidak dikenal.")
             }
-            Rejection::PriorityNotAccepted { service_name, class } => {
+            Rejection::PriorityNotAccepted {
+                service_name,
+                class,
+            } => {
                 format!("Layanan {service_name} tidak menerima antrean prioritas \"{class}\".")
             }
             Rejection::Closed(Closure::Holiday { name }) => {
@@ -151,16 +167,25 @@ impl Rejection {
             }
             Rejection::Closed(Closure::ClosedToday) => "Hari ini tidak ada pelayanan.".to_owned(),
             Rejection::Closed(Closure::NotYetOpen { opens }) => {
-                format!("Pelayanan belum dibuka. Pengambilan nomor mulai pukul {}.", opens.format_id())
+                format!(
+                    "Pelayanan belum dibuka. Pengambilan nomor mulai pukul {}.",
+                    opens.format_id()
+                )
             }
             Rejection::Closed(Closure::OnBreak { label, until }) => {
-                format!("{label}. Pelayanan dilanjutkan pukul {}.", until.format_id())
+                format!(
+                    "{label}. Pelayanan dilanjutkan pukul {}.",
+                    until.format_id()
+                )
             }
             Rejection::Closed(Closure::PastCutoff { cutoff }) => format!(
                 "Pengambilan nomor antrean hari ini sudah ditutup pukul {}.",
                 cutoff.format_id()
             ),
-            Rejection::QuotaReached { service_name, quota } => {
+            Rejection::QuotaReached {
+                service_name,
+                quota,
+            } => {
                 format!("Kuota harian layanan {service_name} ({quota} nomor) sudah habis.")
             }
             Rejection::SequenceExhausted { prefix } => {
@@ -169,10 +194,16 @@ impl Rejection {
             Rejection::CounterNotOpen { counter_name } => {
                 format!("{counter_name} belum dibuka atau sedang istirahat.")
             }
-            Rejection::CounterInUse { counter_name, officer } => {
+            Rejection::CounterInUse {
+                counter_name,
+                officer,
+            } => {
                 format!("{counter_name} sedang digunakan oleh petugas {officer}.")
             }
-            Rejection::CounterBusy { counter_name, ticket_number } => format!(
+            Rejection::CounterBusy {
+                counter_name,
+                ticket_number,
+            } => format!(
                 "{counter_name} masih melayani nomor {ticket_number}. Selesaikan dulu nomor tersebut."
             ),
             Rejection::NoCurrentTicket { counter_name } => {
@@ -181,11 +212,18 @@ impl Rejection {
             Rejection::QueueEmpty { counter_name } => {
                 format!("Tidak ada antrean untuk {counter_name}.")
             }
-            Rejection::InvalidState { ticket_number, state, .. } => format!(
+            Rejection::InvalidState {
+                ticket_number,
+                state,
+                ..
+            } => format!(
                 "Nomor {ticket_number} berstatus \"{}\"; tindakan ini tidak dapat dilakukan.",
                 state_id(*state)
             ),
-            Rejection::ServiceNotAtCounter { counter_name, service_name } => {
+            Rejection::ServiceNotAtCounter {
+                counter_name,
+                service_name,
+            } => {
                 format!("{counter_name} tidak melayani {service_name}.")
             }
             Rejection::RecallLimit { max_recalls } => {
@@ -201,10 +239,16 @@ impl Rejection {
             Rejection::UnknownService { service } => format!("Service \"{service}\" not found."),
             Rejection::UnknownCounter { counter } => format!("Counter \"{counter}\" not found."),
             Rejection::UnknownTicket { ticket } => format!("Ticket #{ticket} not found today."),
+            Rejection::UnknownTicketNumber { number } => {
+                format!("Number {number} not found today.")
+            }
             Rejection::UnknownPriorityClass { class } => {
                 format!("Unknown priority class \"{class}\".")
             }
-            Rejection::PriorityNotAccepted { service_name, class } => {
+            Rejection::PriorityNotAccepted {
+                service_name,
+                class,
+            } => {
                 format!("{service_name} does not accept priority class \"{class}\".")
             }
             Rejection::Closed(Closure::Holiday { name }) => {
@@ -220,7 +264,10 @@ impl Rejection {
             Rejection::Closed(Closure::PastCutoff { cutoff }) => {
                 format!("Ticket issuing closed for today at {cutoff}.")
             }
-            Rejection::QuotaReached { service_name, quota } => {
+            Rejection::QuotaReached {
+                service_name,
+                quota,
+            } => {
                 format!("The daily quota for {service_name} ({quota} tickets) is used up.")
             }
             Rejection::SequenceExhausted { prefix } => {
@@ -229,10 +276,16 @@ impl Rejection {
             Rejection::CounterNotOpen { counter_name } => {
                 format!("{counter_name} is closed or on a break.")
             }
-            Rejection::CounterInUse { counter_name, officer } => {
+            Rejection::CounterInUse {
+                counter_name,
+                officer,
+            } => {
                 format!("{counter_name} is in use by officer {officer}.")
             }
-            Rejection::CounterBusy { counter_name, ticket_number } => {
+            Rejection::CounterBusy {
+                counter_name,
+                ticket_number,
+            } => {
                 format!("{counter_name} is still serving {ticket_number}. Finish it first.")
             }
             Rejection::NoCurrentTicket { counter_name } => {
@@ -241,10 +294,20 @@ impl Rejection {
             Rejection::QueueEmpty { counter_name } => {
                 format!("Nobody is waiting for {counter_name}.")
             }
-            Rejection::InvalidState { ticket_number, state, action } => {
-                format!("Cannot {action}: ticket {ticket_number} is {}.", state.key())
+            Rejection::InvalidState {
+                ticket_number,
+                state,
+                action,
+            } => {
+                format!(
+                    "Cannot {action}: ticket {ticket_number} is {}.",
+                    state.key()
+                )
             }
-            Rejection::ServiceNotAtCounter { counter_name, service_name } => {
+            Rejection::ServiceNotAtCounter {
+                counter_name,
+                service_name,
+            } => {
                 format!("{counter_name} does not serve {service_name}.")
             }
             Rejection::RecallLimit { max_recalls } => {

@@ -77,9 +77,13 @@ impl Schedule {
     /// The hours for `date`, unless it is a holiday or a closed weekday.
     pub fn hours_on(&self, date: LocalDate) -> Result<&DayHours, Closure> {
         if let Some(holiday) = self.holidays.iter().find(|h| h.date == date) {
-            return Err(Closure::Holiday { name: holiday.name.clone() });
+            return Err(Closure::Holiday {
+                name: holiday.name.clone(),
+            });
         }
-        self.weekly[date.weekday().index()].as_ref().ok_or(Closure::ClosedToday)
+        self.weekly[date.weekday().index()]
+            .as_ref()
+            .ok_or(Closure::ClosedToday)
     }
 
     /// Whether a ticket may be issued at `now`, and if not, why.
@@ -94,7 +98,10 @@ impl Schedule {
             return Err(Closure::PastCutoff { cutoff });
         }
         if let Some(b) = hours.breaks.iter().find(|b| b.start <= t && t < b.end) {
-            return Err(Closure::OnBreak { label: b.label.clone(), until: b.end });
+            return Err(Closure::OnBreak {
+                label: b.label.clone(),
+                until: b.end,
+            });
         }
         Ok(())
     }
@@ -114,7 +121,11 @@ mod tests {
             open: t("08:00"),
             close: t("16:00"),
             issue_cutoff: t("15:00"),
-            breaks: vec![Break { start: t("12:00"), end: t("13:00"), label: "Istirahat".into() }],
+            breaks: vec![Break {
+                start: t("12:00"),
+                end: t("13:00"),
+                label: "Istirahat".into(),
+            }],
         };
         let friday = DayHours {
             breaks: vec![Break {
@@ -154,16 +165,24 @@ mod tests {
             s.issuing_at(at("2026-11-30", "07:59")),
             Err(Closure::NotYetOpen { opens: t("08:00") })
         );
-        assert!(matches!(s.issuing_at(at("2026-11-30", "12:30")), Err(Closure::OnBreak { .. })));
+        assert!(matches!(
+            s.issuing_at(at("2026-11-30", "12:30")),
+            Err(Closure::OnBreak { .. })
+        ));
         assert_eq!(s.issuing_at(at("2026-11-30", "13:00")), Ok(()));
         assert_eq!(
             s.issuing_at(at("2026-11-30", "15:00")),
             Err(Closure::PastCutoff { cutoff: t("15:00") })
         );
-        assert_eq!(s.issuing_at(at("2026-11-29", "09:00")), Err(Closure::ClosedToday));
+        assert_eq!(
+            s.issuing_at(at("2026-11-29", "09:00")),
+            Err(Closure::ClosedToday)
+        );
         assert_eq!(
             s.issuing_at(at("2026-12-25", "09:00")),
-            Err(Closure::Holiday { name: "Hari Raya Natal".into() })
+            Err(Closure::Holiday {
+                name: "Hari Raya Natal".into()
+            })
         );
         // Friday prayer break starts earlier than the weekday lunch break.
         match s.issuing_at(at("2026-12-04", "11:45")) {

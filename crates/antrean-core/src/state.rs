@@ -87,9 +87,14 @@ impl State {
     /// ones, then by queue time. An estimate for visitors; the actual order also depends on
     /// the interleave policy and on counters serving several services.
     pub fn people_ahead(&self, ticket: &Ticket) -> u32 {
+        if ticket.state != TicketState::Waiting {
+            return 0;
+        }
         let key = |t: &Ticket| (!t.is_priority(), t.queued_at, t.id);
         let mine = key(ticket);
-        self.waiting_in(&ticket.service).filter(|t| key(t) < mine).count() as u32
+        self.waiting_in(&ticket.service)
+            .filter(|t| key(t) < mine)
+            .count() as u32
     }
 
     /// Applies one event recorded at `at`.
@@ -108,7 +113,14 @@ impl State {
                     counter.regular_streak = u32::MAX;
                 }
             }
-            Event::TicketIssued { ticket, number, day, service, priority, channel } => {
+            Event::TicketIssued {
+                ticket,
+                number,
+                day,
+                service,
+                priority,
+                channel,
+            } => {
                 self.next_ticket_id = self.next_ticket_id.max(ticket.0 + 1);
                 let seq = self.sequences.entry(number.prefix.clone()).or_default();
                 *seq = (*seq).max(number.sequence);
@@ -135,7 +147,12 @@ impl State {
                     },
                 );
             }
-            Event::TicketCalled { ticket, counter, officer, .. } => {
+            Event::TicketCalled {
+                ticket,
+                counter,
+                officer,
+                ..
+            } => {
                 let priority = self.tickets.get(ticket).is_some_and(Ticket::is_priority);
                 if let Some(t) = self.tickets.get_mut(ticket) {
                     t.state = TicketState::Called;
@@ -147,9 +164,15 @@ impl State {
                 }
                 let c = self.counters.entry(counter.clone()).or_default();
                 c.current = Some(*ticket);
-                c.regular_streak = if priority { 0 } else { c.regular_streak.saturating_add(1) };
+                c.regular_streak = if priority {
+                    0
+                } else {
+                    c.regular_streak.saturating_add(1)
+                };
             }
-            Event::TicketRecalled { ticket, recalls, .. } => {
+            Event::TicketRecalled {
+                ticket, recalls, ..
+            } => {
                 if let Some(t) = self.tickets.get_mut(ticket) {
                     t.recalls = *recalls;
                 }
@@ -168,7 +191,13 @@ impl State {
                 self.close_ticket(*ticket, TicketState::NoShow, at);
                 self.release_counter(counter, *ticket);
             }
-            Event::TicketTransferred { ticket, counter, to_service, to_front, .. } => {
+            Event::TicketTransferred {
+                ticket,
+                counter,
+                to_service,
+                to_front,
+                ..
+            } => {
                 let front_key = self
                     .waiting_in(to_service)
                     .map(|t| t.queued_at)

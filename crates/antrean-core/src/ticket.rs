@@ -39,8 +39,10 @@ impl TicketNumber {
         let (prefix, seq) = text.split_once('-')?;
         let valid_prefix = !prefix.is_empty() && prefix.chars().all(|c| c.is_ascii_uppercase());
         let sequence: u16 = seq.parse().ok()?;
-        (valid_prefix && seq.len() == 3 && sequence >= 1)
-            .then(|| TicketNumber { prefix: prefix.to_owned(), sequence })
+        (valid_prefix && seq.len() == 3 && sequence >= 1).then(|| TicketNumber {
+            prefix: prefix.to_owned(),
+            sequence,
+        })
     }
 }
 

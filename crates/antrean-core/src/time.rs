@@ -85,7 +85,8 @@ impl TimeZone {
 
     /// The UTC instant of `time` on `date` in this zone.
     pub fn at(self, date: LocalDate, time: LocalTime) -> Timestamp {
-        self.midnight(date).plus_ms(i64::from(time.minutes()) * 60_000)
+        self.midnight(date)
+            .plus_ms(i64::from(time.minutes()) * 60_000)
     }
 }
 
@@ -138,7 +139,9 @@ impl Weekday {
 
     /// Indonesian name ("Senin").
     pub fn name_id(self) -> &'static str {
-        ["Senin", "Selasa", "Rabu", "Kamis", "Jumat", "Sabtu", "Minggu"][self.index()]
+        [
+            "Senin", "Selasa", "Rabu", "Kamis", "Jumat", "Sabtu", "Minggu",
+        ][self.index()]
     }
 
     /// Parses English or Indonesian day names, case-insensitive ("monday", "senin", "jumat").
@@ -341,8 +344,14 @@ mod tests {
         let date = LocalDate::parse("2026-11-29").unwrap();
         assert_eq!(date.weekday(), Weekday::Sunday);
         assert_eq!(date.format_id(), "29 November 2026");
-        assert_eq!(LocalDate::parse("2026-11-27").unwrap().weekday(), Weekday::Friday);
-        assert_eq!(LocalDate::parse("2024-02-29").unwrap().succ().to_string(), "2024-03-01");
+        assert_eq!(
+            LocalDate::parse("2026-11-27").unwrap().weekday(),
+            Weekday::Friday
+        );
+        assert_eq!(
+            LocalDate::parse("2024-02-29").unwrap().succ().to_string(),
+            "2024-03-01"
+        );
         assert!(LocalDate::parse("2026-02-29").is_none());
         assert!(LocalDate::parse("2026-13-01").is_none());
     }

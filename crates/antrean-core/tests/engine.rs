@@ -6,7 +6,11 @@ use antrean_core::*;
 use common::*;
 
 fn issued(engine: &mut Engine, service: &str, prio: Option<&str>, now: Timestamp) -> TicketId {
-    engine.execute(&issue(service, prio), now).unwrap().ticket.unwrap()
+    engine
+        .execute(&issue(service, prio), now)
+        .unwrap()
+        .ticket
+        .unwrap()
 }
 
 #[test]
@@ -30,10 +34,17 @@ fn numbering_resets_at_local_midnight_and_open_tickets_expire() {
     let tuesday = day_at("2026-12-01", "08:00");
     let outcome = e.tick(tuesday);
     assert_eq!(
-        outcome.events.iter().filter(|ev| matches!(ev, Event::TicketExpired { .. })).count(),
+        outcome
+            .events
+            .iter()
+            .filter(|ev| matches!(ev, Event::TicketExpired { .. }))
+            .count(),
         2
     );
-    assert!(e.state().ticket(old).is_none(), "previous day's tickets leave the live state");
+    assert!(
+        e.state().ticket(old).is_none(),
+        "previous day's tickets leave the live state"
+    );
     let fresh = issued(&mut e, "ktp", None, tuesday);
     assert_eq!(number(&e, fresh), "A-001");
     assert!(fresh > old, "ticket ids are never reused, even across days");
@@ -55,7 +66,10 @@ fn clock_jumping_back_across_midnight_never_reuses_a_number() {
 fn issuing_is_refused_with_a_reason_outside_hours() {
     let mut e = Engine::new(catalog());
     let err = e.execute(&issue("ktp", None), monday("12:15")).unwrap_err();
-    assert_eq!(err.message_id(), "Istirahat. Pelayanan dilanjutkan pukul 13.00.");
+    assert_eq!(
+        err.message_id(),
+        "Istirahat. Pelayanan dilanjutkan pukul 13.00."
+    );
     let cases = [
         (monday("07:30"), "not_yet_open"),
         (monday("12:15"), "on_break"),
@@ -81,14 +95,26 @@ fn quota_unknown_service_and_priority_rules() {
     }
     let err = e.execute(&issue("kk", None), monday("08:05")).unwrap_err();
     assert_eq!(err.code(), "quota_reached");
-    assert_eq!(err.message_id(), "Kuota harian layanan Layanan kk (3 nomor) sudah habis.");
-    assert_eq!(e.execute(&issue("nope", None), monday("08:05")).unwrap_err().code(), "unknown_service");
     assert_eq!(
-        e.execute(&issue("ktp", Some("vip")), monday("08:05")).unwrap_err().code(),
+        err.message_id(),
+        "Kuota harian layanan Layanan kk (3 nomor) sudah habis."
+    );
+    assert_eq!(
+        e.execute(&issue("nope", None), monday("08:05"))
+            .unwrap_err()
+            .code(),
+        "unknown_service"
+    );
+    assert_eq!(
+        e.execute(&issue("ktp", Some("vip")), monday("08:05"))
+            .unwrap_err()
+            .code(),
         "unknown_priority_class"
     );
     assert_eq!(
-        e.execute(&issue("ktp", Some("ibu-hamil")), monday("08:05")).unwrap_err().code(),
+        e.execute(&issue("ktp", Some("ibu-hamil")), monday("08:05"))
+            .unwrap_err()
+            .code(),
         "priority_not_accepted"
     );
     assert_eq!(e.state().tickets.len(), 3);
@@ -110,26 +136,84 @@ fn sequence_stops_at_999() {
 fn full_lifecycle_with_recall_limit() {
     let mut e = Engine::new(catalog());
     let id = issued(&mut e, "ktp", None, monday("08:00"));
-    assert_eq!(call_next(&mut e, "1", monday("08:01")).unwrap_err().code(), "counter_not_open");
+    assert_eq!(
+        call_next(&mut e, "1", monday("08:01")).unwrap_err().code(),
+        "counter_not_open"
+    );
     open(&mut e, "1", "siti", monday("08:01"));
     assert_eq!(call_next(&mut e, "1", monday("08:02")).unwrap(), id);
-    assert_eq!(call_next(&mut e, "1", monday("08:02")).unwrap_err().code(), "counter_busy");
+    assert_eq!(
+        call_next(&mut e, "1", monday("08:02")).unwrap_err().code(),
+        "counter_busy"
+    );
     for n in 1..=3u8 {
-        let out = e.execute(&Command::Recall { counter: "1".into() }, monday("08:03")).unwrap();
-        assert_eq!(out.events, vec![Event::TicketRecalled { ticket: id, counter: "1".into(), recalls: n }]);
+        let out = e
+            .execute(
+                &Command::Recall {
+                    counter: "1".into(),
+                },
+                monday("08:03"),
+            )
+            .unwrap();
+        assert_eq!(
+            out.events,
+            vec![Event::TicketRecalled {
+                ticket: id,
+                counter: "1".into(),
+                recalls: n
+            }]
+        );
     }
-    let err = e.execute(&Command::Recall { counter: "1".into() }, monday("08:03")).unwrap_err();
+    let err = e
+        .execute(
+            &Command::Recall {
+                counter: "1".into(),
+            },
+            monday("08:03"),
+        )
+        .unwrap_err();
     assert_eq!(err.code(), "recall_limit");
-    let err = e.execute(&Command::FinishService { counter: "1".into() }, monday("08:04")).unwrap_err();
+    let err = e
+        .execute(
+            &Command::FinishService {
+                counter: "1".into(),
+            },
+            monday("08:04"),
+        )
+        .unwrap_err();
     assert_eq!(err.code(), "invalid_state");
-    e.execute(&Command::StartService { counter: "1".into() }, monday("08:04")).unwrap();
-    e.execute(&Command::FinishService { counter: "1".into() }, monday("08:10")).unwrap();
+    e.execute(
+        &Command::StartService {
+            counter: "1".into(),
+        },
+        monday("08:04"),
+    )
+    .unwrap();
+    e.execute(
+        &Command::FinishService {
+            counter: "1".into(),
+        },
+        monday("08:10"),
+    )
+    .unwrap();
     let t = e.state().ticket(id).unwrap();
     assert_eq!(t.state, TicketState::Done);
     assert_eq!(t.officer.as_deref(), Some("siti"));
-    assert_eq!((t.called_at, t.started_at, t.closed_at), (Some(monday("08:02")), Some(monday("08:04")), Some(monday("08:10"))));
+    assert_eq!(
+        (t.called_at, t.started_at, t.closed_at),
+        (
+            Some(monday("08:02")),
+            Some(monday("08:04")),
+            Some(monday("08:10"))
+        )
+    );
     assert_eq!(e.state().counter("1").current, None);
-    assert_eq!(call_next(&mut e, "1", monday("08:11")).unwrap_err().message_id(), "Tidak ada antrean untuk Loket 1.");
+    assert_eq!(
+        call_next(&mut e, "1", monday("08:11"))
+            .unwrap_err()
+            .message_id(),
+        "Tidak ada antrean untuk Loket 1."
+    );
 }
 
 #[test]
@@ -140,20 +224,55 @@ fn transfer_keeps_number_and_issue_time() {
     open(&mut e, "1", "siti", monday("08:02"));
     open(&mut e, "3", "budi", monday("08:02"));
     call_next(&mut e, "1", monday("08:03")).unwrap();
-    e.execute(&Command::StartService { counter: "1".into() }, monday("08:04")).unwrap();
+    e.execute(
+        &Command::StartService {
+            counter: "1".into(),
+        },
+        monday("08:04"),
+    )
+    .unwrap();
     let err = e
-        .execute(&Command::Transfer { counter: "1".into(), to_service: "ktp".into(), to_front: false }, monday("08:05"))
+        .execute(
+            &Command::Transfer {
+                counter: "1".into(),
+                to_service: "ktp".into(),
+                to_front: false,
+            },
+            monday("08:05"),
+        )
         .unwrap_err();
     assert_eq!(err.code(), "same_service");
-    e.execute(&Command::Transfer { counter: "1".into(), to_service: "akta".into(), to_front: true }, monday("08:05"))
-        .unwrap();
+    e.execute(
+        &Command::Transfer {
+            counter: "1".into(),
+            to_service: "akta".into(),
+            to_front: true,
+        },
+        monday("08:05"),
+    )
+    .unwrap();
     let t = e.state().ticket(id).unwrap();
-    assert_eq!((t.number.to_string(), t.issued_at, t.state), ("A-001".into(), monday("08:00"), TicketState::Waiting));
+    assert_eq!(
+        (t.number.to_string(), t.issued_at, t.state),
+        ("A-001".into(), monday("08:00"), TicketState::Waiting)
+    );
     assert_eq!(t.previous_services, vec!["ktp".to_string()]);
     // Put at the front: called before the akta ticket that waited longer in that queue.
     assert_eq!(call_next(&mut e, "3", monday("08:06")).unwrap(), id);
-    e.execute(&Command::StartService { counter: "3".into() }, monday("08:06")).unwrap();
-    e.execute(&Command::FinishService { counter: "3".into() }, monday("08:07")).unwrap();
+    e.execute(
+        &Command::StartService {
+            counter: "3".into(),
+        },
+        monday("08:06"),
+    )
+    .unwrap();
+    e.execute(
+        &Command::FinishService {
+            counter: "3".into(),
+        },
+        monday("08:07"),
+    )
+    .unwrap();
     assert_eq!(call_next(&mut e, "3", monday("08:08")).unwrap(), other);
 }
 
@@ -165,31 +284,100 @@ fn park_unpark_call_specific_no_show_reinstate_cancel() {
     let c = issued(&mut e, "akta", None, monday("08:02"));
     open(&mut e, "1", "siti", monday("08:03"));
     assert_eq!(call_next(&mut e, "1", monday("08:03")).unwrap(), a);
-    e.execute(&Command::Park { counter: "1".into() }, monday("08:04")).unwrap();
+    e.execute(
+        &Command::Park {
+            counter: "1".into(),
+        },
+        monday("08:04"),
+    )
+    .unwrap();
     assert_eq!(e.state().ticket(a).unwrap().state, TicketState::Parked);
     // Parked tickets are skipped by call-next.
     assert_eq!(call_next(&mut e, "1", monday("08:05")).unwrap(), b);
-    e.execute(&Command::MarkNoShow { counter: "1".into() }, monday("08:06")).unwrap();
+    e.execute(
+        &Command::MarkNoShow {
+            counter: "1".into(),
+        },
+        monday("08:06"),
+    )
+    .unwrap();
     assert_eq!(e.state().ticket(b).unwrap().state, TicketState::NoShow);
     // Call the parked one out of order.
-    let out = e.execute(&Command::CallSpecific { counter: "1".into(), ticket: a }, monday("08:07")).unwrap();
-    assert!(matches!(out.events[0], Event::TicketCalled { out_of_order: true, .. }));
-    e.execute(&Command::Park { counter: "1".into() }, monday("08:08")).unwrap();
-    e.execute(&Command::Unpark { ticket: a }, monday("08:09")).unwrap();
+    let out = e
+        .execute(
+            &Command::CallSpecific {
+                counter: "1".into(),
+                ticket: a,
+            },
+            monday("08:07"),
+        )
+        .unwrap();
+    assert!(matches!(
+        out.events[0],
+        Event::TicketCalled {
+            out_of_order: true,
+            ..
+        }
+    ));
+    e.execute(
+        &Command::Park {
+            counter: "1".into(),
+        },
+        monday("08:08"),
+    )
+    .unwrap();
+    e.execute(&Command::Unpark { ticket: a }, monday("08:09"))
+        .unwrap();
     assert_eq!(e.state().ticket(a).unwrap().state, TicketState::Waiting);
     // The no-show comes back late: back in the queue, at the back.
-    e.execute(&Command::Reinstate { ticket: b }, monday("08:10")).unwrap();
+    e.execute(&Command::Reinstate { ticket: b }, monday("08:10"))
+        .unwrap();
     assert_eq!(e.state().ticket(b).unwrap().queued_at, monday("08:10"));
     assert_eq!(call_next(&mut e, "1", monday("08:11")).unwrap(), a);
-    let err = e.execute(&Command::CallSpecific { counter: "1".into(), ticket: c }, monday("08:11")).unwrap_err();
+    let err = e
+        .execute(
+            &Command::CallSpecific {
+                counter: "1".into(),
+                ticket: c,
+            },
+            monday("08:11"),
+        )
+        .unwrap_err();
     assert_eq!(err.code(), "counter_busy");
-    e.execute(&Command::MarkNoShow { counter: "1".into() }, monday("08:12")).unwrap();
-    let err = e.execute(&Command::CallSpecific { counter: "1".into(), ticket: c }, monday("08:12")).unwrap_err();
+    e.execute(
+        &Command::MarkNoShow {
+            counter: "1".into(),
+        },
+        monday("08:12"),
+    )
+    .unwrap();
+    let err = e
+        .execute(
+            &Command::CallSpecific {
+                counter: "1".into(),
+                ticket: c,
+            },
+            monday("08:12"),
+        )
+        .unwrap_err();
     assert_eq!(err.code(), "service_not_at_counter");
-    e.execute(&Command::Cancel { ticket: c }, monday("08:13")).unwrap();
-    let err = e.execute(&Command::Cancel { ticket: c }, monday("08:13")).unwrap_err();
+    e.execute(&Command::Cancel { ticket: c }, monday("08:13"))
+        .unwrap();
+    let err = e
+        .execute(&Command::Cancel { ticket: c }, monday("08:13"))
+        .unwrap_err();
     assert_eq!(err.code(), "invalid_state");
-    assert_eq!(e.execute(&Command::Unpark { ticket: TicketId(999) }, monday("08:14")).unwrap_err().code(), "unknown_ticket");
+    assert_eq!(
+        e.execute(
+            &Command::Unpark {
+                ticket: TicketId(999)
+            },
+            monday("08:14")
+        )
+        .unwrap_err()
+        .code(),
+        "unknown_ticket"
+    );
 }
 
 #[test]
@@ -197,27 +385,80 @@ fn counter_states_and_officer_binding() {
     let mut e = Engine::new(catalog());
     open(&mut e, "1", "siti", monday("08:00"));
     let err = e
-        .execute(&Command::OpenCounter { counter: "1".into(), officer: "budi".into() }, monday("08:01"))
+        .execute(
+            &Command::OpenCounter {
+                counter: "1".into(),
+                officer: "budi".into(),
+            },
+            monday("08:01"),
+        )
         .unwrap_err();
     assert_eq!(err.code(), "counter_in_use");
     // The same officer logging in again changes nothing.
     let again = e
-        .execute(&Command::OpenCounter { counter: "1".into(), officer: "siti".into() }, monday("08:01"))
+        .execute(
+            &Command::OpenCounter {
+                counter: "1".into(),
+                officer: "siti".into(),
+            },
+            monday("08:01"),
+        )
         .unwrap();
     assert!(again.events.is_empty());
-    e.execute(&Command::PauseCounter { counter: "1".into() }, monday("08:02")).unwrap();
+    e.execute(
+        &Command::PauseCounter {
+            counter: "1".into(),
+        },
+        monday("08:02"),
+    )
+    .unwrap();
     assert_eq!(e.state().counter("1").status, CounterStatus::Paused);
     issued(&mut e, "ktp", None, monday("08:03"));
-    assert_eq!(call_next(&mut e, "1", monday("08:04")).unwrap_err().code(), "counter_not_open");
-    e.execute(&Command::ResumeCounter { counter: "1".into() }, monday("08:05")).unwrap();
+    assert_eq!(
+        call_next(&mut e, "1", monday("08:04")).unwrap_err().code(),
+        "counter_not_open"
+    );
+    e.execute(
+        &Command::ResumeCounter {
+            counter: "1".into(),
+        },
+        monday("08:05"),
+    )
+    .unwrap();
     call_next(&mut e, "1", monday("08:06")).unwrap();
-    let err = e.execute(&Command::CloseCounter { counter: "1".into() }, monday("08:07")).unwrap_err();
+    let err = e
+        .execute(
+            &Command::CloseCounter {
+                counter: "1".into(),
+            },
+            monday("08:07"),
+        )
+        .unwrap_err();
     assert_eq!(err.code(), "counter_busy");
-    e.execute(&Command::MarkNoShow { counter: "1".into() }, monday("08:08")).unwrap();
-    e.execute(&Command::CloseCounter { counter: "1".into() }, monday("08:09")).unwrap();
+    e.execute(
+        &Command::MarkNoShow {
+            counter: "1".into(),
+        },
+        monday("08:08"),
+    )
+    .unwrap();
+    e.execute(
+        &Command::CloseCounter {
+            counter: "1".into(),
+        },
+        monday("08:09"),
+    )
+    .unwrap();
     assert_eq!(e.state().counter("1").officer, None);
     assert_eq!(
-        e.execute(&Command::CallNext { counter: "9".into() }, monday("08:10")).unwrap_err().code(),
+        e.execute(
+            &Command::CallNext {
+                counter: "9".into()
+            },
+            monday("08:10")
+        )
+        .unwrap_err()
+        .code(),
         "unknown_counter"
     );
 }
@@ -225,7 +466,9 @@ fn counter_states_and_officer_binding() {
 #[test]
 fn interleave_serves_one_priority_per_n_regular() {
     let policy = QueuePolicy {
-        priority: PriorityPolicy::Interleave { regular_per_priority: 2 },
+        priority: PriorityPolicy::Interleave {
+            regular_per_priority: 2,
+        },
         max_wait_s: None,
         max_recalls: 3,
     };
@@ -242,8 +485,18 @@ fn interleave_serves_one_priority_per_n_regular() {
     for _ in 0..9 {
         now = now.plus_ms(60_000);
         let id = call_next(&mut e, "1", now).unwrap();
-        order.push(if e.state().ticket(id).unwrap().is_priority() { 'P' } else { 'R' });
-        e.execute(&Command::MarkNoShow { counter: "1".into() }, now).unwrap();
+        order.push(if e.state().ticket(id).unwrap().is_priority() {
+            'P'
+        } else {
+            'R'
+        });
+        e.execute(
+            &Command::MarkNoShow {
+                counter: "1".into(),
+            },
+            now,
+        )
+        .unwrap();
     }
     // Priority first (none served yet today), then 2 regular : 1 priority.
     assert_eq!(order, "PRRPRRPRR");
@@ -251,7 +504,11 @@ fn interleave_serves_one_priority_per_n_regular() {
 
 #[test]
 fn strict_policy_serves_all_priority_first() {
-    let policy = QueuePolicy { priority: PriorityPolicy::Strict, max_wait_s: None, max_recalls: 3 };
+    let policy = QueuePolicy {
+        priority: PriorityPolicy::Strict,
+        max_wait_s: None,
+        max_recalls: 3,
+    };
     let mut e = Engine::new(catalog_with(policy));
     let now = monday("08:00");
     let r = issued(&mut e, "ktp", None, now);
@@ -261,14 +518,24 @@ fn strict_policy_serves_all_priority_first() {
     let mut got = Vec::new();
     for i in 1..=3 {
         got.push(call_next(&mut e, "1", now.plus_ms(i * 1000)).unwrap());
-        e.execute(&Command::MarkNoShow { counter: "1".into() }, now.plus_ms(i * 1000)).unwrap();
+        e.execute(
+            &Command::MarkNoShow {
+                counter: "1".into(),
+            },
+            now.plus_ms(i * 1000),
+        )
+        .unwrap();
     }
     assert_eq!(got, vec![p1, p2, r]);
 }
 
 #[test]
 fn max_wait_guard_beats_priority_and_preference() {
-    let policy = QueuePolicy { priority: PriorityPolicy::Strict, max_wait_s: Some(30 * 60), max_recalls: 3 };
+    let policy = QueuePolicy {
+        priority: PriorityPolicy::Strict,
+        max_wait_s: Some(30 * 60),
+        max_recalls: 3,
+    };
     let mut e = Engine::new(catalog_with(policy));
     let old = issued(&mut e, "kk", None, monday("08:00"));
     issued(&mut e, "ktp", Some("lansia"), monday("08:20"));
@@ -276,7 +543,13 @@ fn max_wait_guard_beats_priority_and_preference() {
     // At 08:25 nobody is overdue: strict priority wins.
     let first = call_next(&mut e, "1", monday("08:25")).unwrap();
     assert!(e.state().ticket(first).unwrap().is_priority());
-    e.execute(&Command::MarkNoShow { counter: "1".into() }, monday("08:25")).unwrap();
+    e.execute(
+        &Command::MarkNoShow {
+            counter: "1".into(),
+        },
+        monday("08:25"),
+    )
+    .unwrap();
     issued(&mut e, "ktp", Some("lansia"), monday("08:29"));
     // At 08:31 the kk ticket waited 31 min > 30 min: it goes before the new priority ticket.
     assert_eq!(call_next(&mut e, "1", monday("08:31")).unwrap(), old);
@@ -284,7 +557,11 @@ fn max_wait_guard_beats_priority_and_preference() {
 
 #[test]
 fn counter_preference_weights_the_wait() {
-    let policy = QueuePolicy { priority: PriorityPolicy::Strict, max_wait_s: None, max_recalls: 3 };
+    let policy = QueuePolicy {
+        priority: PriorityPolicy::Strict,
+        max_wait_s: None,
+        max_recalls: 3,
+    };
     let mut e = Engine::new(catalog_with(policy));
     // Counter 1 prefers ktp (weight 1) over kk (weight 1/2).
     let kk = issued(&mut e, "kk", None, monday("08:00"));
@@ -292,11 +569,23 @@ fn counter_preference_weights_the_wait() {
     open(&mut e, "1", "siti", monday("08:00"));
     // At 08:10: kk waited 10 min × 1/2 = 5 < ktp 4 min × 1? No: 5 > 4, kk goes first.
     assert_eq!(call_next(&mut e, "1", monday("08:10")).unwrap(), kk);
-    e.execute(&Command::MarkNoShow { counter: "1".into() }, monday("08:10")).unwrap();
+    e.execute(
+        &Command::MarkNoShow {
+            counter: "1".into(),
+        },
+        monday("08:10"),
+    )
+    .unwrap();
     let kk2 = issued(&mut e, "kk", None, monday("08:10"));
     // At 08:16: kk2 waited 6 min × 1/2 = 3 < ktp 10 min: ktp first.
     assert_eq!(call_next(&mut e, "1", monday("08:16")).unwrap(), ktp);
-    e.execute(&Command::MarkNoShow { counter: "1".into() }, monday("08:16")).unwrap();
+    e.execute(
+        &Command::MarkNoShow {
+            counter: "1".into(),
+        },
+        monday("08:16"),
+    )
+    .unwrap();
     assert_eq!(call_next(&mut e, "1", monday("08:17")).unwrap(), kk2);
 }
 
@@ -324,10 +613,37 @@ fn replaying_the_events_rebuilds_the_same_state() {
         }
     };
     run(&mut e, issue("ktp", None), monday("08:00"), &mut log);
-    run(&mut e, issue("ktp", Some("lansia")), monday("08:01"), &mut log);
-    run(&mut e, Command::OpenCounter { counter: "1".into(), officer: "x".into() }, monday("08:02"), &mut log);
-    run(&mut e, Command::CallNext { counter: "1".into() }, monday("08:03"), &mut log);
-    run(&mut e, Command::StartService { counter: "1".into() }, monday("08:04"), &mut log);
+    run(
+        &mut e,
+        issue("ktp", Some("lansia")),
+        monday("08:01"),
+        &mut log,
+    );
+    run(
+        &mut e,
+        Command::OpenCounter {
+            counter: "1".into(),
+            officer: "x".into(),
+        },
+        monday("08:02"),
+        &mut log,
+    );
+    run(
+        &mut e,
+        Command::CallNext {
+            counter: "1".into(),
+        },
+        monday("08:03"),
+        &mut log,
+    );
+    run(
+        &mut e,
+        Command::StartService {
+            counter: "1".into(),
+        },
+        monday("08:04"),
+        &mut log,
+    );
     let mut replayed = Engine::new(catalog());
     for (ev, at) in &log {
         replayed.replay(ev, *at);

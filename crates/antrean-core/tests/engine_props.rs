@@ -11,23 +11,61 @@ use proptest::prelude::*;
 
 #[derive(Clone, Debug)]
 enum Op {
-    Issue { service: usize, priority: bool },
-    Open { counter: usize },
-    CallNext { counter: usize },
-    CallSpecific { counter: usize, pick: usize },
-    Recall { counter: usize },
-    Start { counter: usize },
-    Finish { counter: usize },
-    NoShow { counter: usize },
-    Transfer { counter: usize, service: usize, front: bool },
-    Park { counter: usize },
-    Unpark { pick: usize },
-    Reinstate { pick: usize },
-    Cancel { pick: usize },
-    Pause { counter: usize },
-    Resume { counter: usize },
-    Close { counter: usize },
-    Wait { minutes: i64 },
+    Issue {
+        service: usize,
+        priority: bool,
+    },
+    Open {
+        counter: usize,
+    },
+    CallNext {
+        counter: usize,
+    },
+    CallSpecific {
+        counter: usize,
+        pick: usize,
+    },
+    Recall {
+        counter: usize,
+    },
+    Start {
+        counter: usize,
+    },
+    Finish {
+        counter: usize,
+    },
+    NoShow {
+        counter: usize,
+    },
+    Transfer {
+        counter: usize,
+        service: usize,
+        front: bool,
+    },
+    Park {
+        counter: usize,
+    },
+    Unpark {
+        pick: usize,
+    },
+    Reinstate {
+        pick: usize,
+    },
+    Cancel {
+        pick: usize,
+    },
+    Pause {
+        counter: usize,
+    },
+    Resume {
+        counter: usize,
+    },
+    Close {
+        counter: usize,
+    },
+    Wait {
+        minutes: i64,
+    },
 }
 
 const SERVICES: [&str; 3] = ["ktp", "kk", "akta"];
@@ -58,29 +96,64 @@ fn op() -> impl Strategy<Value = Op> {
 
 fn to_command(op: &Op, engine: &Engine) -> Option<Command> {
     let ids: Vec<TicketId> = engine.state().tickets.keys().copied().collect();
-    let pick = |p: usize| ids.get(p % ids.len().max(1)).copied().unwrap_or(TicketId(0));
+    let pick = |p: usize| {
+        ids.get(p % ids.len().max(1))
+            .copied()
+            .unwrap_or(TicketId(0))
+    };
     let counter = |c: usize| COUNTERS[c].to_string();
     Some(match *op {
         Op::Issue { service, priority } => issue(SERVICES[service], priority.then_some("lansia")),
-        Op::Open { counter: c } => Command::OpenCounter { counter: counter(c), officer: format!("officer-{c}") },
-        Op::CallNext { counter: c } => Command::CallNext { counter: counter(c) },
-        Op::CallSpecific { counter: c, pick: p } => Command::CallSpecific { counter: counter(c), ticket: pick(p) },
-        Op::Recall { counter: c } => Command::Recall { counter: counter(c) },
-        Op::Start { counter: c } => Command::StartService { counter: counter(c) },
-        Op::Finish { counter: c } => Command::FinishService { counter: counter(c) },
-        Op::NoShow { counter: c } => Command::MarkNoShow { counter: counter(c) },
-        Op::Transfer { counter: c, service, front } => Command::Transfer {
+        Op::Open { counter: c } => Command::OpenCounter {
+            counter: counter(c),
+            officer: format!("officer-{c}"),
+        },
+        Op::CallNext { counter: c } => Command::CallNext {
+            counter: counter(c),
+        },
+        Op::CallSpecific {
+            counter: c,
+            pick: p,
+        } => Command::CallSpecific {
+            counter: counter(c),
+            ticket: pick(p),
+        },
+        Op::Recall { counter: c } => Command::Recall {
+            counter: counter(c),
+        },
+        Op::Start { counter: c } => Command::StartService {
+            counter: counter(c),
+        },
+        Op::Finish { counter: c } => Command::FinishService {
+            counter: counter(c),
+        },
+        Op::NoShow { counter: c } => Command::MarkNoShow {
+            counter: counter(c),
+        },
+        Op::Transfer {
+            counter: c,
+            service,
+            front,
+        } => Command::Transfer {
             counter: counter(c),
             to_service: SERVICES[service].into(),
             to_front: front,
         },
-        Op::Park { counter: c } => Command::Park { counter: counter(c) },
+        Op::Park { counter: c } => Command::Park {
+            counter: counter(c),
+        },
         Op::Unpark { pick: p } => Command::Unpark { ticket: pick(p) },
         Op::Reinstate { pick: p } => Command::Reinstate { ticket: pick(p) },
         Op::Cancel { pick: p } => Command::Cancel { ticket: pick(p) },
-        Op::Pause { counter: c } => Command::PauseCounter { counter: counter(c) },
-        Op::Resume { counter: c } => Command::ResumeCounter { counter: counter(c) },
-        Op::Close { counter: c } => Command::CloseCounter { counter: counter(c) },
+        Op::Pause { counter: c } => Command::PauseCounter {
+            counter: counter(c),
+        },
+        Op::Resume { counter: c } => Command::ResumeCounter {
+            counter: counter(c),
+        },
+        Op::Close { counter: c } => Command::CloseCounter {
+            counter: counter(c),
+        },
         Op::Wait { .. } => return None,
     })
 }
@@ -88,7 +161,9 @@ fn to_command(op: &Op, engine: &Engine) -> Option<Command> {
 /// Runs `ops`, checking invariants after every step; returns the log for replay checks.
 fn run(policy: QueuePolicy, ops: &[Op]) -> Result<(), TestCaseError> {
     let regular_per_priority = match policy.priority {
-        PriorityPolicy::Interleave { regular_per_priority } => Some(regular_per_priority),
+        PriorityPolicy::Interleave {
+            regular_per_priority,
+        } => Some(regular_per_priority),
         PriorityPolicy::Strict => None,
     };
     let max_wait_s = policy.max_wait_s;
@@ -108,7 +183,9 @@ fn run(policy: QueuePolicy, ops: &[Op]) -> Result<(), TestCaseError> {
             now = now.plus_ms(minutes * 60_000);
             continue;
         }
-        let Some(command) = to_command(op, &engine) else { continue };
+        let Some(command) = to_command(op, &engine) else {
+            continue;
+        };
         let before_tick = engine.state().clone();
         let tick = engine.tick(now);
         for ev in &tick.events {
@@ -116,10 +193,18 @@ fn run(policy: QueuePolicy, ops: &[Op]) -> Result<(), TestCaseError> {
                 expired.insert(*ticket);
             }
         }
-        if tick.events.iter().any(|ev| matches!(ev, Event::DayStarted { .. })) {
+        if tick
+            .events
+            .iter()
+            .any(|ev| matches!(ev, Event::DayStarted { .. }))
+        {
             // Tickets finished on the previous day leave the live state (the log keeps them).
             for t in before_tick.tickets.values() {
-                prop_assert!(t.state.is_terminal() || expired.contains(&t.id), "{} dropped while open", t.number);
+                prop_assert!(
+                    t.state.is_terminal() || expired.contains(&t.id),
+                    "{} dropped while open",
+                    t.number
+                );
                 expired.insert(t.id);
             }
         }
@@ -130,27 +215,50 @@ fn run(policy: QueuePolicy, ops: &[Op]) -> Result<(), TestCaseError> {
             Ok(outcome) => {
                 for ev in &outcome.events {
                     match ev {
-                        Event::TicketIssued { ticket, number, day, .. } => {
+                        Event::TicketIssued {
+                            ticket,
+                            number,
+                            day,
+                            ..
+                        } => {
                             prop_assert!(issued.insert(*ticket), "ticket id reused: {ticket}");
-                            let fresh = numbers_by_day.entry(*day).or_default().insert(number.to_string());
+                            let fresh = numbers_by_day
+                                .entry(*day)
+                                .or_default()
+                                .insert(number.to_string());
                             prop_assert!(fresh, "number {number} issued twice on {day}");
                         }
-                        Event::TicketCalled { ticket, counter, out_of_order: false, .. } => {
+                        Event::TicketCalled {
+                            ticket,
+                            counter,
+                            out_of_order: false,
+                            ..
+                        } => {
                             let called = before.ticket(*ticket).unwrap();
                             let cfg = engine.catalog().counter(counter).unwrap();
                             let waiting: Vec<_> = before
                                 .tickets
                                 .values()
-                                .filter(|t| t.state == TicketState::Waiting && cfg.serves(&t.service))
+                                .filter(|t| {
+                                    t.state == TicketState::Waiting && cfg.serves(&t.service)
+                                })
                                 .collect();
                             let wait_s = |t: &Ticket| outcome.at.secs_since(t.queued_at);
                             // Max-wait guard: nobody overdue is passed over for a non-overdue ticket,
                             // and among the overdue the longest wait goes first.
                             if let Some(limit) = max_wait_s {
-                                let overdue: Vec<_> = waiting.iter().filter(|t| wait_s(t) >= u64::from(limit)).collect();
+                                let overdue: Vec<_> = waiting
+                                    .iter()
+                                    .filter(|t| wait_s(t) >= u64::from(limit))
+                                    .collect();
                                 if !overdue.is_empty() {
-                                    let earliest = overdue.iter().map(|t| t.queued_at).min().unwrap();
-                                    prop_assert_eq!(called.queued_at, earliest, "overdue ticket passed over");
+                                    let earliest =
+                                        overdue.iter().map(|t| t.queued_at).min().unwrap();
+                                    prop_assert_eq!(
+                                        called.queued_at,
+                                        earliest,
+                                        "overdue ticket passed over"
+                                    );
                                 }
                             }
                             let priority_waited = waiting.iter().any(|t| t.is_priority());
@@ -159,12 +267,19 @@ fn run(policy: QueuePolicy, ops: &[Op]) -> Result<(), TestCaseError> {
                                 *streak = 0;
                             } else {
                                 *streak += 1;
-                                let overdue_call = max_wait_s.is_some_and(|l| wait_s(called) >= u64::from(l));
+                                let overdue_call =
+                                    max_wait_s.is_some_and(|l| wait_s(called) >= u64::from(l));
                                 if let (Some(n), false) = (regular_per_priority, overdue_call) {
-                                    prop_assert!(*streak <= n, "priority passed over {streak} times (N = {n})");
+                                    prop_assert!(
+                                        *streak <= n,
+                                        "priority passed over {streak} times (N = {n})"
+                                    );
                                 }
                                 if regular_per_priority.is_none() && !overdue_call {
-                                    prop_assert!(false, "strict policy called a regular ticket while priority waited");
+                                    prop_assert!(
+                                        false,
+                                        "strict policy called a regular ticket while priority waited"
+                                    );
                                 }
                             }
                         }
@@ -174,14 +289,22 @@ fn run(policy: QueuePolicy, ops: &[Op]) -> Result<(), TestCaseError> {
                 log.extend(outcome.events.iter().cloned().map(|ev| (ev, outcome.at)));
             }
             Err(rejection) => {
-                prop_assert_eq!(&before, engine.state(), "rejection {} changed the state", rejection.code());
+                prop_assert_eq!(
+                    &before,
+                    engine.state(),
+                    "rejection {} changed the state",
+                    rejection.code()
+                );
             }
         }
 
         // Never lose a ticket: every issued ticket is live today or expired by a day change.
         let state = engine.state();
         for id in &issued {
-            prop_assert!(state.ticket(*id).is_some() || expired.contains(id), "ticket {id} lost");
+            prop_assert!(
+                state.ticket(*id).is_some() || expired.contains(id),
+                "ticket {id} lost"
+            );
         }
         // No ticket in two places: each counter's current ticket is called/serving there,
         // and no two counters hold the same ticket.
@@ -190,13 +313,21 @@ fn run(policy: QueuePolicy, ops: &[Op]) -> Result<(), TestCaseError> {
             if let Some(id) = cs.current {
                 prop_assert!(held.insert(id), "ticket {id} at two counters");
                 let t = state.ticket(id).unwrap();
-                prop_assert!(matches!(t.state, TicketState::Called | TicketState::Serving));
+                prop_assert!(matches!(
+                    t.state,
+                    TicketState::Called | TicketState::Serving
+                ));
                 prop_assert_eq!(t.counter.as_deref(), Some(counter.as_str()));
             }
         }
         for t in state.tickets.values() {
             if matches!(t.state, TicketState::Called | TicketState::Serving) {
-                prop_assert!(held.contains(&t.id), "{} is {:?} but no counter holds it", t.number, t.state);
+                prop_assert!(
+                    held.contains(&t.id),
+                    "{} is {:?} but no counter holds it",
+                    t.number,
+                    t.state
+                );
             }
         }
     }

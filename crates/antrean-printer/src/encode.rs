@@ -71,7 +71,12 @@ mod tests {
     fn sample_ticket_stays_within_budget_and_never_looks_like_dle_eot() {
         for profile in [Profile::generic_58mm(), Profile::generic_80mm()] {
             let bytes = encode_ticket(&TicketPrint::sample(), &profile).unwrap();
-            assert!(bytes.len() <= 1024, "{} bytes on {}", bytes.len(), profile.name);
+            assert!(
+                bytes.len() <= 1024,
+                "{} bytes on {}",
+                bytes.len(),
+                profile.name
+            );
             assert!(!bytes.windows(2).any(|w| w == [escpos::DLE, escpos::EOT]));
         }
     }

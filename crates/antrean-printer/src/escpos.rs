@@ -92,11 +92,22 @@ pub fn qr_code(data: &[u8], module_size_dots: u8, out: &mut Vec<u8>) {
     out.extend_from_slice(&QR_PREFIX);
     out.extend_from_slice(&[4, 0, QR_CN, QR_FN_MODEL, 0x32, 0]);
     out.extend_from_slice(&QR_PREFIX);
-    out.extend_from_slice(&[3, 0, QR_CN, QR_FN_MODULE_SIZE, module_size_dots.clamp(1, 16)]);
+    out.extend_from_slice(&[
+        3,
+        0,
+        QR_CN,
+        QR_FN_MODULE_SIZE,
+        module_size_dots.clamp(1, 16),
+    ]);
     out.extend_from_slice(&QR_PREFIX);
     out.extend_from_slice(&[3, 0, QR_CN, QR_FN_ERROR_CORRECTION, QR_EC_M]);
     out.extend_from_slice(&QR_PREFIX);
-    out.extend_from_slice(&[(store_len & 0xFF) as u8, (store_len >> 8) as u8, QR_CN, QR_FN_STORE]);
+    out.extend_from_slice(&[
+        (store_len & 0xFF) as u8,
+        (store_len >> 8) as u8,
+        QR_CN,
+        QR_FN_STORE,
+    ]);
     out.push(0x30);
     out.extend_from_slice(data);
     out.extend_from_slice(&QR_PREFIX);

@@ -61,10 +61,18 @@ pub struct TextStyle {
 
 impl TextStyle {
     /// Left aligned, regular, normal size: the printer's state after `ESC @`.
-    pub const NORMAL: TextStyle = TextStyle { align: Align::Left, bold: false, width: 1, height: 1 };
+    pub const NORMAL: TextStyle = TextStyle {
+        align: Align::Left,
+        bold: false,
+        width: 1,
+        height: 1,
+    };
 
     fn centered() -> TextStyle {
-        TextStyle { align: Align::Center, ..TextStyle::NORMAL }
+        TextStyle {
+            align: Align::Center,
+            ..TextStyle::NORMAL
+        }
     }
 }
 
@@ -106,14 +114,20 @@ pub fn layout_ticket(ticket: &TicketPrint, profile: &Profile) -> Result<TicketLa
     let words = labels(ticket.language);
     let rule = "-".repeat(builder.columns);
     let centered = TextStyle::centered();
-    let bold_centered = TextStyle { bold: true, ..centered };
+    let bold_centered = TextStyle {
+        bold: true,
+        ..centered
+    };
 
     builder.wrapped(&ticket.site_name, bold_centered, 0, SITE_LINES_MAX);
     builder.wrapped(&ticket.agency_name, centered, 0, AGENCY_LINES_MAX);
     builder.line(&rule, TextStyle::NORMAL);
     builder.wrapped(
         &ticket.service_name,
-        TextStyle { height: 2, ..bold_centered },
+        TextStyle {
+            height: 2,
+            ..bold_centered
+        },
         0,
         SERVICE_LINES_MAX,
     );
@@ -121,10 +135,19 @@ pub fn layout_ticket(ticket: &TicketPrint, profile: &Profile) -> Result<TicketLa
     builder.ticket_number(&ticket.ticket_number, profile.ticket_number_scale_max);
     if let Some(priority) = &ticket.priority_label {
         let text = profile.code_page.transliterate(priority);
-        let width = if text.chars().count() * 2 <= builder.columns { 2 } else { 1 };
+        let width = if text.chars().count() * 2 <= builder.columns {
+            2
+        } else {
+            1
+        };
         builder.wrapped(
             &text,
-            TextStyle { bold: true, width, height: 2, ..centered },
+            TextStyle {
+                bold: true,
+                width,
+                height: 2,
+                ..centered
+            },
             0,
             PRIORITY_LINES_MAX,
         );
@@ -135,7 +158,10 @@ pub fn layout_ticket(ticket: &TicketPrint, profile: &Profile) -> Result<TicketLa
     let ahead = if ticket.people_ahead == 0 {
         words.nobody_ahead.to_string()
     } else {
-        format!("{} {} {}", words.people_ahead, ticket.people_ahead, words.people_unit)
+        format!(
+            "{} {} {}",
+            words.people_ahead, ticket.people_ahead, words.people_unit
+        )
     };
     builder.row(&ahead);
     if let Some(band) = ticket.wait_band {
@@ -144,26 +170,48 @@ pub fn layout_ticket(ticket: &TicketPrint, profile: &Profile) -> Result<TicketLa
         } else {
             format!("{}{RANGE_DASH}{}", band.lo_min, band.hi_min)
         };
-        builder.row(&format!("{} {range} {}", words.wait_estimate, words.minutes_unit));
+        builder.row(&format!(
+            "{} {range} {}",
+            words.wait_estimate, words.minutes_unit
+        ));
     }
     if !ticket.counter_location.trim().is_empty() {
         builder.row(&format!("{} {}", words.location, ticket.counter_location));
     }
     if !ticket.requirements.is_empty() {
-        builder.line(words.prepare, TextStyle { bold: true, ..TextStyle::NORMAL });
+        builder.line(
+            words.prepare,
+            TextStyle {
+                bold: true,
+                ..TextStyle::NORMAL
+            },
+        );
         for item in ticket.requirements.iter().take(REQUIREMENT_ITEMS_MAX) {
             let text = format!("{}{}", words.bullet, item.trim());
-            builder.wrapped(&text, TextStyle::NORMAL, CONTINUATION_INDENT, REQUIREMENT_LINES_MAX);
+            builder.wrapped(
+                &text,
+                TextStyle::NORMAL,
+                CONTINUATION_INDENT,
+                REQUIREMENT_LINES_MAX,
+            );
         }
-        let cut_items = ticket.requirements.len().saturating_sub(REQUIREMENT_ITEMS_MAX);
+        let cut_items = ticket
+            .requirements
+            .len()
+            .saturating_sub(REQUIREMENT_ITEMS_MAX);
         if cut_items > 0 {
-            let more = words.more_requirements.replace("{n}", &cut_items.to_string());
+            let more = words
+                .more_requirements
+                .replace("{n}", &cut_items.to_string());
             builder.row(&more);
         }
     }
     builder.line(
         &format!("{} {}", words.fee, ticket.fee.format(ticket.language)),
-        TextStyle { bold: true, ..TextStyle::NORMAL },
+        TextStyle {
+            bold: true,
+            ..TextStyle::NORMAL
+        },
     );
     builder.line(&rule, TextStyle::NORMAL);
     builder.blocks.push(Block::Qr(QrBlock {
@@ -172,7 +220,9 @@ pub fn layout_ticket(ticket: &TicketPrint, profile: &Profile) -> Result<TicketLa
         align: Align::Center,
     }));
     builder.wrapped(&ticket.rating_invitation, centered, 0, RATING_LINES_MAX);
-    builder.blocks.push(Block::Feed(profile.feed_lines_before_cut));
+    builder
+        .blocks
+        .push(Block::Feed(profile.feed_lines_before_cut));
     if profile.cut != CutKind::None {
         builder.blocks.push(Block::Cut(profile.cut));
     }
@@ -188,7 +238,10 @@ pub fn layout_ticket(ticket: &TicketPrint, profile: &Profile) -> Result<TicketLa
 /// versions 1..=6 hold 14, 26, 42, 62, 84, 106 bytes (ISO/IEC 18004 table 7).
 pub fn qr_modules_for(data_len: usize) -> u16 {
     const CAPACITY_M: [usize; 6] = [14, 26, 42, 62, 84, 106];
-    let version = CAPACITY_M.iter().position(|&cap| data_len <= cap).map_or(7, |i| i + 1);
+    let version = CAPACITY_M
+        .iter()
+        .position(|&cap| data_len <= cap)
+        .map_or(7, |i| i + 1);
     17 + 4 * version as u16
 }
 
@@ -241,7 +294,12 @@ impl Builder {
         let scale = (self.columns / len).clamp(1, usize::from(scale_max.clamp(1, 8))) as u8;
         self.blocks.push(Block::Text(TextLine {
             text,
-            style: TextStyle { align: Align::Center, bold: true, width: scale, height: scale },
+            style: TextStyle {
+                align: Align::Center,
+                bold: true,
+                width: scale,
+                height: scale,
+            },
         }));
     }
 }
@@ -296,7 +354,13 @@ mod tests {
         assert_eq!(qr_modules_for(14), 21);
         assert_eq!(qr_modules_for(106), 41);
         let profile = Profile::generic_58mm();
-        let size = qr_module_size(&Profile { qr_module_size_dots: 16, ..profile.clone() }, 106);
+        let size = qr_module_size(
+            &Profile {
+                qr_module_size_dots: 16,
+                ..profile.clone()
+            },
+            106,
+        );
         assert!(u16::from(size) * (41 + 8) <= profile.print_width_dots);
     }
 }

@@ -15,19 +15,26 @@
 
 #![deny(missing_docs)]
 
+pub mod cli;
 pub mod codepage;
+pub mod driver;
+pub mod emulator;
 pub mod encode;
 pub mod escpos;
 pub mod layout;
+pub mod print_job;
 pub mod profile;
 pub mod status;
 pub mod templates;
 pub mod ticket;
+pub mod virtual_printer;
 mod wrap;
 
 pub use codepage::CodePage;
+pub use driver::{LinkTimeouts, PortTarget, PrinterPort};
 pub use encode::{encode_layout, encode_ticket};
 pub use layout::{TicketLayout, layout_ticket};
+pub use print_job::{Delivery, NotStartedReason, PrintOutcome, PrintPolicy, print_ticket};
 pub use profile::{CutKind, InterfaceKind, Profile, ProfileError};
 pub use status::{PrinterFault, PrinterHealth, StatusQuery, StatusReport};
 pub use ticket::{Fee, IssuedAt, Language, TicketError, TicketPrint, TimeZoneLabel, WaitBand};

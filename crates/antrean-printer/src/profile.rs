@@ -110,7 +110,7 @@ pub enum ProfileError {
     /// A field is missing, unknown, mistyped or out of range.
     #[error("printer profile {origin}: field `{field}`: {message}")]
     Field {
-        /// File path or "<builtin>".
+        /// File path, or the file name of a built-in profile.
         origin: String,
         /// Dotted field name, e.g. `interface.baud_bps`.
         field: String,
@@ -120,7 +120,7 @@ pub enum ProfileError {
     /// The TOML itself is malformed (no field to blame).
     #[error("printer profile {origin}: {message}")]
     Syntax {
-        /// File path or "<builtin>".
+        /// File path, or the file name of a built-in profile.
         origin: String,
         /// Parser message with line and column.
         message: String,
@@ -233,19 +233,28 @@ impl ProfileFile {
         if !(16..=columns_max).contains(&self.columns) {
             return Err(field_error(
                 "columns",
-                format!("{} must be 16..={columns_max} for {print_width_dots} dots", self.columns),
+                format!(
+                    "{} must be 16..={columns_max} for {print_width_dots} dots",
+                    self.columns
+                ),
             ));
         }
         if !(1..=16).contains(&self.qr_module_size_dots) {
             return Err(field_error(
                 "qr_module_size_dots",
-                format!("{} must be 1..=16 (GS ( k function 167)", self.qr_module_size_dots),
+                format!(
+                    "{} must be 1..=16 (GS ( k function 167)",
+                    self.qr_module_size_dots
+                ),
             ));
         }
         if !(1..=8).contains(&self.ticket_number_scale_max) {
             return Err(field_error(
                 "ticket_number_scale_max",
-                format!("{} must be 1..=8 (GS ! magnification)", self.ticket_number_scale_max),
+                format!(
+                    "{} must be 1..=8 (GS ! magnification)",
+                    self.ticket_number_scale_max
+                ),
             ));
         }
         if self.feed_lines_before_cut > 10 {
@@ -323,9 +332,16 @@ fn toml_error(text: &str, origin: &str, err: &toml::de::Error) -> ProfileError {
                 Some(table) if !key.contains('.') && key != table => format!("{table}.{key}"),
                 _ => key,
             };
-            ProfileError::Field { origin: origin.to_string(), field, message }
+            ProfileError::Field {
+                origin: origin.to_string(),
+                field,
+                message,
+            }
         }
-        None => ProfileError::Syntax { origin: origin.to_string(), message: err.to_string() },
+        None => ProfileError::Syntax {
+            origin: origin.to_string(),
+            message: err.to_string(),
+        },
     }
 }
 
@@ -351,7 +367,9 @@ fn enclosing_table(text: &str, offset: usize) -> Option<String> {
     let offset = offset.min(text.len());
     text[..offset].lines().rev().find_map(|line| {
         let line = line.trim();
-        line.strip_prefix('[')?.strip_suffix(']').map(|t| t.trim().to_string())
+        line.strip_prefix('[')?
+            .strip_suffix(']')
+            .map(|t| t.trim().to_string())
     })
 }
 

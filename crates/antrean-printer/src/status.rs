@@ -86,7 +86,12 @@ impl StatusReport {
     /// Classifies the answers, most urgent condition first: no answer, garbage, cover open,
     /// paper end, errors, offline, paper near end, ready.
     pub fn classify(&self) -> PrinterHealth {
-        let answers = [self.printer, self.offline_cause, self.error_cause, self.paper_sensor];
+        let answers = [
+            self.printer,
+            self.offline_cause,
+            self.error_cause,
+            self.paper_sensor,
+        ];
         if answers.iter().all(Option::is_none) {
             return PrinterHealth::NoAnswer;
         }
@@ -226,16 +231,31 @@ mod tests {
 
     #[test]
     fn classifies_epson_answers() {
-        assert_eq!(report(0x12, 0x12, 0x12, 0x12).classify(), PrinterHealth::Ready);
-        assert_eq!(report(0x12, 0x12, 0x12, 0x1E).classify(), PrinterHealth::PaperNearEnd);
+        assert_eq!(
+            report(0x12, 0x12, 0x12, 0x12).classify(),
+            PrinterHealth::Ready
+        );
+        assert_eq!(
+            report(0x12, 0x12, 0x12, 0x1E).classify(),
+            PrinterHealth::PaperNearEnd
+        );
         // Out of paper: offline, stopped by paper end, near-end and end sensors set.
-        assert_eq!(report(0x1A, 0x32, 0x12, 0x7E).classify(), PrinterHealth::PaperEnd);
-        assert_eq!(report(0x1A, 0x16, 0x12, 0x12).classify(), PrinterHealth::CoverOpen);
+        assert_eq!(
+            report(0x1A, 0x32, 0x12, 0x7E).classify(),
+            PrinterHealth::PaperEnd
+        );
+        assert_eq!(
+            report(0x1A, 0x16, 0x12, 0x12).classify(),
+            PrinterHealth::CoverOpen
+        );
         assert_eq!(
             report(0x1A, 0x52, 0x1A, 0x12).classify(),
             PrinterHealth::Error(PrinterFault::Autocutter)
         );
-        assert_eq!(report(0x1A, 0x12, 0x12, 0x12).classify(), PrinterHealth::Offline);
+        assert_eq!(
+            report(0x1A, 0x12, 0x12, 0x12).classify(),
+            PrinterHealth::Offline
+        );
         assert_eq!(StatusReport::default().classify(), PrinterHealth::NoAnswer);
         assert_eq!(
             report(0x12, 0x12, 0x12, 0x00).classify(),

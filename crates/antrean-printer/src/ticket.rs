@@ -69,7 +69,10 @@ impl IssuedAt {
         zone: TimeZoneLabel,
     ) -> Result<Self, TicketError> {
         if !(1..=12).contains(&month) {
-            return Err(TicketError::InvalidField { field: "issued_at.month", reason: "1..=12" });
+            return Err(TicketError::InvalidField {
+                field: "issued_at.month",
+                reason: "1..=12",
+            });
         }
         if day == 0 || day > days_in_month(year, month) {
             return Err(TicketError::InvalidField {
@@ -78,12 +81,25 @@ impl IssuedAt {
             });
         }
         if hour > 23 {
-            return Err(TicketError::InvalidField { field: "issued_at.hour", reason: "0..=23" });
+            return Err(TicketError::InvalidField {
+                field: "issued_at.hour",
+                reason: "0..=23",
+            });
         }
         if minute > 59 {
-            return Err(TicketError::InvalidField { field: "issued_at.minute", reason: "0..=59" });
+            return Err(TicketError::InvalidField {
+                field: "issued_at.minute",
+                reason: "0..=59",
+            });
         }
-        Ok(IssuedAt { year, month, day, hour, minute, zone })
+        Ok(IssuedAt {
+            year,
+            month,
+            day,
+            hour,
+            minute,
+            zone,
+        })
     }
 
     /// "29 November 2026, 08.05 WIB" (Indonesian: period between hours and minutes) or
@@ -110,7 +126,9 @@ impl IssuedAt {
 fn days_in_month(year: u16, month: u8) -> u8 {
     match month {
         4 | 6 | 9 | 11 => 30,
-        2 if year % 4 == 0 && (year % 100 != 0 || year % 400 == 0) => 29,
+        2 if year.is_multiple_of(4) && (!year.is_multiple_of(100) || year.is_multiple_of(400)) => {
+            29
+        }
         2 => 28,
         _ => 31,
     }
@@ -178,7 +196,10 @@ impl TicketPrint {
             issued_at: IssuedAt::new(2026, 11, 29, 8, 5, TimeZoneLabel::Wib)
                 .expect("sample date is valid"),
             people_ahead: 4,
-            wait_band: Some(WaitBand { lo_min: 10, hi_min: 20 }),
+            wait_band: Some(WaitBand {
+                lo_min: 10,
+                hi_min: 20,
+            }),
             counter_location: "Loket 3, Lantai 2".into(),
             requirements: vec![
                 "Fotokopi Kartu Keluarga".into(),
@@ -231,7 +252,7 @@ pub fn format_rupiah(amount: u64) -> String {
     let mut out = String::with_capacity(digits.len() + digits.len() / 3 + 2);
     out.push_str("Rp");
     for (i, digit) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
             out.push('.');
         }
         out.push(digit);
@@ -280,9 +301,15 @@ mod tests {
     #[test]
     fn dates_use_indonesian_format() {
         let at = IssuedAt::new(2026, 11, 29, 8, 5, TimeZoneLabel::Wib).unwrap();
-        assert_eq!(at.format(Language::Indonesian), "29 November 2026, 08.05 WIB");
+        assert_eq!(
+            at.format(Language::Indonesian),
+            "29 November 2026, 08.05 WIB"
+        );
         let at = IssuedAt::new(2028, 2, 29, 13, 0, TimeZoneLabel::Wita).unwrap();
-        assert_eq!(at.format(Language::Indonesian), "29 Februari 2028, 13.00 WITA");
+        assert_eq!(
+            at.format(Language::Indonesian),
+            "29 Februari 2028, 13.00 WITA"
+        );
         assert_eq!(at.format(Language::English), "29 February 2028, 13:00 WITA");
     }
 
@@ -299,9 +326,21 @@ mod tests {
         TicketPrint::sample().validate().unwrap();
         let mut ticket = TicketPrint::sample();
         ticket.ticket_number = "ABCDE-1234".into();
-        assert!(ticket.validate().unwrap_err().to_string().contains("ticket_number"));
+        assert!(
+            ticket
+                .validate()
+                .unwrap_err()
+                .to_string()
+                .contains("ticket_number")
+        );
         ticket = TicketPrint::sample();
         ticket.qr_url = "https://x/ä".into();
-        assert!(ticket.validate().unwrap_err().to_string().contains("qr_url"));
+        assert!(
+            ticket
+                .validate()
+                .unwrap_err()
+                .to_string()
+                .contains("qr_url")
+        );
     }
 }

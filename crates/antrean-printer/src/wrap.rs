@@ -18,7 +18,11 @@ pub fn wrap(text: &str, width: usize, indent: usize, max_lines: usize) -> Vec<St
     'words: for word in text.split(' ').filter(|w| !w.is_empty()) {
         let mut word: Vec<char> = word.chars().collect();
         loop {
-            let line_width = if lines.is_empty() { width } else { width - indent };
+            let line_width = if lines.is_empty() {
+                width
+            } else {
+                width - indent
+            };
             let separator = usize::from(current_len > 0);
             if current_len + separator + word.len() <= line_width {
                 if separator > 0 {
@@ -55,7 +59,11 @@ pub fn wrap(text: &str, width: usize, indent: usize, max_lines: usize) -> Vec<St
     lines.truncate(max_lines);
     let line_count = lines.len();
     if truncated && let Some(last) = lines.last_mut() {
-        let line_width = if line_count == 1 { width } else { width - indent };
+        let line_width = if line_count == 1 {
+            width
+        } else {
+            width - indent
+        };
         // On absurdly narrow lines there is no room for the ellipsis: just cut.
         let ellipsis = if line_width >= 4 { "..." } else { "" };
         let keep = line_width - ellipsis.len();
@@ -93,12 +101,18 @@ mod tests {
 
     #[test]
     fn hanging_indent_and_hard_split() {
-        assert_eq!(wrap("- abcdefghijkl mn", 8, 2, 5), ["- abcdef", "  ghijkl", "  mn"]);
+        assert_eq!(
+            wrap("- abcdefghijkl mn", 8, 2, 5),
+            ["- abcdef", "  ghijkl", "  mn"]
+        );
     }
 
     #[test]
     fn truncates_with_ellipsis() {
-        assert_eq!(wrap("satu dua tiga empat lima enam", 10, 0, 2), ["satu dua", "tiga..."]);
+        assert_eq!(
+            wrap("satu dua tiga empat lima enam", 10, 0, 2),
+            ["satu dua", "tiga..."]
+        );
         assert_eq!(wrap("", 10, 0, 2), Vec::<String>::new());
     }
 

@@ -37,7 +37,11 @@ pub fn catalog_with(policy: QueuePolicy) -> Catalog {
         open: t("08:00"),
         close: t("16:00"),
         issue_cutoff: t("15:00"),
-        breaks: vec![Break { start: t("12:00"), end: t("13:00"), label: "Istirahat".into() }],
+        breaks: vec![Break {
+            start: t("12:00"),
+            end: t("13:00"),
+            label: "Istirahat".into(),
+        }],
     };
     let mut weekly: [Option<DayHours>; 7] = Default::default();
     for day in weekly.iter_mut().take(5) {
@@ -58,18 +62,41 @@ pub fn catalog_with(policy: QueuePolicy) -> Catalog {
     };
     let classes = ["lansia", "disabilitas", "ibu-hamil"]
         .iter()
-        .map(|c| PriorityClass { code: (*c).into(), name_id: (*c).into(), name_en: (*c).into() })
+        .map(|c| PriorityClass {
+            code: (*c).into(),
+            name_id: (*c).into(),
+            name_en: (*c).into(),
+        })
         .collect();
     let agencies = vec![Agency {
         code: "dukcapil".into(),
         name_id: "Disdukcapil".into(),
         name_en: "Civil Registry".into(),
     }];
-    let services = vec![service("ktp", "A", None), service("kk", "B", Some(3)), service("akta", "C", None)];
+    let services = vec![
+        service("ktp", "A", None),
+        service("kk", "B", Some(3)),
+        service("akta", "C", None),
+    ];
     let counters = vec![
-        Counter { id: "1".into(), name: "Loket 1".into(), location: "Lantai 1".into(), services: vec!["ktp".into(), "kk".into()] },
-        Counter { id: "2".into(), name: "Loket 2".into(), location: "Lantai 1".into(), services: vec!["kk".into(), "ktp".into()] },
-        Counter { id: "3".into(), name: "Loket 3".into(), location: "Lantai 2".into(), services: vec!["akta".into()] },
+        Counter {
+            id: "1".into(),
+            name: "Loket 1".into(),
+            location: "Lantai 1".into(),
+            services: vec!["ktp".into(), "kk".into()],
+        },
+        Counter {
+            id: "2".into(),
+            name: "Loket 2".into(),
+            location: "Lantai 1".into(),
+            services: vec!["kk".into(), "ktp".into()],
+        },
+        Counter {
+            id: "3".into(),
+            name: "Loket 3".into(),
+            location: "Lantai 2".into(),
+            services: vec!["akta".into()],
+        },
     ];
     Catalog::new(site, policy, classes, agencies, services, counters)
 }
@@ -88,13 +115,28 @@ pub fn issue(service: &str, priority: Option<&str>) -> Command {
 
 pub fn open(engine: &mut Engine, counter: &str, officer: &str, now: Timestamp) {
     engine
-        .execute(&Command::OpenCounter { counter: counter.into(), officer: officer.into() }, now)
+        .execute(
+            &Command::OpenCounter {
+                counter: counter.into(),
+                officer: officer.into(),
+            },
+            now,
+        )
         .unwrap();
 }
 
-pub fn call_next(engine: &mut Engine, counter: &str, now: Timestamp) -> Result<TicketId, Rejection> {
+pub fn call_next(
+    engine: &mut Engine,
+    counter: &str,
+    now: Timestamp,
+) -> Result<TicketId, Rejection> {
     engine
-        .execute(&Command::CallNext { counter: counter.into() }, now)
+        .execute(
+            &Command::CallNext {
+                counter: counter.into(),
+            },
+            now,
+        )
         .map(|o| o.ticket.unwrap())
 }
 

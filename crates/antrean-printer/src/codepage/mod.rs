@@ -153,7 +153,10 @@ fn is_invisible(c: char) -> bool {
 }
 
 fn is_exotic_space(c: char) -> bool {
-    matches!(c, '\u{2000}'..='\u{200A}' | '\u{202F}' | '\u{205F}' | '\u{3000}')
+    matches!(
+        c,
+        '\u{2000}'..='\u{200A}' | '\u{202F}' | '\u{205F}' | '\u{3000}'
+    )
 }
 
 /// Substitutes tried in order; the first one the page can fully encode wins.
@@ -250,7 +253,10 @@ mod tests {
             CodePage::Wpc1252.transliterate(text),
             "PRIORITAS — “Lansia” … café Œuvre o ?"
         );
-        assert_eq!(CodePage::Pc437.transliterate("a\u{AD}b\u{200B}c\td"), "abc d");
+        assert_eq!(
+            CodePage::Pc437.transliterate("a\u{AD}b\u{200B}c\td"),
+            "abc d"
+        );
     }
 
     /// Exhaustive over the Basic Multilingual Plane: whatever a site types into a service name,
@@ -259,11 +265,16 @@ mod tests {
     fn every_bmp_char_transliterates_to_encodable_text() {
         for page in CodePage::ALL {
             for code in 0u32..=0xFFFF {
-                let Some(c) = char::from_u32(code) else { continue };
+                let Some(c) = char::from_u32(code) else {
+                    continue;
+                };
                 let text = page.transliterate(c.encode_utf8(&mut [0; 4]));
                 for t in text.chars() {
                     let byte = page.encode_char(t);
-                    assert!(byte.is_some(), "{page:?}: U+{code:04X} → {t:?} not encodable");
+                    assert!(
+                        byte.is_some(),
+                        "{page:?}: U+{code:04X} → {t:?} not encodable"
+                    );
                     assert!(byte >= Some(0x20) && byte != Some(0x7F));
                 }
                 assert_eq!(page.decode(&page.encode(&text)), text, "U+{code:04X}");

@@ -1,0 +1,319 @@
+//! Who a client is, and what each role may do.
+
+use std::collections::HashMap;
+use std::sync::Mutex;
+use std::time::Instant;
+
+use antrean_protocol::{Auth, DeviceKind, Request};
+use antrean_store::{PrincipalKind, PrincipalRecord, Store, StoreError};
+
+use crate::limits::{LOGIN_LOCKOUT, MAX_LOGIN_FAILURES};
+use crate::secrets::{TicketSigner, fingerprint, hash_secret, random_secret, verify_secret};
+
+/// An authenticated client.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Principal {
+    /// Kiosk device.
+    Kiosk {
+        /// Device name.
+        name: String,
+    },
+    /// Display board device.
+    Display {
+        /// Device name.
+        name: String,
+    },
+    /// Officer bound to one counter for this connection.
+    Officer {
+        /// Officer id.
+        officer: String,
+        /// Counter.
+        counter: String,
+    },
+    /// Manager.
+    Manager {
+        /// User name.
+        username: String,
+    },
+    /// Holder of one digital ticket.
+    Public {
+        /// Ticket id.
+        ticket: u64,
+    },
+}
+
+impl Principal {
+    /// Role key on the wire.
+    pub fn role(&self) -> &'static str {
+        match self {
+            Principal::Kiosk { .. } => "kiosk",
+            Principal::Display { .. } => "display",
+            Principal::Officer { .. } => "officer",
+            Principal::Manager { .. } => "manager",
+            Principal::Public { .. } => "public",
+        }
+    }
+
+    /// Name for logs and idempotency keys.
+    pub fn name(&self) -> String {
+        match self {
+            Principal::Kiosk { name } | Principal::Display { name } => name.clone(),
+            Principal::Officer { officer, .. } => officer.clone(),
+            Principal::Manager { username } => username.clone(),
+            Principal::Public { ticket } => format!("ticket-{ticket}"),
+        }
+    }
+
+    /// Staff see device alerts and may act on any ticket.
+    pub fn is_staff(&self) -> bool {
+        matches!(self, Principal::Officer { .. } | Principal::Manager { .. })
+    }
+
+    /// Whether this role may send `request` at all (counter binding is checked separately).
+    pub fn may(&self, request: &Request) -> bool {
+        use Request::*;
+        match request {
+            Hello { .. } => false,
+            QueueStatus | Snapshot | GetTicket { .. } => true,
+            IssueTicket { .. } => matches!(
+                self,
+                Principal::Kiosk { .. } | Principal::Officer { .. } | Principal::Manager { .. }
+            ),
+            DeviceStatus { .. } => matches!(self, Principal::Kiosk { .. }),
+            CallNext { .. }
+            | CallTicket { .. }
+            | Recall { .. }
+            | Start { .. }
+            | Finish { .. }
+            | NoShow { .. }
+            | Transfer { .. }
+            | Park { .. }
+            | Unpark { .. }
+            | Reinstate { .. }
+            | Cancel { .. }
+            | Pause { .. }
+            | Resume { .. }
+            | CloseCounter { .. } => self.is_staff(),
+            EnrollDevice { .. }
+            | RevokeDevice { .. }
+            | SetOfficer { .. }
+            | RemoveOfficer { .. }
+            | ListPrincipals => {
+                matches!(self, Principal::Manager { .. })
+            }
+        }
+    }
+}
+
+/// Why a login failed. Messages do not say which part was wrong.
+#[derive(Debug, thiserror::Error)]
+pub enum AuthError {
+    /// Wrong or revoked credentials.
+    #[error("invalid credentials")]
+    Invalid,
+    /// Too many failures; retry later.
+    #[error("too many failed attempts")]
+    LockedOut,
+    /// Storage failure.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+/// Verifies credentials against the store.
+pub struct Authenticator {
+    store: Store,
+    signer: TicketSigner,
+    /// Failed logins per officer/manager name: (count, last failure).
+    failures: Mutex<HashMap<String, (u32, Instant)>>,
+    /// Device tokens already verified (by SHA-256), so a reconnecting board does not pay
+    /// an argon2 verification (~50 ms of CPU) every time. Cleared on revoke.
+    device_cache: Mutex<HashMap<[u8; 32], (String, PrincipalKind)>>,
+}
+
+/// A bounded cache: a site has tens of devices; this is far above that.
+const DEVICE_CACHE_ENTRIES: usize = 4096;
+
+impl Authenticator {
+    /// An authenticator over `store`.
+    pub fn new(store: Store, signer: TicketSigner) -> Authenticator {
+        Authenticator {
+            store,
+            signer,
+            failures: Mutex::default(),
+            device_cache: Mutex::default(),
+        }
+    }
+
+    /// Checks credentials. Blocking (argon2): call from `spawn_blocking`.
+    pub fn login(&self, auth: &Auth) -> Result<Principal, AuthError> {
+        match auth {
+            Auth::Kiosk { token } => self
+                .device(token, PrincipalKind::Kiosk)
+                .map(|name| Principal::Kiosk { name }),
+            Auth::Display { token } => self
+                .device(token, PrincipalKind::Display)
+                .map(|name| Principal::Display { name }),
+            Auth::Officer {
+                officer,
+                pin,
+                counter,
+            } => {
+                self.secret(PrincipalKind::Officer, officer, pin)?;
+                Ok(Principal::Officer {
+                    officer: officer.clone(),
+                    counter: counter.clone(),
+                })
+            }
+            Auth::Manager { username, password } => {
+                self.secret(PrincipalKind::Manager, username, password)?;
+                Ok(Principal::Manager {
+                    username: username.clone(),
+                })
+            }
+            Auth::Public { ticket_token } => self
+                .signer
+                .verify(ticket_token)
+                .map(|ticket| Principal::Public { ticket })
+                .ok_or(AuthError::Invalid),
+        }
+    }
+
+    fn device(&self, token: &str, kind: PrincipalKind) -> Result<String, AuthError> {
+        let key = fingerprint(token);
+        if let Some((name, cached_kind)) = self
+            .device_cache
+            .lock()
+            .expect("cache lock")
+            .get(&key)
+            .cloned()
+        {
+            return if cached_kind == kind {
+                Ok(name)
+            } else {
+                Err(AuthError::Invalid)
+            };
+        }
+        let (name, _) = token.split_once('.').ok_or(AuthError::Invalid)?;
+        let record = self
+            .store
+            .principal(kind, name)?
+            .ok_or(AuthError::Invalid)?;
+        if record.kind != kind || record.revoked || !verify_secret(token, &record.secret_hash) {
+            return Err(AuthError::Invalid);
+        }
+        let mut cache = self.device_cache.lock().expect("cache lock");
+        if cache.len() >= DEVICE_CACHE_ENTRIES {
+            cache.clear();
+        }
+        cache.insert(key, (record.name.clone(), kind));
+        Ok(record.name)
+    }
+
+    fn secret(&self, kind: PrincipalKind, name: &str, secret: &str) -> Result<(), AuthError> {
+        let lock_key = format!("{}:{name}", kind.key());
+        {
+            let failures = self.failures.lock().expect("failures lock");
+            if let Some((count, last)) = failures.get(&lock_key) {
+                if *count >= MAX_LOGIN_FAILURES && last.elapsed() < LOGIN_LOCKOUT {
+                    return Err(AuthError::LockedOut);
+                }
+            }
+        }
+        let ok = match self.store.principal(kind, name)? {
+            Some(record) => !record.revoked && verify_secret(secret, &record.secret_hash),
+            None => {
+                // Spend the same time as a real check so names cannot be probed by timing.
+                let _ = verify_secret(secret, DUMMY_HASH);
+                false
+            }
+        };
+        let mut failures = self.failures.lock().expect("failures lock");
+        if ok {
+            failures.remove(&lock_key);
+            Ok(())
+        } else {
+            let entry = failures.entry(lock_key).or_insert((0, Instant::now()));
+            if entry.1.elapsed() >= LOGIN_LOCKOUT {
+                entry.0 = 0;
+            }
+            entry.0 += 1;
+            entry.1 = Instant::now();
+            Err(AuthError::Invalid)
+        }
+    }
+
+    /// Enrolls a device and returns its token (`name.secret`), shown once.
+    pub fn enroll_device(&self, kind: DeviceKind, name: &str) -> Result<String, AuthError> {
+        let token = format!("{name}.{}", random_secret(24));
+        let kind = match kind {
+            DeviceKind::Kiosk => PrincipalKind::Kiosk,
+            DeviceKind::Display => PrincipalKind::Display,
+        };
+        self.store.put_principal(&PrincipalRecord {
+            kind,
+            name: name.to_owned(),
+            display_name: None,
+            secret_hash: hash_secret(&token),
+            revoked: false,
+        })?;
+        self.forget_device(name);
+        Ok(token)
+    }
+
+    /// Revokes a device token; true if the device existed.
+    pub fn revoke_device(&self, name: &str) -> Result<bool, AuthError> {
+        let Some(mut record) = self.store.principal(PrincipalKind::Kiosk, name)? else {
+            return Ok(false);
+        };
+        record.revoked = true;
+        self.store.put_principal(&record)?;
+        self.forget_device(name);
+        Ok(true)
+    }
+
+    fn forget_device(&self, name: &str) {
+        self.device_cache
+            .lock()
+            .expect("cache lock")
+            .retain(|_, (cached, _)| cached != name);
+    }
+
+    /// Creates or updates an officer or manager with a new secret.
+    pub fn set_person(
+        &self,
+        kind: PrincipalKind,
+        name: &str,
+        display_name: Option<&str>,
+        secret: &str,
+    ) -> Result<(), AuthError> {
+        self.store.put_principal(&PrincipalRecord {
+            kind,
+            name: name.to_owned(),
+            display_name: display_name.map(str::to_owned),
+            secret_hash: hash_secret(secret),
+            revoked: false,
+        })?;
+        self.failures
+            .lock()
+            .expect("failures lock")
+            .remove(&format!("{}:{name}", kind.key()));
+        Ok(())
+    }
+
+    /// The store (for listings).
+    pub fn store(&self) -> &Store {
+        &self.store
+    }
+}
+
+/// A valid argon2id hash of a random string, used to equalize timing for unknown names.
+const DUMMY_HASH: &str = "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$0Lf6LHWcrkJ+oYzA+Xtl5mW3fJkG0JZ5r7oPLc4lD0Q";
+
+/// Valid names for devices, officers and managers: they appear in tokens and logs.
+pub fn valid_name(name: &str) -> bool {
+    !name.is_empty()
+        && name.len() <= 32
+        && name
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '_')
+}

@@ -1,0 +1,538 @@
+//! The committer: the one task that owns the engine and the store.
+//!
+//! Jobs arrive on a bounded channel. The committer takes every job waiting (up to
+//! [`MAX_BATCH_JOBS`]), runs the commands through the engine, appends all resulting events
+//! to the log, flushes **once** (group commit), and only then broadcasts the events and
+//! answers. Reads are answered after the flush too, so nobody ever sees state that is not
+//! on disk. If a flush fails the committer stops and the server exits: memory would be
+//! ahead of the disk, and acknowledging anything more could lose it.
+
+use std::collections::{HashMap, VecDeque};
+use std::sync::Arc;
+use std::time::Instant;
+
+use antrean_core::{Command, Engine, Event, Rejection, TicketId, Timestamp};
+use antrean_protocol::*;
+use antrean_store::Store;
+use axum::extract::ws::Utf8Bytes;
+use tokio::sync::{broadcast, mpsc};
+
+use crate::limits::{MAX_BATCH_JOBS, REMEMBERED_REQUEST_IDS};
+use crate::metrics::Metrics;
+use crate::secrets::TicketSigner;
+
+/// A message for sessions, serialized once for all of them.
+#[derive(Clone, Debug)]
+pub struct Broadcast {
+    /// Log position (0 for alerts, which are not logged).
+    pub seq: u64,
+    /// Only for staff roles (officers, managers).
+    pub staff_only: bool,
+    /// The JSON text.
+    pub text: Utf8Bytes,
+}
+
+/// An answer for one session.
+#[derive(Debug)]
+pub struct Outgoing {
+    /// Set when the message is a snapshot at this seq (ends a resync).
+    pub snapshot_seq: Option<u64>,
+    /// The JSON text.
+    pub text: Utf8Bytes,
+}
+
+/// Where a job's answer goes: the session's outgoing queue.
+pub type ReplyTo = mpsc::Sender<Outgoing>;
+
+/// Work for the committer.
+pub enum Job {
+    /// A queue command.
+    Command {
+        /// The core command.
+        command: CommandSpec,
+        /// Idempotency key (principal + request id), if the client gave an id.
+        request_key: Option<String>,
+        /// Client request id to echo.
+        id: Option<String>,
+        /// Include the digital-ticket token in the answer (kiosk and staff only).
+        with_token: bool,
+        /// Answer channel.
+        reply: ReplyTo,
+    },
+    /// A read answered from committed state.
+    Read {
+        /// What to read.
+        read: Read,
+        /// Client request id to echo.
+        id: Option<String>,
+        /// Answer channel.
+        reply: ReplyTo,
+    },
+    /// A kiosk printer health report (kept in memory, broadcast to staff).
+    Alert(DeviceAlert),
+    /// Internal reads for the HTTP side (metrics) that want typed answers.
+    Inspect(tokio::sync::oneshot::Sender<Inspection>),
+}
+
+/// A command, possibly naming its ticket by number (resolved against current state).
+pub enum CommandSpec {
+    /// Fully formed.
+    Ready(Command),
+    /// Needs a ticket id.
+    WithTicket(TicketRef, Box<dyn FnOnce(TicketId) -> Command + Send>),
+}
+
+/// Reads.
+pub enum Read {
+    /// Full snapshot (also used for resync). `staff` adds alerts.
+    Snapshot {
+        /// Include device alerts.
+        staff: bool,
+    },
+    /// Per-service figures.
+    QueueStatus,
+    /// One ticket (by id or by number today).
+    Ticket {
+        /// Which ticket.
+        ticket: TicketRef,
+        /// Include its digital-ticket token.
+        with_token: bool,
+    },
+}
+
+/// Figures for `/metrics`.
+#[derive(Clone, Debug, Default)]
+pub struct Inspection {
+    /// Last log seq.
+    pub seq: u64,
+    /// (service, waiting, issued today).
+    pub services: Vec<(String, u32, u32)>,
+}
+
+/// Commands resolve tickets by number inside the committer, where state is current.
+pub fn resolve_ticket(engine: &Engine, ticket: &TicketRef) -> Result<TicketId, Rejection> {
+    match ticket {
+        TicketRef::Id(id) => Ok(TicketId(*id)),
+        TicketRef::Number(text) => engine
+            .state()
+            .tickets
+            .values()
+            .find(|t| t.number.to_string() == *text)
+            .map(|t| t.id)
+            .ok_or_else(|| Rejection::UnknownTicketNumber {
+                number: text.clone(),
+            }),
+    }
+}
+
+/// Remembered outcomes of recent requests, for idempotent retries.
+#[derive(Default)]
+pub struct RequestMemory {
+    outcomes: HashMap<String, (Option<TicketId>, u64)>,
+    order: VecDeque<String>,
+}
+
+impl RequestMemory {
+    fn remember(&mut self, key: String, ticket: Option<TicketId>, seq: u64) {
+        if self.outcomes.insert(key.clone(), (ticket, seq)).is_none() {
+            self.order.push_back(key);
+            while self.order.len() > REMEMBERED_REQUEST_IDS {
+                if let Some(old) = self.order.pop_front() {
+                    self.outcomes.remove(&old);
+                }
+            }
+        }
+    }
+
+    fn get(&self, key: &str) -> Option<(Option<TicketId>, u64)> {
+        self.outcomes.get(key).copied()
+    }
+}
+
+/// The committer's state.
+pub struct Committer {
+    /// The engine (state = projection of the durable log).
+    pub engine: Engine,
+    /// The store.
+    pub store: Store,
+    /// Last durable seq.
+    pub seq: u64,
+    /// Recent request ids.
+    pub requests: RequestMemory,
+    /// Latest alert per device.
+    pub alerts: Vec<DeviceAlert>,
+    /// Ticket token signer.
+    pub signer: TicketSigner,
+    /// Event fan-out.
+    pub events: broadcast::Sender<Broadcast>,
+    /// Metrics.
+    pub metrics: Arc<Metrics>,
+}
+
+/// Milliseconds since the epoch from the system clock: the one place time enters.
+pub fn now() -> Timestamp {
+    let ms = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_millis() as i64);
+    Timestamp(ms)
+}
+
+enum Pending {
+    Answer {
+        reply: ReplyTo,
+        message: ServerMessage,
+    },
+    Read {
+        reply: ReplyTo,
+        read: Read,
+        id: Option<String>,
+    },
+}
+
+impl Committer {
+    /// Rebuilds the engine from the log.
+    pub fn recover(
+        mut engine: Engine,
+        store: Store,
+        signer: TicketSigner,
+        events: broadcast::Sender<Broadcast>,
+        metrics: Arc<Metrics>,
+    ) -> Result<Committer, antrean_store::StoreError> {
+        let mut requests = RequestMemory::default();
+        let mut seq = 0;
+        for record in store.read_log() {
+            let record = record?;
+            let event = event_from_dto(&record.event).expect("read_log validated the event");
+            engine.replay(&event, Timestamp(record.at_ms));
+            if let Some(key) = record.request {
+                requests.remember(key, event.ticket(), record.seq);
+            }
+            seq = record.seq;
+        }
+        Ok(Committer {
+            engine,
+            store,
+            seq,
+            requests,
+            alerts: Vec::new(),
+            signer,
+            events,
+            metrics,
+        })
+    }
+
+    /// Runs until every sender of `jobs` is gone. Returns an error if the disk failed.
+    pub async fn run(
+        mut self,
+        mut jobs: mpsc::Receiver<Job>,
+    ) -> Result<(), antrean_store::StoreError> {
+        let mut batch = Vec::with_capacity(MAX_BATCH_JOBS);
+        loop {
+            if jobs.recv_many(&mut batch, MAX_BATCH_JOBS).await == 0 {
+                break;
+            }
+            self.process(batch.drain(..)).await?;
+        }
+        // Final flush: everything acknowledged was already flushed; this covers nothing new
+        // but makes shutdown explicit.
+        let store = self.store.clone();
+        tokio::task::spawn_blocking(move || store.flush())
+            .await
+            .expect("flush task")?;
+        Ok(())
+    }
+
+    async fn process(
+        &mut self,
+        batch: impl Iterator<Item = Job>,
+    ) -> Result<(), antrean_store::StoreError> {
+        let started = Instant::now();
+        let now = now();
+        let mut records: Vec<LogRecord> = Vec::new();
+        let mut pending: Vec<Pending> = Vec::new();
+        let mut alerts: Vec<DeviceAlert> = Vec::new();
+
+        let tick = self.engine.tick(now);
+        self.log(&mut records, &tick.events, tick.at, None);
+
+        let mut commands = 0u64;
+        for job in batch {
+            match job {
+                Job::Command {
+                    command,
+                    request_key,
+                    id,
+                    with_token,
+                    reply,
+                } => {
+                    commands += 1;
+                    let message =
+                        self.execute(command, request_key, id, with_token, now, &mut records);
+                    pending.push(Pending::Answer { reply, message });
+                }
+                Job::Read { read, id, reply } => pending.push(Pending::Read { reply, read, id }),
+                Job::Alert(alert) => {
+                    self.alerts.retain(|a| a.device != alert.device);
+                    self.alerts.push(alert.clone());
+                    alerts.push(alert);
+                }
+                Job::Inspect(reply) => {
+                    let _ = reply.send(self.inspect());
+                }
+            }
+        }
+
+        if !records.is_empty() {
+            self.store.append(&records)?;
+            let store = self.store.clone();
+            let flush_started = Instant::now();
+            tokio::task::spawn_blocking(move || store.flush())
+                .await
+                .expect("flush task")?;
+            self.metrics.record_flush(flush_started.elapsed());
+            self.seq = records.last().map_or(self.seq, |r| r.seq);
+        }
+
+        // Durable now: tell everyone.
+        for record in &records {
+            let ticket = match &record.event {
+                EventDto::DayStarted { .. }
+                | EventDto::CounterOpened { .. }
+                | EventDto::CounterPaused { .. }
+                | EventDto::CounterResumed { .. }
+                | EventDto::CounterClosed { .. } => None,
+                _ => event_from_dto(&record.event)
+                    .ok()
+                    .and_then(|e| e.ticket())
+                    .and_then(|id| self.engine.state().ticket(id))
+                    .map(ticket_view),
+            };
+            let message = ServerMessage::Event {
+                seq: record.seq,
+                at_ms: record.at_ms,
+                event: record.event.clone(),
+                ticket,
+            };
+            let _ = self.events.send(Broadcast {
+                seq: record.seq,
+                staff_only: false,
+                text: to_text(&message),
+            });
+        }
+        for alert in alerts {
+            let _ = self.events.send(Broadcast {
+                seq: 0,
+                staff_only: true,
+                text: to_text(&ServerMessage::Alert { alert }),
+            });
+        }
+        for item in pending {
+            let (reply, message) = match item {
+                Pending::Answer { reply, message } => (reply, message),
+                Pending::Read { reply, read, id } => {
+                    let message = self.read(read, id);
+                    (reply, message)
+                }
+            };
+            let snapshot_seq = match &message {
+                ServerMessage::Snapshot { seq, .. } => Some(*seq),
+                _ => None,
+            };
+            // Never wait for a client. Sessions bound their requests in flight below the
+            // queue's capacity, so a full queue only happens to a session already closing.
+            let _ = reply.try_send(Outgoing {
+                snapshot_seq,
+                text: to_text(&message),
+            });
+        }
+        self.metrics
+            .record_batch(commands, records.len() as u64, started.elapsed());
+        Ok(())
+    }
+
+    fn log(
+        &mut self,
+        records: &mut Vec<LogRecord>,
+        events: &[Event],
+        at: Timestamp,
+        request: Option<&str>,
+    ) {
+        for event in events {
+            let seq = self.seq + records.len() as u64 + 1;
+            records.push(LogRecord {
+                seq,
+                at_ms: at.0,
+                event: event_to_dto(event),
+                request: request.map(str::to_owned),
+            });
+        }
+    }
+
+    fn execute(
+        &mut self,
+        command: CommandSpec,
+        request_key: Option<String>,
+        id: Option<String>,
+        with_token: bool,
+        now: Timestamp,
+        records: &mut Vec<LogRecord>,
+    ) -> ServerMessage {
+        if let Some((ticket, seq)) = request_key.as_deref().and_then(|k| self.requests.get(k)) {
+            // A retry of a command that already happened: answer as the first time.
+            return self.ticket_answer(id, ticket, seq, with_token);
+        }
+        let command = match command {
+            CommandSpec::Ready(command) => command,
+            CommandSpec::WithTicket(ticket, make) => match resolve_ticket(&self.engine, &ticket) {
+                Ok(id) => make(id),
+                Err(rejection) => return error_message(id, &rejection),
+            },
+        };
+        match self.engine.handle(&command, now) {
+            Err(rejection) => error_message(id, &rejection),
+            Ok(outcome) => {
+                self.log(records, &outcome.events, outcome.at, request_key.as_deref());
+                let seq = self.seq + records.len() as u64;
+                if let Some(key) = request_key.filter(|_| !outcome.events.is_empty()) {
+                    self.requests.remember(key, outcome.ticket, seq);
+                }
+                if matches!(command, Command::IssueTicket { .. }) {
+                    self.metrics
+                        .tickets_issued
+                        .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                }
+                self.ticket_answer(id, outcome.ticket, seq, with_token)
+            }
+        }
+    }
+
+    fn ticket_answer(
+        &self,
+        id: Option<String>,
+        ticket: Option<TicketId>,
+        seq: u64,
+        with_token: bool,
+    ) -> ServerMessage {
+        let result = match ticket.and_then(|t| self.engine.state().ticket(t)) {
+            Some(t) => self.ticket_result(t, seq, with_token),
+            None => ResultDto::Done { seq },
+        };
+        ServerMessage::Ok {
+            id,
+            result: Box::new(result),
+        }
+    }
+
+    fn ticket_result(
+        &self,
+        ticket: &antrean_core::Ticket,
+        seq: u64,
+        with_token: bool,
+    ) -> ResultDto {
+        ResultDto::Ticket {
+            ticket: ticket_view(ticket),
+            people_ahead: self.engine.state().people_ahead(ticket),
+            counters: self
+                .engine
+                .catalog()
+                .counters_serving(&ticket.service)
+                .map(|c| c.id.clone())
+                .collect(),
+            public_token: with_token.then(|| self.signer.token(ticket.id.0)),
+            seq,
+        }
+    }
+
+    fn read(&self, read: Read, id: Option<String>) -> ServerMessage {
+        match read {
+            Read::Snapshot { staff } => {
+                let mut state = state_view(self.engine.state());
+                if staff {
+                    state.alerts = self.alerts.clone();
+                }
+                ServerMessage::Snapshot {
+                    seq: self.seq,
+                    state: Box::new(state),
+                }
+            }
+            Read::QueueStatus => {
+                let services =
+                    self.inspect()
+                        .services
+                        .into_iter()
+                        .map(|(service, waiting, issued_today)| {
+                            let last_called = self
+                                .engine
+                                .state()
+                                .tickets
+                                .values()
+                                .filter(|t| t.service == service && t.called_at.is_some())
+                                .max_by_key(|t| t.called_at)
+                                .map(|t| t.number.to_string());
+                            ServiceStatus {
+                                service,
+                                waiting,
+                                issued_today,
+                                last_called,
+                            }
+                        });
+                ServerMessage::Ok {
+                    id,
+                    result: Box::new(ResultDto::QueueStatus {
+                        seq: self.seq,
+                        services: services.collect(),
+                    }),
+                }
+            }
+            Read::Ticket { ticket, with_token } => {
+                let found = resolve_ticket(&self.engine, &ticket).and_then(|t| {
+                    self.engine
+                        .state()
+                        .ticket(t)
+                        .ok_or(Rejection::UnknownTicket { ticket: t })
+                });
+                match found {
+                    Ok(t) => ServerMessage::Ok {
+                        id,
+                        result: Box::new(self.ticket_result(t, 0, with_token)),
+                    },
+                    Err(rejection) => error_message(id, &rejection),
+                }
+            }
+        }
+    }
+
+    fn inspect(&self) -> Inspection {
+        let state = self.engine.state();
+        let services = self
+            .engine
+            .catalog()
+            .services
+            .iter()
+            .map(|s| {
+                let waiting = state.waiting_in(&s.code).count() as u32;
+                let issued = state.issued_today.get(&s.code).copied().unwrap_or(0);
+                (s.code.clone(), waiting, issued)
+            })
+            .collect();
+        Inspection {
+            seq: self.seq,
+            services,
+        }
+    }
+}
+
+/// Serializes a server message once.
+pub fn to_text(message: &ServerMessage) -> Utf8Bytes {
+    Utf8Bytes::from(serde_json::to_string(message).expect("server messages always serialize"))
+}
+
+/// An error reply for a rejection.
+pub fn error_message(id: Option<String>, rejection: &Rejection) -> ServerMessage {
+    ServerMessage::Error {
+        id,
+        code: rejection.code().to_owned(),
+        message: rejection.message_id(),
+        message_en: rejection.message_en(),
+    }
+}

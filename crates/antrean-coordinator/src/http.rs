@@ -1,0 +1,81 @@
+//! HTTP routes on the one port: `/ws`, `/health`, `/metrics`.
+
+use std::sync::Arc;
+use std::sync::atomic::Ordering::Relaxed;
+
+use axum::Router;
+use axum::extract::{State, WebSocketUpgrade};
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use tokio::sync::{mpsc, oneshot};
+
+use crate::committer::Job;
+use crate::limits::*;
+use crate::session::{self, Shared};
+
+/// State of the HTTP side.
+#[derive(Clone)]
+pub struct AppState {
+    /// Shared session state.
+    pub shared: Arc<Shared>,
+    /// Held by every session; shutdown waits until all clones are gone.
+    pub done: mpsc::Sender<()>,
+}
+
+/// The router.
+pub fn router(state: AppState) -> Router {
+    Router::new()
+        .route("/ws", get(websocket))
+        .route("/health", get(health))
+        .route("/metrics", get(metrics))
+        .with_state(state)
+}
+
+async fn websocket(State(state): State<AppState>, upgrade: WebSocketUpgrade) -> Response {
+    let metrics = &state.shared.metrics;
+    if metrics.connections.load(Relaxed) as usize >= MAX_CONNECTIONS {
+        metrics.connections_refused.fetch_add(1, Relaxed);
+        return (StatusCode::SERVICE_UNAVAILABLE, "too many connections").into_response();
+    }
+    if *state.shared.shutdown.borrow() {
+        return (StatusCode::SERVICE_UNAVAILABLE, "shutting down").into_response();
+    }
+    let shared = state.shared.clone();
+    let done = state.done.clone();
+    upgrade
+        .read_buffer_size(READ_BUFFER_BYTES)
+        .write_buffer_size(WRITE_BUFFER_BYTES)
+        .max_write_buffer_size(MAX_WRITE_BUFFER_BYTES)
+        .max_message_size(MAX_MESSAGE_BYTES)
+        .max_frame_size(MAX_MESSAGE_BYTES)
+        .on_upgrade(move |socket| session::run(socket, shared, done))
+}
+
+async fn health(State(state): State<AppState>) -> Response {
+    // Ready means the committer answers (the log was replayed before we listened).
+    match inspect(&state).await {
+        Some(inspection) => {
+            let body = format!("{{\"status\":\"ok\",\"seq\":{}}}", inspection.seq);
+            ([(header::CONTENT_TYPE, "application/json")], body).into_response()
+        }
+        None => (StatusCode::SERVICE_UNAVAILABLE, "{\"status\":\"stopping\"}").into_response(),
+    }
+}
+
+async fn metrics(State(state): State<AppState>) -> Response {
+    match inspect(&state).await {
+        Some(inspection) => (
+            [(header::CONTENT_TYPE, "text/plain; version=0.0.4")],
+            state.shared.metrics.render(&inspection),
+        )
+            .into_response(),
+        None => StatusCode::SERVICE_UNAVAILABLE.into_response(),
+    }
+}
+
+async fn inspect(state: &AppState) -> Option<crate::committer::Inspection> {
+    let (tx, rx) = oneshot::channel();
+    state.shared.jobs.send(Job::Inspect(tx)).await.ok()?;
+    rx.await.ok()
+}

@@ -1,0 +1,72 @@
+//! Every bound the coordinator enforces, with the reason for its value.
+
+use std::time::Duration;
+
+/// Concurrent WebSocket connections. A large MPP has ~20 kiosks, ~100 counters, ~10 boards
+/// and a few hundred visitors following digital tickets; 10,000 leaves two orders of
+/// magnitude of headroom while capping memory (~16 KiB per idle connection → ~160 MiB).
+pub const MAX_CONNECTIONS: usize = 10_000;
+
+/// Largest client message (see `antrean_protocol::MAX_CLIENT_MESSAGE_BYTES`).
+pub const MAX_MESSAGE_BYTES: usize = antrean_protocol::MAX_CLIENT_MESSAGE_BYTES;
+
+/// tungstenite's read buffer per connection. Its default (128 KiB) would cost ~1.3 GB for
+/// 10,000 idle connections; our requests are a few hundred bytes.
+pub const READ_BUFFER_BYTES: usize = 4 * 1024;
+
+/// Write buffer before tungstenite flushes to the socket.
+pub const WRITE_BUFFER_BYTES: usize = 8 * 1024;
+
+/// Hard cap on one connection's unsent bytes. A snapshot of a very busy day (15 services ×
+/// 999 tickets × ~250 B) is under 4 MiB; a client that cannot take it is disconnected.
+pub const MAX_WRITE_BUFFER_BYTES: usize = 8 * 1024 * 1024;
+
+/// Messages queued for one connection (replies and snapshots). A client that does not read
+/// is disconnected rather than letting the coordinator wait for it or buffer without end.
+pub const SESSION_QUEUE_MESSAGES: usize = 256;
+
+/// Event broadcast ring. A client that falls further behind gets a fresh snapshot.
+pub const BROADCAST_CAPACITY: usize = 4096;
+
+/// Events buffered per session while it waits for a resync snapshot.
+pub const RESYNC_BUFFER_EVENTS: usize = 4096;
+
+/// Jobs waiting for the committer. When full, sessions wait (backpressure on the socket)
+/// instead of the queue growing in memory.
+pub const COMMITTER_QUEUE_JOBS: usize = 8192;
+
+/// Commands in one group commit. Bounds the latency one batch adds to the next.
+pub const MAX_BATCH_JOBS: usize = 1024;
+
+/// Time to send `hello` after connecting; idle half-open connections are dropped.
+pub const HANDSHAKE_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// We ping every client this often (tungstenite never pings on its own).
+pub const PING_INTERVAL: Duration = Duration::from_secs(20);
+
+/// A client that has sent nothing (not even a pong) for this long is dropped.
+pub const IDLE_TIMEOUT: Duration = Duration::from_secs(60);
+
+/// One write to a client may take this long before the client counts as stuck.
+pub const SEND_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// Sustained requests per second per connection. A kiosk peaks near 1/s and an officer
+/// far below; scripts and integrations may batch. 200/s lets one client use at most a few
+/// percent of the committer's capacity.
+pub const REQUESTS_PER_SECOND: f64 = 200.0;
+
+/// Burst allowance on top of the sustained rate.
+pub const REQUEST_BURST: f64 = 400.0;
+
+/// Failed logins per officer/manager before a lockout: PINs are short.
+pub const MAX_LOGIN_FAILURES: u32 = 5;
+
+/// Lockout after too many failed logins.
+pub const LOGIN_LOCKOUT: Duration = Duration::from_secs(60);
+
+/// Request ids remembered for idempotent retries. A retry arrives within seconds of the
+/// original; 100,000 ids cover many busy days of traffic at ~100 B each (~10 MiB).
+pub const REMEMBERED_REQUEST_IDS: usize = 100_000;
+
+/// How long shutdown waits for sessions to say goodbye before exiting anyway.
+pub const SHUTDOWN_GRACE: Duration = Duration::from_secs(5);

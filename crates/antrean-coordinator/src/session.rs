@@ -1,0 +1,761 @@
+//! One WebSocket connection: handshake, authorization, requests, and the event stream.
+//!
+//! A session never blocks the committer: its answers arrive on a bounded queue that it
+//! cannot overfill (requests in flight are capped below the queue size), and events come
+//! from a broadcast ring. A session that falls behind the ring resyncs from a snapshot,
+//! buffering the events that arrive meanwhile so none is lost or repeated.
+
+use std::collections::VecDeque;
+use std::sync::Arc;
+use std::sync::atomic::Ordering::Relaxed;
+use std::time::Instant;
+
+use antrean_core::{Channel, Command, TicketId};
+use antrean_protocol::*;
+use antrean_store::PrincipalKind;
+use axum::extract::ws::{CloseFrame, Message, Utf8Bytes, WebSocket};
+use tokio::sync::{broadcast, mpsc, watch};
+use tokio::time::{interval, timeout};
+
+use crate::auth::{AuthError, Authenticator, Principal, valid_name};
+use crate::committer::{Broadcast, CommandSpec, Job, Outgoing, Read, error_message, now, to_text};
+use crate::limits::*;
+use crate::metrics::Metrics;
+
+/// What every session shares.
+pub struct Shared {
+    /// Committer queue.
+    pub jobs: mpsc::Sender<Job>,
+    /// Event fan-out.
+    pub events: broadcast::Sender<Broadcast>,
+    /// Credentials.
+    pub auth: Arc<Authenticator>,
+    /// Metrics.
+    pub metrics: Arc<Metrics>,
+    /// The catalog sent in `welcome`.
+    pub catalog: CatalogDto,
+    /// Becomes true on shutdown.
+    pub shutdown: watch::Receiver<bool>,
+}
+
+/// Requests one session may have waiting for answers; half the answer queue, so the
+/// committer's `try_send` never finds it full.
+const MAX_IN_FLIGHT: usize = SESSION_QUEUE_MESSAGES / 2;
+
+/// WebSocket close codes (RFC 6455).
+mod close {
+    pub const GOING_AWAY: u16 = 1001;
+    pub const INVALID_DATA: u16 = 1007;
+    pub const POLICY: u16 = 1008;
+    pub const TOO_BIG: u16 = 1009;
+}
+
+struct Session {
+    socket: WebSocket,
+    shared: Arc<Shared>,
+    out_tx: mpsc::Sender<Outgoing>,
+    in_flight: usize,
+    last_seen: Instant,
+    bucket: TokenBucket,
+}
+
+/// Runs a session to its end. `_done` is dropped when the session ends (shutdown waits
+/// for all of them).
+pub async fn run(socket: WebSocket, shared: Arc<Shared>, _done: mpsc::Sender<()>) {
+    shared.metrics.connections.fetch_add(1, Relaxed);
+    let (out_tx, out_rx) = mpsc::channel(SESSION_QUEUE_MESSAGES);
+    let mut session = Session {
+        socket,
+        shared: shared.clone(),
+        out_tx,
+        in_flight: 0,
+        last_seen: Instant::now(),
+        bucket: TokenBucket::new(),
+    };
+    if let Some(principal) = session.handshake().await {
+        tracing::debug!(role = principal.role(), name = %principal.name(), "session started");
+        session.serve(principal, out_rx).await;
+    }
+    shared.metrics.connections.fetch_sub(1, Relaxed);
+}
+
+enum Inbound {
+    Text(String),
+    Other,
+    Closed,
+    Failed(u16, &'static str),
+}
+
+/// Reads one frame (a free function so `select!` can borrow the socket alone).
+async fn recv(socket: &mut WebSocket, last_seen: &mut Instant) -> Inbound {
+    match socket.recv().await {
+        None => Inbound::Closed,
+        Some(Ok(Message::Text(text))) => {
+            *last_seen = Instant::now();
+            Inbound::Text(text.to_string())
+        }
+        Some(Ok(Message::Close(_))) => Inbound::Closed,
+        Some(Ok(_)) => {
+            *last_seen = Instant::now();
+            Inbound::Other
+        }
+        Some(Err(err)) => {
+            // tungstenite reports oversized and invalid frames as errors without sending
+            // a close frame itself; we send the right one.
+            let text = err.to_string();
+            if text.contains("too long")
+                || text.contains("too big")
+                || text.contains("Space limit")
+                || text.contains("capacity")
+            {
+                Inbound::Failed(close::TOO_BIG, "message too big")
+            } else if text.to_lowercase().contains("utf") {
+                Inbound::Failed(close::INVALID_DATA, "invalid UTF-8")
+            } else {
+                Inbound::Closed
+            }
+        }
+    }
+}
+
+impl Session {
+    async fn recv(&mut self) -> Inbound {
+        recv(&mut self.socket, &mut self.last_seen).await
+    }
+
+    async fn send_text(&mut self, text: Utf8Bytes) -> bool {
+        matches!(
+            timeout(SEND_TIMEOUT, self.socket.send(Message::Text(text))).await,
+            Ok(Ok(()))
+        )
+    }
+
+    async fn send(&mut self, message: &ServerMessage) -> bool {
+        self.send_text(to_text(message)).await
+    }
+
+    async fn close(&mut self, code: u16, reason: &'static str) {
+        let frame = CloseFrame {
+            code,
+            reason: Utf8Bytes::from_static(reason),
+        };
+        let _ = timeout(SEND_TIMEOUT, self.socket.send(Message::Close(Some(frame)))).await;
+    }
+
+    /// Waits for a valid `hello`; answers errors meanwhile. None = connection over.
+    async fn handshake(&mut self) -> Option<Principal> {
+        let deadline = tokio::time::Instant::now() + HANDSHAKE_TIMEOUT;
+        loop {
+            let inbound = match tokio::time::timeout_at(deadline, self.recv()).await {
+                Err(_) => {
+                    self.close(close::POLICY, "hello timeout").await;
+                    return None;
+                }
+                Ok(inbound) => inbound,
+            };
+            let text = match inbound {
+                Inbound::Text(text) => text,
+                Inbound::Other => continue,
+                Inbound::Closed => return None,
+                Inbound::Failed(code, reason) => {
+                    self.close(code, reason).await;
+                    return None;
+                }
+            };
+            let message: ClientMessage = match serde_json::from_str(&text) {
+                Ok(m) => m,
+                Err(err) => {
+                    self.send(&bad_request(None, &err.to_string())).await;
+                    continue;
+                }
+            };
+            let Request::Hello { protocol, auth } = message.request else {
+                self.send(&protocol_error(message.id, "hello_required"))
+                    .await;
+                continue;
+            };
+            if protocol != PROTOCOL_VERSION {
+                self.send(&protocol_error(message.id, "unsupported_protocol"))
+                    .await;
+                continue;
+            }
+            match self.login(auth, message.id.clone()).await {
+                Ok(principal) => {
+                    let welcome = ServerMessage::Welcome {
+                        id: message.id,
+                        protocol: PROTOCOL_VERSION,
+                        role: principal.role().to_owned(),
+                        principal: principal.name(),
+                        counter: match &principal {
+                            Principal::Officer { counter, .. } => Some(counter.clone()),
+                            _ => None,
+                        },
+                        catalog: Box::new(self.shared.catalog.clone()),
+                    };
+                    if !self.send(&welcome).await {
+                        return None;
+                    }
+                    return Some(principal);
+                }
+                Err(reply) => {
+                    if !self.send(&reply).await {
+                        return None;
+                    }
+                }
+            }
+        }
+    }
+
+    async fn login(&mut self, auth: Auth, id: Option<String>) -> Result<Principal, ServerMessage> {
+        if let Auth::Officer { counter, .. } = &auth {
+            if !self
+                .shared
+                .catalog
+                .counters
+                .iter()
+                .any(|c| &c.id == counter)
+            {
+                let rejection = antrean_core::Rejection::UnknownCounter {
+                    counter: counter.clone(),
+                };
+                return Err(error_message(id, &rejection));
+            }
+        }
+        let authenticator = self.shared.auth.clone();
+        let principal = tokio::task::spawn_blocking(move || authenticator.login(&auth))
+            .await
+            .expect("login task")
+            .map_err(|err| match err {
+                AuthError::Invalid => protocol_error(id.clone(), "unauthorized"),
+                AuthError::LockedOut => protocol_error(id.clone(), "locked_out"),
+                AuthError::Store(err) => {
+                    tracing::error!(%err, "credential store failure");
+                    protocol_error(id.clone(), "internal")
+                }
+            })?;
+        if let Principal::Officer { officer, counter } = &principal {
+            // Sitting at a counter opens it (fails if another officer holds it).
+            let command = Command::OpenCounter {
+                counter: counter.clone(),
+                officer: officer.clone(),
+            };
+            let (tx, mut rx) = mpsc::channel(1);
+            let job = Job::Command {
+                command: CommandSpec::Ready(command),
+                request_key: None,
+                id: id.clone(),
+                with_token: false,
+                reply: tx,
+            };
+            if self.shared.jobs.send(job).await.is_err() {
+                return Err(protocol_error(id, "shutting_down"));
+            }
+            let answer = rx
+                .recv()
+                .await
+                .ok_or_else(|| protocol_error(id.clone(), "shutting_down"))?;
+            if let Ok(reply @ ServerMessage::Error { .. }) =
+                serde_json::from_str::<ServerMessage>(answer.text.as_str())
+            {
+                return Err(reply);
+            }
+        }
+        Ok(principal)
+    }
+
+    async fn serve(&mut self, principal: Principal, mut out_rx: mpsc::Receiver<Outgoing>) {
+        let staff = principal.is_staff();
+        let mut events = self.shared.events.subscribe();
+        let mut shutdown = self.shared.shutdown.clone();
+        let mut pings = interval(PING_INTERVAL);
+        pings.tick().await;
+        // Start like a resync: the snapshot defines where the event stream begins.
+        let mut sync = Sync::Resyncing(VecDeque::new());
+        self.submit(Job::Read {
+            read: Read::Snapshot { staff },
+            id: None,
+            reply: self.out_tx.clone(),
+        })
+        .await;
+
+        loop {
+            tokio::select! {
+                _ = shutdown.changed() => {
+                    self.close(close::GOING_AWAY, "server shutting down").await;
+                    return;
+                }
+                inbound = recv(&mut self.socket, &mut self.last_seen), if self.in_flight < MAX_IN_FLIGHT => match inbound {
+                    Inbound::Text(text) => {
+                        if let Some(reply) = self.handle(&principal, &text, &mut sync).await {
+                            if !self.send(&reply).await {
+                                return;
+                            }
+                        }
+                    }
+                    Inbound::Other => {}
+                    Inbound::Closed => return,
+                    Inbound::Failed(code, reason) => {
+                        self.close(code, reason).await;
+                        return;
+                    }
+                },
+                Some(out) = out_rx.recv() => {
+                    self.in_flight = self.in_flight.saturating_sub(1);
+                    if let Some(seq) = out.snapshot_seq {
+                        // Resync complete: send the snapshot, then the buffered newer events.
+                        if !self.send_text(out.text).await {
+                            return;
+                        }
+                        let buffered = match std::mem::replace(&mut sync, Sync::Live(seq)) {
+                            Sync::Resyncing(buffered) => buffered,
+                            Sync::Live(_) => VecDeque::new(),
+                        };
+                        for event in buffered {
+                            if !self.forward(&mut sync, event).await {
+                                return;
+                            }
+                        }
+                    } else if !self.send_text(out.text).await {
+                        return;
+                    }
+                }
+                event = events.recv() => match event {
+                    Ok(event) => {
+                        if event.staff_only && !staff {
+                            continue;
+                        }
+                        if let Sync::Resyncing(buffer) = &mut sync {
+                            if buffer.len() >= RESYNC_BUFFER_EVENTS {
+                                buffer.clear();
+                                self.submit(Job::Read { read: Read::Snapshot { staff }, id: None, reply: self.out_tx.clone() }).await;
+                            }
+                            if let Sync::Resyncing(buffer) = &mut sync {
+                                buffer.push_back(event);
+                            }
+                        } else if !self.forward(&mut sync, event).await {
+                            return;
+                        }
+                    }
+                    Err(broadcast::error::RecvError::Lagged(missed)) => {
+                        tracing::debug!(missed, "session lagged; resyncing from a snapshot");
+                        if matches!(sync, Sync::Live(_)) {
+                            sync = Sync::Resyncing(VecDeque::new());
+                            self.submit(Job::Read { read: Read::Snapshot { staff }, id: None, reply: self.out_tx.clone() }).await;
+                        }
+                    }
+                    Err(broadcast::error::RecvError::Closed) => {
+                        self.close(close::GOING_AWAY, "server shutting down").await;
+                        return;
+                    }
+                },
+                _ = pings.tick() => {
+                    if self.last_seen.elapsed() > IDLE_TIMEOUT {
+                        self.close(close::POLICY, "idle timeout").await;
+                        return;
+                    }
+                    if timeout(SEND_TIMEOUT, self.socket.send(Message::Ping(Default::default()))).await.map_or(true, |r| r.is_err()) {
+                        return;
+                    }
+                }
+            }
+        }
+    }
+
+    /// Sends an event unless the snapshot already covered it.
+    async fn forward(&mut self, sync: &mut Sync, event: Broadcast) -> bool {
+        if let Sync::Live(last) = sync {
+            if event.seq != 0 {
+                if event.seq <= *last {
+                    return true;
+                }
+                *last = event.seq;
+            }
+        }
+        self.send_text(event.text).await
+    }
+
+    async fn submit(&mut self, job: Job) -> bool {
+        self.in_flight += 1;
+        if self.shared.jobs.send(job).await.is_err() {
+            self.in_flight -= 1;
+            return false;
+        }
+        true
+    }
+
+    /// Handles one request; returns an immediate reply, or None when the committer answers.
+    async fn handle(
+        &mut self,
+        principal: &Principal,
+        text: &str,
+        sync: &mut Sync,
+    ) -> Option<ServerMessage> {
+        if !self.bucket.take() {
+            self.shared.metrics.rate_limited.fetch_add(1, Relaxed);
+            let id = serde_json::from_str::<serde_json::Value>(text)
+                .ok()
+                .and_then(|v| v.get("id")?.as_str().map(str::to_owned));
+            return Some(protocol_error(id, "rate_limited"));
+        }
+        let message: ClientMessage = match serde_json::from_str(text) {
+            Ok(m) => m,
+            Err(err) => return Some(bad_request(None, &err.to_string())),
+        };
+        let id = message.id;
+        if id
+            .as_ref()
+            .is_some_and(|i| i.chars().count() > MAX_REQUEST_ID_CHARS)
+        {
+            return Some(bad_request(None, "request id longer than 64 characters"));
+        }
+        let request = message.request;
+        if matches!(request, Request::Hello { .. }) {
+            return Some(protocol_error(id, "already_authenticated"));
+        }
+        if !principal.may(&request) {
+            return Some(protocol_error(id, "forbidden"));
+        }
+        let staff = principal.is_staff();
+        let reply = self.out_tx.clone();
+        let request_key = id
+            .as_ref()
+            .map(|i| format!("{}:{}:{i}", principal.role(), principal.name()));
+
+        // Counter actions: an officer acts on their own counter only.
+        let counter = match request_counter(&request) {
+            None => None,
+            Some(given) => match (principal, given) {
+                (Principal::Officer { counter, .. }, None) => Some(counter.clone()),
+                (Principal::Officer { counter, .. }, Some(given)) if given == counter => {
+                    Some(counter.clone())
+                }
+                (Principal::Officer { .. }, Some(_)) => {
+                    return Some(protocol_error(id, "forbidden"));
+                }
+                (_, Some(given)) => Some(given.clone()),
+                (_, None) => return Some(protocol_error(id, "counter_required")),
+            },
+        };
+        let c = || counter.clone().expect("counter resolved above");
+
+        let spec = match request {
+            Request::IssueTicket { service, priority } => {
+                let channel = match principal {
+                    Principal::Kiosk { .. } => Channel::Kiosk,
+                    Principal::Officer { .. } => Channel::Counter,
+                    _ => Channel::Api,
+                };
+                CommandSpec::Ready(Command::IssueTicket {
+                    service,
+                    priority,
+                    channel,
+                })
+            }
+            Request::CallNext { .. } => CommandSpec::Ready(Command::CallNext { counter: c() }),
+            Request::CallTicket { ticket, .. } => {
+                let counter = c();
+                CommandSpec::WithTicket(
+                    ticket,
+                    Box::new(move |t| Command::CallSpecific { counter, ticket: t }),
+                )
+            }
+            Request::Recall { .. } => CommandSpec::Ready(Command::Recall { counter: c() }),
+            Request::Start { .. } => CommandSpec::Ready(Command::StartService { counter: c() }),
+            Request::Finish { .. } => CommandSpec::Ready(Command::FinishService { counter: c() }),
+            Request::NoShow { .. } => CommandSpec::Ready(Command::MarkNoShow { counter: c() }),
+            Request::Transfer {
+                service, to_front, ..
+            } => CommandSpec::Ready(Command::Transfer {
+                counter: c(),
+                to_service: service,
+                to_front,
+            }),
+            Request::Park { .. } => CommandSpec::Ready(Command::Park { counter: c() }),
+            Request::Pause { .. } => CommandSpec::Ready(Command::PauseCounter { counter: c() }),
+            Request::Resume { .. } => CommandSpec::Ready(Command::ResumeCounter { counter: c() }),
+            Request::CloseCounter { .. } => {
+                CommandSpec::Ready(Command::CloseCounter { counter: c() })
+            }
+            Request::Unpark { ticket } => {
+                CommandSpec::WithTicket(ticket, Box::new(|t| Command::Unpark { ticket: t }))
+            }
+            Request::Reinstate { ticket } => {
+                CommandSpec::WithTicket(ticket, Box::new(|t| Command::Reinstate { ticket: t }))
+            }
+            Request::Cancel { ticket } => {
+                CommandSpec::WithTicket(ticket, Box::new(|t| Command::Cancel { ticket: t }))
+            }
+            Request::Snapshot => {
+                *sync = Sync::Resyncing(VecDeque::new());
+                self.submit(Job::Read {
+                    read: Read::Snapshot { staff },
+                    id,
+                    reply,
+                })
+                .await;
+                return None;
+            }
+            Request::QueueStatus => {
+                self.submit(Job::Read {
+                    read: Read::QueueStatus,
+                    id,
+                    reply,
+                })
+                .await;
+                return None;
+            }
+            Request::GetTicket { ticket } => {
+                let (ticket, with_token) = match (principal, ticket) {
+                    (Principal::Public { ticket: own }, None) => (TicketRef::Id(*own), false),
+                    (Principal::Public { ticket: own }, Some(TicketRef::Id(t))) if t == *own => {
+                        (TicketRef::Id(*own), false)
+                    }
+                    (Principal::Public { .. }, Some(_)) => {
+                        return Some(protocol_error(id, "forbidden"));
+                    }
+                    (_, None) => return Some(bad_request(id, "get_ticket needs a ticket")),
+                    (_, Some(t)) => (t, true),
+                };
+                self.submit(Job::Read {
+                    read: Read::Ticket { ticket, with_token },
+                    id,
+                    reply,
+                })
+                .await;
+                return None;
+            }
+            Request::DeviceStatus { printer, detail } => {
+                let detail = detail.map(|d| d.chars().take(200).collect());
+                let alert = DeviceAlert {
+                    device: principal.name(),
+                    printer,
+                    detail,
+                    at_ms: now().0,
+                };
+                if self.shared.jobs.send(Job::Alert(alert)).await.is_err() {
+                    return Some(protocol_error(id, "shutting_down"));
+                }
+                return Some(ok(id, ResultDto::Accepted));
+            }
+            Request::EnrollDevice { .. }
+            | Request::RevokeDevice { .. }
+            | Request::SetOfficer { .. }
+            | Request::RemoveOfficer { .. }
+            | Request::ListPrincipals => {
+                return Some(self.admin(request, id).await);
+            }
+            Request::Hello { .. } => unreachable!("handled above"),
+        };
+        let with_token = !matches!(
+            principal,
+            Principal::Public { .. } | Principal::Display { .. }
+        );
+        self.submit(Job::Command {
+            command: spec,
+            request_key,
+            id,
+            with_token,
+            reply,
+        })
+        .await;
+        None
+    }
+
+    async fn admin(&mut self, request: Request, id: Option<String>) -> ServerMessage {
+        let auth = self.shared.auth.clone();
+        let result = tokio::task::spawn_blocking(move || -> Result<ResultDto, &'static str> {
+            let store_err = |err: AuthError| {
+                tracing::error!(%err, "credential store failure");
+                "internal"
+            };
+            match request {
+                Request::EnrollDevice { kind, name } => {
+                    if !valid_name(&name) {
+                        return Err("invalid_name");
+                    }
+                    let token = auth.enroll_device(kind, &name).map_err(store_err)?;
+                    let device_kind = match kind {
+                        DeviceKind::Kiosk => "kiosk",
+                        DeviceKind::Display => "display",
+                    };
+                    Ok(ResultDto::Enrolled {
+                        name,
+                        device_kind: device_kind.into(),
+                        token,
+                    })
+                }
+                Request::RevokeDevice { name } => {
+                    match auth.revoke_device(&name).map_err(store_err)? {
+                        true => Ok(ResultDto::Accepted),
+                        false => Err("not_found"),
+                    }
+                }
+                Request::SetOfficer { officer, name, pin } => {
+                    if !valid_name(&officer) {
+                        return Err("invalid_name");
+                    }
+                    if !(4..=8).contains(&pin.len()) || !pin.chars().all(|c| c.is_ascii_digit()) {
+                        return Err("invalid_pin");
+                    }
+                    auth.set_person(PrincipalKind::Officer, &officer, Some(&name), &pin)
+                        .map_err(store_err)?;
+                    Ok(ResultDto::Accepted)
+                }
+                Request::RemoveOfficer { officer } => {
+                    match auth
+                        .store()
+                        .remove_principal(PrincipalKind::Officer, &officer)
+                        .map_err(|e| store_err(e.into()))?
+                    {
+                        true => Ok(ResultDto::Accepted),
+                        false => Err("not_found"),
+                    }
+                }
+                Request::ListPrincipals => {
+                    let all = auth.store().principals().map_err(|e| store_err(e.into()))?;
+                    let info = |p: &antrean_store::PrincipalRecord| PrincipalInfo {
+                        name: p.name.clone(),
+                        kind: p.kind.key().to_owned(),
+                        display_name: p.display_name.clone(),
+                        revoked: p.revoked,
+                    };
+                    let of = |kinds: &[PrincipalKind]| {
+                        all.iter()
+                            .filter(|p| kinds.contains(&p.kind))
+                            .map(info)
+                            .collect()
+                    };
+                    Ok(ResultDto::Principals {
+                        devices: of(&[PrincipalKind::Kiosk, PrincipalKind::Display]),
+                        officers: of(&[PrincipalKind::Officer]),
+                        managers: of(&[PrincipalKind::Manager]),
+                    })
+                }
+                _ => Err("bad_request"),
+            }
+        })
+        .await
+        .expect("admin task");
+        match result {
+            Ok(result) => ok(id, result),
+            Err(code) => protocol_error(id, code),
+        }
+    }
+}
+
+/// Where the session's event stream stands.
+enum Sync {
+    /// Waiting for a snapshot; newer events are buffered.
+    Resyncing(VecDeque<Broadcast>),
+    /// Live after the snapshot/event with this seq.
+    Live(u64),
+}
+
+fn request_counter(request: &Request) -> Option<Option<&String>> {
+    match request {
+        Request::CallNext { counter }
+        | Request::CallTicket { counter, .. }
+        | Request::Recall { counter }
+        | Request::Start { counter }
+        | Request::Finish { counter }
+        | Request::NoShow { counter }
+        | Request::Transfer { counter, .. }
+        | Request::Park { counter }
+        | Request::Pause { counter }
+        | Request::Resume { counter }
+        | Request::CloseCounter { counter } => Some(counter.as_ref()),
+        _ => None,
+    }
+}
+
+fn ok(id: Option<String>, result: ResultDto) -> ServerMessage {
+    ServerMessage::Ok {
+        id,
+        result: Box::new(result),
+    }
+}
+
+fn bad_request(id: Option<String>, detail: &str) -> ServerMessage {
+    ServerMessage::Error {
+        id,
+        code: "bad_request".into(),
+        message: format!("Permintaan tidak valid: {detail}"),
+        message_en: format!("Bad request: {detail}"),
+    }
+}
+
+/// Protocol-level errors (not queue rules), with messages in both languages.
+pub fn protocol_error(id: Option<String>, code: &str) -> ServerMessage {
+    let (message, message_en) = match code {
+        "hello_required" => ("Kirim pesan hello terlebih dahulu.", "Send hello first."),
+        "unsupported_protocol" => (
+            "Versi protokol tidak didukung.",
+            "Unsupported protocol version.",
+        ),
+        "unauthorized" => ("Kredensial tidak valid.", "Invalid credentials."),
+        "locked_out" => (
+            "Terlalu banyak percobaan gagal. Coba lagi dalam 1 menit.",
+            "Too many failed attempts. Try again in a minute.",
+        ),
+        "already_authenticated" => ("Sudah masuk.", "Already authenticated."),
+        "forbidden" => (
+            "Anda tidak berwenang melakukan tindakan ini.",
+            "You are not allowed to do this.",
+        ),
+        "counter_required" => ("Sebutkan loketnya.", "Name the counter."),
+        "rate_limited" => (
+            "Terlalu banyak permintaan. Tunggu sebentar.",
+            "Too many requests. Slow down.",
+        ),
+        "invalid_name" => (
+            "Nama hanya boleh huruf kecil, angka, '-' atau '_' (maksimal 32).",
+            "Names use a-z, 0-9, '-' or '_' (32 at most).",
+        ),
+        "invalid_pin" => (
+            "PIN harus 4 sampai 8 angka.",
+            "The PIN must be 4 to 8 digits.",
+        ),
+        "not_found" => ("Tidak ditemukan.", "Not found."),
+        "shutting_down" => ("Server sedang berhenti.", "The server is shutting down."),
+        _ => ("Terjadi kesalahan internal.", "Internal error."),
+    };
+    ServerMessage::Error {
+        id,
+        code: code.to_owned(),
+        message: message.to_owned(),
+        message_en: message_en.to_owned(),
+    }
+}
+
+/// Per-connection token bucket.
+struct TokenBucket {
+    tokens: f64,
+    last: Instant,
+}
+
+impl TokenBucket {
+    fn new() -> TokenBucket {
+        TokenBucket {
+            tokens: REQUEST_BURST,
+            last: Instant::now(),
+        }
+    }
+
+    fn take(&mut self) -> bool {
+        let now = Instant::now();
+        let refill = now.duration_since(self.last).as_secs_f64() * REQUESTS_PER_SECOND;
+        self.tokens = (self.tokens + refill).min(REQUEST_BURST);
+        self.last = now;
+        if self.tokens >= 1.0 {
+            self.tokens -= 1.0;
+            true
+        } else {
+            false
+        }
+    }
+}
+
+#[allow(dead_code)]
+fn _ticket(id: u64) -> TicketId {
+    TicketId(id)
+}

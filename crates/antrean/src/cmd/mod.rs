@@ -1,0 +1,6 @@
+//! Subcommands.
+
+pub mod client;
+pub mod data;
+pub mod output;
+pub mod serve;

@@ -1,0 +1,153 @@
+//! `antrean serve` and `antrean demo`.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+use antrean_coordinator::{Config, INITIAL_MANAGER};
+use antrean_protocol::DeviceKind;
+use antrean_store::PrincipalKind;
+use anyhow::Context;
+use clap::Args;
+
+/// Default address: loopback, so a fresh install is not reachable from the LAN until the
+/// IT person chooses to expose it.
+pub const DEFAULT_LISTEN: &str = "127.0.0.1:8600";
+
+#[derive(Args)]
+pub struct ServeArgs {
+    /// Data directory (created if missing).
+    #[arg(long, default_value = "./data", env = "ANTREAN_DATA")]
+    data: PathBuf,
+    /// Address to listen on (use 0.0.0.0:8600 to serve the LAN).
+    #[arg(long, default_value = DEFAULT_LISTEN, env = "ANTREAN_LISTEN")]
+    listen: SocketAddr,
+    /// Catalog TOML (default: the shipped sample MPP catalog).
+    #[arg(long, env = "ANTREAN_CATALOG")]
+    catalog: Option<PathBuf>,
+    /// Ignore opening hours, breaks and holidays (demos and tests only).
+    #[arg(long)]
+    always_open: bool,
+    /// Password for the first manager account `admin` if none exists (default: random,
+    /// written to DATA/initial-admin-password.txt).
+    #[arg(long, env = "ANTREAN_ADMIN_PASSWORD", hide_env_values = true)]
+    admin_password: Option<String>,
+}
+
+#[derive(Args)]
+pub struct DemoArgs {
+    /// Demo data directory; it is wiped and recreated on every run.
+    #[arg(long, default_value = "./antrean-demo-data")]
+    data: PathBuf,
+    /// Address to listen on.
+    #[arg(long, default_value = DEFAULT_LISTEN)]
+    listen: SocketAddr,
+}
+
+fn load_catalog(path: Option<&PathBuf>) -> anyhow::Result<antrean_core::Catalog> {
+    match path {
+        Some(path) => Ok(antrean_catalog::load_file(path)?),
+        None => Ok(antrean_catalog::sample()),
+    }
+}
+
+pub async fn serve(args: ServeArgs) -> anyhow::Result<()> {
+    let mut catalog = load_catalog(args.catalog.as_ref())?;
+    if args.always_open {
+        tracing::warn!("--always-open: opening hours, breaks and holidays are ignored");
+        catalog = antrean_catalog::always_open(catalog);
+    }
+    let config = Config {
+        data_dir: args.data,
+        listen: args.listen,
+        catalog,
+        initial_admin_password: args.admin_password,
+    };
+    let (store, password_file) = antrean_coordinator::prepare(&config)?;
+    if let Some(path) = password_file {
+        println!(
+            "First start: manager `{INITIAL_MANAGER}` created; its password is in {}",
+            path.display()
+        );
+    }
+    let running = antrean_coordinator::start(config, store).await?;
+    println!(
+        "Antrean coordinator listening on http://{} (WebSocket ws://{}/ws)",
+        running.addr, running.addr
+    );
+    run_until_signal(running).await
+}
+
+async fn run_until_signal(running: antrean_coordinator::Running) -> anyhow::Result<()> {
+    let mut term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())?;
+    tokio::select! {
+        _ = tokio::signal::ctrl_c() => tracing::info!("interrupt: stopping"),
+        _ = term.recv() => tracing::info!("SIGTERM: stopping"),
+    }
+    running.stop();
+    running.wait().await
+}
+
+/// Demo credentials: printed for the person trying Antrean; never use them on a real site.
+const DEMO_MANAGER_PASSWORD: &str = "demo-admin";
+const DEMO_OFFICERS: [(&str, &str, &str); 3] = [
+    ("petugas1", "Siti Rahayu", "1111"),
+    ("petugas2", "Budi Santoso", "2222"),
+    ("petugas3", "Dewi Lestari", "3333"),
+];
+
+pub async fn demo(args: DemoArgs) -> anyhow::Result<()> {
+    if args.data.exists() {
+        std::fs::remove_dir_all(&args.data)
+            .with_context(|| format!("removing old demo data {}", args.data.display()))?;
+    }
+    let catalog = antrean_catalog::always_open(antrean_catalog::sample());
+    let site = catalog.site.name.clone();
+    let config = Config {
+        data_dir: args.data.clone(),
+        listen: args.listen,
+        catalog,
+        initial_admin_password: Some(DEMO_MANAGER_PASSWORD.into()),
+    };
+    let (store, _) = antrean_coordinator::prepare(&config)?;
+    let running = antrean_coordinator::start(config, store).await?;
+    let auth = running.auth.clone();
+    let (kiosk, board) =
+        tokio::task::spawn_blocking(move || -> anyhow::Result<(String, String)> {
+            for (id, name, pin) in DEMO_OFFICERS {
+                auth.set_person(PrincipalKind::Officer, id, Some(name), pin)?;
+            }
+            Ok((
+                auth.enroll_device(DeviceKind::Kiosk, "kiosk-demo")?,
+                auth.enroll_device(DeviceKind::Display, "board-demo")?,
+            ))
+        })
+        .await??;
+    let url = format!("ws://{}/ws", running.addr);
+    let exe =
+        std::env::current_exe().map_or_else(|_| "antrean".to_owned(), |p| p.display().to_string());
+    println!(
+        "Antrean demo — {site}\n\
+         Data: {data} (fresh; opening hours ignored so you can try it any time)\n\
+         \n\
+         Coordinator:  http://{addr}   (WebSocket {url})\n\
+         Health:       http://{addr}/health   Metrics: http://{addr}/metrics\n\
+         \n\
+         Credentials (demo only):\n\
+         \x20 manager      admin / {DEMO_MANAGER_PASSWORD}\n\
+         \x20 officers     petugas1 / 1111, petugas2 / 2222, petugas3 / 3333\n\
+         \x20 kiosk token  {kiosk}\n\
+         \x20 board token  {board}\n\
+         \n\
+         Try it in another terminal:\n\
+         \x20 {exe} ticket take ktp-el-baru --url {url} --token {kiosk}\n\
+         \x20 {exe} ticket take ktp-el-baru --priority lansia --url {url} --token {kiosk}\n\
+         \x20 {exe} counter next --url {url} --officer petugas1 --pin 1111 --counter 1\n\
+         \x20 {exe} status --url {url} --manager admin --password {DEMO_MANAGER_PASSWORD}\n\
+         \x20 {exe} watch --url {url} --token {board} --display\n\
+         \n\
+         Press Ctrl-C to stop.",
+        data = args.data.display(),
+        addr = running.addr,
+    );
+    run_until_signal(running).await
+}
