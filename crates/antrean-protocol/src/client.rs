@@ -99,7 +99,10 @@ pub enum PrinterHealth {
 #[allow(missing_docs)]
 pub enum Request {
     /// First message on every connection.
-    Hello { protocol: u32, auth: Auth },
+    Hello {
+        protocol: u32,
+        auth: Auth,
+    },
     /// Take a ticket (kiosk, officer, manager).
     IssueTicket {
         service: String,
@@ -142,9 +145,15 @@ pub enum Request {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         counter: Option<String>,
     },
-    Unpark { ticket: TicketRef },
-    Reinstate { ticket: TicketRef },
-    Cancel { ticket: TicketRef },
+    Unpark {
+        ticket: TicketRef,
+    },
+    Reinstate {
+        ticket: TicketRef,
+    },
+    Cancel {
+        ticket: TicketRef,
+    },
     Pause {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         counter: Option<String>,
@@ -173,9 +182,14 @@ pub enum Request {
         detail: Option<String>,
     },
     /// Manager: enroll a device; the reply carries its token (shown once).
-    EnrollDevice { kind: DeviceKind, name: String },
+    EnrollDevice {
+        kind: DeviceKind,
+        name: String,
+    },
     /// Manager: revoke a device's token.
-    RevokeDevice { name: String },
+    RevokeDevice {
+        name: String,
+    },
     /// Manager: create or update an officer and set the PIN.
     SetOfficer {
         officer: String,
@@ -183,7 +197,9 @@ pub enum Request {
         pin: String,
     },
     /// Manager: remove an officer.
-    RemoveOfficer { officer: String },
+    RemoveOfficer {
+        officer: String,
+    },
     /// Manager: list devices and officers (no secrets).
     ListPrincipals,
 }

@@ -30,8 +30,17 @@ fn channel_key(channel: Channel) -> &'static str {
 /// Converts a core event to its DTO.
 pub fn event_to_dto(event: &Event) -> EventDto {
     match event.clone() {
-        Event::DayStarted { day } => EventDto::DayStarted { day: day.to_string() },
-        Event::TicketIssued { ticket, number, day, service, priority, channel } => EventDto::TicketIssued {
+        Event::DayStarted { day } => EventDto::DayStarted {
+            day: day.to_string(),
+        },
+        Event::TicketIssued {
+            ticket,
+            number,
+            day,
+            service,
+            priority,
+            channel,
+        } => EventDto::TicketIssued {
             ticket: ticket.0,
             number: number.to_string(),
             day: day.to_string(),
@@ -39,17 +48,55 @@ pub fn event_to_dto(event: &Event) -> EventDto {
             priority,
             channel: channel_key(channel).to_owned(),
         },
-        Event::TicketCalled { ticket, counter, officer, out_of_order } => {
-            EventDto::TicketCalled { ticket: ticket.0, counter, officer, out_of_order }
-        }
-        Event::TicketRecalled { ticket, counter, recalls } => EventDto::TicketRecalled { ticket: ticket.0, counter, recalls },
-        Event::ServiceStarted { ticket, counter } => EventDto::ServiceStarted { ticket: ticket.0, counter },
-        Event::ServiceFinished { ticket, counter } => EventDto::ServiceFinished { ticket: ticket.0, counter },
-        Event::TicketNoShow { ticket, counter } => EventDto::TicketNoShow { ticket: ticket.0, counter },
-        Event::TicketTransferred { ticket, counter, from_service, to_service, to_front } => {
-            EventDto::TicketTransferred { ticket: ticket.0, counter, from_service, to_service, to_front }
-        }
-        Event::TicketParked { ticket, counter } => EventDto::TicketParked { ticket: ticket.0, counter },
+        Event::TicketCalled {
+            ticket,
+            counter,
+            officer,
+            out_of_order,
+        } => EventDto::TicketCalled {
+            ticket: ticket.0,
+            counter,
+            officer,
+            out_of_order,
+        },
+        Event::TicketRecalled {
+            ticket,
+            counter,
+            recalls,
+        } => EventDto::TicketRecalled {
+            ticket: ticket.0,
+            counter,
+            recalls,
+        },
+        Event::ServiceStarted { ticket, counter } => EventDto::ServiceStarted {
+            ticket: ticket.0,
+            counter,
+        },
+        Event::ServiceFinished { ticket, counter } => EventDto::ServiceFinished {
+            ticket: ticket.0,
+            counter,
+        },
+        Event::TicketNoShow { ticket, counter } => EventDto::TicketNoShow {
+            ticket: ticket.0,
+            counter,
+        },
+        Event::TicketTransferred {
+            ticket,
+            counter,
+            from_service,
+            to_service,
+            to_front,
+        } => EventDto::TicketTransferred {
+            ticket: ticket.0,
+            counter,
+            from_service,
+            to_service,
+            to_front,
+        },
+        Event::TicketParked { ticket, counter } => EventDto::TicketParked {
+            ticket: ticket.0,
+            counter,
+        },
         Event::TicketUnparked { ticket } => EventDto::TicketUnparked { ticket: ticket.0 },
         Event::TicketReinstated { ticket } => EventDto::TicketReinstated { ticket: ticket.0 },
         Event::TicketCancelled { ticket } => EventDto::TicketCancelled { ticket: ticket.0 },
@@ -63,13 +110,23 @@ pub fn event_to_dto(event: &Event) -> EventDto {
 
 /// Converts a DTO back to a core event, validating what the types cannot.
 pub fn event_from_dto(dto: &EventDto) -> Result<Event, InvalidEvent> {
-    let day = |text: &str| LocalDate::parse(text).ok_or_else(|| InvalidEvent(format!("bad day \"{text}\"")));
+    let day = |text: &str| {
+        LocalDate::parse(text).ok_or_else(|| InvalidEvent(format!("bad day \"{text}\"")))
+    };
     let t = |id: u64| TicketId(id);
     Ok(match dto.clone() {
         EventDto::DayStarted { day: d } => Event::DayStarted { day: day(&d)? },
-        EventDto::TicketIssued { ticket, number, day: d, service, priority, channel } => Event::TicketIssued {
+        EventDto::TicketIssued {
+            ticket,
+            number,
+            day: d,
+            service,
+            priority,
+            channel,
+        } => Event::TicketIssued {
             ticket: t(ticket),
-            number: TicketNumber::parse(&number).ok_or_else(|| InvalidEvent(format!("bad number \"{number}\"")))?,
+            number: TicketNumber::parse(&number)
+                .ok_or_else(|| InvalidEvent(format!("bad number \"{number}\"")))?,
             day: day(&d)?,
             service,
             priority,
@@ -80,17 +137,55 @@ pub fn event_from_dto(dto: &EventDto) -> Result<Event, InvalidEvent> {
                 other => return Err(InvalidEvent(format!("bad channel \"{other}\""))),
             },
         },
-        EventDto::TicketCalled { ticket, counter, officer, out_of_order } => {
-            Event::TicketCalled { ticket: t(ticket), counter, officer, out_of_order }
-        }
-        EventDto::TicketRecalled { ticket, counter, recalls } => Event::TicketRecalled { ticket: t(ticket), counter, recalls },
-        EventDto::ServiceStarted { ticket, counter } => Event::ServiceStarted { ticket: t(ticket), counter },
-        EventDto::ServiceFinished { ticket, counter } => Event::ServiceFinished { ticket: t(ticket), counter },
-        EventDto::TicketNoShow { ticket, counter } => Event::TicketNoShow { ticket: t(ticket), counter },
-        EventDto::TicketTransferred { ticket, counter, from_service, to_service, to_front } => {
-            Event::TicketTransferred { ticket: t(ticket), counter, from_service, to_service, to_front }
-        }
-        EventDto::TicketParked { ticket, counter } => Event::TicketParked { ticket: t(ticket), counter },
+        EventDto::TicketCalled {
+            ticket,
+            counter,
+            officer,
+            out_of_order,
+        } => Event::TicketCalled {
+            ticket: t(ticket),
+            counter,
+            officer,
+            out_of_order,
+        },
+        EventDto::TicketRecalled {
+            ticket,
+            counter,
+            recalls,
+        } => Event::TicketRecalled {
+            ticket: t(ticket),
+            counter,
+            recalls,
+        },
+        EventDto::ServiceStarted { ticket, counter } => Event::ServiceStarted {
+            ticket: t(ticket),
+            counter,
+        },
+        EventDto::ServiceFinished { ticket, counter } => Event::ServiceFinished {
+            ticket: t(ticket),
+            counter,
+        },
+        EventDto::TicketNoShow { ticket, counter } => Event::TicketNoShow {
+            ticket: t(ticket),
+            counter,
+        },
+        EventDto::TicketTransferred {
+            ticket,
+            counter,
+            from_service,
+            to_service,
+            to_front,
+        } => Event::TicketTransferred {
+            ticket: t(ticket),
+            counter,
+            from_service,
+            to_service,
+            to_front,
+        },
+        EventDto::TicketParked { ticket, counter } => Event::TicketParked {
+            ticket: t(ticket),
+            counter,
+        },
         EventDto::TicketUnparked { ticket } => Event::TicketUnparked { ticket: t(ticket) },
         EventDto::TicketReinstated { ticket } => Event::TicketReinstated { ticket: t(ticket) },
         EventDto::TicketCancelled { ticket } => Event::TicketCancelled { ticket: t(ticket) },
@@ -161,12 +256,20 @@ pub fn catalog_view(catalog: &Catalog) -> CatalogDto {
         priority_classes: catalog
             .priority_classes
             .iter()
-            .map(|p| PriorityClassDto { code: p.code.clone(), name_id: p.name_id.clone(), name_en: p.name_en.clone() })
+            .map(|p| PriorityClassDto {
+                code: p.code.clone(),
+                name_id: p.name_id.clone(),
+                name_en: p.name_en.clone(),
+            })
             .collect(),
         agencies: catalog
             .agencies
             .iter()
-            .map(|a| AgencyDto { code: a.code.clone(), name_id: a.name_id.clone(), name_en: a.name_en.clone() })
+            .map(|a| AgencyDto {
+                code: a.code.clone(),
+                name_id: a.name_id.clone(),
+                name_en: a.name_en.clone(),
+            })
             .collect(),
         services: catalog
             .services
@@ -204,15 +307,24 @@ pub fn catalog_view(catalog: &Catalog) -> CatalogDto {
 
 fn fee_view(fee: &Fee) -> FeeDto {
     match fee {
-        Fee::Free { basis } => FeeDto::Free { basis: basis.clone() },
+        Fee::Free { basis } => FeeDto::Free {
+            basis: basis.clone(),
+        },
         Fee::Tariff { lines, basis } => FeeDto::Tariff {
             lines: lines
                 .iter()
-                .map(|l| FeeLineDto { label: l.label.clone(), amount_idr: l.amount_idr, text: format_rupiah(l.amount_idr, false) })
+                .map(|l| FeeLineDto {
+                    label: l.label.clone(),
+                    amount_idr: l.amount_idr,
+                    text: format_rupiah(l.amount_idr, false),
+                })
                 .collect(),
             basis: basis.clone(),
         },
-        Fee::Variable { description, basis } => FeeDto::Variable { description: description.clone(), basis: basis.clone() },
+        Fee::Variable { description, basis } => FeeDto::Variable {
+            description: description.clone(),
+            basis: basis.clone(),
+        },
     }
 }
 
@@ -227,17 +339,38 @@ mod tests {
             Event::DayStarted { day },
             Event::TicketIssued {
                 ticket: TicketId(7),
-                number: TicketNumber { prefix: "AB".into(), sequence: 12 },
+                number: TicketNumber {
+                    prefix: "AB".into(),
+                    sequence: 12,
+                },
                 day,
                 service: "ktp".into(),
                 priority: Some("lansia".into()),
                 channel: Channel::Kiosk,
             },
-            Event::TicketCalled { ticket: TicketId(7), counter: "3".into(), officer: Some("siti".into()), out_of_order: true },
-            Event::TicketRecalled { ticket: TicketId(7), counter: "3".into(), recalls: 2 },
-            Event::ServiceStarted { ticket: TicketId(7), counter: "3".into() },
-            Event::ServiceFinished { ticket: TicketId(7), counter: "3".into() },
-            Event::TicketNoShow { ticket: TicketId(7), counter: "3".into() },
+            Event::TicketCalled {
+                ticket: TicketId(7),
+                counter: "3".into(),
+                officer: Some("siti".into()),
+                out_of_order: true,
+            },
+            Event::TicketRecalled {
+                ticket: TicketId(7),
+                counter: "3".into(),
+                recalls: 2,
+            },
+            Event::ServiceStarted {
+                ticket: TicketId(7),
+                counter: "3".into(),
+            },
+            Event::ServiceFinished {
+                ticket: TicketId(7),
+                counter: "3".into(),
+            },
+            Event::TicketNoShow {
+                ticket: TicketId(7),
+                counter: "3".into(),
+            },
             Event::TicketTransferred {
                 ticket: TicketId(7),
                 counter: "3".into(),
@@ -245,15 +378,35 @@ mod tests {
                 to_service: "kk".into(),
                 to_front: true,
             },
-            Event::TicketParked { ticket: TicketId(7), counter: "3".into() },
-            Event::TicketUnparked { ticket: TicketId(7) },
-            Event::TicketReinstated { ticket: TicketId(7) },
-            Event::TicketCancelled { ticket: TicketId(7) },
-            Event::TicketExpired { ticket: TicketId(7) },
-            Event::CounterOpened { counter: "3".into(), officer: "siti".into() },
-            Event::CounterPaused { counter: "3".into() },
-            Event::CounterResumed { counter: "3".into() },
-            Event::CounterClosed { counter: "3".into() },
+            Event::TicketParked {
+                ticket: TicketId(7),
+                counter: "3".into(),
+            },
+            Event::TicketUnparked {
+                ticket: TicketId(7),
+            },
+            Event::TicketReinstated {
+                ticket: TicketId(7),
+            },
+            Event::TicketCancelled {
+                ticket: TicketId(7),
+            },
+            Event::TicketExpired {
+                ticket: TicketId(7),
+            },
+            Event::CounterOpened {
+                counter: "3".into(),
+                officer: "siti".into(),
+            },
+            Event::CounterPaused {
+                counter: "3".into(),
+            },
+            Event::CounterResumed {
+                counter: "3".into(),
+            },
+            Event::CounterClosed {
+                counter: "3".into(),
+            },
         ];
         for event in events {
             let json = serde_json::to_string(&event_to_dto(&event)).unwrap();
@@ -272,7 +425,13 @@ mod tests {
             priority: None,
             channel: "kiosk".into(),
         };
-        let json = serde_json::to_string(&LogRecord { seq: 1, at_ms: 5, event: dto, request: None }).unwrap();
+        let json = serde_json::to_string(&LogRecord {
+            seq: 1,
+            at_ms: 5,
+            event: dto,
+            request: None,
+        })
+        .unwrap();
         assert_eq!(
             json,
             r#"{"seq":1,"at_ms":5,"event":{"type":"ticket_issued","ticket":1,"number":"A-001","day":"2026-11-30","service":"ktp","channel":"kiosk"}}"#
@@ -290,7 +449,12 @@ mod tests {
             channel: "kiosk".into(),
         };
         assert!(event_from_dto(&bad).is_err());
-        assert!(event_from_dto(&EventDto::DayStarted { day: "2026-02-30".into() }).is_err());
+        assert!(
+            event_from_dto(&EventDto::DayStarted {
+                day: "2026-02-30".into()
+            })
+            .is_err()
+        );
     }
 
     #[test]
@@ -300,11 +464,30 @@ mod tests {
         )
         .unwrap();
         assert_eq!(msg.id.as_deref(), Some("r1"));
-        assert!(matches!(msg.request, Request::Hello { protocol: 1, auth: Auth::Officer { .. } }));
-        let call: ClientMessage = serde_json::from_str(r#"{"type":"call_ticket","ticket":"A-012"}"#).unwrap();
-        assert_eq!(call.request, Request::CallTicket { ticket: TicketRef::Number("A-012".into()), counter: None });
-        let by_id: ClientMessage = serde_json::from_str(r#"{"type":"cancel","ticket":17}"#).unwrap();
-        assert_eq!(by_id.request, Request::Cancel { ticket: TicketRef::Id(17) });
+        assert!(matches!(
+            msg.request,
+            Request::Hello {
+                protocol: 1,
+                auth: Auth::Officer { .. }
+            }
+        ));
+        let call: ClientMessage =
+            serde_json::from_str(r#"{"type":"call_ticket","ticket":"A-012"}"#).unwrap();
+        assert_eq!(
+            call.request,
+            Request::CallTicket {
+                ticket: TicketRef::Number("A-012".into()),
+                counter: None
+            }
+        );
+        let by_id: ClientMessage =
+            serde_json::from_str(r#"{"type":"cancel","ticket":17}"#).unwrap();
+        assert_eq!(
+            by_id.request,
+            Request::Cancel {
+                ticket: TicketRef::Id(17)
+            }
+        );
         assert!(serde_json::from_str::<ClientMessage>(r#"{"type":"launch_missiles"}"#).is_err());
     }
 }

@@ -8,7 +8,9 @@ use serde::{Deserialize, Serialize};
 #[serde(tag = "type", rename_all = "snake_case")]
 #[allow(missing_docs)]
 pub enum EventDto {
-    DayStarted { day: String },
+    DayStarted {
+        day: String,
+    },
     TicketIssued {
         ticket: u64,
         number: String,
@@ -26,10 +28,23 @@ pub enum EventDto {
         #[serde(default)]
         out_of_order: bool,
     },
-    TicketRecalled { ticket: u64, counter: String, recalls: u8 },
-    ServiceStarted { ticket: u64, counter: String },
-    ServiceFinished { ticket: u64, counter: String },
-    TicketNoShow { ticket: u64, counter: String },
+    TicketRecalled {
+        ticket: u64,
+        counter: String,
+        recalls: u8,
+    },
+    ServiceStarted {
+        ticket: u64,
+        counter: String,
+    },
+    ServiceFinished {
+        ticket: u64,
+        counter: String,
+    },
+    TicketNoShow {
+        ticket: u64,
+        counter: String,
+    },
     TicketTransferred {
         ticket: u64,
         counter: String,
@@ -38,15 +53,35 @@ pub enum EventDto {
         #[serde(default)]
         to_front: bool,
     },
-    TicketParked { ticket: u64, counter: String },
-    TicketUnparked { ticket: u64 },
-    TicketReinstated { ticket: u64 },
-    TicketCancelled { ticket: u64 },
-    TicketExpired { ticket: u64 },
-    CounterOpened { counter: String, officer: String },
-    CounterPaused { counter: String },
-    CounterResumed { counter: String },
-    CounterClosed { counter: String },
+    TicketParked {
+        ticket: u64,
+        counter: String,
+    },
+    TicketUnparked {
+        ticket: u64,
+    },
+    TicketReinstated {
+        ticket: u64,
+    },
+    TicketCancelled {
+        ticket: u64,
+    },
+    TicketExpired {
+        ticket: u64,
+    },
+    CounterOpened {
+        counter: String,
+        officer: String,
+    },
+    CounterPaused {
+        counter: String,
+    },
+    CounterResumed {
+        counter: String,
+    },
+    CounterClosed {
+        counter: String,
+    },
 }
 
 /// One log entry: the event, when it happened, and which request caused it.

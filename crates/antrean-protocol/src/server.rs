@@ -74,11 +74,22 @@ pub enum ResultDto {
     /// A command that changed no ticket (counter opened, paused...).
     Done { seq: u64 },
     /// `queue_status`.
-    QueueStatus { seq: u64, services: Vec<ServiceStatus> },
+    QueueStatus {
+        seq: u64,
+        services: Vec<ServiceStatus>,
+    },
     /// `enroll_device`: the token, shown once.
-    Enrolled { name: String, device_kind: String, token: String },
+    Enrolled {
+        name: String,
+        device_kind: String,
+        token: String,
+    },
     /// `list_principals`.
-    Principals { devices: Vec<PrincipalInfo>, officers: Vec<PrincipalInfo>, managers: Vec<PrincipalInfo> },
+    Principals {
+        devices: Vec<PrincipalInfo>,
+        officers: Vec<PrincipalInfo>,
+        managers: Vec<PrincipalInfo>,
+    },
     /// Anything else that succeeded without data.
     Accepted,
 }

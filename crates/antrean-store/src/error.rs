@@ -62,6 +62,9 @@ pub enum StoreError {
 
 impl StoreError {
     pub(crate) fn corrupt(dir: &std::path::Path, detail: impl Into<String>) -> StoreError {
-        StoreError::Corrupt { dir: dir.to_owned(), detail: detail.into() }
+        StoreError::Corrupt {
+            dir: dir.to_owned(),
+            detail: detail.into(),
+        }
     }
 }

@@ -37,7 +37,9 @@ pub struct Store {
 
 impl std::fmt::Debug for Store {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Store").field("dir", &self.dir).finish_non_exhaustive()
+        f.debug_struct("Store")
+            .field("dir", &self.dir)
+            .finish_non_exhaustive()
     }
 }
 
@@ -45,11 +47,16 @@ impl Store {
     /// Opens (or creates) the data directory. `new_secret` makes the site secret the first
     /// time (the store has no randomness of its own).
     pub fn open(dir: &Path, new_secret: impl FnOnce() -> [u8; 32]) -> Result<Store, StoreError> {
-        let open_err = |detail: String| StoreError::Open { dir: dir.to_owned(), detail };
+        let open_err = |detail: String| StoreError::Open {
+            dir: dir.to_owned(),
+            detail,
+        };
         std::fs::create_dir_all(dir).map_err(|e| open_err(e.to_string()))?;
         // sled 0.34 can panic instead of returning an error on some damaged files: turn that
         // into an error so the operator gets the recovery hint, not a backtrace.
-        let config = sled::Config::new().path(dir).mode(sled::Mode::HighThroughput);
+        let config = sled::Config::new()
+            .path(dir)
+            .mode(sled::Mode::HighThroughput);
         let db = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| config.open()))
             .map_err(|_| open_err("sled panicked while reading the files".into()))?
             .map_err(|e| open_err(e.to_string()))?;
@@ -68,12 +75,18 @@ impl Store {
     fn check_format(&self, new_secret: impl FnOnce() -> [u8; 32]) -> Result<(), StoreError> {
         match self.meta.get(META_FORMAT)? {
             Some(v) => {
-                let found = v.as_ref().try_into().map(u32::from_be_bytes).map_err(|_| StoreError::Corrupt {
-                    dir: self.dir.clone(),
-                    detail: "meta/format_version is not a 4-byte number".into(),
+                let found = v.as_ref().try_into().map(u32::from_be_bytes).map_err(|_| {
+                    StoreError::Corrupt {
+                        dir: self.dir.clone(),
+                        detail: "meta/format_version is not a 4-byte number".into(),
+                    }
                 })?;
                 if found != FORMAT_VERSION {
-                    return Err(StoreError::Format { dir: self.dir.clone(), found, expected: FORMAT_VERSION });
+                    return Err(StoreError::Format {
+                        dir: self.dir.clone(),
+                        found,
+                        expected: FORMAT_VERSION,
+                    });
                 }
             }
             None => {
@@ -85,7 +98,8 @@ impl Store {
                         detail: "events exist but meta/format_version is missing".into(),
                     });
                 }
-                self.meta.insert(META_FORMAT, &FORMAT_VERSION.to_be_bytes())?;
+                self.meta
+                    .insert(META_FORMAT, &FORMAT_VERSION.to_be_bytes())?;
             }
         }
         if self.meta.get(META_SITE_SECRET)?.is_none() {
@@ -102,10 +116,13 @@ impl Store {
 
     /// The site secret that signs digital-ticket tokens.
     pub fn site_secret(&self) -> Result<[u8; 32], StoreError> {
-        let value = self.meta.get(META_SITE_SECRET)?.ok_or_else(|| StoreError::Corrupt {
-            dir: self.dir.clone(),
-            detail: "meta/site_secret is missing".into(),
-        })?;
+        let value = self
+            .meta
+            .get(META_SITE_SECRET)?
+            .ok_or_else(|| StoreError::Corrupt {
+                dir: self.dir.clone(),
+                detail: "meta/site_secret is missing".into(),
+            })?;
         value.as_ref().try_into().map_err(|_| StoreError::Corrupt {
             dir: self.dir.clone(),
             detail: "meta/site_secret has the wrong length".into(),

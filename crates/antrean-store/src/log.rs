@@ -13,7 +13,8 @@ impl Store {
     pub fn last_seq(&self) -> Result<u64, StoreError> {
         match self.events.last()? {
             None => Ok(0),
-            Some((key, _)) => decode_key(&key).ok_or_else(|| StoreError::corrupt(self.dir(), "an event key is not 8 bytes")),
+            Some((key, _)) => decode_key(&key)
+                .ok_or_else(|| StoreError::corrupt(self.dir(), "an event key is not 8 bytes")),
         }
     }
 
@@ -45,18 +46,35 @@ impl Store {
         })
     }
 
-    fn check_record(&self, item: sled::Result<(sled::IVec, sled::IVec)>, expected: u64) -> Result<LogRecord, StoreError> {
+    fn check_record(
+        &self,
+        item: sled::Result<(sled::IVec, sled::IVec)>,
+        expected: u64,
+    ) -> Result<LogRecord, StoreError> {
         let (key, value) = item?;
-        let seq = decode_key(&key).ok_or_else(|| StoreError::corrupt(self.dir(), format!("event key near seq {expected} is not 8 bytes")))?;
+        let seq = decode_key(&key).ok_or_else(|| {
+            StoreError::corrupt(
+                self.dir(),
+                format!("event key near seq {expected} is not 8 bytes"),
+            )
+        })?;
         if seq != expected {
-            return Err(StoreError::corrupt(self.dir(), format!("event log has a gap: expected seq {expected}, found {seq}")));
+            return Err(StoreError::corrupt(
+                self.dir(),
+                format!("event log has a gap: expected seq {expected}, found {seq}"),
+            ));
         }
-        let record: LogRecord = serde_json::from_slice(&value)
-            .map_err(|e| StoreError::corrupt(self.dir(), format!("event seq {seq} is unreadable: {e}")))?;
+        let record: LogRecord = serde_json::from_slice(&value).map_err(|e| {
+            StoreError::corrupt(self.dir(), format!("event seq {seq} is unreadable: {e}"))
+        })?;
         if record.seq != seq {
-            return Err(StoreError::corrupt(self.dir(), format!("event at key {seq} says seq {}", record.seq)));
+            return Err(StoreError::corrupt(
+                self.dir(),
+                format!("event at key {seq} says seq {}", record.seq),
+            ));
         }
-        event_from_dto(&record.event).map_err(|e| StoreError::corrupt(self.dir(), format!("event seq {seq}: {e}")))?;
+        event_from_dto(&record.event)
+            .map_err(|e| StoreError::corrupt(self.dir(), format!("event seq {seq}: {e}")))?;
         Ok(record)
     }
 
@@ -83,7 +101,11 @@ impl Store {
     /// line first: nothing is written unless the whole file is good.
     pub fn import(&self, input: &mut dyn BufRead) -> Result<u64, StoreError> {
         if self.last_seq()? != 0 {
-            return Err(StoreError::Import { line: 0, detail: "the target data directory already has events; import into a new directory".into() });
+            return Err(StoreError::Import {
+                line: 0,
+                detail: "the target data directory already has events; import into a new directory"
+                    .into(),
+            });
         }
         let mut records = Vec::new();
         for (i, line) in input.lines().enumerate() {
@@ -91,11 +113,17 @@ impl Store {
             if line.trim().is_empty() {
                 continue;
             }
-            let bad = |detail: String| StoreError::Import { line: i + 1, detail };
+            let bad = |detail: String| StoreError::Import {
+                line: i + 1,
+                detail,
+            };
             let record: LogRecord = serde_json::from_str(&line).map_err(|e| bad(e.to_string()))?;
             let expected = records.len() as u64 + 1;
             if record.seq != expected {
-                return Err(bad(format!("expected seq {expected}, found {}", record.seq)));
+                return Err(bad(format!(
+                    "expected seq {expected}, found {}",
+                    record.seq
+                )));
             }
             event_from_dto(&record.event).map_err(|e| bad(e.to_string()))?;
             records.push(record);
@@ -113,7 +141,10 @@ fn decode_key(key: &[u8]) -> Option<u64> {
 }
 
 /// Opens `dir` read-only in spirit (no writes beyond sled's own open) and exports its log.
-pub fn export_dir(dir: &Path, out: &mut dyn Write) -> Result<(u64, Option<StoreError>), StoreError> {
+pub fn export_dir(
+    dir: &Path,
+    out: &mut dyn Write,
+) -> Result<(u64, Option<StoreError>), StoreError> {
     let store = Store::open(dir, || [0; 32])?;
     store.export(out)
 }

@@ -65,13 +65,18 @@ impl Store {
     /// Stores (creates or replaces) a principal durably.
     pub fn put_principal(&self, record: &PrincipalRecord) -> Result<(), StoreError> {
         let value = serde_json::to_vec(record).expect("principal records serialize");
-        self.principals.insert(key(record.kind, &record.name), value)?;
+        self.principals
+            .insert(key(record.kind, &record.name), value)?;
         self.flush()?;
         Ok(())
     }
 
     /// A principal by kind and name (a device lookup finds kiosks and displays).
-    pub fn principal(&self, kind: PrincipalKind, name: &str) -> Result<Option<PrincipalRecord>, StoreError> {
+    pub fn principal(
+        &self,
+        kind: PrincipalKind,
+        name: &str,
+    ) -> Result<Option<PrincipalRecord>, StoreError> {
         match self.principals.get(key(kind, name))? {
             None => Ok(None),
             Some(value) => serde_json::from_slice(&value)
@@ -94,7 +99,10 @@ impl Store {
             .map(|item| {
                 let (k, v) = item?;
                 serde_json::from_slice(&v).map_err(|e| {
-                    StoreError::corrupt(self.dir(), format!("principal {}: {e}", String::from_utf8_lossy(&k)))
+                    StoreError::corrupt(
+                        self.dir(),
+                        format!("principal {}: {e}", String::from_utf8_lossy(&k)),
+                    )
                 })
             })
             .collect()

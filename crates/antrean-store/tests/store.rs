@@ -22,7 +22,9 @@ fn appended_and_flushed_records_survive_reopen() {
     let dir = tempfile::tempdir().unwrap();
     {
         let store = Store::open(dir.path(), || [7; 32]).unwrap();
-        store.append(&(1..=3).map(record).collect::<Vec<_>>()).unwrap();
+        store
+            .append(&(1..=3).map(record).collect::<Vec<_>>())
+            .unwrap();
         store.flush().unwrap();
     }
     let store = Store::open(dir.path(), || [9; 32]).unwrap();
@@ -45,7 +47,9 @@ fn a_gap_or_garbage_is_reported_with_its_sequence_number() {
     let dir2 = tempfile::tempdir().unwrap();
     let store2 = Store::open(dir2.path(), || [1; 32]).unwrap();
     let mut bad = record(1);
-    bad.event = EventDto::DayStarted { day: "2026-02-31".into() };
+    bad.event = EventDto::DayStarted {
+        day: "2026-02-31".into(),
+    };
     store2.append(&[bad]).unwrap();
     let err = store2.read_log().find_map(Result::err).unwrap();
     assert!(matches!(err, StoreError::Corrupt { .. }));
@@ -56,7 +60,9 @@ fn a_gap_or_garbage_is_reported_with_its_sequence_number() {
 fn export_then_import_reproduces_the_log_and_import_is_all_or_nothing() {
     let dir = tempfile::tempdir().unwrap();
     let store = Store::open(dir.path(), || [1; 32]).unwrap();
-    store.append(&(1..=50).map(record).collect::<Vec<_>>()).unwrap();
+    store
+        .append(&(1..=50).map(record).collect::<Vec<_>>())
+        .unwrap();
     let mut out = Vec::new();
     let (count, problem) = store.export(&mut out).unwrap();
     assert_eq!((count, problem.is_none()), (50, true));
@@ -69,7 +75,11 @@ fn export_then_import_reproduces_the_log_and_import_is_all_or_nothing() {
     assert_eq!(a, b);
 
     // A file with a bad line 3 writes nothing.
-    let mut lines: Vec<String> = String::from_utf8(out).unwrap().lines().map(str::to_owned).collect();
+    let mut lines: Vec<String> = String::from_utf8(out)
+        .unwrap()
+        .lines()
+        .map(str::to_owned)
+        .collect();
     lines[2] = "{not json".into();
     let empty = tempfile::tempdir().unwrap();
     let fresh = Store::open(empty.path(), || [3; 32]).unwrap();
@@ -90,9 +100,19 @@ fn principals_round_trip_and_devices_share_a_namespace() {
         revoked: false,
     };
     store.put_principal(&kiosk).unwrap();
-    assert_eq!(store.principal(PrincipalKind::Display, "lobby").unwrap(), Some(kiosk.clone()));
-    assert_eq!(store.principal(PrincipalKind::Officer, "lobby").unwrap(), None);
-    assert!(store.remove_principal(PrincipalKind::Kiosk, "lobby").unwrap());
+    assert_eq!(
+        store.principal(PrincipalKind::Display, "lobby").unwrap(),
+        Some(kiosk.clone())
+    );
+    assert_eq!(
+        store.principal(PrincipalKind::Officer, "lobby").unwrap(),
+        None
+    );
+    assert!(
+        store
+            .remove_principal(PrincipalKind::Kiosk, "lobby")
+            .unwrap()
+    );
     assert!(store.principals().unwrap().is_empty());
 }
 
@@ -123,7 +143,11 @@ fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
     let mut out = Vec::new();
     for entry in std::fs::read_dir(dir).unwrap() {
         let path = entry.unwrap().path();
-        if path.is_dir() { out.extend(walk(&path)); } else { out.push(path); }
+        if path.is_dir() {
+            out.extend(walk(&path));
+        } else {
+            out.push(path);
+        }
     }
     out
 }

@@ -1,0 +1,222 @@
+//! The `antrean` command as an IT person and an officer use it from a shell.
+
+mod common;
+
+use std::process::{Command, Output};
+
+use antrean_protocol::DeviceKind;
+use common::*;
+
+fn antrean(args: &[&str]) -> Output {
+    Command::new(antrean_bin())
+        .args(args)
+        .env("RUST_LOG", "warn")
+        .output()
+        .unwrap()
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+#[test]
+fn help_exists_for_every_subcommand() {
+    let top = antrean(&["--help"]);
+    assert!(top.status.success());
+    for sub in [
+        "serve",
+        "demo",
+        "ticket",
+        "counter",
+        "status",
+        "watch",
+        "device",
+        "officer",
+        "principals",
+        "export",
+        "import",
+        "catalog",
+        "printer",
+    ] {
+        assert!(stdout(&top).contains(sub), "{sub} missing from --help");
+        let help = antrean(&[sub, "--help"]);
+        assert!(help.status.success(), "{sub} --help failed");
+        assert!(stdout(&help).contains("Usage"), "{sub}");
+    }
+    for (sub, leaf) in [
+        ("ticket", "take"),
+        ("counter", "next"),
+        ("counter", "transfer"),
+        ("device", "enroll"),
+        ("officer", "set"),
+    ] {
+        let help = antrean(&[sub, leaf, "--help"]);
+        assert!(help.status.success(), "{sub} {leaf} --help");
+    }
+}
+
+#[test]
+fn the_sample_catalog_checks_and_a_broken_one_names_file_line_and_field() {
+    let ok = antrean(&["catalog", "check"]);
+    assert!(ok.status.success(), "{}", stderr(&ok));
+    assert!(
+        stdout(&ok).contains("9 agencies, 18 services, 12 counters"),
+        "{}",
+        stdout(&ok)
+    );
+
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("broken.toml");
+    let sample = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../kiosk-assets/catalog/sample-mpp.toml"
+    ))
+    .unwrap();
+    // Point a counter at a service that does not exist, on a known line.
+    let broken = sample.replacen("services = [\"skck\"]", "services = [\"skcx\"]", 1);
+    assert_ne!(broken, sample, "the sample has a counter serving only skck");
+    let line = broken.lines().position(|l| l.contains("\"skcx\"")).unwrap() + 1;
+    std::fs::write(&file, broken).unwrap();
+    let bad = antrean(&["catalog", "check", file.to_str().unwrap()]);
+    assert!(!bad.status.success());
+    let err = stderr(&bad);
+    assert!(err.contains(&format!("broken.toml:{line}:")), "{err}");
+    assert!(
+        err.contains("services[0]") && err.contains("unknown service \"skcx\""),
+        "{err}"
+    );
+
+    // The server refuses to start on it, with the same message.
+    let serve = antrean(&[
+        "serve",
+        "--data",
+        dir.path().join("d").to_str().unwrap(),
+        "--catalog",
+        file.to_str().unwrap(),
+        "--listen",
+        "127.0.0.1:0",
+    ]);
+    assert!(!serve.status.success());
+    assert!(
+        stderr(&serve).contains(&format!("broken.toml:{line}:")),
+        "{}",
+        stderr(&serve)
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn take_a_ticket_export_and_restore_from_the_shell() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let server = Server::start(&data);
+    let token = enroll(&server, DeviceKind::Kiosk, "kiosk").await;
+    let url = server.url();
+
+    let out = antrean(&[
+        "ticket", "take", "skck", "--url", &url, "--token", &token, "--json",
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let json: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
+    assert_eq!(json["ticket"]["number"], "N-001");
+    assert!(json["public_token"].as_str().unwrap().len() >= 30);
+
+    // A refusal exits 2 with the Indonesian message.
+    let refused = antrean(&["ticket", "take", "nope", "--url", &url, "--token", &token]);
+    assert_eq!(refused.status.code(), Some(2));
+    assert!(
+        stderr(&refused).contains("Layanan \"nope\" tidak ditemukan"),
+        "{}",
+        stderr(&refused)
+    );
+
+    let out = antrean(&[
+        "status",
+        "--url",
+        &url,
+        "--manager",
+        "admin",
+        "--password",
+        ADMIN_PASSWORD,
+    ]);
+    assert!(
+        stdout(&out)
+            .lines()
+            .any(|l| l.starts_with("skck") && l.split_whitespace().nth(1) == Some("1")),
+        "{}",
+        stdout(&out)
+    );
+
+    // Stop, export, restore into a new directory, serve it: the ticket is there.
+    assert!(server.terminate().success());
+    let backup = dir.path().join("backup.jsonl");
+    let out = antrean(&[
+        "export",
+        "--data",
+        data.to_str().unwrap(),
+        "--out",
+        backup.to_str().unwrap(),
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(
+        std::fs::read_to_string(&backup)
+            .unwrap()
+            .contains("\"N-001\"")
+    );
+    let restored = dir.path().join("restored");
+    let out = antrean(&[
+        "import",
+        "--from",
+        backup.to_str().unwrap(),
+        "--data",
+        restored.to_str().unwrap(),
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let server = Server::start(&restored);
+    let token = enroll(&server, DeviceKind::Kiosk, "kiosk").await;
+    let out = antrean(&[
+        "ticket",
+        "take",
+        "skck",
+        "--url",
+        &server.url(),
+        "--token",
+        &token,
+    ]);
+    assert!(stdout(&out).starts_with("N-002"), "{}", stdout(&out));
+}
+
+#[test]
+fn a_damaged_data_directory_is_an_error_not_a_reset() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    {
+        let server = Server::start(&data);
+        assert!(server.terminate().success());
+    }
+    // Damage every file.
+    for entry in std::fs::read_dir(&data).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_file() {
+            std::fs::write(&path, b"garbage garbage garbage").unwrap();
+        }
+    }
+    let out = antrean(&[
+        "serve",
+        "--data",
+        data.to_str().unwrap(),
+        "--listen",
+        "127.0.0.1:0",
+    ]);
+    assert!(!out.status.success());
+    let err = stderr(&out);
+    assert!(
+        err.contains("NOT reset") && err.contains("antrean import"),
+        "{err}"
+    );
+    // The damaged files are still there for forensics.
+    assert!(std::fs::read_dir(&data).unwrap().count() > 0);
+}

@@ -1,0 +1,193 @@
+//! Helpers for the end-to-end suite: the real `antrean` binary as a child process on
+//! 127.0.0.1:0, driven over real WebSockets.
+#![allow(dead_code)]
+
+use std::io::{BufRead, BufReader};
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::Duration;
+
+use antrean_client::Client;
+use antrean_protocol::*;
+
+pub const ADMIN_PASSWORD: &str = "rahasia-uji-123";
+
+/// The antrean binary built by cargo for this test run.
+pub fn antrean_bin() -> PathBuf {
+    PathBuf::from(env!("CARGO_BIN_EXE_antrean"))
+}
+
+/// A coordinator process.
+pub struct Server {
+    pub child: Child,
+    pub addr: SocketAddr,
+    pub data: PathBuf,
+    stderr_log: PathBuf,
+}
+
+impl Server {
+    /// Starts `antrean serve` on a free port with the sample catalog, always open.
+    pub fn start(data: &Path) -> Server {
+        Server::start_with(data, &["--always-open"])
+    }
+
+    pub fn start_with(data: &Path, extra: &[&str]) -> Server {
+        let stderr_log = data.with_extension("stderr.log");
+        let stderr = std::fs::File::create(&stderr_log).unwrap();
+        let mut child = Command::new(antrean_bin())
+            .args(["serve", "--data"])
+            .arg(data)
+            .args([
+                "--listen",
+                "127.0.0.1:0",
+                "--admin-password",
+                ADMIN_PASSWORD,
+            ])
+            .args(extra)
+            .env("RUST_LOG", "warn")
+            .stdout(Stdio::piped())
+            .stderr(stderr)
+            .spawn()
+            .expect("start antrean serve");
+        let stdout = child.stdout.take().unwrap();
+        let mut lines = BufReader::new(stdout).lines();
+        let addr = loop {
+            let line = lines
+                .next()
+                .unwrap_or_else(|| {
+                    panic!(
+                        "server exited before listening; stderr: {}",
+                        std::fs::read_to_string(&stderr_log).unwrap_or_default()
+                    )
+                })
+                .unwrap();
+            if let Some(rest) = line.split("listening on http://").nth(1) {
+                break rest.split_whitespace().next().unwrap().parse().unwrap();
+            }
+        };
+        // Keep draining stdout so the child never blocks on a full pipe.
+        std::thread::spawn(move || for _ in lines {});
+        Server {
+            child,
+            addr,
+            data: data.to_owned(),
+            stderr_log,
+        }
+    }
+
+    pub fn url(&self) -> String {
+        format!("ws://{}/ws", self.addr)
+    }
+
+    pub fn stderr(&self) -> String {
+        std::fs::read_to_string(&self.stderr_log).unwrap_or_default()
+    }
+
+    /// SIGKILL: no chance to flush or say goodbye.
+    pub fn kill(mut self) {
+        self.child.kill().unwrap();
+        self.child.wait().unwrap();
+    }
+
+    /// SIGTERM and wait; returns the exit status.
+    pub fn terminate(mut self) -> std::process::ExitStatus {
+        let pid = self.child.id().to_string();
+        Command::new("kill").args(["-TERM", &pid]).status().unwrap();
+        let started = std::time::Instant::now();
+        loop {
+            if let Some(status) = self.child.try_wait().unwrap() {
+                return status;
+            }
+            assert!(
+                started.elapsed() < Duration::from_secs(20),
+                "server did not stop after SIGTERM"
+            );
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+pub async fn manager(server: &Server) -> Client {
+    Client::connect(
+        &server.url(),
+        Auth::Manager {
+            username: "admin".into(),
+            password: ADMIN_PASSWORD.into(),
+        },
+    )
+    .await
+    .expect("manager login")
+}
+
+/// Enrolls a device and returns its token.
+pub async fn enroll(server: &Server, kind: DeviceKind, name: &str) -> String {
+    let mut m = manager(server).await;
+    match m
+        .request(Request::EnrollDevice {
+            kind,
+            name: name.into(),
+        })
+        .await
+        .unwrap()
+    {
+        ResultDto::Enrolled { token, .. } => token,
+        other => panic!("unexpected {other:?}"),
+    }
+}
+
+pub async fn set_officer(server: &Server, officer: &str, pin: &str) {
+    let mut m = manager(server).await;
+    m.request(Request::SetOfficer {
+        officer: officer.into(),
+        name: officer.into(),
+        pin: pin.into(),
+    })
+    .await
+    .unwrap();
+}
+
+pub async fn kiosk(server: &Server, token: &str) -> Client {
+    Client::connect(
+        &server.url(),
+        Auth::Kiosk {
+            token: token.into(),
+        },
+    )
+    .await
+    .expect("kiosk login")
+}
+
+pub async fn officer(server: &Server, officer: &str, pin: &str, counter: &str) -> Client {
+    Client::connect(
+        &server.url(),
+        Auth::Officer {
+            officer: officer.into(),
+            pin: pin.into(),
+            counter: counter.into(),
+        },
+    )
+    .await
+    .expect("officer login")
+}
+
+pub fn ticket_of(result: &ResultDto) -> &TicketView {
+    match result {
+        ResultDto::Ticket { ticket, .. } => ticket,
+        other => panic!("expected a ticket, got {other:?}"),
+    }
+}
+
+pub fn issue(service: &str) -> Request {
+    Request::IssueTicket {
+        service: service.into(),
+        priority: None,
+    }
+}

@@ -1,0 +1,168 @@
+//! Crash safety: SIGKILL the real server while clients issue and call; after restart every
+//! acknowledged effect is there and no number is reused.
+//!
+//! `ANTREAN_CRASH_CYCLES` sets the number of kill/restart cycles (default 5 in the normal
+//! suite; the reliability run uses 100).
+
+mod common;
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use antrean_client::Client;
+use antrean_protocol::*;
+use common::*;
+
+#[derive(Default)]
+struct Acknowledged {
+    /// ticket id → number, for every issue the server acknowledged.
+    issued: HashMap<u64, String>,
+    /// ticket ids the server acknowledged as called.
+    called: Vec<u64>,
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn sigkill_never_loses_an_acknowledged_ticket_or_reuses_a_number() {
+    let cycles: u64 = std::env::var("ANTREAN_CRASH_CYCLES")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(5);
+    let seed = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_nanos() as u64;
+    eprintln!("crash test: {cycles} cycles, seed {seed}");
+    let mut rng = seed | 1;
+    let mut next_rand = move |bound: u64| {
+        rng ^= rng << 13;
+        rng ^= rng >> 7;
+        rng ^= rng << 17;
+        rng % bound
+    };
+
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let server = Server::start(&data);
+    let mut tokens = Vec::new();
+    for k in 0..4 {
+        tokens.push(enroll(&server, DeviceKind::Kiosk, &format!("kiosk-{k}")).await);
+    }
+    set_officer(&server, "siti", "1234").await;
+    let mut server = Some(server);
+    let acked = Arc::new(Mutex::new(Acknowledged::default()));
+
+    for cycle in 0..cycles {
+        let running = server.take().unwrap_or_else(|| Server::start(&data));
+        let url = running.url();
+        let mut tasks = Vec::new();
+        for token in &tokens {
+            let (url, token, acked) = (url.clone(), token.clone(), acked.clone());
+            tasks.push(tokio::spawn(async move {
+                let Ok(mut client) = Client::connect(&url, Auth::Kiosk { token }).await else {
+                    return;
+                };
+                for i in 0.. {
+                    let service = ["ktp-el-baru", "kk-baru", "skck"][i % 3];
+                    match client.request(issue(service)).await {
+                        Ok(result) => {
+                            let t = ticket_of(&result);
+                            let previous =
+                                acked.lock().unwrap().issued.insert(t.id, t.number.clone());
+                            assert!(previous.is_none(), "ticket id {} acknowledged twice", t.id);
+                        }
+                        // A refusal (e.g. a daily quota) is not a crash: try the next service.
+                        Err(antrean_client::ClientError::Rejected { .. }) => continue,
+                        Err(_) => return, // the server died
+                    }
+                }
+            }));
+        }
+        {
+            let (url, acked) = (url.clone(), acked.clone());
+            tasks.push(tokio::spawn(async move {
+                let auth = Auth::Officer {
+                    officer: "siti".into(),
+                    pin: "1234".into(),
+                    counter: "1".into(),
+                };
+                let Ok(mut client) = Client::connect(&url, auth).await else {
+                    return;
+                };
+                loop {
+                    // Finish whatever a previous cycle left at the counter, then call.
+                    let _ = client.request(Request::Start { counter: None }).await;
+                    let _ = client.request(Request::Finish { counter: None }).await;
+                    match client.request(Request::CallNext { counter: None }).await {
+                        Ok(result) => acked.lock().unwrap().called.push(ticket_of(&result).id),
+                        Err(antrean_client::ClientError::Rejected { .. }) => {
+                            tokio::time::sleep(Duration::from_millis(5)).await
+                        }
+                        Err(_) => return,
+                    }
+                }
+            }));
+        }
+        tokio::time::sleep(Duration::from_millis(50 + next_rand(400))).await;
+        running.kill();
+        for t in tasks {
+            t.await.unwrap();
+        }
+        eprintln!(
+            "cycle {cycle}: {} tickets acknowledged so far",
+            acked.lock().unwrap().issued.len()
+        );
+    }
+
+    // Restart once more and check every acknowledged effect.
+    let server = Server::start(&data);
+    let mut m = manager(&server).await;
+    let snapshot = m
+        .wait_for(Duration::from_secs(10), |msg| match msg {
+            ServerMessage::Snapshot { state, .. } => Some(state.clone()),
+            _ => None,
+        })
+        .await
+        .unwrap();
+    let recovered: HashMap<u64, &TicketView> = snapshot.tickets.iter().map(|t| (t.id, t)).collect();
+    let acked = acked.lock().unwrap();
+    assert!(
+        acked.issued.len() > cycles as usize,
+        "the test issued too few tickets to mean anything"
+    );
+    for (id, number) in &acked.issued {
+        let t = recovered
+            .get(id)
+            .unwrap_or_else(|| panic!("acknowledged ticket {id} ({number}) lost"));
+        assert_eq!(&t.number, number, "ticket {id} changed its number");
+    }
+    let mut numbers_seen = HashMap::new();
+    for t in &snapshot.tickets {
+        if let Some(other) = numbers_seen.insert(t.number.clone(), t.id) {
+            panic!("number {} given to tickets {other} and {}", t.number, t.id);
+        }
+    }
+    for id in &acked.called {
+        let state = &recovered[id].state;
+        assert_ne!(
+            state, "waiting",
+            "ticket {id} was acknowledged as called but is waiting again"
+        );
+    }
+    // The next number continues after everything acknowledged.
+    let token = enroll(&server, DeviceKind::Kiosk, "kiosk-final").await;
+    let mut k = kiosk(&server, &token).await;
+    let next = k.request(issue("skck")).await.unwrap();
+    let next_seq: u32 = ticket_of(&next).number[2..].parse().unwrap();
+    let max_acked = acked
+        .issued
+        .values()
+        .filter_map(|n| n.strip_prefix("N-"))
+        .map(|s| s.parse::<u32>().unwrap())
+        .max()
+        .unwrap_or(0);
+    assert!(
+        next_seq > max_acked,
+        "N-{next_seq:03} reuses a number (max acknowledged N-{max_acked:03})"
+    );
+}

@@ -1,0 +1,447 @@
+//! Authorization per role and bad input: every refusal leaves the connection, the server
+//! and the queue intact.
+
+mod common;
+
+use std::time::Duration;
+
+use antrean_client::{Client, ClientError};
+use antrean_protocol::*;
+use common::*;
+use futures_util::{SinkExt, StreamExt};
+use tokio_tungstenite::tungstenite::Message;
+
+async fn expect_code(client: &mut Client, request: Request, code: &str) {
+    let err = client
+        .request(request.clone())
+        .await
+        .expect_err(&format!("{request:?} should fail"));
+    assert_eq!(err.code(), Some(code), "{request:?}: {err}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn each_role_can_do_only_its_own_actions() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = Server::start(&dir.path().join("data"));
+    let kiosk_token = enroll(&server, DeviceKind::Kiosk, "kiosk").await;
+    let board_token = enroll(&server, DeviceKind::Display, "board").await;
+    set_officer(&server, "siti", "1234").await;
+    set_officer(&server, "budi", "5678").await;
+
+    let mut k = kiosk(&server, &kiosk_token).await;
+    let issued = k.request(issue("ktp-el-baru")).await.unwrap();
+    let ResultDto::Ticket {
+        ticket,
+        public_token: Some(own_token),
+        ..
+    } = issued
+    else {
+        panic!()
+    };
+    let other = k.request(issue("ktp-el-baru")).await.unwrap();
+    let other_id = ticket_of(&other).id;
+
+    // Kiosk: issues, but never calls or manages.
+    expect_code(
+        &mut k,
+        Request::CallNext {
+            counter: Some("1".into()),
+        },
+        "forbidden",
+    )
+    .await;
+    expect_code(
+        &mut k,
+        Request::Cancel {
+            ticket: TicketRef::Id(ticket.id),
+        },
+        "forbidden",
+    )
+    .await;
+    expect_code(
+        &mut k,
+        Request::EnrollDevice {
+            kind: DeviceKind::Kiosk,
+            name: "evil".into(),
+        },
+        "forbidden",
+    )
+    .await;
+
+    // Board: reads only.
+    let mut board = Client::connect(&server.url(), Auth::Display { token: board_token })
+        .await
+        .unwrap();
+    expect_code(&mut board, issue("ktp-el-baru"), "forbidden").await;
+    expect_code(
+        &mut board,
+        Request::CallNext {
+            counter: Some("1".into()),
+        },
+        "forbidden",
+    )
+    .await;
+    assert!(matches!(
+        board.request(Request::QueueStatus).await.unwrap(),
+        ResultDto::QueueStatus { .. }
+    ));
+    expect_code(
+        &mut board,
+        Request::DeviceStatus {
+            printer: PrinterHealth::PaperEnd,
+            detail: None,
+        },
+        "forbidden",
+    )
+    .await;
+
+    // Officer at counter 1 cannot act on counter 2, and another officer cannot take counter 1.
+    let mut siti = officer(&server, "siti", "1234", "1").await;
+    expect_code(
+        &mut siti,
+        Request::CallNext {
+            counter: Some("2".into()),
+        },
+        "forbidden",
+    )
+    .await;
+    expect_code(&mut siti, Request::ListPrincipals, "forbidden").await;
+    let err = Client::connect(
+        &server.url(),
+        Auth::Officer {
+            officer: "budi".into(),
+            pin: "5678".into(),
+            counter: "1".into(),
+        },
+    )
+    .await
+    .err()
+    .unwrap();
+    assert_eq!(err.code(), Some("counter_in_use"));
+    assert!(
+        siti.request(Request::CallNext { counter: None })
+            .await
+            .is_ok()
+    );
+
+    // Public ticket holder: own ticket only, read-only.
+    let mut visitor = Client::connect(
+        &server.url(),
+        Auth::Public {
+            ticket_token: own_token,
+        },
+    )
+    .await
+    .unwrap();
+    assert_eq!(
+        ticket_of(
+            &visitor
+                .request(Request::GetTicket { ticket: None })
+                .await
+                .unwrap()
+        )
+        .id,
+        ticket.id
+    );
+    expect_code(
+        &mut visitor,
+        Request::GetTicket {
+            ticket: Some(TicketRef::Id(other_id)),
+        },
+        "forbidden",
+    )
+    .await;
+    expect_code(&mut visitor, issue("ktp-el-baru"), "forbidden").await;
+    expect_code(
+        &mut visitor,
+        Request::Cancel {
+            ticket: TicketRef::Id(ticket.id),
+        },
+        "forbidden",
+    )
+    .await;
+    // A forged token is refused at the door.
+    let err = Client::connect(
+        &server.url(),
+        Auth::Public {
+            ticket_token: "AAAAAAAAAAEAAAAAAAAAAAAAAAAAAAAA".into(),
+        },
+    )
+    .await
+    .err()
+    .unwrap();
+    assert_eq!(err.code(), Some("unauthorized"));
+
+    // Manager: needs to name the counter.
+    let mut m = manager(&server).await;
+    expect_code(
+        &mut m,
+        Request::Recall { counter: None },
+        "counter_required",
+    )
+    .await;
+    assert!(
+        m.request(Request::Recall {
+            counter: Some("1".into())
+        })
+        .await
+        .is_ok()
+    );
+
+    // Revoked device tokens stop working, also for reconnects that hit the cache.
+    m.request(Request::RevokeDevice {
+        name: "kiosk".into(),
+    })
+    .await
+    .unwrap();
+    let err = Client::connect(&server.url(), Auth::Kiosk { token: kiosk_token })
+        .await
+        .err()
+        .unwrap();
+    assert_eq!(err.code(), Some("unauthorized"));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn wrong_pins_lock_the_officer_out() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = Server::start(&dir.path().join("data"));
+    set_officer(&server, "siti", "1234").await;
+    let login = |pin: &str| Auth::Officer {
+        officer: "siti".into(),
+        pin: pin.into(),
+        counter: "1".into(),
+    };
+    for _ in 0..5 {
+        let err = Client::connect(&server.url(), login("0000"))
+            .await
+            .err()
+            .unwrap();
+        assert_eq!(err.code(), Some("unauthorized"));
+    }
+    // Even the right PIN is refused during the lockout.
+    let err = Client::connect(&server.url(), login("1234"))
+        .await
+        .err()
+        .unwrap();
+    assert_eq!(err.code(), Some("locked_out"));
+    let err = Client::connect(
+        &server.url(),
+        Auth::Manager {
+            username: "admin".into(),
+            password: "wrong".into(),
+        },
+    )
+    .await
+    .err()
+    .unwrap();
+    assert_eq!(err.code(), Some("unauthorized"));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn malformed_input_gets_an_error_and_changes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = Server::start(&dir.path().join("data"));
+    let token = enroll(&server, DeviceKind::Kiosk, "kiosk").await;
+    let mut k = kiosk(&server, &token).await;
+
+    for bad in [
+        "{not json",
+        r#"{"type":"launch_missiles","id":"x"}"#,
+        r#"{"type":"issue_ticket"}"#,
+        "[]",
+        r#"{"type":"issue_ticket","service":5}"#,
+    ] {
+        k.send_raw(bad).await.unwrap();
+        assert_eq!(next_error(&mut k).await, "bad_request", "{bad}");
+    }
+    expect_code(&mut k, issue("no-such-service"), "unknown_service").await;
+    expect_code(
+        &mut k,
+        Request::IssueTicket {
+            service: "ktp-el-baru".into(),
+            priority: Some("vip".into()),
+        },
+        "unknown_priority_class",
+    )
+    .await;
+    expect_code(
+        &mut k,
+        Request::Hello {
+            protocol: 1,
+            auth: Auth::Kiosk {
+                token: token.clone(),
+            },
+        },
+        "already_authenticated",
+    )
+    .await;
+    let long_id = "x".repeat(65);
+    k.send_raw(&format!(r#"{{"id":"{long_id}","type":"queue_status"}}"#))
+        .await
+        .unwrap();
+    assert_eq!(next_error(&mut k).await, "bad_request");
+    // The connection still works and nothing was issued.
+    let first = k.request(issue("ktp-el-baru")).await.unwrap();
+    assert_eq!(ticket_of(&first).number, "A-001");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn handshake_rules_and_frame_limits() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = Server::start(&dir.path().join("data"));
+    let (mut ws, _) = tokio_tungstenite::connect_async(server.url())
+        .await
+        .unwrap();
+
+    // Anything before hello is refused, the connection stays open.
+    ws.send(Message::text(
+        r#"{"id":"1","type":"issue_ticket","service":"ktp-el-baru"}"#,
+    ))
+    .await
+    .unwrap();
+    let reply = next_text(&mut ws).await;
+    assert!(reply.contains("hello_required"), "{reply}");
+    ws.send(Message::text(
+        r#"{"id":"2","type":"hello","protocol":99,"auth":{"role":"kiosk","token":"x.y"}}"#,
+    ))
+    .await
+    .unwrap();
+    assert!(next_text(&mut ws).await.contains("unsupported_protocol"));
+    ws.send(Message::text(
+        r#"{"id":"3","type":"hello","protocol":1,"auth":{"role":"kiosk","token":"x.y"}}"#,
+    ))
+    .await
+    .unwrap();
+    assert!(next_text(&mut ws).await.contains("unauthorized"));
+
+    // An oversized frame (>64 KiB) is closed with 1009 Message Too Big.
+    ws.send(Message::text("x".repeat(100 * 1024)))
+        .await
+        .unwrap();
+    let code = close_code(&mut ws).await;
+    assert_eq!(code, Some(1009));
+
+    // Invalid UTF-8 in a text frame: closed with 1007.
+    let (mut ws, _) = tokio_tungstenite::connect_async(server.url())
+        .await
+        .unwrap();
+    let frame = tokio_tungstenite::tungstenite::protocol::frame::Frame::message(
+        vec![0xff, 0xfe, 0x41],
+        tokio_tungstenite::tungstenite::protocol::frame::coding::OpCode::Data(
+            tokio_tungstenite::tungstenite::protocol::frame::coding::Data::Text,
+        ),
+        true,
+    );
+    ws.send(Message::Frame(frame)).await.unwrap();
+    assert_eq!(close_code(&mut ws).await, Some(1007));
+
+    // The server is still healthy.
+    let health = reqwest_health(&server).await;
+    assert!(health.contains("\"status\":\"ok\""), "{health}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn silent_connections_are_dropped_after_the_handshake_timeout() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = Server::start(&dir.path().join("data"));
+    let (mut ws, _) = tokio_tungstenite::connect_async(server.url())
+        .await
+        .unwrap();
+    let started = std::time::Instant::now();
+    let code = tokio::time::timeout(Duration::from_secs(20), close_code(&mut ws))
+        .await
+        .expect("server closes the idle connection");
+    assert_eq!(code, Some(1008));
+    assert!(
+        started.elapsed() >= Duration::from_secs(5),
+        "closed too early"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn kiosk_printer_alerts_reach_officers_and_managers() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = Server::start(&dir.path().join("data"));
+    let token = enroll(&server, DeviceKind::Kiosk, "kiosk-lobby").await;
+    set_officer(&server, "siti", "1234").await;
+    let mut o = officer(&server, "siti", "1234", "1").await;
+    let mut k = kiosk(&server, &token).await;
+    k.request(Request::DeviceStatus {
+        printer: PrinterHealth::PaperEnd,
+        detail: Some("kertas habis".into()),
+    })
+    .await
+    .unwrap();
+    let alert = o
+        .wait_for(Duration::from_secs(5), |m| match m {
+            ServerMessage::Alert { alert } => Some(alert.clone()),
+            _ => None,
+        })
+        .await
+        .unwrap();
+    assert_eq!(
+        (alert.device.as_str(), alert.printer),
+        ("kiosk-lobby", PrinterHealth::PaperEnd)
+    );
+    // A manager connecting later sees it in the snapshot.
+    let mut m = manager(&server).await;
+    let alerts = m
+        .wait_for(Duration::from_secs(5), |msg| match msg {
+            ServerMessage::Snapshot { state, .. } => Some(state.alerts.clone()),
+            _ => None,
+        })
+        .await
+        .unwrap();
+    assert_eq!(alerts.len(), 1);
+    let _ = ClientError::Timeout(Duration::ZERO);
+}
+
+/// The code of the next error message (skipping snapshots and events).
+async fn next_error(client: &mut Client) -> String {
+    client
+        .wait_for(Duration::from_secs(5), |m| match m {
+            ServerMessage::Error { code, .. } => Some(code.clone()),
+            _ => None,
+        })
+        .await
+        .unwrap()
+}
+
+async fn next_text(
+    ws: &mut (impl StreamExt<Item = Result<Message, tokio_tungstenite::tungstenite::Error>> + Unpin),
+) -> String {
+    loop {
+        match tokio::time::timeout(Duration::from_secs(5), ws.next())
+            .await
+            .unwrap()
+        {
+            Some(Ok(Message::Text(t))) => return t.to_string(),
+            Some(Ok(_)) => continue,
+            other => panic!("expected text, got {other:?}"),
+        }
+    }
+}
+
+async fn close_code(
+    ws: &mut (impl StreamExt<Item = Result<Message, tokio_tungstenite::tungstenite::Error>> + Unpin),
+) -> Option<u16> {
+    loop {
+        match ws.next().await {
+            Some(Ok(Message::Close(frame))) => return frame.map(|f| u16::from(f.code)),
+            Some(Ok(_)) => continue,
+            _ => return None,
+        }
+    }
+}
+
+/// GET /health over a plain TCP socket (no HTTP client dependency needed).
+async fn reqwest_health(server: &Server) -> String {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let mut s = tokio::net::TcpStream::connect(server.addr).await.unwrap();
+    s.write_all(b"GET /health HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+        .await
+        .unwrap();
+    let mut out = String::new();
+    s.read_to_string(&mut out).await.unwrap();
+    out
+}

@@ -1,0 +1,324 @@
+//! The coordinator under concurrent kiosks, officers and boards, over real WebSockets.
+
+mod common;
+
+use std::collections::{HashMap, HashSet};
+use std::time::Duration;
+
+use antrean_client::Client;
+use antrean_protocol::*;
+use common::*;
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn concurrent_kiosks_never_share_a_number_and_boards_see_every_event() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = Server::start(&dir.path().join("data"));
+    let board_token = enroll(&server, DeviceKind::Display, "board").await;
+    let mut board = Client::connect(&server.url(), Auth::Display { token: board_token })
+        .await
+        .unwrap();
+    let first_seq = board
+        .wait_for(Duration::from_secs(5), |m| match m {
+            ServerMessage::Snapshot { seq, .. } => Some(*seq),
+            _ => None,
+        })
+        .await
+        .unwrap();
+
+    const KIOSKS: usize = 12;
+    const PER_KIOSK: usize = 25;
+    let mut tokens = Vec::new();
+    for k in 0..KIOSKS {
+        tokens.push(enroll(&server, DeviceKind::Kiosk, &format!("kiosk-{k}")).await);
+    }
+    let mut tasks = Vec::new();
+    for (k, token) in tokens.into_iter().enumerate() {
+        let url = server.url();
+        tasks.push(tokio::spawn(async move {
+            let mut client = Client::connect(&url, Auth::Kiosk { token }).await.unwrap();
+            let mut numbers = Vec::new();
+            for i in 0..PER_KIOSK {
+                // Two services sharing counters, to exercise both sequences at once.
+                let service = if (k + i) % 2 == 0 {
+                    "ktp-el-baru"
+                } else {
+                    "kk-baru"
+                };
+                let result = client.request(issue(service)).await.unwrap();
+                numbers.push(ticket_of(&result).number.clone());
+            }
+            numbers
+        }));
+    }
+    let mut all = Vec::new();
+    for t in tasks {
+        all.extend(t.await.unwrap());
+    }
+    let unique: HashSet<_> = all.iter().collect();
+    assert_eq!(
+        unique.len(),
+        KIOSKS * PER_KIOSK,
+        "duplicate ticket numbers: {all:?}"
+    );
+    // Per prefix the numbers are exactly 1..=n: nothing skipped, nothing reused.
+    for prefix in ["A", "C"] {
+        let mut seqs: Vec<u32> = all
+            .iter()
+            .filter_map(|n| n.strip_prefix(&format!("{prefix}-")))
+            .map(|s| s.parse().unwrap())
+            .collect();
+        seqs.sort();
+        assert_eq!(seqs, (1..=seqs.len() as u32).collect::<Vec<_>>());
+    }
+
+    // The board saw every issue event, in order, with no gap in seq.
+    let mut seen = Vec::new();
+    let mut last = first_seq;
+    while seen.len() < KIOSKS * PER_KIOSK {
+        let (seq, number) = board
+            .wait_for(Duration::from_secs(5), |m| match m {
+                ServerMessage::Event {
+                    seq,
+                    event: EventDto::TicketIssued { number, .. },
+                    ..
+                } => Some((*seq, number.clone())),
+                ServerMessage::Event { seq, .. } => Some((*seq, String::new())),
+                _ => None,
+            })
+            .await
+            .unwrap();
+        assert_eq!(seq, last + 1, "event stream has a gap or repeat");
+        last = seq;
+        if !number.is_empty() {
+            seen.push(number);
+        }
+    }
+    let seen: HashSet<_> = seen.iter().collect();
+    assert_eq!(seen, unique);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn concurrent_call_next_never_hands_one_ticket_to_two_counters() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = Server::start(&dir.path().join("data"));
+    let token = enroll(&server, DeviceKind::Kiosk, "kiosk").await;
+    let mut k = kiosk(&server, &token).await;
+    const TICKETS: usize = 60;
+    for _ in 0..TICKETS {
+        k.request(issue("ktp-el-baru")).await.unwrap();
+    }
+    // Counters 1, 2 and 3 of the sample catalog all serve Disdukcapil services.
+    let mut tasks = Vec::new();
+    for counter in ["1", "2", "3"] {
+        let officer_id = format!("petugas-{counter}");
+        set_officer(&server, &officer_id, "4321").await;
+        let url = server.url();
+        tasks.push(tokio::spawn(async move {
+            let mut client = Client::connect(
+                &url,
+                Auth::Officer {
+                    officer: officer_id,
+                    pin: "4321".into(),
+                    counter: counter.into(),
+                },
+            )
+            .await
+            .unwrap();
+            let mut called = Vec::new();
+            loop {
+                match client.request(Request::CallNext { counter: None }).await {
+                    Ok(result) => {
+                        let t = ticket_of(&result);
+                        assert_eq!(t.counter.as_deref(), Some(counter));
+                        called.push(t.number.clone());
+                        client
+                            .request(Request::Start { counter: None })
+                            .await
+                            .unwrap();
+                        client
+                            .request(Request::Finish { counter: None })
+                            .await
+                            .unwrap();
+                    }
+                    Err(err) if err.code() == Some("queue_empty") => break,
+                    Err(err) => panic!("{err}"),
+                }
+            }
+            called
+        }));
+    }
+    let mut all = Vec::new();
+    let mut per_counter = HashMap::new();
+    for (i, t) in tasks.into_iter().enumerate() {
+        let called = t.await.unwrap();
+        per_counter.insert(i, called.len());
+        all.extend(called);
+    }
+    let unique: HashSet<_> = all.iter().collect();
+    assert_eq!(
+        all.len(),
+        TICKETS,
+        "every ticket called exactly once: {per_counter:?}"
+    );
+    assert_eq!(unique.len(), TICKETS, "a ticket went to two counters");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn retried_request_id_returns_the_first_ticket_even_after_reconnect() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = Server::start(&dir.path().join("data"));
+    let token = enroll(&server, DeviceKind::Kiosk, "kiosk").await;
+    let mut a = kiosk(&server, &token).await;
+    let first = a
+        .request_with_id("tap-0001", issue("paspor-baru"))
+        .await
+        .unwrap();
+    a.close().await;
+    let mut b = kiosk(&server, &token).await;
+    let retry = b
+        .request_with_id("tap-0001", issue("paspor-baru"))
+        .await
+        .unwrap();
+    assert_eq!(ticket_of(&first).id, ticket_of(&retry).id);
+    let next = b
+        .request_with_id("tap-0002", issue("paspor-baru"))
+        .await
+        .unwrap();
+    assert_eq!(ticket_of(&next).number, "J-002");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn full_counter_journey_over_the_wire() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = Server::start(&dir.path().join("data"));
+    let token = enroll(&server, DeviceKind::Kiosk, "kiosk").await;
+    set_officer(&server, "siti", "1234").await;
+    let mut k = kiosk(&server, &token).await;
+    let issued = k
+        .request(Request::IssueTicket {
+            service: "ktp-el-baru".into(),
+            priority: Some("lansia".into()),
+        })
+        .await
+        .unwrap();
+    let ResultDto::Ticket {
+        ticket,
+        people_ahead,
+        counters,
+        public_token,
+        ..
+    } = issued
+    else {
+        panic!()
+    };
+    assert_eq!(
+        (
+            ticket.number.as_str(),
+            ticket.priority.as_deref(),
+            people_ahead
+        ),
+        ("A-001", Some("lansia"), 0)
+    );
+    assert!(counters.contains(&"1".to_string()));
+    let public_token = public_token.expect("kiosks get the digital-ticket token");
+
+    let mut o = officer(&server, "siti", "1234", "1").await;
+    assert_eq!(
+        ticket_of(
+            &o.request(Request::CallNext { counter: None })
+                .await
+                .unwrap()
+        )
+        .state,
+        "called"
+    );
+    assert_eq!(
+        ticket_of(&o.request(Request::Recall { counter: None }).await.unwrap()).recalls,
+        1
+    );
+    let transferred = o
+        .request(Request::Transfer {
+            service: "kk-baru".into(),
+            to_front: true,
+            counter: None,
+        })
+        .await
+        .unwrap();
+    let t = ticket_of(&transferred);
+    assert_eq!(
+        (t.number.as_str(), t.service.as_str(), t.state.as_str()),
+        ("A-001", "kk-baru", "waiting")
+    );
+    assert_eq!(t.previous_services, vec!["ktp-el-baru".to_string()]);
+    // Call it by its number, serve it.
+    o.request(Request::CallTicket {
+        ticket: TicketRef::Number("A-001".into()),
+        counter: None,
+    })
+    .await
+    .unwrap();
+    o.request(Request::Start { counter: None }).await.unwrap();
+    let done = o.request(Request::Finish { counter: None }).await.unwrap();
+    assert_eq!(ticket_of(&done).state, "done");
+
+    // The visitor's digital ticket sees it, read-only.
+    let mut visitor = Client::connect(
+        &server.url(),
+        Auth::Public {
+            ticket_token: public_token,
+        },
+    )
+    .await
+    .unwrap();
+    let mine = visitor
+        .request(Request::GetTicket { ticket: None })
+        .await
+        .unwrap();
+    assert_eq!(ticket_of(&mine).state, "done");
+
+    // Break, resume, close.
+    o.request(Request::Pause { counter: None }).await.unwrap();
+    let err = o
+        .request(Request::CallNext { counter: None })
+        .await
+        .unwrap_err();
+    assert_eq!(err.code(), Some("counter_not_open"));
+    o.request(Request::Resume { counter: None }).await.unwrap();
+    let err = o
+        .request(Request::CallNext { counter: None })
+        .await
+        .unwrap_err();
+    assert_eq!(err.code(), Some("queue_empty"));
+    assert!(err.to_string().contains("Tidak ada antrean"), "{err}");
+    o.request(Request::CloseCounter { counter: None })
+        .await
+        .unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn state_survives_a_clean_restart_and_numbering_continues() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let server = Server::start(&data);
+    let token = enroll(&server, DeviceKind::Kiosk, "kiosk").await;
+    let mut k = kiosk(&server, &token).await;
+    for _ in 0..5 {
+        k.request(issue("skck")).await.unwrap();
+    }
+    // SIGTERM: connected clients get a close frame (1001), the process exits 0.
+    let closed = tokio::spawn(async move {
+        k.wait_for(Duration::from_secs(10), |_| None::<()>)
+            .await
+            .unwrap_err()
+            .to_string()
+    });
+    let status = server.terminate();
+    assert!(status.success(), "exit status {status}");
+    let reason = closed.await.unwrap();
+    assert!(reason.contains("1001"), "close reason: {reason}");
+
+    let server = Server::start(&data);
+    let mut k = kiosk(&server, &token).await;
+    let next = k.request(issue("skck")).await.unwrap();
+    assert_eq!(ticket_of(&next).number, "N-006");
+}
