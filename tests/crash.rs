@@ -125,7 +125,7 @@ async fn sigkill_never_loses_an_acknowledged_ticket_or_reuses_a_number() {
         .await
         .unwrap();
     let recovered: HashMap<u64, &TicketView> = snapshot.tickets.iter().map(|t| (t.id, t)).collect();
-    let acked = acked.lock().unwrap();
+    let acked = std::mem::take(&mut *acked.lock().unwrap());
     assert!(
         acked.issued.len() > cycles as usize,
         "the test issued too few tickets to mean anything"

@@ -31,7 +31,7 @@ pub struct CatalogError {
     pub line: usize,
     /// 1-based column.
     pub column: usize,
-    /// The field, as a dotted path or the key on that line ("services[2].prefix").
+    /// The field, as a dotted path or the key on that line (`services[2].prefix`).
     pub field: String,
     /// What is wrong.
     pub message: String,

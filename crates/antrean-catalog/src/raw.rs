@@ -62,6 +62,7 @@ pub(crate) struct RawHoliday {
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
+#[derive(Default)]
 pub(crate) struct RawPolicy {
     /// "interleave" or "strict".
     pub priority: Option<S>,
@@ -69,17 +70,6 @@ pub(crate) struct RawPolicy {
     /// 0 disables the guard.
     pub max_wait_min: Option<Spanned<u32>>,
     pub max_recalls: Option<Spanned<u8>>,
-}
-
-impl Default for RawPolicy {
-    fn default() -> RawPolicy {
-        RawPolicy {
-            priority: None,
-            regular_per_priority: None,
-            max_wait_min: None,
-            max_recalls: None,
-        }
-    }
 }
 
 #[derive(Deserialize)]

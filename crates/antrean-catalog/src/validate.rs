@@ -98,17 +98,16 @@ pub(crate) fn build(raw: RawCatalog, at: &Locator<'_>) -> Result<Catalog> {
                 out
             }
         };
-        if let Some(q) = &s.daily_quota {
-            if *q.get_ref() == 0
-                || *q.get_ref() > u32::from(antrean_core::ticket::MAX_DAILY_SEQUENCE)
-            {
-                return Err(err(
-                    at,
-                    q,
-                    &path("daily_quota"),
-                    "must be between 1 and 999 (three-digit numbers)".into(),
-                ));
-            }
+        if let Some(q) = &s.daily_quota
+            && (*q.get_ref() == 0
+                || *q.get_ref() > u32::from(antrean_core::ticket::MAX_DAILY_SEQUENCE))
+        {
+            return Err(err(
+                at,
+                q,
+                &path("daily_quota"),
+                "must be between 1 and 999 (three-digit numbers)".into(),
+            ));
         }
         for (list, name) in [
             (&s.requirements, "requirements"),

@@ -119,41 +119,35 @@ impl Client {
                 request: hello,
             })
             .await?;
-        loop {
-            match client.read().await? {
-                ServerMessage::Welcome {
+        match client.read().await? {
+            ServerMessage::Welcome {
+                role,
+                principal,
+                counter,
+                catalog,
+                ..
+            } => {
+                client.welcome = Welcome {
                     role,
                     principal,
                     counter,
-                    catalog,
-                    ..
-                } => {
-                    client.welcome = Welcome {
-                        role,
-                        principal,
-                        counter,
-                        catalog: *catalog,
-                    };
-                    return Ok(client);
-                }
-                ServerMessage::Error {
-                    code,
-                    message,
-                    message_en,
-                    ..
-                } => {
-                    return Err(ClientError::Rejected {
-                        code,
-                        message,
-                        message_en,
-                    });
-                }
-                other => {
-                    return Err(ClientError::Protocol(format!(
-                        "expected welcome, got {other:?}"
-                    )));
-                }
+                    catalog: *catalog,
+                };
+                Ok(client)
             }
+            ServerMessage::Error {
+                code,
+                message,
+                message_en,
+                ..
+            } => Err(ClientError::Rejected {
+                code,
+                message,
+                message_en,
+            }),
+            other => Err(ClientError::Protocol(format!(
+                "expected welcome, got {other:?}"
+            ))),
         }
     }
 

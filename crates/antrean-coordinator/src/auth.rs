@@ -213,17 +213,18 @@ impl Authenticator {
         let lock_key = format!("{}:{name}", kind.key());
         {
             let failures = self.failures.lock().expect("failures lock");
-            if let Some((count, last)) = failures.get(&lock_key) {
-                if *count >= MAX_LOGIN_FAILURES && last.elapsed() < LOGIN_LOCKOUT {
-                    return Err(AuthError::LockedOut);
-                }
+            if let Some((count, last)) = failures.get(&lock_key)
+                && *count >= MAX_LOGIN_FAILURES
+                && last.elapsed() < LOGIN_LOCKOUT
+            {
+                return Err(AuthError::LockedOut);
             }
         }
         let ok = match self.store.principal(kind, name)? {
             Some(record) => !record.revoked && verify_secret(secret, &record.secret_hash),
             None => {
                 // Spend the same time as a real check so names cannot be probed by timing.
-                let _ = verify_secret(secret, DUMMY_HASH);
+                let _ = verify_secret(secret, dummy_hash());
                 false
             }
         };
@@ -306,8 +307,11 @@ impl Authenticator {
     }
 }
 
-/// A valid argon2id hash of a random string, used to equalize timing for unknown names.
-const DUMMY_HASH: &str = "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$0Lf6LHWcrkJ+oYzA+Xtl5mW3fJkG0JZ5r7oPLc4lD0Q";
+/// A valid hash with the current parameters, used to equalize timing for unknown names.
+fn dummy_hash() -> &'static str {
+    static DUMMY: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    DUMMY.get_or_init(|| hash_secret(&random_secret(16)))
+}
 
 /// Valid names for devices, officers and managers: they appear in tokens and logs.
 pub fn valid_name(name: &str) -> bool {

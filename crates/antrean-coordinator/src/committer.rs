@@ -84,9 +84,9 @@ pub enum CommandSpec {
 
 /// Reads.
 pub enum Read {
-    /// Full snapshot (also used for resync). `staff` adds alerts.
+    /// A snapshot (also used for resync). Staff get the full scope and device alerts.
     Snapshot {
-        /// Include device alerts.
+        /// Staff (full scope, alerts) or not (public scope).
         staff: bool,
     },
     /// Per-service figures.
@@ -163,6 +163,9 @@ pub struct Committer {
     pub alerts: Vec<DeviceAlert>,
     /// Ticket token signer.
     pub signer: TicketSigner,
+    /// The last public snapshot, serialized, and the seq it shows: boards and phones that
+    /// (re)connect together share one serialization.
+    pub public_snapshot: Option<(u64, Utf8Bytes)>,
     /// Event fan-out.
     pub events: broadcast::Sender<Broadcast>,
     /// Metrics.
@@ -177,6 +180,8 @@ pub fn now() -> Timestamp {
     Timestamp(ms)
 }
 
+// Short-lived, one per job in a batch.
+#[allow(clippy::large_enum_variant)]
 enum Pending {
     Answer {
         reply: ReplyTo,
@@ -216,6 +221,7 @@ impl Committer {
             requests,
             alerts: Vec::new(),
             signer,
+            public_snapshot: None,
             events,
             metrics,
         })
@@ -329,6 +335,18 @@ impl Committer {
         for item in pending {
             let (reply, message) = match item {
                 Pending::Answer { reply, message } => (reply, message),
+                Pending::Read {
+                    reply,
+                    read: Read::Snapshot { staff: false },
+                    ..
+                } => {
+                    let text = self.public_snapshot_text();
+                    let _ = reply.try_send(Outgoing {
+                        snapshot_seq: Some(self.seq),
+                        text,
+                    });
+                    continue;
+                }
                 Pending::Read { reply, read, id } => {
                     let message = self.read(read, id);
                     (reply, message)
@@ -446,7 +464,12 @@ impl Committer {
     fn read(&self, read: Read, id: Option<String>) -> ServerMessage {
         match read {
             Read::Snapshot { staff } => {
-                let mut state = state_view(self.engine.state());
+                let scope = if staff {
+                    SnapshotScope::Full
+                } else {
+                    SnapshotScope::Public
+                };
+                let mut state = state_view(self.engine.state(), self.engine.catalog(), scope);
                 if staff {
                     state.alerts = self.alerts.clone();
                 }
@@ -456,32 +479,14 @@ impl Committer {
                 }
             }
             Read::QueueStatus => {
-                let services =
-                    self.inspect()
-                        .services
-                        .into_iter()
-                        .map(|(service, waiting, issued_today)| {
-                            let last_called = self
-                                .engine
-                                .state()
-                                .tickets
-                                .values()
-                                .filter(|t| t.service == service && t.called_at.is_some())
-                                .max_by_key(|t| t.called_at)
-                                .map(|t| t.number.to_string());
-                            ServiceStatus {
-                                service,
-                                waiting,
-                                issued_today,
-                                last_called,
-                            }
-                        });
+                let services = service_statuses(self.engine.state(), self.engine.catalog());
+                let result = ResultDto::QueueStatus {
+                    seq: self.seq,
+                    services,
+                };
                 ServerMessage::Ok {
                     id,
-                    result: Box::new(ResultDto::QueueStatus {
-                        seq: self.seq,
-                        services: services.collect(),
-                    }),
+                    result: Box::new(result),
                 }
             }
             Read::Ticket { ticket, with_token } => {
@@ -500,6 +505,17 @@ impl Committer {
                 }
             }
         }
+    }
+
+    fn public_snapshot_text(&mut self) -> Utf8Bytes {
+        if let Some((seq, text)) = &self.public_snapshot {
+            if *seq == self.seq {
+                return text.clone();
+            }
+        }
+        let text = to_text(&self.read(Read::Snapshot { staff: false }, None));
+        self.public_snapshot = Some((self.seq, text.clone()));
+        text
     }
 
     fn inspect(&self) -> Inspection {

@@ -29,6 +29,7 @@ pub fn router(state: AppState) -> Router {
         .route("/ws", get(websocket))
         .route("/health", get(health))
         .route("/metrics", get(metrics))
+        .route("/api/catalog", get(catalog))
         .with_state(state)
 }
 
@@ -61,6 +62,16 @@ async fn health(State(state): State<AppState>) -> Response {
         }
         None => (StatusCode::SERVICE_UNAVAILABLE, "{\"status\":\"stopping\"}").into_response(),
     }
+}
+
+/// The site catalog with every published Standar Pelayanan: public information by law
+/// (UU 25/2009), so no credentials are needed.
+async fn catalog(State(state): State<AppState>) -> Response {
+    (
+        [(header::CONTENT_TYPE, "application/json; charset=utf-8")],
+        state.shared.catalog_json.clone(),
+    )
+        .into_response()
 }
 
 async fn metrics(State(state): State<AppState>) -> Response {

@@ -32,10 +32,17 @@ pub struct Shared {
     pub auth: Arc<Authenticator>,
     /// Metrics.
     pub metrics: Arc<Metrics>,
-    /// The catalog sent in `welcome`.
+    /// The catalog sent in `welcome` to kiosks and staff.
     pub catalog: CatalogDto,
+    /// The catalog without service standards, for boards and visitors' phones (keeps their
+    /// welcome, and so the write buffer each connection keeps, a few KiB).
+    pub catalog_compact: CatalogDto,
+    /// The full catalog as JSON for `GET /api/catalog`.
+    pub catalog_json: String,
     /// Becomes true on shutdown.
     pub shutdown: watch::Receiver<bool>,
+    /// Sustained request rate per connection (see [`REQUESTS_PER_SECOND`]).
+    pub requests_per_second: f64,
 }
 
 /// Requests one session may have waiting for answers; half the answer queue, so the
@@ -70,7 +77,7 @@ pub async fn run(socket: WebSocket, shared: Arc<Shared>, _done: mpsc::Sender<()>
         out_tx,
         in_flight: 0,
         last_seen: Instant::now(),
-        bucket: TokenBucket::new(),
+        bucket: TokenBucket::new(shared.requests_per_second),
     };
     if let Some(principal) = session.handshake().await {
         tracing::debug!(role = principal.role(), name = %principal.name(), "session started");
@@ -190,7 +197,12 @@ impl Session {
                             Principal::Officer { counter, .. } => Some(counter.clone()),
                             _ => None,
                         },
-                        catalog: Box::new(self.shared.catalog.clone()),
+                        catalog: Box::new(match principal {
+                            Principal::Display { .. } | Principal::Public { .. } => {
+                                self.shared.catalog_compact.clone()
+                            }
+                            _ => self.shared.catalog.clone(),
+                        }),
                     };
                     if !self.send(&welcome).await {
                         return None;
@@ -207,19 +219,18 @@ impl Session {
     }
 
     async fn login(&mut self, auth: Auth, id: Option<String>) -> Result<Principal, ServerMessage> {
-        if let Auth::Officer { counter, .. } = &auth {
-            if !self
+        if let Auth::Officer { counter, .. } = &auth
+            && !self
                 .shared
                 .catalog
                 .counters
                 .iter()
                 .any(|c| &c.id == counter)
-            {
-                let rejection = antrean_core::Rejection::UnknownCounter {
-                    counter: counter.clone(),
-                };
-                return Err(error_message(id, &rejection));
-            }
+        {
+            let rejection = antrean_core::Rejection::UnknownCounter {
+                counter: counter.clone(),
+            };
+            return Err(error_message(id, &rejection));
         }
         let authenticator = self.shared.auth.clone();
         let principal = tokio::task::spawn_blocking(move || authenticator.login(&auth))
@@ -286,11 +297,10 @@ impl Session {
                 }
                 inbound = recv(&mut self.socket, &mut self.last_seen), if self.in_flight < MAX_IN_FLIGHT => match inbound {
                     Inbound::Text(text) => {
-                        if let Some(reply) = self.handle(&principal, &text, &mut sync).await {
-                            if !self.send(&reply).await {
+                        if let Some(reply) = self.handle(&principal, &text, &mut sync).await
+                            && !self.send(&reply).await {
                                 return;
                             }
-                        }
                     }
                     Inbound::Other => {}
                     Inbound::Closed => return,
@@ -363,13 +373,13 @@ impl Session {
 
     /// Sends an event unless the snapshot already covered it.
     async fn forward(&mut self, sync: &mut Sync, event: Broadcast) -> bool {
-        if let Sync::Live(last) = sync {
-            if event.seq != 0 {
-                if event.seq <= *last {
-                    return true;
-                }
-                *last = event.seq;
+        if let Sync::Live(last) = sync
+            && event.seq != 0
+        {
+            if event.seq <= *last {
+                return true;
             }
+            *last = event.seq;
         }
         self.send_text(event.text).await
     }
@@ -730,21 +740,27 @@ pub fn protocol_error(id: Option<String>, code: &str) -> ServerMessage {
 /// Per-connection token bucket.
 struct TokenBucket {
     tokens: f64,
+    rate: f64,
+    burst: f64,
     last: Instant,
 }
 
 impl TokenBucket {
-    fn new() -> TokenBucket {
+    fn new(rate: f64) -> TokenBucket {
+        // The burst keeps the default ratio to the sustained rate.
+        let burst = rate * (REQUEST_BURST / REQUESTS_PER_SECOND);
         TokenBucket {
-            tokens: REQUEST_BURST,
+            tokens: burst,
+            rate,
+            burst,
             last: Instant::now(),
         }
     }
 
     fn take(&mut self) -> bool {
         let now = Instant::now();
-        let refill = now.duration_since(self.last).as_secs_f64() * REQUESTS_PER_SECOND;
-        self.tokens = (self.tokens + refill).min(REQUEST_BURST);
+        let refill = now.duration_since(self.last).as_secs_f64() * self.rate;
+        self.tokens = (self.tokens + refill).min(self.burst);
         self.last = now;
         if self.tokens >= 1.0 {
             self.tokens -= 1.0;

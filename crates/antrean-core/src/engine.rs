@@ -328,13 +328,13 @@ impl Engine {
             }
         }
         let issued = self.state.issued_today.get(service).copied().unwrap_or(0);
-        if let Some(quota) = cfg.daily_quota {
-            if issued >= quota {
-                return Err(Rejection::QuotaReached {
-                    service_name: cfg.name_id.clone(),
-                    quota,
-                });
-            }
+        if let Some(quota) = cfg.daily_quota
+            && issued >= quota
+        {
+            return Err(Rejection::QuotaReached {
+                service_name: cfg.name_id.clone(),
+                quota,
+            });
         }
         let used = self.state.sequences.get(&cfg.prefix).copied().unwrap_or(0);
         if used >= MAX_DAILY_SEQUENCE {

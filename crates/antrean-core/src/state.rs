@@ -283,10 +283,10 @@ impl State {
     }
 
     fn release_counter(&mut self, counter: &str, ticket: TicketId) {
-        if let Some(c) = self.counters.get_mut(counter) {
-            if c.current == Some(ticket) {
-                c.current = None;
-            }
+        if let Some(c) = self.counters.get_mut(counter)
+            && c.current == Some(ticket)
+        {
+            c.current = None;
         }
     }
 }

@@ -72,6 +72,16 @@ pub struct ServiceDto {
     pub daily_quota: Option<u32>,
     /// Accepted priority classes.
     pub priority_classes: Vec<String>,
+    /// The published Standar Pelayanan. Sent to kiosks and staff; boards and visitors'
+    /// phones get names only (their welcome stays small) and can fetch the full catalog
+    /// from `GET /api/catalog`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub standard: Option<StandardDto>,
+}
+
+/// The six published components of a service's Standar Pelayanan.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct StandardDto {
     /// Persyaratan.
     pub requirements: Vec<String>,
     /// Prosedur.

@@ -91,6 +91,10 @@ pub enum PrinterHealth {
     Offline,
     /// Does not answer status queries.
     NoAnswer,
+    /// Reports an error (cutter, mechanical, unrecoverable).
+    Error,
+    /// The link cannot report status (file, stdout, printers without DLE EOT).
+    NotSupported,
 }
 
 /// Requests. Counter actions take the officer's own counter; a manager names the counter.

@@ -3,7 +3,9 @@
 use antrean_core::catalog::{Catalog, Fee};
 use antrean_core::money::format_rupiah;
 use antrean_core::state::{CounterStatus, State};
-use antrean_core::{Channel, Event, LocalDate, Ticket, TicketId, TicketNumber};
+use std::collections::HashMap;
+
+use antrean_core::{Channel, Event, LocalDate, Ticket, TicketId, TicketNumber, TicketState};
 
 use crate::*;
 
@@ -216,8 +218,49 @@ pub fn ticket_view(ticket: &Ticket) -> TicketView {
     }
 }
 
+/// Calls kept in a snapshot's `recent_calls`: a board shows the last few.
+pub const RECENT_CALLS: usize = 10;
+
+/// What a snapshot includes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SnapshotScope {
+    /// Every ticket of today (officers, managers).
+    Full,
+    /// Only tickets at a counter now (kiosks, boards, visitors).
+    Public,
+}
+
+/// Waiting, issued-today and last-called per service of the catalog, in catalog order.
+pub fn service_statuses(state: &State, catalog: &Catalog) -> Vec<ServiceStatus> {
+    let mut waiting: HashMap<&str, u32> = HashMap::new();
+    let mut last_called: HashMap<&str, (i64, &Ticket)> = HashMap::new();
+    for t in state.tickets.values() {
+        if t.state == TicketState::Waiting {
+            *waiting.entry(&t.service).or_default() += 1;
+        }
+        if let Some(at) = t.called_at {
+            let entry = last_called.entry(&t.service).or_insert((at.0, t));
+            if at.0 >= entry.0 {
+                *entry = (at.0, t);
+            }
+        }
+    }
+    catalog
+        .services
+        .iter()
+        .map(|s| ServiceStatus {
+            service: s.code.clone(),
+            waiting: waiting.get(s.code.as_str()).copied().unwrap_or(0),
+            issued_today: state.issued_today.get(&s.code).copied().unwrap_or(0),
+            last_called: last_called
+                .get(s.code.as_str())
+                .map(|(_, t)| t.number.to_string()),
+        })
+        .collect()
+}
+
 /// The queue state's view (alerts are added by the coordinator for staff roles).
-pub fn state_view(state: &State) -> StateDto {
+pub fn state_view(state: &State, catalog: &Catalog, scope: SnapshotScope) -> StateDto {
     let mut counters: Vec<CounterStateDto> = state
         .counters
         .iter()
@@ -234,9 +277,32 @@ pub fn state_view(state: &State) -> StateDto {
         })
         .collect();
     counters.sort_by(|a, b| a.id.cmp(&b.id));
+    let mut called: Vec<&Ticket> = state
+        .tickets
+        .values()
+        .filter(|t| t.called_at.is_some())
+        .collect();
+    called.sort_by_key(|t| std::cmp::Reverse((t.called_at, t.id)));
+    let at_counter = |t: &&Ticket| matches!(t.state, TicketState::Called | TicketState::Serving);
     StateDto {
         day: state.day.map(|d| d.to_string()),
-        tickets: state.tickets.values().map(ticket_view).collect(),
+        scope: match scope {
+            SnapshotScope::Full => "full",
+            SnapshotScope::Public => "public",
+        }
+        .to_owned(),
+        services: service_statuses(state, catalog),
+        recent_calls: called
+            .into_iter()
+            .take(RECENT_CALLS)
+            .map(ticket_view)
+            .collect(),
+        tickets: state
+            .tickets
+            .values()
+            .filter(|t| scope == SnapshotScope::Full || at_counter(t))
+            .map(ticket_view)
+            .collect(),
         counters,
         alerts: Vec::new(),
     }
@@ -282,14 +348,16 @@ pub fn catalog_view(catalog: &Catalog) -> CatalogDto {
                 name_en: s.name_en.clone(),
                 daily_quota: s.daily_quota,
                 priority_classes: s.priority_classes.clone(),
-                requirements: s.standard.requirements.clone(),
-                procedure: s.standard.procedure.clone(),
-                processing_time: s.standard.processing_time.text.clone(),
-                processing_time_min: s.standard.processing_time.counter_minutes(),
-                fee: fee_view(&s.standard.fee),
-                product: s.standard.product.clone(),
-                complaints: s.standard.complaints.clone(),
-                decree: s.standard.decree.clone(),
+                standard: Some(StandardDto {
+                    requirements: s.standard.requirements.clone(),
+                    procedure: s.standard.procedure.clone(),
+                    processing_time: s.standard.processing_time.text.clone(),
+                    processing_time_min: s.standard.processing_time.counter_minutes(),
+                    fee: fee_view(&s.standard.fee),
+                    product: s.standard.product.clone(),
+                    complaints: s.standard.complaints.clone(),
+                    decree: s.standard.decree.clone(),
+                }),
             })
             .collect(),
         counters: catalog
@@ -303,6 +371,15 @@ pub fn catalog_view(catalog: &Catalog) -> CatalogDto {
             })
             .collect(),
     }
+}
+
+/// The catalog without the service standards: what boards and visitors' phones need.
+pub fn compact_catalog(full: &CatalogDto) -> CatalogDto {
+    let mut compact = full.clone();
+    for service in &mut compact.services {
+        service.standard = None;
+    }
+    compact
 }
 
 fn fee_view(fee: &Fee) -> FeeDto {

@@ -8,6 +8,8 @@ use crate::{CatalogDto, EventDto, PrinterHealth};
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
 #[allow(missing_docs)]
+// Messages live only between building and serializing; boxing variants buys nothing.
+#[allow(clippy::large_enum_variant)]
 pub enum ServerMessage {
     /// Reply to `hello`: who you are and what the site offers.
     Welcome {
@@ -57,6 +59,7 @@ pub enum ServerMessage {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 #[allow(missing_docs)]
+#[allow(clippy::large_enum_variant)]
 pub enum ResultDto {
     /// A ticket-affecting command or `get_ticket`.
     Ticket {
@@ -138,7 +141,14 @@ pub struct StateDto {
     /// Current numbering day.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub day: Option<String>,
-    /// Today's tickets, in issue order.
+    /// `full` (staff: every ticket of today) or `public` (kiosks, boards, visitors: only
+    /// tickets at a counter now). Public snapshots stay a few KiB however busy the day.
+    pub scope: String,
+    /// Per-service figures.
+    pub services: Vec<ServiceStatus>,
+    /// The latest calls, newest first (what a board shows as history).
+    pub recent_calls: Vec<TicketView>,
+    /// Tickets in issue order (see `scope`).
     pub tickets: Vec<TicketView>,
     /// Counters that have been opened today.
     pub counters: Vec<CounterStateDto>,

@@ -33,8 +33,8 @@ pub fn print_result(result: &ResultDto, json: bool) {
         ResultDto::Done { seq } => println!("OK (log #{seq})"),
         ResultDto::QueueStatus { services, .. } => {
             println!(
-                "{:<20} {:>8} {:>8}  {}",
-                "LAYANAN", "MENUNGGU", "HARI INI", "TERAKHIR DIPANGGIL"
+                "{:<20} {:>8} {:>8}  TERAKHIR DIPANGGIL",
+                "LAYANAN", "MENUNGGU", "HARI INI"
             );
             for s in services {
                 println!(

@@ -31,6 +31,9 @@ pub struct ServeArgs {
     /// written to DATA/initial-admin-password.txt).
     #[arg(long, env = "ANTREAN_ADMIN_PASSWORD", hide_env_values = true)]
     admin_password: Option<String>,
+    /// Sustained requests per second allowed per connection (burst: twice that).
+    #[arg(long, default_value_t = antrean_coordinator::limits::REQUESTS_PER_SECOND)]
+    max_requests_per_second: f64,
 }
 
 #[derive(Args)]
@@ -61,6 +64,7 @@ pub async fn serve(args: ServeArgs) -> anyhow::Result<()> {
         listen: args.listen,
         catalog,
         initial_admin_password: args.admin_password,
+        requests_per_second: args.max_requests_per_second,
     };
     let (store, password_file) = antrean_coordinator::prepare(&config)?;
     if let Some(path) = password_file {
@@ -107,6 +111,7 @@ pub async fn demo(args: DemoArgs) -> anyhow::Result<()> {
         listen: args.listen,
         catalog,
         initial_admin_password: Some(DEMO_MANAGER_PASSWORD.into()),
+        requests_per_second: antrean_coordinator::limits::REQUESTS_PER_SECOND,
     };
     let (store, _) = antrean_coordinator::prepare(&config)?;
     let running = antrean_coordinator::start(config, store).await?;

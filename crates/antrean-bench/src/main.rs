@@ -1,0 +1,335 @@
+//! `antrean-bench`: measures the coordinator as deployed — the release `antrean serve`
+//! process on loopback, clients in this process — and prints a Markdown table for
+//! BENCHMARKS.md. Every figure stands next to a reference measured in the same run on the
+//! same disk, because this machine is shared and noisy: compare ratios, not absolutes.
+
+mod catalog;
+mod server;
+mod stats;
+
+use std::time::{Duration, Instant};
+
+use antrean_client::Client;
+use antrean_protocol::{Auth, DeviceKind, Request, ResultDto};
+use anyhow::Context;
+use clap::Parser;
+
+use crate::server::BenchServer;
+use crate::stats::Summary;
+
+/// Benchmark the Antrean coordinator.
+#[derive(Parser)]
+struct Args {
+    /// The `antrean` binary to benchmark (default: next to this one; build with --release).
+    #[arg(long)]
+    server: Option<std::path::PathBuf>,
+    /// Directory for the data and the fsync probe (same disk for both). Default: a temp dir
+    /// under ./target.
+    #[arg(long)]
+    dir: Option<std::path::PathBuf>,
+    /// Sequential issues for the latency figure.
+    #[arg(long, default_value_t = 2000)]
+    latency_samples: usize,
+    /// Concurrent kiosks for the throughput figure.
+    #[arg(long, default_value_t = 50)]
+    kiosks: usize,
+    /// Requests each kiosk keeps in flight.
+    #[arg(long, default_value_t = 8)]
+    window: usize,
+    /// Seconds of the throughput run.
+    #[arg(long, default_value_t = 5.0)]
+    throughput_secs: f64,
+    /// Idle connections for the memory figure.
+    #[arg(long, default_value_t = 2000)]
+    idle_connections: usize,
+}
+
+#[tokio::main(flavor = "multi_thread")]
+async fn main() -> anyhow::Result<()> {
+    let args = Args::parse();
+    let server_bin = match &args.server {
+        Some(p) => p.clone(),
+        None => std::env::current_exe()?.with_file_name("antrean"),
+    };
+    anyhow::ensure!(
+        server_bin.exists(),
+        "{} not found: cargo build --release -p antrean",
+        server_bin.display()
+    );
+    let base = match &args.dir {
+        Some(d) => d.clone(),
+        None => {
+            std::fs::create_dir_all("target")?;
+            tempfile::Builder::new()
+                .prefix("antrean-bench-")
+                .tempdir_in("target")?
+                .keep()
+        }
+    };
+    std::fs::create_dir_all(&base)?;
+    eprintln!(
+        "bench dir {} (fsync probe and data on the same disk)",
+        base.display()
+    );
+
+    let fsync = stats::fsync_probe(&base.join("fsync-probe.bin"), args.latency_samples)?;
+    let server = BenchServer::start(&server_bin, &base, "throughput", true).await?;
+    let url = server.url();
+    let mut manager = Client::connect(
+        &url,
+        Auth::Manager {
+            username: "admin".into(),
+            password: server::ADMIN_PASSWORD.into(),
+        },
+    )
+    .await?;
+    let mut tokens = Vec::new();
+    for i in 0..args.kiosks.max(1) {
+        match manager
+            .request(Request::EnrollDevice {
+                kind: DeviceKind::Kiosk,
+                name: format!("bench-{i}"),
+            })
+            .await?
+        {
+            ResultDto::Enrolled { token, .. } => tokens.push(token),
+            other => anyhow::bail!("unexpected {other:?}"),
+        }
+    }
+
+    eprintln!("server RSS after setup: {} KiB", server.rss_kib()?);
+    // 1. Durable issue latency: one kiosk, one request at a time.
+    let latency = {
+        let mut kiosk = Client::connect(
+            &url,
+            Auth::Kiosk {
+                token: tokens[0].clone(),
+            },
+        )
+        .await?;
+        let mut samples = Vec::with_capacity(args.latency_samples);
+        for i in 0..args.latency_samples {
+            let service = catalog::service_code(i);
+            let started = Instant::now();
+            kiosk
+                .request(Request::IssueTicket {
+                    service,
+                    priority: None,
+                })
+                .await
+                .context("latency issue")?;
+            samples.push(started.elapsed());
+        }
+        Summary::of(samples)
+    };
+    eprintln!(
+        "server RSS after the latency run: {} KiB",
+        server.rss_kib()?
+    );
+    let fsync_after = stats::fsync_probe(&base.join("fsync-probe.bin"), args.latency_samples / 2)?;
+
+    // 2. Throughput: many kiosks, each with a window of requests in flight.
+    let (issued, elapsed) = throughput(
+        &url,
+        &tokens,
+        args.window,
+        Duration::from_secs_f64(args.throughput_secs),
+    )
+    .await?;
+    let per_s = issued as f64 / elapsed.as_secs_f64();
+    let serial_reference = 1.0 / fsync.p50.as_secs_f64();
+
+    eprintln!(
+        "server RSS after the throughput run: {} KiB",
+        server.rss_kib()?
+    );
+    server.stop().await?;
+
+    // 3. Memory per idle connection, on a realistic site: the shipped sample MPP catalog
+    //    with a morning's tickets, boards that read their snapshot and then idle.
+    let site = BenchServer::start(&server_bin, &base, "memory", false).await?;
+    let site_url = site.url();
+    let mut manager = Client::connect(
+        &site_url,
+        Auth::Manager {
+            username: "admin".into(),
+            password: server::ADMIN_PASSWORD.into(),
+        },
+    )
+    .await?;
+    let enroll = |kind| Request::EnrollDevice {
+        kind,
+        name: format!("{kind:?}").to_lowercase(),
+    };
+    let (
+        ResultDto::Enrolled {
+            token: kiosk_token, ..
+        },
+        ResultDto::Enrolled { token: board, .. },
+    ) = (
+        manager.request(enroll(DeviceKind::Kiosk)).await?,
+        manager.request(enroll(DeviceKind::Display)).await?,
+    )
+    else {
+        anyhow::bail!("enrollment failed");
+    };
+    manager.close().await;
+    let mut kiosk = Client::connect(&site_url, Auth::Kiosk { token: kiosk_token }).await?;
+    let services: Vec<String> = kiosk
+        .welcome
+        .catalog
+        .services
+        .iter()
+        .map(|s| s.code.clone())
+        .collect();
+    for i in 0..MORNING_TICKETS {
+        let service = services[i % services.len()].clone();
+        kiosk
+            .request(Request::IssueTicket {
+                service,
+                priority: None,
+            })
+            .await?;
+    }
+    let rss_before = site.rss_kib()?;
+    let mut idle = Vec::with_capacity(args.idle_connections);
+    for _ in 0..args.idle_connections {
+        // A real board reads its snapshot, then idles.
+        let mut client = Client::connect(
+            &site_url,
+            Auth::Display {
+                token: board.clone(),
+            },
+        )
+        .await?;
+        client
+            .wait_for(Duration::from_secs(30), |m| {
+                matches!(m, antrean_protocol::ServerMessage::Snapshot { .. }).then_some(())
+            })
+            .await?;
+        idle.push(client);
+    }
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    let rss_after = site.rss_kib()?;
+    let per_conn_kib = (rss_after.saturating_sub(rss_before)) as f64 / args.idle_connections as f64;
+    drop(idle);
+    site.stop().await?;
+
+    let disk = std::process::Command::new("df")
+        .arg("--output=source,fstype")
+        .arg(&base)
+        .output()
+        .ok()
+        .map(|o| {
+            String::from_utf8_lossy(&o.stdout)
+                .lines()
+                .nth(1)
+                .unwrap_or("")
+                .split_whitespace()
+                .collect::<Vec<_>>()
+                .join(" ")
+        })
+        .unwrap_or_default();
+    println!("| figure | measured | reference (same run) | ratio | goal |");
+    println!("|---|---|---|---|---|");
+    println!(
+        "| durable issue latency p50 | {} | fsync p50 {} | {:.2}× | — |",
+        ms(latency.p50),
+        ms(fsync.p50),
+        latency.p50.as_secs_f64() / fsync.p50.as_secs_f64()
+    );
+    println!(
+        "| durable issue latency p99 | {} | fsync p99 {} (after: {}) | {:.2}× | ≤ 1.5× fsync p99 |",
+        ms(latency.p99),
+        ms(fsync.p99),
+        ms(fsync_after.p99),
+        latency.p99.as_secs_f64() / fsync.p99.as_secs_f64()
+    );
+    println!(
+        "| issue throughput, {} kiosks × {} in flight | {:.0} tickets/s ({issued} in {:.1} s) | one fsync per ticket: {:.0}/s | {:.1}× | ≥ 5,000/s |",
+        tokens.len(),
+        args.window,
+        per_s,
+        elapsed.as_secs_f64(),
+        serial_reference,
+        per_s / serial_reference
+    );
+    println!(
+        "| server memory per idle WebSocket (sample MPP catalog, {MORNING_TICKETS} tickets) | {:.1} KiB ({} connections, RSS {} → {} KiB) | tungstenite default read buffer alone: 128 KiB | {:.2}× | ≤ 16 KiB |",
+        per_conn_kib,
+        args.idle_connections,
+        rss_before,
+        rss_after,
+        per_conn_kib / 128.0
+    );
+    println!();
+    println!(
+        "disk: {disk}; latency samples {}; fsync probe: 256 B append + fsync (File::sync_all), {} samples before and {} after",
+        args.latency_samples,
+        args.latency_samples,
+        args.latency_samples / 2
+    );
+    Ok(())
+}
+
+/// Tickets issued on the memory-benchmark site before the boards connect.
+const MORNING_TICKETS: usize = 300;
+
+fn ms(d: Duration) -> String {
+    format!("{:.2} ms", d.as_secs_f64() * 1e3)
+}
+
+async fn throughput(
+    url: &str,
+    tokens: &[String],
+    window: usize,
+    run_for: Duration,
+) -> anyhow::Result<(u64, Duration)> {
+    let started = Instant::now();
+    let deadline = started + run_for;
+    let mut tasks = Vec::new();
+    for (k, token) in tokens.iter().enumerate() {
+        let (url, token) = (url.to_owned(), token.clone());
+        tasks.push(tokio::spawn(async move {
+            let mut client = Client::connect(&url, Auth::Kiosk { token }).await?;
+            let mut sent = 0usize;
+            let mut done = 0u64;
+            let mut in_flight = 0usize;
+            loop {
+                while in_flight < window && Instant::now() < deadline {
+                    let service = catalog::service_code(k * 7919 + sent);
+                    client
+                        .send_request(
+                            &format!("t{k}-{sent}"),
+                            Request::IssueTicket {
+                                service,
+                                priority: None,
+                            },
+                        )
+                        .await?;
+                    sent += 1;
+                    in_flight += 1;
+                }
+                if in_flight == 0 {
+                    break;
+                }
+                match client.next_message().await? {
+                    antrean_protocol::ServerMessage::Ok { .. } => {
+                        done += 1;
+                        in_flight -= 1;
+                    }
+                    antrean_protocol::ServerMessage::Error { code, .. } => {
+                        anyhow::bail!("throughput issue refused: {code}")
+                    }
+                    _ => {}
+                }
+            }
+            anyhow::Ok(done)
+        }));
+    }
+    let mut total = 0;
+    for t in tasks {
+        total += t.await??;
+    }
+    Ok((total, started.elapsed()))
+}
