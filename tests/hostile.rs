@@ -271,6 +271,7 @@ async fn malformed_input_gets_an_error_and_changes_nothing() {
             auth: Auth::Kiosk {
                 token: token.clone(),
             },
+            subscribe: true,
         },
         "already_authenticated",
     )

@@ -21,19 +21,25 @@ impl Summary {
     }
 }
 
-/// Appends 256 bytes and fsyncs, `samples` times: what one durable write costs on this disk.
-pub fn fsync_probe(path: &Path, samples: usize) -> std::io::Result<Summary> {
-    let mut file = std::fs::OpenOptions::new()
-        .create(true)
-        .append(true)
-        .open(path)?;
-    let block = [0x5au8; 256];
-    let mut out = Vec::with_capacity(samples);
-    for _ in 0..samples.max(1) {
-        let started = Instant::now();
-        file.write_all(&block)?;
-        file.sync_all()?;
-        out.push(started.elapsed());
+/// Appends 256 bytes and fsyncs: what one durable write costs on this disk.
+pub struct FsyncProbe {
+    file: std::fs::File,
+}
+
+impl FsyncProbe {
+    pub fn open(path: &Path) -> std::io::Result<FsyncProbe> {
+        Ok(FsyncProbe {
+            file: std::fs::OpenOptions::new()
+                .create(true)
+                .append(true)
+                .open(path)?,
+        })
     }
-    Ok(Summary::of(out))
+
+    pub fn sample(&mut self) -> std::io::Result<Duration> {
+        let started = Instant::now();
+        self.file.write_all(&[0x5au8; 256])?;
+        self.file.sync_all()?;
+        Ok(started.elapsed())
+    }
 }

@@ -88,6 +88,16 @@ pub struct Client {
 impl Client {
     /// Connects to `url` (e.g. `ws://127.0.0.1:8600/ws`) and authenticates.
     pub async fn connect(url: &str, auth: Auth) -> Result<Client, ClientError> {
+        Client::connect_with(url, auth, true).await
+    }
+
+    /// Like [`Client::connect`]; with `subscribe == false` the coordinator sends no snapshot
+    /// and no events, only answers (for scripts that only send commands).
+    pub async fn connect_with(
+        url: &str,
+        auth: Auth,
+        subscribe: bool,
+    ) -> Result<Client, ClientError> {
         let mut config = WebSocketConfig::default();
         config.read_buffer_size = 16 * 1024;
         config.max_message_size = Some(64 << 20);
@@ -112,6 +122,7 @@ impl Client {
         let hello = Request::Hello {
             protocol: PROTOCOL_VERSION,
             auth,
+            subscribe,
         };
         client
             .send(&ClientMessage {

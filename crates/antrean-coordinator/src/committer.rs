@@ -21,6 +21,9 @@ use crate::limits::{MAX_BATCH_JOBS, REMEMBERED_REQUEST_IDS};
 use crate::metrics::Metrics;
 use crate::secrets::TicketSigner;
 
+/// How often an idle committer checks whether the local day changed.
+const DAY_CHECK_INTERVAL: std::time::Duration = std::time::Duration::from_secs(30);
+
 /// A message for sessions, serialized once for all of them.
 #[derive(Clone, Debug)]
 pub struct Broadcast {
@@ -233,16 +236,23 @@ impl Committer {
         mut jobs: mpsc::Receiver<Job>,
     ) -> Result<(), antrean_store::StoreError> {
         let mut batch = Vec::with_capacity(MAX_BATCH_JOBS);
+        // Even with no traffic the day must turn at midnight (expiring yesterday's open
+        // tickets on every board), so the committer also wakes on a timer.
+        let mut clock = tokio::time::interval(DAY_CHECK_INTERVAL);
         loop {
-            if jobs.recv_many(&mut batch, MAX_BATCH_JOBS).await == 0 {
-                break;
+            tokio::select! {
+                received = jobs.recv_many(&mut batch, MAX_BATCH_JOBS) => {
+                    if received == 0 {
+                        break;
+                    }
+                }
+                _ = clock.tick() => {}
             }
             self.process(batch.drain(..)).await?;
         }
-        // Final flush: everything acknowledged was already flushed; this covers nothing new
-        // but makes shutdown explicit.
+        // Everything acknowledged was flushed already; make the mirror durable too.
         let store = self.store.clone();
-        tokio::task::spawn_blocking(move || store.flush())
+        tokio::task::spawn_blocking(move || store.flush().and_then(|_| store.sync_mirror()))
             .await
             .expect("flush task")?;
         Ok(())
@@ -508,10 +518,10 @@ impl Committer {
     }
 
     fn public_snapshot_text(&mut self) -> Utf8Bytes {
-        if let Some((seq, text)) = &self.public_snapshot {
-            if *seq == self.seq {
-                return text.clone();
-            }
+        if let Some((seq, text)) = &self.public_snapshot
+            && *seq == self.seq
+        {
+            return text.clone();
         }
         let text = to_text(&self.read(Read::Snapshot { staff: false }, None));
         self.public_snapshot = Some((self.seq, text.clone()));

@@ -11,8 +11,9 @@ pub const MAX_CONNECTIONS: usize = 10_000;
 pub const MAX_MESSAGE_BYTES: usize = antrean_protocol::MAX_CLIENT_MESSAGE_BYTES;
 
 /// tungstenite's read buffer per connection. Its default (128 KiB) would cost ~1.3 GB for
-/// 10,000 idle connections; our requests are a few hundred bytes.
-pub const READ_BUFFER_BYTES: usize = 4 * 1024;
+/// 10,000 idle connections; our requests are a few hundred bytes (it grows for a larger
+/// one, up to [`MAX_MESSAGE_BYTES`]).
+pub const READ_BUFFER_BYTES: usize = 2 * 1024;
 
 /// Write buffer before tungstenite flushes to the socket.
 pub const WRITE_BUFFER_BYTES: usize = 8 * 1024;

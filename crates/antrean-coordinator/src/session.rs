@@ -79,9 +79,9 @@ pub async fn run(socket: WebSocket, shared: Arc<Shared>, _done: mpsc::Sender<()>
         last_seen: Instant::now(),
         bucket: TokenBucket::new(shared.requests_per_second),
     };
-    if let Some(principal) = session.handshake().await {
+    if let Some((principal, subscribe)) = session.handshake().await {
         tracing::debug!(role = principal.role(), name = %principal.name(), "session started");
-        session.serve(principal, out_rx).await;
+        session.serve(principal, out_rx, subscribe).await;
     }
     shared.metrics.connections.fetch_sub(1, Relaxed);
 }
@@ -150,7 +150,8 @@ impl Session {
     }
 
     /// Waits for a valid `hello`; answers errors meanwhile. None = connection over.
-    async fn handshake(&mut self) -> Option<Principal> {
+    /// Returns the principal and whether it subscribes to events.
+    async fn handshake(&mut self) -> Option<(Principal, bool)> {
         let deadline = tokio::time::Instant::now() + HANDSHAKE_TIMEOUT;
         loop {
             let inbound = match tokio::time::timeout_at(deadline, self.recv()).await {
@@ -176,7 +177,12 @@ impl Session {
                     continue;
                 }
             };
-            let Request::Hello { protocol, auth } = message.request else {
+            let Request::Hello {
+                protocol,
+                auth,
+                subscribe,
+            } = message.request
+            else {
                 self.send(&protocol_error(message.id, "hello_required"))
                     .await;
                 continue;
@@ -207,7 +213,7 @@ impl Session {
                     if !self.send(&welcome).await {
                         return None;
                     }
-                    return Some(principal);
+                    return Some((principal, subscribe));
                 }
                 Err(reply) => {
                     if !self.send(&reply).await {
@@ -274,20 +280,34 @@ impl Session {
         Ok(principal)
     }
 
-    async fn serve(&mut self, principal: Principal, mut out_rx: mpsc::Receiver<Outgoing>) {
+    async fn serve(
+        &mut self,
+        principal: Principal,
+        mut out_rx: mpsc::Receiver<Outgoing>,
+        subscribe: bool,
+    ) {
         let staff = principal.is_staff();
-        let mut events = self.shared.events.subscribe();
+        // A client that does not subscribe listens to a channel nobody sends on.
+        let (_silent_tx, silent_rx) = broadcast::channel(1);
+        let mut events = if subscribe {
+            self.shared.events.subscribe()
+        } else {
+            silent_rx
+        };
         let mut shutdown = self.shared.shutdown.clone();
         let mut pings = interval(PING_INTERVAL);
         pings.tick().await;
-        // Start like a resync: the snapshot defines where the event stream begins.
-        let mut sync = Sync::Resyncing(VecDeque::new());
-        self.submit(Job::Read {
-            read: Read::Snapshot { staff },
-            id: None,
-            reply: self.out_tx.clone(),
-        })
-        .await;
+        let mut sync = Sync::Live(0);
+        if subscribe {
+            // Start like a resync: the snapshot defines where the event stream begins.
+            sync = Sync::Resyncing(VecDeque::new());
+            self.submit(Job::Read {
+                read: Read::Snapshot { staff },
+                id: None,
+                reply: self.out_tx.clone(),
+            })
+            .await;
+        }
 
         loop {
             tokio::select! {

@@ -6,7 +6,7 @@
 
 use crate::catalog::{Counter, PriorityPolicy, QueuePolicy};
 use crate::state::{CounterState, State};
-use crate::ticket::{Ticket, TicketId, TicketState};
+use crate::ticket::{Ticket, TicketId};
 use crate::time::Timestamp;
 
 /// Weight of the service at preference rank `rank` (0 = most preferred): 1, 1/2, 1/3, …
@@ -23,11 +23,11 @@ pub fn pick_next(
     counter_state: &CounterState,
     now: Timestamp,
 ) -> Option<TicketId> {
-    let candidates: Vec<(&Ticket, usize)> = state
-        .tickets
-        .values()
-        .filter(|t| t.state == TicketState::Waiting)
-        .filter_map(|t| counter.preference_rank(&t.service).map(|rank| (t, rank)))
+    let candidates: Vec<(&Ticket, usize)> = counter
+        .services
+        .iter()
+        .enumerate()
+        .flat_map(|(rank, service)| state.waiting_in(service).map(move |t| (t, rank)))
         .collect();
     if candidates.is_empty() {
         return None;

@@ -1,7 +1,7 @@
 //! The queue state: a projection of the event log. `apply` is total — it never fails and
 //! never consults the catalog — so replaying any log the engine wrote rebuilds the same state.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use crate::event::Event;
 use crate::ticket::{Ticket, TicketId, TicketState};
@@ -63,6 +63,9 @@ pub struct State {
     pub issued_today: HashMap<String, u32>,
     /// Counters by id (absent = never opened = closed).
     pub counters: HashMap<String, CounterState>,
+    /// Waiting tickets per service: an index kept by `apply`, so calls and positions cost
+    /// the size of one queue, not of the whole day.
+    waiting: HashMap<String, BTreeSet<TicketId>>,
 }
 
 impl State {
@@ -76,11 +79,13 @@ impl State {
         self.counters.get(id).cloned().unwrap_or_default()
     }
 
-    /// Waiting tickets of `service`, in no particular order.
-    pub fn waiting_in<'a>(&'a self, service: &'a str) -> impl Iterator<Item = &'a Ticket> {
-        self.tickets
-            .values()
-            .filter(move |t| t.state == TicketState::Waiting && t.service == service)
+    /// Waiting tickets of `service`, in id order.
+    pub fn waiting_in<'a>(&'a self, service: &str) -> impl Iterator<Item = &'a Ticket> + 'a {
+        self.waiting
+            .get(service)
+            .into_iter()
+            .flatten()
+            .filter_map(|id| self.tickets.get(id))
     }
 
     /// People ahead of `ticket` in its service queue: priority tickets go before regular
@@ -99,6 +104,28 @@ impl State {
 
     /// Applies one event recorded at `at`.
     pub fn apply(&mut self, event: &Event, at: Timestamp) {
+        let id = event.ticket();
+        if let Some(t) = id.and_then(|id| self.tickets.get(&id))
+            && t.state == TicketState::Waiting
+            && let Some(queue) = self.waiting.get_mut(&t.service)
+        {
+            queue.remove(&t.id);
+        }
+        self.apply_unindexed(event, at);
+        if let Some(t) = id.and_then(|id| self.tickets.get(&id))
+            && t.state == TicketState::Waiting
+        {
+            self.waiting
+                .entry(t.service.clone())
+                .or_default()
+                .insert(t.id);
+        }
+        if matches!(event, Event::DayStarted { .. }) {
+            self.waiting.clear();
+        }
+    }
+
+    fn apply_unindexed(&mut self, event: &Event, at: Timestamp) {
         self.last_at = self.last_at.max(at);
         match event {
             Event::DayStarted { day } => {

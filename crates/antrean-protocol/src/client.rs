@@ -106,6 +106,10 @@ pub enum Request {
     Hello {
         protocol: u32,
         auth: Auth,
+        /// Receive the snapshot and the event stream (default). Scripts and integrations
+        /// that only send commands say `false` and get answers only.
+        #[serde(default = "subscribe_default", skip_serializing_if = "is_true")]
+        subscribe: bool,
     },
     /// Take a ticket (kiosk, officer, manager).
     IssueTicket {
@@ -225,4 +229,12 @@ impl Request {
                 | Request::ListPrincipals
         )
     }
+}
+
+fn subscribe_default() -> bool {
+    true
+}
+
+fn is_true(value: &bool) -> bool {
+    *value
 }

@@ -545,7 +545,8 @@ mod tests {
             msg.request,
             Request::Hello {
                 protocol: 1,
-                auth: Auth::Officer { .. }
+                auth: Auth::Officer { .. },
+                subscribe: true
             }
         ));
         let call: ClientMessage =

@@ -11,10 +11,12 @@
 
 mod error;
 mod log;
+mod mirror;
 mod principals;
 
 pub use error::StoreError;
-pub use log::export_dir;
+pub use log::{ImportReport, export_dir};
+pub use mirror::MIRROR_FILE;
 pub use principals::{PrincipalKind, PrincipalRecord};
 
 use std::path::{Path, PathBuf};
@@ -25,9 +27,13 @@ pub const FORMAT_VERSION: u32 = 1;
 const META_FORMAT: &[u8] = b"format_version";
 const META_SITE_SECRET: &[u8] = b"site_secret";
 
-/// An open data directory.
+/// The sled database inside the data directory.
+pub const SLED_DIR: &str = "sled";
+
+/// An open data directory: `sled/` (the database) and `events.jsonl` (the mirror).
 #[derive(Clone)]
 pub struct Store {
+    mirror: std::sync::Arc<std::sync::Mutex<mirror::Mirror>>,
     db: sled::Db,
     events: sled::Tree,
     principals: sled::Tree,
@@ -55,13 +61,15 @@ impl Store {
         // sled 0.34 can panic instead of returning an error on some damaged files: turn that
         // into an error so the operator gets the recovery hint, not a backtrace.
         let config = sled::Config::new()
-            .path(dir)
+            .path(dir.join(SLED_DIR))
             .mode(sled::Mode::HighThroughput);
         let db = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| config.open()))
             .map_err(|_| open_err("sled panicked while reading the files".into()))?
             .map_err(|e| open_err(e.to_string()))?;
         let tree = |name: &str| db.open_tree(name).map_err(|e| open_err(e.to_string()));
+        let (mirror, mirror_seq) = mirror::Mirror::open(dir)?;
         let store = Store {
+            mirror: std::sync::Arc::new(std::sync::Mutex::new(mirror)),
             events: tree("events")?,
             principals: tree("principals")?,
             meta: tree("meta")?,
@@ -69,7 +77,44 @@ impl Store {
             dir: dir.to_owned(),
         };
         store.check_format(new_secret)?;
+        store.complete_mirror(mirror_seq)?;
         Ok(store)
+    }
+
+    /// Brings the mirror up to the store's last seq, or fails if it is ahead of the store.
+    fn complete_mirror(&self, mirror_seq: u64) -> Result<(), StoreError> {
+        let store_seq = self.last_seq()?;
+        if mirror_seq > store_seq {
+            return Err(StoreError::corrupt(
+                self.dir(),
+                format!(
+                    "{MIRROR_FILE} holds events up to seq {mirror_seq} but the database only up to \
+                     {store_seq}: the database lost flushed data. Restore from the mirror: \
+                     `antrean import --from {} --data NEW_DIR`",
+                    self.dir().join(MIRROR_FILE).display()
+                ),
+            ));
+        }
+        let mut mirror = self.mirror.lock().expect("mirror lock");
+        for item in self.events.range((mirror_seq + 1).to_be_bytes()..) {
+            let (_, value) = item?;
+            let record: antrean_protocol::LogRecord =
+                serde_json::from_slice(&value).map_err(|e| {
+                    StoreError::corrupt(self.dir(), format!("event after seq {mirror_seq}: {e}"))
+                })?;
+            mirror.queue(&record);
+        }
+        mirror.sync()
+    }
+
+    /// Path of the mirror file.
+    pub fn mirror_path(&self) -> PathBuf {
+        self.mirror.lock().expect("mirror lock").path().to_owned()
+    }
+
+    /// Writes the mirror to disk (shutdown).
+    pub fn sync_mirror(&self) -> Result<(), StoreError> {
+        self.mirror.lock().expect("mirror lock").sync()
     }
 
     fn check_format(&self, new_secret: impl FnOnce() -> [u8; 32]) -> Result<(), StoreError> {
@@ -129,9 +174,12 @@ impl Store {
         })
     }
 
-    /// Makes every write so far durable (fsync). Blocking: call it off the async runtime.
+    /// Makes every write so far durable (fsync), then appends the new events to the
+    /// mirror. Blocking: call it off the async runtime.
     pub fn flush(&self) -> Result<usize, StoreError> {
-        Ok(self.db.flush()?)
+        let bytes = self.db.flush()?;
+        self.mirror.lock().expect("mirror lock").write_pending()?;
+        Ok(bytes)
     }
 
     /// Bytes the database occupies on disk (sled has known space amplification; watch it).

@@ -22,11 +22,17 @@ impl Store {
     /// log without gaps; a violation is a bug in the caller and is refused.
     pub fn append(&self, records: &[LogRecord]) -> Result<(), StoreError> {
         let mut batch = sled::Batch::default();
+        let mut mirror = self.mirror.lock().expect("mirror lock");
         for record in records {
+            // One serialization for both copies.
             let value = serde_json::to_vec(record).expect("log records always serialize");
+            mirror.queue_line(&value);
             batch.insert(&record.seq.to_be_bytes(), value);
         }
-        self.events.apply_batch(batch)?;
+        if let Err(err) = self.events.apply_batch(batch) {
+            mirror.discard_pending();
+            return Err(err.into());
+        }
         Ok(())
     }
 
@@ -97,9 +103,11 @@ impl Store {
         Ok((count, None))
     }
 
-    /// Loads a JSON Lines export into this (empty) store and flushes it. Validates every
-    /// line first: nothing is written unless the whole file is good.
-    pub fn import(&self, input: &mut dyn BufRead) -> Result<u64, StoreError> {
+    /// Loads a JSON Lines export (or a copy of the mirror) into this empty store and
+    /// flushes it. Validates every line first: nothing is written unless the whole file is
+    /// good — except a torn last line without its newline (a mirror copied while the server
+    /// was writing), which is left out and reported.
+    pub fn import(&self, input: &mut dyn BufRead) -> Result<ImportReport, StoreError> {
         if self.last_seq()? != 0 {
             return Err(StoreError::Import {
                 line: 0,
@@ -107,17 +115,30 @@ impl Store {
                     .into(),
             });
         }
-        let mut records = Vec::new();
-        for (i, line) in input.lines().enumerate() {
-            let line = line?;
+        let mut records: Vec<LogRecord> = Vec::new();
+        let mut torn_last_line = false;
+        let mut line = String::new();
+        for number in 1.. {
+            line.clear();
+            if input.read_line(&mut line)? == 0 {
+                break;
+            }
+            let complete = line.ends_with('\n');
             if line.trim().is_empty() {
                 continue;
             }
             let bad = |detail: String| StoreError::Import {
-                line: i + 1,
+                line: number,
                 detail,
             };
-            let record: LogRecord = serde_json::from_str(&line).map_err(|e| bad(e.to_string()))?;
+            let record: LogRecord = match serde_json::from_str(&line) {
+                Ok(record) => record,
+                Err(_) if !complete => {
+                    torn_last_line = true;
+                    break;
+                }
+                Err(e) => return Err(bad(e.to_string())),
+            };
             let expected = records.len() as u64 + 1;
             if record.seq != expected {
                 return Err(bad(format!(
@@ -132,8 +153,20 @@ impl Store {
             self.append(chunk)?;
         }
         self.flush()?;
-        Ok(records.len() as u64)
+        Ok(ImportReport {
+            imported: records.len() as u64,
+            torn_last_line,
+        })
     }
+}
+
+/// What an import did.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ImportReport {
+    /// Records imported.
+    pub imported: u64,
+    /// A final line without a newline was incomplete and left out.
+    pub torn_last_line: bool,
 }
 
 fn decode_key(key: &[u8]) -> Option<u64> {

@@ -69,7 +69,7 @@ fn export_then_import_reproduces_the_log_and_import_is_all_or_nothing() {
 
     let target = tempfile::tempdir().unwrap();
     let restored = Store::open(target.path(), || [2; 32]).unwrap();
-    assert_eq!(restored.import(&mut out.as_slice()).unwrap(), 50);
+    assert_eq!(restored.import(&mut out.as_slice()).unwrap().imported, 50);
     let a: Vec<_> = store.read_log().collect::<Result<_, _>>().unwrap();
     let b: Vec<_> = restored.read_log().collect::<Result<_, _>>().unwrap();
     assert_eq!(a, b);
@@ -150,4 +150,103 @@ fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
         }
     }
     out
+}
+
+mod mirror {
+    use super::*;
+    use antrean_store::MIRROR_FILE;
+
+    fn mirror_lines(dir: &std::path::Path) -> Vec<String> {
+        std::fs::read_to_string(dir.join(MIRROR_FILE))
+            .unwrap()
+            .lines()
+            .map(str::to_owned)
+            .collect()
+    }
+
+    #[test]
+    fn flushed_events_are_mirrored_as_json_lines() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(dir.path(), || [1; 32]).unwrap();
+        store
+            .append(&(1..=3).map(record).collect::<Vec<_>>())
+            .unwrap();
+        assert!(
+            mirror_lines(dir.path()).is_empty(),
+            "nothing mirrored before the flush"
+        );
+        store.flush().unwrap();
+        let lines = mirror_lines(dir.path());
+        assert_eq!(lines.len(), 3);
+        let back: LogRecord = serde_json::from_str(&lines[2]).unwrap();
+        assert_eq!(back, record(3));
+    }
+
+    #[test]
+    fn a_missing_or_torn_mirror_is_completed_from_the_database() {
+        let dir = tempfile::tempdir().unwrap();
+        {
+            let store = Store::open(dir.path(), || [1; 32]).unwrap();
+            store
+                .append(&(1..=5).map(record).collect::<Vec<_>>())
+                .unwrap();
+            store.flush().unwrap();
+        }
+        // Tear the last line, as a power cut during the write would.
+        let text = std::fs::read_to_string(dir.path().join(MIRROR_FILE)).unwrap();
+        std::fs::write(dir.path().join(MIRROR_FILE), &text[..text.len() - 10]).unwrap();
+        drop(Store::open(dir.path(), || [1; 32]).unwrap());
+        assert_eq!(
+            mirror_lines(dir.path()),
+            text.lines().map(str::to_owned).collect::<Vec<_>>()
+        );
+        // Deleted entirely: rebuilt.
+        std::fs::remove_file(dir.path().join(MIRROR_FILE)).unwrap();
+        drop(Store::open(dir.path(), || [1; 32]).unwrap());
+        assert_eq!(mirror_lines(dir.path()).len(), 5);
+    }
+
+    #[test]
+    fn a_database_behind_its_mirror_refuses_to_open_and_points_to_the_mirror() {
+        let full = tempfile::tempdir().unwrap();
+        {
+            let store = Store::open(full.path(), || [1; 32]).unwrap();
+            store
+                .append(&(1..=4).map(record).collect::<Vec<_>>())
+                .unwrap();
+            store.flush().unwrap();
+        }
+        // A database that lost its last events (e.g. sled damage) next to the full mirror.
+        let damaged = tempfile::tempdir().unwrap();
+        {
+            let store = Store::open(damaged.path(), || [1; 32]).unwrap();
+            store
+                .append(&(1..=2).map(record).collect::<Vec<_>>())
+                .unwrap();
+            store.flush().unwrap();
+        }
+        std::fs::copy(
+            full.path().join(MIRROR_FILE),
+            damaged.path().join(MIRROR_FILE),
+        )
+        .unwrap();
+        let err = Store::open(damaged.path(), || [1; 32])
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.contains("up to seq 4")
+                && err.contains("only up to 2")
+                && err.contains("antrean import"),
+            "{err}"
+        );
+
+        // The mirror restores everything, and a torn last line is left out, not fatal.
+        let mut copy = std::fs::read(full.path().join(MIRROR_FILE)).unwrap();
+        copy.extend_from_slice(br#"{"seq":5,"at_ms":1,"ev"#);
+        let target = tempfile::tempdir().unwrap();
+        let restored = Store::open(target.path(), || [2; 32]).unwrap();
+        let report = restored.import(&mut copy.as_slice()).unwrap();
+        assert_eq!((report.imported, report.torn_last_line), (4, true));
+        assert_eq!(restored.last_seq().unwrap(), 4);
+    }
 }

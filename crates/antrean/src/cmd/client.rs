@@ -92,6 +92,11 @@ impl Connection {
         Ok(Client::connect(&self.url, self.auth()?).await?)
     }
 
+    /// For one request and its answer: no snapshot, no event stream.
+    async fn connect_quiet(&self) -> anyhow::Result<Client> {
+        Ok(Client::connect_with(&self.url, self.auth()?, false).await?)
+    }
+
     /// The counter for counter actions: only a manager names it in the request.
     fn counter_for_request(&self) -> Option<String> {
         if self.officer.is_some() {
@@ -102,7 +107,7 @@ impl Connection {
     }
 
     async fn run(&self, request: Request, request_id: Option<&str>) -> anyhow::Result<()> {
-        let mut client = self.connect().await?;
+        let mut client = self.connect_quiet().await?;
         let result = match request_id {
             Some(id) => client.request_with_id(id, request).await,
             None => client.request(request).await,

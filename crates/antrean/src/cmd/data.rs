@@ -56,8 +56,17 @@ pub fn import(args: ImportArgs) -> anyhow::Result<()> {
     let file = std::fs::File::open(&args.from)
         .with_context(|| format!("opening {}", args.from.display()))?;
     let store = Store::open(&args.data, antrean_coordinator::secrets::random_key)?;
-    let count = store.import(&mut BufReader::new(file))?;
-    println!("imported {count} events into {}", args.data.display());
+    let report = store.import(&mut BufReader::new(file))?;
+    if report.torn_last_line {
+        eprintln!(
+            "note: the last line was incomplete (copied while being written) and was left out"
+        );
+    }
+    println!(
+        "imported {} events into {}",
+        report.imported,
+        args.data.display()
+    );
     println!("devices, officers and managers are not part of the export: enroll them again");
     Ok(())
 }
