@@ -197,22 +197,44 @@ fn a_damaged_data_directory_is_an_error_not_a_reset() {
         let server = Server::start(&data);
         assert!(server.terminate().success());
     }
-    // Damage every file.
-    for entry in std::fs::read_dir(&data).unwrap() {
-        let path = entry.unwrap().path();
-        if path.is_file() {
-            std::fs::write(&path, b"garbage garbage garbage").unwrap();
+    // Damage every file, the database's included.
+    fn damage(dir: &std::path::Path) {
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                damage(&path);
+            } else {
+                std::fs::write(&path, b"garbage garbage garbage\n").unwrap();
+            }
         }
     }
-    let out = antrean(&[
-        "serve",
-        "--data",
-        data.to_str().unwrap(),
-        "--listen",
-        "127.0.0.1:0",
-    ]);
-    assert!(!out.status.success());
-    let err = stderr(&out);
+    damage(&data);
+    let mut child = Command::new(antrean_bin())
+        .args([
+            "serve",
+            "--data",
+            data.to_str().unwrap(),
+            "--listen",
+            "127.0.0.1:0",
+        ])
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let started = std::time::Instant::now();
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break status;
+        }
+        if started.elapsed() > std::time::Duration::from_secs(30) {
+            child.kill().unwrap();
+            panic!("the server started on a damaged data directory instead of refusing");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    };
+    let mut err = String::new();
+    std::io::Read::read_to_string(&mut child.stderr.take().unwrap(), &mut err).unwrap();
+    assert!(!status.success());
     assert!(
         err.contains("NOT reset") && err.contains("antrean import"),
         "{err}"

@@ -24,13 +24,16 @@ pub struct AppState {
 }
 
 /// The router.
-pub fn router(state: AppState) -> Router {
+/// The router. `pages` are stateless routes served on the same port (the web pages of the
+/// officer console, display board and digital ticket; see the `antrean` binary).
+pub fn router(state: AppState, pages: Router) -> Router {
     Router::new()
         .route("/ws", get(websocket))
         .route("/health", get(health))
         .route("/metrics", get(metrics))
         .route("/api/catalog", get(catalog))
         .with_state(state)
+        .merge(pages)
 }
 
 async fn websocket(State(state): State<AppState>, upgrade: WebSocketUpgrade) -> Response {

@@ -51,6 +51,8 @@ pub struct Config {
     pub initial_admin_password: Option<String>,
     /// Per-connection sustained request rate (default [`limits::REQUESTS_PER_SECOND`]).
     pub requests_per_second: f64,
+    /// Extra stateless routes on the same port (web pages and their assets).
+    pub pages: axum::Router,
 }
 
 /// Opens the store, replays the log, and makes sure a manager exists. Returns the store
@@ -158,10 +160,13 @@ pub async fn start(config: Config, store: Store) -> anyhow::Result<Running> {
     let listener = axum::serve::ListenerExt::tap_io(listener, |tcp: &mut tokio::net::TcpStream| {
         let _ = tcp.set_nodelay(true);
     });
-    let app = http::router(http::AppState {
-        shared: shared.clone(),
-        done: done_tx,
-    });
+    let app = http::router(
+        http::AppState {
+            shared: shared.clone(),
+            done: done_tx,
+        },
+        config.pages,
+    );
     let committer_task = tokio::spawn(committer.run(jobs_rx));
     let mut stop_signal = stop_rx.clone();
 

@@ -65,6 +65,7 @@ pub async fn serve(args: ServeArgs) -> anyhow::Result<()> {
         catalog,
         initial_admin_password: args.admin_password,
         requests_per_second: args.max_requests_per_second,
+        pages: axum::Router::new(),
     };
     let (store, password_file) = antrean_coordinator::prepare(&config)?;
     if let Some(path) = password_file {
@@ -112,6 +113,7 @@ pub async fn demo(args: DemoArgs) -> anyhow::Result<()> {
         catalog,
         initial_admin_password: Some(DEMO_MANAGER_PASSWORD.into()),
         requests_per_second: antrean_coordinator::limits::REQUESTS_PER_SECOND,
+        pages: axum::Router::new(),
     };
     let (store, _) = antrean_coordinator::prepare(&config)?;
     let running = antrean_coordinator::start(config, store).await?;
