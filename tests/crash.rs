@@ -166,3 +166,61 @@ async fn sigkill_never_loses_an_acknowledged_ticket_or_reuses_a_number() {
         "N-{next_seq:03} reuses a number (max acknowledged N-{max_acked:03})"
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_watching_client_reconnects_and_resyncs_after_a_crash() {
+    use std::io::BufRead;
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let server = Server::start(&data);
+    let addr = server.addr;
+    let board = enroll(&server, DeviceKind::Display, "board").await;
+    let token = enroll(&server, DeviceKind::Kiosk, "kiosk").await;
+    let mut watch = std::process::Command::new(antrean_bin())
+        .args([
+            "watch",
+            "--reconnect",
+            "--display",
+            "--url",
+            &server.url(),
+            "--token",
+            &board,
+        ])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let (lines_tx, lines_rx) = std::sync::mpsc::channel::<(std::time::Instant, String)>();
+    let stdout = watch.stdout.take().unwrap();
+    std::thread::spawn(move || {
+        for line in std::io::BufReader::new(stdout)
+            .lines()
+            .map_while(Result::ok)
+        {
+            let _ = lines_tx.send((std::time::Instant::now(), line));
+        }
+    });
+    let next_snapshot = |rx: &std::sync::mpsc::Receiver<(std::time::Instant, String)>| loop {
+        let (at, line) = rx
+            .recv_timeout(Duration::from_secs(15))
+            .expect("watch printed nothing");
+        if line.starts_with("snapshot") {
+            return (at, line);
+        }
+    };
+    next_snapshot(&lines_rx);
+    let mut k = kiosk(&server, &token).await;
+    k.request(issue("skck")).await.unwrap();
+    server.kill();
+
+    let server = Server::start_on(&data, addr);
+    let ready = std::time::Instant::now();
+    let (resynced_at, line) = next_snapshot(&lines_rx);
+    let took = resynced_at.saturating_duration_since(ready);
+    eprintln!("watch resynced {took:?} after the restarted server was ready: {line}");
+    // The resync snapshot includes what was committed before the crash.
+    assert!(line.contains("1 tiket"), "{line}");
+    drop(server);
+    let _ = watch.kill();
+    let _ = watch.wait();
+}

@@ -32,18 +32,22 @@ impl Server {
         Server::start_with(data, &["--always-open"])
     }
 
+    /// Starts on a given address (to restart a server where clients expect it).
+    pub fn start_on(data: &Path, addr: SocketAddr) -> Server {
+        Server::spawn(data, &["--always-open"], &addr.to_string())
+    }
+
     pub fn start_with(data: &Path, extra: &[&str]) -> Server {
+        Server::spawn(data, extra, "127.0.0.1:0")
+    }
+
+    fn spawn(data: &Path, extra: &[&str], listen: &str) -> Server {
         let stderr_log = data.with_extension("stderr.log");
         let stderr = std::fs::File::create(&stderr_log).unwrap();
         let mut child = Command::new(antrean_bin())
             .args(["serve", "--data"])
             .arg(data)
-            .args([
-                "--listen",
-                "127.0.0.1:0",
-                "--admin-password",
-                ADMIN_PASSWORD,
-            ])
+            .args(["--listen", listen, "--admin-password", ADMIN_PASSWORD])
             .args(extra)
             .env("RUST_LOG", "warn")
             .stdout(Stdio::piped())

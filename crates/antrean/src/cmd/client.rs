@@ -389,7 +389,9 @@ pub async fn watch(args: WatchArgs) -> anyhow::Result<()> {
             Err(err) => return Err(err),
         }
         tokio::time::sleep(backoff).await;
-        backoff = (backoff * 2).min(Duration::from_secs(5));
+        // Capped at 1 s: a restarted coordinator is back within a second, and one attempt
+        // per second is nothing on a LAN — so a watcher is live again within ~2 s.
+        backoff = (backoff * 2).min(Duration::from_secs(1));
     }
 }
 

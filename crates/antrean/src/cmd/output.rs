@@ -93,10 +93,11 @@ pub fn message_line(message: &ServerMessage, json: bool) -> String {
     }
     match message {
         ServerMessage::Snapshot { seq, state } => {
+            let issued: u32 = state.services.iter().map(|s| s.issued_today).sum();
+            let waiting: u32 = state.services.iter().map(|s| s.waiting).sum();
+            let open = state.counters.iter().filter(|c| c.status == "open").count();
             format!(
-                "snapshot #{seq}: {} tiket hari ini, {} loket aktif",
-                state.tickets.len(),
-                state.counters.len()
+                "snapshot #{seq}: {issued} tiket hari ini, {waiting} menunggu, {open} loket buka"
             )
         }
         ServerMessage::Event {

@@ -1,0 +1,359 @@
+//! The role matrix: every action tried by every role; exactly the allowed ones get past
+//! authorization. "Allowed" means the coordinator did not refuse on who is asking (it may
+//! still refuse on queue rules, e.g. `queue_empty`).
+
+mod common;
+
+use std::time::Duration;
+
+use antrean_client::{Client, ClientError};
+use antrean_protocol::*;
+use common::*;
+
+/// Codes that mean "not you".
+const DENIED: [&str; 4] = [
+    "forbidden",
+    "hello_required",
+    "unauthorized",
+    "counter_required",
+];
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Role {
+    Kiosk,
+    Display,
+    /// Officer at counter 1 naming their own counter (or none).
+    Officer,
+    /// The same officer naming counter 2.
+    OfficerElsewhere,
+    Manager,
+    PublicOwn,
+    PublicOther,
+    NoHello,
+}
+
+const ROLES: [Role; 8] = [
+    Role::Kiosk,
+    Role::Display,
+    Role::Officer,
+    Role::OfficerElsewhere,
+    Role::Manager,
+    Role::PublicOwn,
+    Role::PublicOther,
+    Role::NoHello,
+];
+
+/// The counter a role names in counter actions.
+fn counter_for(role: Role) -> Option<String> {
+    match role {
+        Role::OfficerElsewhere => Some("2".into()),
+        Role::Manager => Some("1".into()),
+        _ => None,
+    }
+}
+
+/// An action: its name, how each role phrases it, and the roles allowed to do it.
+type Action = (&'static str, Box<dyn Fn(Role) -> Request>, Vec<Role>);
+
+/// Every action of the protocol but `hello` and `snapshot`.
+fn actions(own_ticket: u64, other_ticket: u64) -> Vec<Action> {
+    use Role::*;
+    let staff = vec![Officer, Manager];
+    let all = vec![
+        Kiosk,
+        Display,
+        Officer,
+        OfficerElsewhere,
+        Manager,
+        PublicOwn,
+        PublicOther,
+    ];
+    let c = counter_for;
+    vec![
+        (
+            "issue_ticket",
+            Box::new(|_| issue("skck")),
+            vec![Kiosk, Officer, OfficerElsewhere, Manager],
+        ),
+        (
+            "call_next",
+            Box::new(move |r| Request::CallNext { counter: c(r) }),
+            staff.clone(),
+        ),
+        (
+            "recall",
+            Box::new(move |r| Request::Recall { counter: c(r) }),
+            staff.clone(),
+        ),
+        (
+            "start",
+            Box::new(move |r| Request::Start { counter: c(r) }),
+            staff.clone(),
+        ),
+        (
+            "finish",
+            Box::new(move |r| Request::Finish { counter: c(r) }),
+            staff.clone(),
+        ),
+        (
+            "no_show",
+            Box::new(move |r| Request::NoShow { counter: c(r) }),
+            staff.clone(),
+        ),
+        (
+            "park",
+            Box::new(move |r| Request::Park { counter: c(r) }),
+            staff.clone(),
+        ),
+        (
+            "pause",
+            Box::new(move |r| Request::Pause { counter: c(r) }),
+            staff.clone(),
+        ),
+        (
+            "resume",
+            Box::new(move |r| Request::Resume { counter: c(r) }),
+            staff.clone(),
+        ),
+        (
+            "transfer",
+            Box::new(move |r| Request::Transfer {
+                service: "kk-baru".into(),
+                to_front: false,
+                counter: c(r),
+            }),
+            staff.clone(),
+        ),
+        (
+            "call_ticket",
+            Box::new(move |r| Request::CallTicket {
+                ticket: TicketRef::Id(other_ticket),
+                counter: c(r),
+            }),
+            staff.clone(),
+        ),
+        (
+            "close_counter",
+            Box::new(move |r| Request::CloseCounter { counter: c(r) }),
+            staff.clone(),
+        ),
+        (
+            "unpark",
+            Box::new(move |_| Request::Unpark {
+                ticket: TicketRef::Id(other_ticket),
+            }),
+            vec![Officer, OfficerElsewhere, Manager],
+        ),
+        (
+            "reinstate",
+            Box::new(move |_| Request::Reinstate {
+                ticket: TicketRef::Id(other_ticket),
+            }),
+            vec![Officer, OfficerElsewhere, Manager],
+        ),
+        (
+            "cancel",
+            Box::new(move |_| Request::Cancel {
+                ticket: TicketRef::Id(other_ticket),
+            }),
+            vec![Officer, OfficerElsewhere, Manager],
+        ),
+        (
+            "queue_status",
+            Box::new(|_| Request::QueueStatus),
+            all.clone(),
+        ),
+        (
+            "get_own_ticket",
+            Box::new(move |r| Request::GetTicket {
+                ticket: (r != PublicOwn && r != PublicOther).then_some(TicketRef::Id(own_ticket)),
+            }),
+            all.clone(),
+        ),
+        (
+            "get_other_ticket",
+            Box::new(move |_| Request::GetTicket {
+                ticket: Some(TicketRef::Id(other_ticket)),
+            }),
+            vec![Kiosk, Display, Officer, OfficerElsewhere, Manager],
+        ),
+        (
+            "device_status",
+            Box::new(|_| Request::DeviceStatus {
+                printer: PrinterHealth::Ready,
+                detail: None,
+            }),
+            vec![Kiosk],
+        ),
+        (
+            "enroll_device",
+            Box::new(|_| Request::EnrollDevice {
+                kind: DeviceKind::Display,
+                name: "board-x".into(),
+            }),
+            vec![Manager],
+        ),
+        (
+            "revoke_device",
+            Box::new(|_| Request::RevokeDevice {
+                name: "board-x".into(),
+            }),
+            vec![Manager],
+        ),
+        (
+            "set_officer",
+            Box::new(|_| Request::SetOfficer {
+                officer: "budi".into(),
+                name: "Budi".into(),
+                pin: "2468".into(),
+            }),
+            vec![Manager],
+        ),
+        (
+            "remove_officer",
+            Box::new(|_| Request::RemoveOfficer {
+                officer: "budi".into(),
+            }),
+            vec![Manager],
+        ),
+        (
+            "list_principals",
+            Box::new(|_| Request::ListPrincipals),
+            vec![Manager],
+        ),
+    ]
+}
+
+async fn connect(server: &Server, role: Role, tokens: &Tokens) -> Client {
+    let auth = match role {
+        Role::Kiosk => Auth::Kiosk {
+            token: tokens.kiosk.clone(),
+        },
+        Role::Display => Auth::Display {
+            token: tokens.display.clone(),
+        },
+        Role::Officer | Role::OfficerElsewhere => Auth::Officer {
+            officer: "siti".into(),
+            pin: "1234".into(),
+            counter: "1".into(),
+        },
+        Role::Manager => Auth::Manager {
+            username: "admin".into(),
+            password: ADMIN_PASSWORD.into(),
+        },
+        // "Own" and "other" differ in which ticket the request names, not in the token.
+        Role::PublicOwn | Role::PublicOther => Auth::Public {
+            ticket_token: tokens.public.clone(),
+        },
+        Role::NoHello => unreachable!("raw socket"),
+    };
+    Client::connect(&server.url(), auth)
+        .await
+        .unwrap_or_else(|e| panic!("{role:?} login: {e}"))
+}
+
+struct Tokens {
+    kiosk: String,
+    display: String,
+    public: String,
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_action_by_every_role() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = Server::start(&dir.path().join("data"));
+    let kiosk_token = enroll(&server, DeviceKind::Kiosk, "kiosk").await;
+    let display = enroll(&server, DeviceKind::Display, "board").await;
+    set_officer(&server, "siti", "1234").await;
+    let mut k = kiosk(&server, &kiosk_token).await;
+    let own = k.request(issue("ktp-el-baru")).await.unwrap();
+    let ResultDto::Ticket {
+        ticket: own_ticket,
+        public_token: Some(public),
+        ..
+    } = own
+    else {
+        panic!()
+    };
+    let other = ticket_of(&k.request(issue("ktp-el-baru")).await.unwrap()).id;
+    let tokens = Tokens {
+        kiosk: kiosk_token.clone(),
+        display,
+        public,
+    };
+
+    let mut table = Vec::new();
+    let mut wrong = Vec::new();
+    for role in ROLES {
+        let mut client = if role == Role::NoHello {
+            None
+        } else {
+            Some(connect(&server, role, &tokens).await)
+        };
+        for (name, build, allowed) in actions(own_ticket.id, other) {
+            let request = build(role);
+            let outcome = match &mut client {
+                Some(client) => match client.request(request).await {
+                    Ok(_) => Ok(()),
+                    Err(ClientError::Rejected { code, .. }) => Err(code),
+                    Err(other) => panic!("{role:?} {name}: {other}"),
+                },
+                None => raw_without_hello(&server, &request).await,
+            };
+            let got_allowed = !matches!(&outcome, Err(code) if DENIED.contains(&code.as_str()));
+            let expected = allowed.contains(&role);
+            table.push(format!("{role:?} {name}: {outcome:?}"));
+            if got_allowed != expected {
+                wrong.push(format!(
+                    "{role:?} {name}: expected {}, got {outcome:?}",
+                    if expected { "allowed" } else { "denied" }
+                ));
+            }
+        }
+    }
+    assert!(
+        wrong.is_empty(),
+        "role matrix mismatches:\n{}\n\nfull table:\n{}",
+        wrong.join("\n"),
+        table.join("\n")
+    );
+
+    // Revoked tokens do not get in at all.
+    let mut m = manager(&server).await;
+    m.request(Request::RevokeDevice {
+        name: "kiosk".into(),
+    })
+    .await
+    .unwrap();
+    let err = Client::connect(&server.url(), Auth::Kiosk { token: kiosk_token })
+        .await
+        .err()
+        .unwrap();
+    assert_eq!(err.code(), Some("unauthorized"));
+}
+
+/// Sends a request on a fresh socket without `hello`; returns the error code.
+async fn raw_without_hello(server: &Server, request: &Request) -> Result<(), String> {
+    use futures_util::{SinkExt, StreamExt};
+    let (mut ws, _) = tokio_tungstenite::connect_async(server.url())
+        .await
+        .unwrap();
+    let text = serde_json::to_string(&ClientMessage {
+        id: Some("x".into()),
+        request: request.clone(),
+    })
+    .unwrap();
+    ws.send(tokio_tungstenite::tungstenite::Message::text(text))
+        .await
+        .unwrap();
+    let reply = tokio::time::timeout(Duration::from_secs(5), ws.next())
+        .await
+        .unwrap()
+        .unwrap()
+        .unwrap();
+    let message: ServerMessage = serde_json::from_str(reply.to_text().unwrap()).unwrap();
+    match message {
+        ServerMessage::Error { code, .. } => Err(code),
+        other => panic!("without hello: {other:?}"),
+    }
+}
