@@ -29,6 +29,10 @@ pub fn encode_layout(layout: &TicketLayout) -> Vec<u8> {
                 layout.code_page.encode_into(&line.text, &mut out);
                 out.push(escpos::LF);
             }
+            Block::NvLogo(image) => {
+                set_align(&mut out, &mut state, Align::Center);
+                out.extend_from_slice(&escpos::print_nv_image(*image));
+            }
             Block::Qr(qr) => {
                 set_align(&mut out, &mut state, qr.align);
                 escpos::qr_code(qr.data.as_bytes(), qr.module_size_dots, &mut out);

@@ -29,6 +29,8 @@ pub struct TicketLayout {
 pub enum Block {
     /// One printed line.
     Text(TextLine),
+    /// Logo from the printer's NV memory (`FS p`), centred.
+    NvLogo(u8),
     /// Native QR code.
     Qr(QrBlock),
     /// Blank lines.
@@ -119,6 +121,9 @@ pub fn layout_ticket(ticket: &TicketPrint, profile: &Profile) -> Result<TicketLa
         ..centered
     };
 
+    if let Some(image) = profile.logo_nv_image {
+        builder.blocks.push(Block::NvLogo(image));
+    }
     builder.wrapped(&ticket.site_name, bold_centered, 0, SITE_LINES_MAX);
     builder.wrapped(&ticket.agency_name, centered, 0, AGENCY_LINES_MAX);
     builder.line(&rule, TextStyle::NORMAL);

@@ -38,6 +38,8 @@ pub struct Profile {
     pub status: StatusSupport,
     /// How the printer is usually attached.
     pub interface: InterfaceConfig,
+    /// Number (1..=255) of a logo stored in the printer's NV memory, printed at the top.
+    pub logo_nv_image: Option<u8>,
 }
 
 /// Cutter at the end of a ticket.
@@ -182,6 +184,7 @@ struct ProfileFile {
     ticket_number_scale_max: u8,
     status: StatusSupport,
     interface: InterfaceFile,
+    logo_nv_image: Option<u8>,
 }
 
 #[derive(Deserialize)]
@@ -263,6 +266,12 @@ impl ProfileFile {
                 format!("{} must be 0..=10", self.feed_lines_before_cut),
             ));
         }
+        if self.logo_nv_image == Some(0) {
+            return Err(field_error(
+                "logo_nv_image",
+                "NV images are numbered 1..=255 (FS p n); omit the field for no logo".into(),
+            ));
+        }
         let interface = self.interface.validate(&field_error)?;
         Ok(Profile {
             name: self.name,
@@ -277,6 +286,7 @@ impl ProfileFile {
             ticket_number_scale_max: self.ticket_number_scale_max,
             status: self.status,
             interface,
+            logo_nv_image: self.logo_nv_image,
         })
     }
 }

@@ -260,3 +260,30 @@ fn usb_device_file_driver_writes_and_times_out_reads() {
     assert_eq!(port.read_some(&mut buf, 20).unwrap(), 0);
     assert_eq!(std::fs::read(&path).unwrap(), b"\x1b@hello\n");
 }
+
+#[test]
+fn serial_cable_pulled_between_tickets_is_reported_and_the_ticket_goes_on_screen() {
+    let pair = socat_pair();
+    let target = serial_target(&pair);
+    let emulator = PrinterEmulator::attach_serial(pair.far(), EmulatedStatus::Ready).unwrap();
+    let profile = Profile::generic_58mm();
+    let ticket = TicketPrint::sample();
+    let first = print_ticket(&target, &profile, &ticket, &PrintPolicy::default()).unwrap();
+    assert!(first.printed());
+    // Unplug: the pty pair goes away (socat ends, both device nodes vanish).
+    drop(emulator);
+    drop(pair);
+    let second = print_ticket(&target, &profile, &ticket, &PrintPolicy::default()).unwrap();
+    assert!(
+        matches!(
+            second.delivery,
+            Delivery::NotStarted(NotStartedReason::Unreachable { .. })
+        ),
+        "{second:?}"
+    );
+    assert_eq!(second.bytes_written, 0);
+    assert!(
+        second.show_on_screen(),
+        "the kiosk must show the number and QR instead"
+    );
+}

@@ -65,6 +65,10 @@ fn decoding_reproduces_the_layout() {
                     error_correction: 0x31,
                     align: qr.align,
                 },
+                Block::NvLogo(image) => Element::NvLogo {
+                    image: *image,
+                    align: antrean_printer::escpos::Align::Center,
+                },
                 Block::Feed(n) => Element::Feed(*n),
                 Block::Cut(kind) => Element::Cut {
                     partial: *kind == antrean_printer::CutKind::Partial,
@@ -93,4 +97,45 @@ fn unknown_commands_and_truncation_are_errors() {
     ));
     let doc = decode(b"\x10\x04\x01", &profile).unwrap();
     assert_eq!(doc.status_requests, [1]);
+}
+
+#[test]
+fn an_nv_logo_costs_four_bytes_and_shows_in_the_preview() {
+    let text = "logo_nv_image = 1\n".to_owned() + antrean_printer::profile::GENERIC_80MM_TOML;
+    let with_logo = Profile::from_toml_str(&text, "logo.toml").unwrap();
+    assert_eq!(with_logo.logo_nv_image, Some(1));
+    let ticket = TicketPrint::sample();
+    let plain = encode_ticket(&ticket, &Profile::generic_80mm()).unwrap();
+    let bytes = encode_ticket(&ticket, &with_logo).unwrap();
+    // FS p 1 0, centred, before anything printed.
+    let at = bytes
+        .windows(4)
+        .position(|w| w == [0x1C, b'p', 1, 0])
+        .expect("FS p in the stream");
+    assert!(at < 12, "the logo comes first: {at}");
+    assert!(
+        bytes.len() <= plain.len() + 8,
+        "a logo costs bytes, not kilobytes"
+    );
+    let doc = decode(&bytes, &with_logo).unwrap();
+    assert!(
+        matches!(doc.elements[0], Element::NvLogo { image: 1, .. }),
+        "{:?}",
+        doc.elements[0]
+    );
+    assert!(antrean_printer::virtual_printer::to_text(&doc).contains("[logo NV #1]"));
+    let with = render_png(&doc).unwrap();
+    let without = render_png(&decode(&plain, &Profile::generic_80mm()).unwrap()).unwrap();
+    assert!(
+        with.height() > without.height(),
+        "the preview leaves room for the logo"
+    );
+    // The QR still scans.
+    assert!(!scan_qr(&with).is_empty());
+
+    let zero = "logo_nv_image = 0\n".to_owned() + antrean_printer::profile::GENERIC_80MM_TOML;
+    let err = Profile::from_toml_str(&zero, "zero.toml")
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("logo_nv_image"), "{err}");
 }

@@ -13,7 +13,7 @@ pub use text::to_text;
 use thiserror::Error;
 
 use crate::codepage::CodePage;
-use crate::escpos::{self, Align, DLE, EOT, ESC, GS, LF};
+use crate::escpos::{self, Align, DLE, EOT, ESC, FS, GS, LF};
 use crate::layout::TextStyle;
 use crate::profile::Profile;
 
@@ -48,6 +48,13 @@ pub enum Element {
         module_size_dots: u8,
         /// Error correction byte (0x30 L .. 0x33 H).
         error_correction: u8,
+        /// Justification.
+        align: Align,
+    },
+    /// A logo from the printer's NV memory (its pixels live in the printer, not the stream).
+    NvLogo {
+        /// NV image number.
+        image: u8,
         /// Justification.
         align: Align,
     },
@@ -148,6 +155,17 @@ impl Decoder {
                 self.line_style = None;
                 self.doc.elements.push(Element::Line { text, style });
                 Ok(i + 1)
+            }
+            FS if arg(1)? == b'p' => {
+                self.flush_line();
+                if arg(3)? != 0 {
+                    return Err(unsupported());
+                }
+                self.doc.elements.push(Element::NvLogo {
+                    image: arg(2)?,
+                    align: self.style.align,
+                });
+                Ok(i + 4)
             }
             DLE if arg(1)? == EOT => {
                 self.doc.status_requests.push(arg(2)?);

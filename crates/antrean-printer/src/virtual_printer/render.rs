@@ -39,6 +39,10 @@ pub enum RenderError {
     Image(#[from] image::ImageError),
 }
 
+/// Preview size of an NV logo (a typical logo is stored ~200×80 dots).
+const NV_LOGO_PREVIEW_W: u32 = 200;
+const NV_LOGO_PREVIEW_H: u32 = 80;
+
 /// Renders `doc` to a grayscale image.
 pub fn render_png(doc: &Document) -> Result<GrayImage, RenderError> {
     let width = u32::from(doc.print_width_dots) + 2 * MARGIN;
@@ -59,6 +63,7 @@ pub fn render_png(doc: &Document) -> Result<GrayImage, RenderError> {
                 qr_codes.push(code);
                 side + LINE_GAP
             }
+            Element::NvLogo { .. } => NV_LOGO_PREVIEW_H + LINE_GAP,
             Element::Feed(lines) => u32::from(*lines) * (CELL_H + LINE_GAP),
             Element::Cut { .. } => LINE_GAP * 2,
         };
@@ -103,6 +108,29 @@ pub fn render_png(doc: &Document) -> Result<GrayImage, RenderError> {
                     }
                 }
                 y += modules * module + LINE_GAP;
+            }
+            Element::NvLogo { align, .. } => {
+                // The logo's pixels are in the printer: preview its place as a framed box.
+                let w = NV_LOGO_PREVIEW_W.min(u32::from(doc.print_width_dots));
+                let x = MARGIN + offset(*align, w, doc.print_width_dots);
+                fill(&mut image, x, y, w, 2);
+                fill(&mut image, x, y + NV_LOGO_PREVIEW_H - 2, w, 2);
+                fill(&mut image, x, y, 2, NV_LOGO_PREVIEW_H);
+                fill(&mut image, x + w - 2, y, 2, NV_LOGO_PREVIEW_H);
+                let label = "LOGO";
+                let label_x = x + (w - label.len() as u32 * CELL_W) / 2;
+                for (k, c) in label.chars().enumerate() {
+                    draw_glyph(
+                        &mut image,
+                        c,
+                        label_x + k as u32 * CELL_W,
+                        y + (NV_LOGO_PREVIEW_H - CELL_H) / 2,
+                        1,
+                        1,
+                        true,
+                    );
+                }
+                y += NV_LOGO_PREVIEW_H + LINE_GAP;
             }
             Element::Feed(lines) => y += u32::from(*lines) * (CELL_H + LINE_GAP),
             Element::Cut { partial } => {

@@ -32,6 +32,9 @@ pub fn to_text(doc: &Document) -> String {
                 );
                 push_aligned(&mut out, &label, Align::Center, columns);
             }
+            Element::NvLogo { image, align } => {
+                push_aligned(&mut out, &format!("[logo NV #{image}]"), *align, columns);
+            }
             Element::Feed(lines) => {
                 for _ in 0..*lines {
                     out.push('\n');
