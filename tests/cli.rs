@@ -41,6 +41,7 @@ fn help_exists_for_every_subcommand() {
         "import",
         "catalog",
         "printer",
+        "skm",
     ] {
         assert!(stdout(&top).contains(sub), "{sub} missing from --help");
         let help = antrean(&[sub, "--help"]);
@@ -241,4 +242,43 @@ fn a_damaged_data_directory_is_an_error_not_a_reset() {
     );
     // The damaged files are still there for forensics.
     assert!(std::fs::read_dir(&data).unwrap().count() > 0);
+}
+
+#[test]
+fn skm_ikm_of_a_questionnaire_file_in_both_weights() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("triwulan-iv.csv");
+    // domain-id.md §1 worked example; respondent 4 left U9 blank.
+    std::fs::write(
+        &file,
+        "U1,U2,U3,U4,U5,U6,U7,U8,U9\n4,3,3,2,4,3,4,3,2\n3,3,2,4,4,3,3,3,3\n4,4,3,4,3,4,4,2,3\n2,3,3,4,3,3,4,3,\n3,2,4,4,4,3,3,4,3\n",
+    )
+    .unwrap();
+    let path = file.to_str().unwrap();
+    let out = antrean(&["skm", "ikm", path, "--population", "100"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let text = stdout(&out);
+    assert!(text.contains("NILAI IKM 80,42 — mutu B (Baik)"), "{text}");
+    assert!(
+        text.contains("U9 Sarana dan Prasarana") && text.contains("NRR 2,75"),
+        "{text}"
+    );
+    assert!(
+        text.contains("Target sampel (Krejcie–Morgan) untuk 100 pengguna layanan: 80"),
+        "{text}"
+    );
+    let legacy = antrean(&["skm", "ikm", path, "--weight", "legacy", "--json"]);
+    let json: serde_json::Value = serde_json::from_str(&stdout(&legacy)).unwrap();
+    assert_eq!(json["ikm"], 80.34);
+    assert_eq!(json["weight"], "legacy");
+    assert_eq!(json["unsur"][8]["answered"], 4);
+    // A bad cell is named by row and column and nothing is computed.
+    std::fs::write(&file, "U1,U2,U3,U4,U5,U6,U7,U8,U9\n4,3,3,2,4,3,4,3,7\n").unwrap();
+    let bad = antrean(&["skm", "ikm", path]);
+    assert!(!bad.status.success());
+    assert!(
+        stderr(&bad).contains("baris 2, kolom U9"),
+        "{}",
+        stderr(&bad)
+    );
 }

@@ -19,6 +19,7 @@ pub mod money;
 pub mod policy;
 pub mod rejection;
 pub mod schedule;
+pub mod skm;
 pub mod state;
 pub mod ticket;
 pub mod time;

@@ -650,3 +650,78 @@ fn replaying_the_events_rebuilds_the_same_state() {
     }
     assert_eq!(replayed.state(), e.state());
 }
+
+#[test]
+fn a_counter_removed_from_the_catalog_mid_service_strands_nothing() {
+    let mut e = Engine::new(catalog());
+    let mut log = Vec::new();
+    let mut run = |e: &mut Engine, cmd: Command, now: Timestamp| {
+        let tick = e.tick(now);
+        log.extend(tick.events.into_iter().map(|ev| (ev, tick.at)));
+        let out = e.handle(&cmd, now).unwrap();
+        log.extend(out.events.into_iter().map(|ev| (ev, out.at)));
+        out.ticket
+    };
+    let id = run(&mut e, issue("akta", None), monday("08:00")).unwrap();
+    run(
+        &mut e,
+        Command::OpenCounter {
+            counter: "3".into(),
+            officer: "budi".into(),
+        },
+        monday("08:01"),
+    );
+    run(
+        &mut e,
+        Command::CallNext {
+            counter: "3".into(),
+        },
+        monday("08:02"),
+    );
+    run(
+        &mut e,
+        Command::StartService {
+            counter: "3".into(),
+        },
+        monday("08:03"),
+    );
+
+    // The site restarts with a catalog that no longer has counter 3 (nor anyone serving akta).
+    let mut smaller = catalog();
+    smaller.counters.retain(|c| c.id != "3");
+    let smaller = antrean_core::Catalog::new(
+        smaller.site.clone(),
+        smaller.policy.clone(),
+        smaller.priority_classes.clone(),
+        smaller.agencies.clone(),
+        smaller.services.clone(),
+        smaller.counters.clone(),
+    );
+    let mut restarted = Engine::new(smaller);
+    for (ev, at) in &log {
+        restarted.replay(ev, *at);
+    }
+    assert_eq!(
+        restarted.state().ticket(id).unwrap().state,
+        TicketState::Serving
+    );
+    // Commands on the vanished counter are refused, not panics.
+    let err = restarted
+        .execute(
+            &Command::FinishService {
+                counter: "3".into(),
+            },
+            monday("08:10"),
+        )
+        .unwrap_err();
+    assert_eq!(err.code(), "unknown_counter");
+    // Staff can still close the ticket, and the day's end would expire it.
+    restarted
+        .execute(&Command::Cancel { ticket: id }, monday("08:11"))
+        .unwrap();
+    assert_eq!(
+        restarted.state().ticket(id).unwrap().state,
+        TicketState::Cancelled
+    );
+    assert_eq!(restarted.state().counter("3").current, None);
+}

@@ -49,6 +49,9 @@ enum Command {
     /// Thermal printer tools: preview, test print, status.
     #[command(subcommand)]
     Printer(antrean_printer::cli::PrinterCommand),
+    /// Satisfaction survey (SKM) tools: the IKM of a questionnaire file.
+    #[command(subcommand)]
+    Skm(cmd::skm::SkmCommand),
 }
 
 fn main() -> std::process::ExitCode {
@@ -61,6 +64,7 @@ fn main() -> std::process::ExitCode {
         .init();
     let result = match cli.command {
         Command::Printer(command) => antrean_printer::cli::run(command),
+        Command::Skm(command) => cmd::skm::run(command),
         Command::Export(args) => cmd::data::export(args),
         Command::Import(args) => cmd::data::import(args),
         Command::Catalog(command) => cmd::data::catalog(command),
@@ -97,7 +101,11 @@ async fn run_async(command: Command) -> anyhow::Result<()> {
         Command::Device(c) => cmd::client::device(c).await,
         Command::Officer(c) => cmd::client::officer(c).await,
         Command::Principals(args) => cmd::client::principals(args).await,
-        Command::Printer(_) | Command::Export(_) | Command::Import(_) | Command::Catalog(_) => {
+        Command::Printer(_)
+        | Command::Skm(_)
+        | Command::Export(_)
+        | Command::Import(_)
+        | Command::Catalog(_) => {
             unreachable!("handled without a runtime")
         }
     }

@@ -4,3 +4,4 @@ pub mod client;
 pub mod data;
 pub mod output;
 pub mod serve;
+pub mod skm;
