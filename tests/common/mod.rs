@@ -2,6 +2,8 @@
 //! 127.0.0.1:0, driven over real WebSockets.
 #![allow(dead_code)]
 
+pub mod browser;
+
 use std::io::{BufRead, BufReader};
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};

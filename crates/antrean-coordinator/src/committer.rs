@@ -328,6 +328,7 @@ impl Committer {
                 at_ms: record.at_ms,
                 event: record.event.clone(),
                 ticket,
+                announce: announcement(&record.event, self.engine.state()),
             };
             let _ = self.events.send(Broadcast {
                 seq: record.seq,
@@ -467,6 +468,16 @@ impl Committer {
                 .map(|c| c.id.clone())
                 .collect(),
             public_token: with_token.then(|| self.signer.token(ticket.id.0)),
+            // Estimated on demand from the live state, so every answer is fresh; it costs
+            // one pass over the queues the ticket competes in.
+            estimate: antrean_core::eta::estimate(
+                self.engine.state(),
+                self.engine.catalog(),
+                ticket.id,
+                self.engine.effective_now(now()),
+            )
+            .as_ref()
+            .map(estimate_view),
             seq,
         }
     }
@@ -561,4 +572,20 @@ pub fn error_message(id: Option<String>, rejection: &Rejection) -> ServerMessage
         message: rejection.message_id(),
         message_en: rejection.message_en(),
     }
+}
+
+/// The voice clips a display board plays for a call or recall (docs/protocol.md); the
+/// board speaks exactly what the coordinator decided, so every board says the same words.
+fn announcement(event: &EventDto, state: &antrean_core::State) -> Option<Vec<String>> {
+    let (ticket, counter) = match event {
+        EventDto::TicketCalled {
+            ticket, counter, ..
+        }
+        | EventDto::TicketRecalled {
+            ticket, counter, ..
+        } => (*ticket, counter),
+        _ => return None,
+    };
+    let ticket = state.ticket(TicketId(ticket))?;
+    Some(antrean_core::voice::call_clips(&ticket.number, counter))
 }

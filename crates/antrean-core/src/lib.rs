@@ -8,12 +8,13 @@
 //!
 //! The pieces: [`catalog`] (what the site offers), [`schedule`] (when it is open),
 //! [`engine`] (commands → events), [`state`] (the projection of events), [`policy`] (who
-//! is called next), [`money`] (PUEBI formatting).
+//! is called next), [`eta`] (wait estimates), [`money`] (PUEBI formatting), [`voice`] (the clips of a spoken call).
 #![deny(missing_docs)]
 
 pub mod catalog;
 pub mod command;
 pub mod engine;
+pub mod eta;
 pub mod event;
 pub mod money;
 pub mod policy;
@@ -23,6 +24,7 @@ pub mod skm;
 pub mod state;
 pub mod ticket;
 pub mod time;
+pub mod voice;
 
 pub use catalog::Catalog;
 pub use command::Command;

@@ -3,6 +3,7 @@
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
+use crate::eta::ServiceStats;
 use crate::event::Event;
 use crate::ticket::{Ticket, TicketId, TicketState};
 use crate::time::{LocalDate, Timestamp};
@@ -66,6 +67,9 @@ pub struct State {
     /// Waiting tickets per service: an index kept by `apply`, so calls and positions cost
     /// the size of one queue, not of the whole day.
     waiting: HashMap<String, BTreeSet<TicketId>>,
+    /// Recent service-time statistics per service, for wait estimates ([`crate::eta`]).
+    /// Kept across days: yesterday's pace is the best guess for this morning.
+    pub service_stats: BTreeMap<String, ServiceStats>,
 }
 
 impl State {
@@ -127,6 +131,7 @@ impl State {
 
     fn apply_unindexed(&mut self, event: &Event, at: Timestamp) {
         self.last_at = self.last_at.max(at);
+        self.record_service_stats(event, at);
         match event {
             Event::DayStarted { day } => {
                 self.day = Some(*day);
@@ -299,6 +304,42 @@ impl State {
                 c.current = None;
                 c.since = at;
             }
+        }
+    }
+
+    /// Updates [`State::service_stats`] before `event` changes the ticket it is about (its
+    /// service and call time are needed).
+    fn record_service_stats(&mut self, event: &Event, at: Timestamp) {
+        match event {
+            Event::TicketIssued {
+                service,
+                priority: Some(_),
+                ..
+            } => {
+                self.service_stats
+                    .entry(service.clone())
+                    .or_default()
+                    .record_priority_arrival(at);
+            }
+            // The counter is free again: one call's worth of counter time is over.
+            Event::ServiceFinished { ticket, counter }
+            | Event::TicketNoShow { ticket, counter }
+            | Event::TicketTransferred {
+                ticket, counter, ..
+            }
+            | Event::TicketParked { ticket, counter } => {
+                if let Some(t) = self.tickets.get(ticket)
+                    && t.counter.as_ref() == Some(counter)
+                    && let Some(called_at) = t.called_at
+                {
+                    let duration_s = (at.0 - called_at.0).max(0) as f64 / 1000.0;
+                    self.service_stats
+                        .entry(t.service.clone())
+                        .or_default()
+                        .record_occupation(duration_s);
+                }
+            }
+            _ => {}
         }
     }
 

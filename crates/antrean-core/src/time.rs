@@ -161,7 +161,8 @@ impl Weekday {
     }
 }
 
-const MONTHS_ID: [&str; 12] = [
+/// Month names in Indonesian, January first.
+pub const MONTHS_ID: [&str; 12] = [
     "Januari",
     "Februari",
     "Maret",

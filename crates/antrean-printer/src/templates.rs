@@ -49,20 +49,7 @@ const INDONESIAN: Labels = Labels {
     more_requirements: "+{n} lainnya (lihat QR)",
     fee: "Biaya:",
     fee_free: "Gratis",
-    months: [
-        "Januari",
-        "Februari",
-        "Maret",
-        "April",
-        "Mei",
-        "Juni",
-        "Juli",
-        "Agustus",
-        "September",
-        "Oktober",
-        "November",
-        "Desember",
-    ],
+    months: antrean_core::time::MONTHS_ID,
 };
 
 const ENGLISH: Labels = Labels {

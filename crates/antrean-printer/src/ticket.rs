@@ -248,16 +248,7 @@ impl TicketPrint {
 
 /// Formats rupiah per PUEBI: "Rp50.000" (no space, period as thousands separator).
 pub fn format_rupiah(amount: u64) -> String {
-    let digits = amount.to_string();
-    let mut out = String::with_capacity(digits.len() + digits.len() / 3 + 2);
-    out.push_str("Rp");
-    for (i, digit) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push('.');
-        }
-        out.push(digit);
-    }
-    out
+    antrean_core::money::format_rupiah(amount, false)
 }
 
 impl Fee {

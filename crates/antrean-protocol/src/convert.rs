@@ -199,6 +199,17 @@ pub fn event_from_dto(dto: &EventDto) -> Result<Event, InvalidEvent> {
     })
 }
 
+/// The wire form of a wait estimate.
+pub fn estimate_view(estimate: &antrean_core::eta::Estimate) -> EstimateDto {
+    EstimateDto {
+        wait_s: estimate.wait_s,
+        band_min_lo: estimate.band.lo_min,
+        band_min_hi: estimate.band.hi_min,
+        text_id: estimate.band.text_id(),
+        after_closing: estimate.after_closing,
+    }
+}
+
 /// A ticket's view.
 pub fn ticket_view(ticket: &Ticket) -> TicketView {
     TicketView {

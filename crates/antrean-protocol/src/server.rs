@@ -33,6 +33,10 @@ pub enum ServerMessage {
         /// The ticket after the event, for clients that do not track state.
         #[serde(default, skip_serializing_if = "Option::is_none")]
         ticket: Option<TicketView>,
+        /// For `ticket_called` and `ticket_recalled`: the voice clips a display board
+        /// plays, in order (`/voice/id/{clip}.wav`; see `antrean_core::voice`).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        announce: Option<Vec<String>>,
     },
     /// A device health change (kiosk printer), for officer consoles and managers.
     Alert { alert: DeviceAlert },
@@ -71,6 +75,10 @@ pub enum ResultDto {
         /// Digital-ticket token (kiosk issue and staff only): `/t/{token}`.
         #[serde(default, skip_serializing_if = "Option::is_none")]
         public_token: Option<String>,
+        /// Estimated wait, for a waiting ticket (absent otherwise, or when no counter
+        /// serves its service).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        estimate: Option<EstimateDto>,
         /// Log position of the last event this command wrote (0 for reads).
         seq: u64,
     },
@@ -95,6 +103,23 @@ pub enum ResultDto {
     },
     /// Anything else that succeeded without data.
     Accepted,
+}
+
+/// A wait estimate for a waiting ticket, as of the answer (see `antrean_core::eta`).
+/// Show the band, not the point: the band is what the accuracy table in BENCHMARKS.md
+/// measures, and it is rounded so it never pretends minute precision.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct EstimateDto {
+    /// Point estimate of the time until the ticket is called, seconds.
+    pub wait_s: u32,
+    /// Band to show, lower end in minutes (the printed ticket's `WaitBand::lo_min`).
+    pub band_min_lo: u32,
+    /// Band to show, upper end in minutes.
+    pub band_min_hi: u32,
+    /// The band in Indonesian: "15–25 menit", "kurang dari 5 menit", "1–2,5 jam".
+    pub text_id: String,
+    /// The ticket is likely not called before closing time: kiosks warn before printing.
+    pub after_closing: bool,
 }
 
 /// A ticket as clients see it.

@@ -52,6 +52,8 @@ enum Command {
     /// Satisfaction survey (SKM) tools: the IKM of a questionnaire file.
     #[command(subcommand)]
     Skm(cmd::skm::SkmCommand),
+    /// Simulate a day on the real engine: event log and wait-estimate accuracy.
+    Simulate(cmd::simulate::SimulateArgs),
 }
 
 fn main() -> std::process::ExitCode {
@@ -68,6 +70,7 @@ fn main() -> std::process::ExitCode {
         Command::Export(args) => cmd::data::export(args),
         Command::Import(args) => cmd::data::import(args),
         Command::Catalog(command) => cmd::data::catalog(command),
+        Command::Simulate(args) => cmd::simulate::simulate(args),
         other => runtime().and_then(|rt| rt.block_on(run_async(other))),
     };
     match result {
@@ -105,7 +108,8 @@ async fn run_async(command: Command) -> anyhow::Result<()> {
         | Command::Skm(_)
         | Command::Export(_)
         | Command::Import(_)
-        | Command::Catalog(_) => {
+        | Command::Catalog(_)
+        | Command::Simulate(_) => {
             unreachable!("handled without a runtime")
         }
     }

@@ -4,4 +4,5 @@ pub mod client;
 pub mod data;
 pub mod output;
 pub mod serve;
+pub mod simulate;
 pub mod skm;

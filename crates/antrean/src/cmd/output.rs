@@ -17,6 +17,7 @@ pub fn print_result(result: &ResultDto, json: bool) {
             people_ahead,
             counters,
             public_token,
+            estimate,
             ..
         } => {
             println!("{}", ticket_line(ticket));
@@ -25,6 +26,14 @@ pub fn print_result(result: &ResultDto, json: bool) {
                     "  {people_ahead} orang di depan; loket: {}",
                     counters.join(", ")
                 );
+            }
+            if let Some(estimate) = estimate {
+                let late = if estimate.after_closing {
+                    " (mungkin lewat jam tutup)"
+                } else {
+                    ""
+                };
+                println!("  perkiraan tunggu: {}{late}", estimate.text_id);
             }
             if let Some(token) = public_token {
                 println!("  tiket digital: /t/{token}");

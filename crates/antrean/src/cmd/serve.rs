@@ -65,7 +65,7 @@ pub async fn serve(args: ServeArgs) -> anyhow::Result<()> {
         catalog,
         initial_admin_password: args.admin_password,
         requests_per_second: args.max_requests_per_second,
-        pages: axum::Router::new(),
+        pages: antrean_web::router(),
     };
     let (store, password_file) = antrean_coordinator::prepare(&config)?;
     if let Some(path) = password_file {
@@ -113,7 +113,7 @@ pub async fn demo(args: DemoArgs) -> anyhow::Result<()> {
         catalog,
         initial_admin_password: Some(DEMO_MANAGER_PASSWORD.into()),
         requests_per_second: antrean_coordinator::limits::REQUESTS_PER_SECOND,
-        pages: axum::Router::new(),
+        pages: antrean_web::router(),
     };
     let (store, _) = antrean_coordinator::prepare(&config)?;
     let running = antrean_coordinator::start(config, store).await?;
@@ -138,6 +138,9 @@ pub async fn demo(args: DemoArgs) -> anyhow::Result<()> {
          \n\
          Coordinator:  http://{addr}   (WebSocket {url})\n\
          Health:       http://{addr}/health   Metrics: http://{addr}/metrics\n\
+         Pages:        officer console  http://{addr}/console\n\
+         \x20             display board    http://{addr}/board?token={board}\n\
+         \x20             digital ticket   http://{addr}/t/<token>  (`ticket take` prints the link)\n\
          \n\
          Credentials (demo only):\n\
          \x20 manager      admin / {DEMO_MANAGER_PASSWORD}\n\

@@ -1,0 +1,347 @@
+//! The result screen and the paper ticket, built from the coordinator's committed answer.
+//! Nothing here runs before that answer exists: a number is only ever shown or printed after
+//! the coordinator's durable commit (ARCHITECTURE.md invariant).
+
+use antrean_core::time::{TimeZone, Timestamp};
+use antrean_printer::{Fee, IssuedAt, TicketPrint, TimeZoneLabel, WaitBand};
+use antrean_protocol::{CatalogDto, FeeDto, ResultDto};
+
+use super::Strings;
+
+/// A committed ticket as the kiosk received it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct IssuedTicket {
+    /// "A-012".
+    pub number: String,
+    /// Service code.
+    pub service: String,
+    /// Priority class code, if any.
+    pub priority: Option<String>,
+    /// People ahead in this service when it was issued.
+    pub people_ahead: u32,
+    /// Counter ids that serve the service.
+    pub counters: Vec<String>,
+    /// Token for the digital ticket (`/t/{token}`).
+    pub public_token: Option<String>,
+    /// Issue time, Unix ms.
+    pub issued_at_ms: i64,
+}
+
+impl IssuedTicket {
+    /// From the coordinator's answer; `None` for any other kind of answer.
+    pub fn from_result(result: &ResultDto) -> Option<IssuedTicket> {
+        match result {
+            ResultDto::Ticket {
+                ticket,
+                people_ahead,
+                counters,
+                public_token,
+                ..
+            } => Some(IssuedTicket {
+                number: ticket.number.clone(),
+                service: ticket.service.clone(),
+                priority: ticket.priority.clone(),
+                people_ahead: *people_ahead,
+                counters: counters.clone(),
+                public_token: public_token.clone(),
+                issued_at_ms: ticket.issued_at_ms,
+            }),
+            _ => None,
+        }
+    }
+
+    /// The digital-ticket URL for the QR: `{base}/t/{token}`.
+    pub fn qr_url(&self, public_base_url: &str) -> Option<String> {
+        let token = self.public_token.as_ref()?;
+        Some(format!(
+            "{}/t/{token}",
+            public_base_url.trim_end_matches('/')
+        ))
+    }
+}
+
+/// What the result screen shows.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ResultView {
+    /// Big number.
+    pub number: String,
+    /// Service name.
+    pub service_name: String,
+    /// "PRIORITAS – Lanjut usia", if any.
+    pub priority_label: Option<String>,
+    /// "4 orang di depan Anda".
+    pub people_ahead: String,
+    /// "Perkiraan waktu tunggu 10–20 menit", when it can be estimated.
+    pub wait_band: Option<String>,
+    /// Counters with their locations: "Loket 2 — Lantai 1, Zona A".
+    pub counters: Vec<String>,
+    /// Digital-ticket URL, if the coordinator gave a token.
+    pub qr_url: Option<String>,
+}
+
+/// A rough wait band from the people ahead, the service's published processing time and the
+/// number of counters serving it: ±50 % around the mean. `None` when the standard has no
+/// minutes or the estimate would exceed a working day (a published time of "3 hari kerja" is
+/// the time to the product, not at the counter). The ETA estimator replaces this when it lands.
+pub fn estimate_wait_band(
+    people_ahead: u32,
+    service_min: Option<u32>,
+    counters: usize,
+) -> Option<WaitBand> {
+    let service_min = service_min.filter(|m| *m > 0 && *m <= 120)?;
+    let mean_min = people_ahead * service_min / counters.max(1) as u32;
+    if mean_min > 8 * 60 {
+        return None;
+    }
+    Some(WaitBand {
+        lo_min: mean_min / 2,
+        hi_min: mean_min + mean_min / 2 + service_min / 2,
+    })
+}
+
+/// Builds the result screen.
+pub fn result_view(
+    ticket: &IssuedTicket,
+    catalog: &CatalogDto,
+    strings: &Strings,
+    public_base_url: &str,
+) -> ResultView {
+    let language = strings.language();
+    let service = catalog.services.iter().find(|s| s.code == ticket.service);
+    let service_name = service
+        .map(|s| language.pick(&s.name_id, &s.name_en).to_owned())
+        .unwrap_or_default();
+    let priority_label = ticket.priority.as_ref().map(|code| {
+        let name = catalog
+            .priority_classes
+            .iter()
+            .find(|p| &p.code == code)
+            .map(|p| language.pick(&p.name_id, &p.name_en).to_owned())
+            .unwrap_or_else(|| code.clone());
+        strings.fill("priority_label", &[("class", &name)])
+    });
+    let people_ahead = if ticket.people_ahead == 0 {
+        strings.get("people_ahead_none")
+    } else {
+        strings.fill(
+            "people_ahead",
+            &[("count", &ticket.people_ahead.to_string())],
+        )
+    };
+    let service_min = service
+        .and_then(|s| s.standard.as_ref())
+        .and_then(|s| s.processing_time_min);
+    let wait_band = estimate_wait_band(ticket.people_ahead, service_min, ticket.counters.len())
+        .filter(|band| band.hi_min > 0)
+        .map(|band| {
+            strings.fill(
+                "wait_band",
+                &[
+                    ("lo", &band.lo_min.to_string()),
+                    ("hi", &band.hi_min.to_string()),
+                ],
+            )
+        });
+    ResultView {
+        number: ticket.number.clone(),
+        service_name,
+        priority_label,
+        people_ahead,
+        wait_band,
+        counters: counter_lines(ticket, catalog),
+        qr_url: ticket.qr_url(public_base_url),
+    }
+}
+
+fn counter_lines(ticket: &IssuedTicket, catalog: &CatalogDto) -> Vec<String> {
+    ticket
+        .counters
+        .iter()
+        .map(|id| match catalog.counters.iter().find(|c| &c.id == id) {
+            Some(counter) if counter.location.is_empty() => counter.name.clone(),
+            Some(counter) => format!("{} — {}", counter.name, counter.location),
+            None => id.clone(),
+        })
+        .collect()
+}
+
+/// The paper ticket for the printer crate. `None` when the ticket cannot be printed as such
+/// (no QR token, or an issue time outside the printer's calendar) — the screen then shows it.
+pub fn ticket_print(
+    ticket: &IssuedTicket,
+    catalog: &CatalogDto,
+    strings: &Strings,
+    public_base_url: &str,
+) -> Option<TicketPrint> {
+    let language = strings.language();
+    let view = result_view(ticket, catalog, strings, public_base_url);
+    let service = catalog.services.iter().find(|s| s.code == ticket.service)?;
+    let agency_name = catalog
+        .agencies
+        .iter()
+        .find(|a| a.code == service.agency)
+        .map(|a| language.pick(&a.name_id, &a.name_en).to_owned())
+        .unwrap_or_default();
+    let zone = TimeZone::parse(&catalog.site.time_zone).unwrap_or(TimeZone::Wib);
+    let local = zone.local(Timestamp(ticket.issued_at_ms));
+    let label = match zone {
+        TimeZone::Wib => TimeZoneLabel::Wib,
+        TimeZone::Wita => TimeZoneLabel::Wita,
+        TimeZone::Wit => TimeZoneLabel::Wit,
+    };
+    let minutes = local.time.minutes();
+    let issued_at = IssuedAt::new(
+        u16::try_from(local.date.year).ok()?,
+        local.date.month,
+        local.date.day,
+        (minutes / 60) as u8,
+        (minutes % 60) as u8,
+        label,
+    )
+    .ok()?;
+    let standard = service.standard.as_ref();
+    // The printer takes one amount. A tariff with several lines lists alternatives (e.g.
+    // passport kinds): print the lowest as "from" is not expressible, so print none of them
+    // and let the QR lead to the full list — the screen shows every line.
+    let fee = match standard.map(|s| &s.fee) {
+        Some(FeeDto::Tariff { lines, .. }) if lines.len() == 1 && lines[0].amount_idr > 0 => {
+            Fee::Rupiah(lines[0].amount_idr)
+        }
+        _ => Fee::Free,
+    };
+    let counters = service_location(ticket, catalog);
+    let print = TicketPrint {
+        site_name: catalog.site.name.clone(),
+        agency_name,
+        service_name: view.service_name,
+        ticket_number: ticket.number.clone(),
+        priority_label: view.priority_label,
+        issued_at,
+        people_ahead: ticket.people_ahead,
+        wait_band: estimate_wait_band(
+            ticket.people_ahead,
+            standard.and_then(|s| s.processing_time_min),
+            ticket.counters.len(),
+        ),
+        counter_location: counters,
+        requirements: standard.map(|s| s.requirements.clone()).unwrap_or_default(),
+        fee,
+        qr_url: view.qr_url?,
+        rating_invitation: strings.get("scan_qr"),
+        language: language.for_printer(),
+    };
+    print.validate().ok()?;
+    Some(print)
+}
+
+/// "Loket 1, 2 — Lantai 1, Zona A": counter numbers and the first location.
+fn service_location(ticket: &IssuedTicket, catalog: &CatalogDto) -> String {
+    let counters: Vec<_> = ticket
+        .counters
+        .iter()
+        .filter_map(|id| catalog.counters.iter().find(|c| &c.id == id))
+        .collect();
+    let ids: Vec<&str> = counters.iter().map(|c| c.id.as_str()).collect();
+    match counters.first() {
+        Some(first) => format!("Loket {}, {}", ids.join(", "), first.location),
+        None => String::new(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::Language;
+    use crate::model::catalog_view::tests::catalog;
+
+    fn ticket() -> IssuedTicket {
+        IssuedTicket {
+            number: "A-012".into(),
+            service: "ktp-el-baru".into(),
+            priority: Some("lansia".into()),
+            people_ahead: 4,
+            counters: vec!["1".into(), "2".into()],
+            public_token: Some("AAAAAAAAAAiQjnBm3iGbEkmxHbqZ3Fpq".into()),
+            // 2026-11-29 08:05 WIB = 01:05 UTC.
+            issued_at_ms: 1_795_914_300_000,
+        }
+    }
+
+    #[test]
+    fn result_view_in_indonesian() {
+        let strings = Strings::for_language(Language::Indonesian);
+        let view = result_view(&ticket(), &catalog(), &strings, "http://10.0.0.2:8600/");
+        assert_eq!(view.number, "A-012");
+        assert_eq!(view.people_ahead, "4 orang di depan Anda");
+        assert_eq!(
+            view.priority_label.as_deref(),
+            Some("PRIORITAS – Lanjut usia")
+        );
+        assert_eq!(
+            view.counters,
+            [
+                "Loket 1 – Layanan Prioritas — Lantai 1, Zona A",
+                "Loket 2 — Lantai 1, Zona A"
+            ]
+        );
+        assert_eq!(
+            view.qr_url.as_deref(),
+            Some("http://10.0.0.2:8600/t/AAAAAAAAAAiQjnBm3iGbEkmxHbqZ3Fpq")
+        );
+        // 4 ahead × 20 min / 2 counters = 40 min mean.
+        assert_eq!(
+            view.wait_band.as_deref(),
+            Some("Perkiraan waktu tunggu 20–70 menit")
+        );
+    }
+
+    #[test]
+    fn nobody_ahead_reads_naturally() {
+        let strings = Strings::for_language(Language::Indonesian);
+        let mut first = ticket();
+        first.people_ahead = 0;
+        let view = result_view(&first, &catalog(), &strings, "http://x");
+        assert_eq!(view.people_ahead, "Tidak ada antrean di depan Anda");
+    }
+
+    #[test]
+    fn wait_band_needs_minutes_and_a_same_day_estimate() {
+        assert_eq!(estimate_wait_band(3, None, 1), None);
+        assert_eq!(estimate_wait_band(3, Some(0), 1), None);
+        assert_eq!(estimate_wait_band(100, Some(60), 1), None);
+        assert_eq!(
+            estimate_wait_band(2, Some(10), 1),
+            Some(WaitBand {
+                lo_min: 10,
+                hi_min: 35
+            })
+        );
+    }
+
+    #[test]
+    fn paper_ticket_matches_the_screen() {
+        let strings = Strings::for_language(Language::Indonesian);
+        let print = ticket_print(&ticket(), &catalog(), &strings, "http://10.0.0.2:8600")
+            .expect("printable");
+        assert_eq!(print.ticket_number, "A-012");
+        assert_eq!(print.agency_name, "Disdukcapil");
+        assert_eq!(print.counter_location, "Loket 1, 2, Lantai 1, Zona A");
+        assert_eq!(print.fee, Fee::Free);
+        assert_eq!(
+            print
+                .issued_at
+                .format(antrean_printer::Language::Indonesian),
+            "29 November 2026, 08.05 WIB"
+        );
+        antrean_printer::encode_ticket(&print, &antrean_printer::Profile::generic_80mm())
+            .expect("encodes");
+    }
+
+    #[test]
+    fn a_ticket_without_token_is_not_printed() {
+        let strings = Strings::for_language(Language::Indonesian);
+        let mut no_token = ticket();
+        no_token.public_token = None;
+        assert!(ticket_print(&no_token, &catalog(), &strings, "http://x").is_none());
+    }
+}

@@ -1,0 +1,119 @@
+//! Why no ticket could be taken: the coordinator's rejection, the connection, or the printer,
+//! turned into what the visitor reads.
+
+use super::{Language, Strings};
+
+/// A rejection from the coordinator (stable code + its messages in both languages).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Rejection {
+    /// Stable code, e.g. "on_break".
+    pub code: String,
+    /// Indonesian message from the coordinator (carries the details, e.g. the hours).
+    pub message: String,
+    /// English message.
+    pub message_en: String,
+}
+
+/// The "closed / break / holiday / quota" screen.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UnavailableView {
+    /// Screen title.
+    pub title: String,
+    /// Short reason ("Sedang istirahat").
+    pub reason: String,
+    /// The coordinator's full message in the visitor's language.
+    pub detail: String,
+}
+
+/// The screen for `rejection` in the visitor's language.
+pub fn unavailable_view(rejection: &Rejection, strings: &Strings) -> UnavailableView {
+    let reason_key = match rejection.code.as_str() {
+        "closed_today" => "closed_today",
+        "closed_holiday" => "closed_holiday",
+        "on_break" => "on_break",
+        "not_yet_open" => "not_yet_open",
+        "past_cutoff" => "past_cutoff",
+        "quota_reached" | "sequence_exhausted" => "quota_reached",
+        _ => "unavailable_other",
+    };
+    let detail = match strings.language() {
+        Language::English if !rejection.message_en.is_empty() => rejection.message_en.clone(),
+        _ => rejection.message.clone(),
+    };
+    UnavailableView {
+        title: strings.get("unavailable_title"),
+        reason: strings.get(reason_key),
+        detail,
+    }
+}
+
+/// The printer line on the printer-problem screen, from the printer health code.
+pub fn printer_problem_reason(health_code: &str, strings: &Strings) -> String {
+    let key = match health_code {
+        "paper_end" => "printer_paper_end",
+        "cover_open" => "printer_cover_open",
+        "offline" | "no_answer" => "printer_offline",
+        _ => "printer_error",
+    };
+    strings.get(key)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn break_is_explained_with_the_coordinators_detail() {
+        let rejection = Rejection {
+            code: "on_break".into(),
+            message: "Layanan sedang istirahat sampai 13.00.".into(),
+            message_en: "The service is on break until 13:00.".into(),
+        };
+        let id = unavailable_view(&rejection, &Strings::for_language(Language::Indonesian));
+        assert_eq!(id.reason, "Sedang istirahat");
+        assert_eq!(id.detail, "Layanan sedang istirahat sampai 13.00.");
+        let en = unavailable_view(&rejection, &Strings::for_language(Language::English));
+        assert_eq!(en.reason, "On break");
+        assert_eq!(en.detail, "The service is on break until 13:00.");
+    }
+
+    #[test]
+    fn every_schedule_code_has_its_own_reason() {
+        let strings = Strings::for_language(Language::Indonesian);
+        let reasons: Vec<_> = [
+            "closed_today",
+            "closed_holiday",
+            "on_break",
+            "not_yet_open",
+            "past_cutoff",
+            "quota_reached",
+        ]
+        .iter()
+        .map(|code| {
+            let rejection = Rejection {
+                code: (*code).into(),
+                message: String::new(),
+                message_en: String::new(),
+            };
+            unavailable_view(&rejection, &strings).reason
+        })
+        .collect();
+        let mut unique = reasons.clone();
+        unique.dedup();
+        assert_eq!(unique.len(), 6, "{reasons:?}");
+        assert!(!reasons.contains(&"Permintaan ditolak".to_string()));
+    }
+
+    #[test]
+    fn printer_reasons() {
+        let strings = Strings::for_language(Language::Indonesian);
+        assert_eq!(
+            printer_problem_reason("paper_end", &strings),
+            "Kertas habis"
+        );
+        assert_eq!(
+            printer_problem_reason("no_answer", &strings),
+            "Printer tidak terhubung"
+        );
+    }
+}

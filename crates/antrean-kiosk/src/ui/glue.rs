@@ -1,0 +1,402 @@
+//! Taps, network events, printer results and timeouts → session changes and screen changes.
+
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::{Instant, SystemTime, UNIX_EPOCH};
+
+use bevy::picking::events::{Click, Drag, Pointer, Press};
+use bevy::prelude::*;
+
+use super::{
+    KioskSettings, NetLink, PrintLink, PrintState, Screen, Session, SiteData, Sizes, Texts,
+};
+use crate::model::sizing::Typography;
+use crate::model::{Language, Strings, ticket_print};
+use crate::net::{NetCommand, NetEvent};
+use crate::print::PrintJob;
+
+/// What a tappable node does. Every button carries one; one observer handles them all, so
+/// tests can tap any button by finding its action.
+#[derive(Component, Debug, Clone, PartialEq, Eq)]
+pub enum TapAction {
+    /// Leave the attract screen.
+    Start,
+    /// Pick a language.
+    ChooseLanguage(Language),
+    /// "Perbesar teks" on/off.
+    ToggleLargeText,
+    /// One screen back.
+    Back,
+    /// Back to the attract screen.
+    Home,
+    /// Pick an agency.
+    ChooseAgency(String),
+    /// Pick a service.
+    ChooseService(String),
+    /// "Ambil Nomor Antrean".
+    TakeNumber,
+    /// Answer the priority question (`None` = regular queue).
+    ChoosePriority(Option<String>),
+}
+
+/// A press that turned into a drag (scrolling) must not also tap the tile under the finger.
+#[derive(Resource, Default)]
+struct DragGuard {
+    dragged: bool,
+}
+
+/// Finger travel that makes a press a drag, logical pixels.
+const DRAG_THRESHOLD_PX: f32 = 24.0;
+
+pub(super) fn plugin(app: &mut App) {
+    app.init_resource::<DragGuard>()
+        .add_observer(on_press)
+        .add_observer(on_drag)
+        .add_observer(on_tap)
+        .add_systems(Update, (poll_network, poll_printer, timeouts).chain())
+        .add_systems(OnEnter(Screen::Idle), reset_session)
+        .add_systems(OnEnter(Screen::Issuing), send_issue_request);
+    for screen in Screen::ALL {
+        app.add_systems(OnEnter(screen), mark_entered);
+    }
+}
+
+fn on_press(
+    _press: On<Pointer<Press>>,
+    mut guard: ResMut<DragGuard>,
+    mut session: ResMut<Session>,
+) {
+    guard.dragged = false;
+    session.last_touch = Instant::now();
+}
+
+fn on_drag(drag: On<Pointer<Drag>>, mut guard: ResMut<DragGuard>) {
+    if drag.distance.length() > DRAG_THRESHOLD_PX {
+        guard.dragged = true;
+    }
+}
+
+fn on_tap(
+    mut click: On<Pointer<Click>>,
+    actions: Query<&TapAction>,
+    guard: Res<DragGuard>,
+    mut tap: TapContext,
+) {
+    let Ok(action) = actions.get(click.entity) else {
+        return;
+    };
+    click.propagate(false);
+    if guard.dragged {
+        return;
+    }
+    tap.apply(action.clone());
+}
+
+/// Everything a tap may change.
+#[derive(bevy::ecs::system::SystemParam)]
+pub struct TapContext<'w> {
+    session: ResMut<'w, Session>,
+    texts: ResMut<'w, Texts>,
+    sizes: ResMut<'w, Sizes>,
+    settings: Res<'w, KioskSettings>,
+    site: Res<'w, SiteData>,
+    screen: Res<'w, State<Screen>>,
+    next: ResMut<'w, NextState<Screen>>,
+}
+
+impl TapContext<'_> {
+    /// Applies `action` (also used by tests that drive the flow without a pointer).
+    pub fn apply(&mut self, action: TapAction) {
+        self.session.last_touch = Instant::now();
+        let current = *self.screen.get();
+        let next = match action {
+            TapAction::Start => Some(if self.site.online {
+                Screen::Language
+            } else {
+                Screen::Offline
+            }),
+            TapAction::ChooseLanguage(language) => {
+                self.session.language = language;
+                self.texts.0 = Strings::for_language(language);
+                Some(Screen::Agency)
+            }
+            TapAction::ToggleLargeText => {
+                self.session.large_text = !self.session.large_text;
+                self.sizes.0 =
+                    Typography::for_screen(&self.settings.screen, self.session.large_text);
+                Some(current) // re-enter: rebuild the screen at the new size
+            }
+            TapAction::Back => Some(match current {
+                Screen::Agency => Screen::Language,
+                Screen::Service => Screen::Agency,
+                Screen::Detail => Screen::Service,
+                Screen::Priority => Screen::Detail,
+                _ => Screen::Idle,
+            }),
+            TapAction::Home => Some(Screen::Idle),
+            TapAction::ChooseAgency(code) => {
+                self.session.agency = Some(code);
+                Some(Screen::Service)
+            }
+            TapAction::ChooseService(code) => {
+                self.session.service = Some(code);
+                Some(Screen::Detail)
+            }
+            TapAction::TakeNumber => {
+                let accepts_priority = self
+                    .site
+                    .catalog
+                    .as_ref()
+                    .and_then(|c| {
+                        c.services
+                            .iter()
+                            .find(|s| Some(&s.code) == self.session.service.as_ref())
+                    })
+                    .is_some_and(|s| !s.priority_classes.is_empty());
+                if accepts_priority {
+                    Some(Screen::Priority)
+                } else {
+                    self.session.request_id = Some(new_request_id(&self.settings.name, None));
+                    Some(Screen::Issuing)
+                }
+            }
+            TapAction::ChoosePriority(priority) => {
+                self.session.request_id = Some(new_request_id(&self.settings.name, priority));
+                Some(Screen::Issuing)
+            }
+        };
+        if let Some(screen) = next {
+            self.next.set(screen);
+        }
+    }
+}
+
+/// Request ids carry the priority choice after a '|' until the request is sent (keeps the
+/// session flat); the id itself is unique per kiosk, clock and counter.
+fn new_request_id(kiosk: &str, priority: Option<String>) -> String {
+    static COUNTER: AtomicU64 = AtomicU64::new(0);
+    let ms = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| d.as_millis());
+    let n = COUNTER.fetch_add(1, Ordering::Relaxed);
+    let id: String = format!("{kiosk}-{ms:x}-{n}").chars().take(48).collect();
+    match priority {
+        Some(class) => format!("{id}|{class}"),
+        None => id,
+    }
+}
+
+fn send_issue_request(
+    mut session: ResMut<Session>,
+    net: Option<Res<NetLink>>,
+    mut next: ResMut<NextState<Screen>>,
+) {
+    let (Some(tagged), Some(service)) = (session.request_id.clone(), session.service.clone())
+    else {
+        next.set(Screen::Idle);
+        return;
+    };
+    let (request_id, priority) = match tagged.split_once('|') {
+        Some((id, class)) => (id.to_owned(), Some(class.to_owned())),
+        None => (tagged, None),
+    };
+    session.request_id = Some(request_id.clone());
+    let sent = net.is_some_and(|net| {
+        net.send(NetCommand::IssueTicket {
+            request_id,
+            service,
+            priority,
+        })
+    });
+    if !sent {
+        next.set(Screen::Offline);
+    }
+}
+
+fn reset_session(
+    mut session: ResMut<Session>,
+    mut texts: ResMut<Texts>,
+    mut sizes: ResMut<Sizes>,
+    settings: Res<KioskSettings>,
+) {
+    let fresh = super::Session::new(settings.default_language);
+    if session.language != fresh.language {
+        texts.0 = Strings::for_language(fresh.language);
+    }
+    if session.large_text {
+        sizes.0 = Typography::for_screen(&settings.screen, false);
+    }
+    let latency = session.last_issue_latency;
+    *session = fresh;
+    session.last_issue_latency = latency;
+}
+
+fn mark_entered(mut session: ResMut<Session>) {
+    session.entered_at = Instant::now();
+}
+
+fn poll_network(
+    net: Option<Res<NetLink>>,
+    print: Option<Res<PrintLink>>,
+    mut site: ResMut<SiteData>,
+    mut session: ResMut<Session>,
+    texts: Res<Texts>,
+    settings: Res<KioskSettings>,
+    screen: Res<State<Screen>>,
+    mut next: ResMut<NextState<Screen>>,
+) {
+    let Some(net) = net else { return };
+    let current = *screen.get();
+    for event in net.drain() {
+        match event {
+            NetEvent::Connected { catalog } => {
+                tracing::info!("connected to the coordinator");
+                site.catalog = Some(*catalog);
+                site.online = true;
+                if current == Screen::Offline {
+                    next.set(Screen::Idle);
+                }
+            }
+            NetEvent::Disconnected { reason } => {
+                tracing::warn!("offline: {reason}");
+                site.online = false;
+                // A visitor mid-way cannot get a number now; say so instead of letting them
+                // read a standard and fail at the end. A shown ticket stays on screen.
+                if matches!(
+                    current,
+                    Screen::Idle
+                        | Screen::Language
+                        | Screen::Agency
+                        | Screen::Service
+                        | Screen::Detail
+                        | Screen::Priority
+                ) {
+                    next.set(Screen::Offline);
+                }
+            }
+            NetEvent::Queue {
+                services,
+                recent_calls,
+            } => {
+                site.queue = services;
+                site.recent_calls = recent_calls;
+                if current == Screen::Idle {
+                    next.set(Screen::Idle); // refresh "Sedang dilayani"
+                }
+            }
+            NetEvent::TicketIssued {
+                request_id,
+                ticket,
+                latency,
+            } => {
+                if session.request_id.as_deref() != Some(request_id.as_str()) {
+                    tracing::warn!(
+                        "late answer for {request_id} (ticket {}) ignored",
+                        ticket.number
+                    );
+                    continue;
+                }
+                tracing::info!("ticket {} committed in {:?}", ticket.number, latency);
+                session.last_issue_latency = Some(latency);
+                let paper = site.catalog.as_ref().and_then(|catalog| {
+                    ticket_print(&ticket, catalog, &texts.0, &settings.public_base_url)
+                });
+                let job = PrintJob {
+                    ticket_number: ticket.number.clone(),
+                    ticket: paper,
+                };
+                session.ticket = Some(ticket);
+                session.print = match print.as_ref().map(|p| p.submit(job)) {
+                    Some(Ok(())) => PrintState::Printing,
+                    _ => PrintState::Failed {
+                        health_code: "not_supported".into(),
+                    },
+                };
+                next.set(Screen::Result);
+            }
+            NetEvent::TicketRejected {
+                request_id,
+                rejection,
+            } => {
+                if session.request_id.as_deref() == Some(request_id.as_str()) {
+                    session.rejection = Some(rejection);
+                    next.set(Screen::Unavailable);
+                }
+            }
+            NetEvent::TicketFailed { request_id, reason } => {
+                if session.request_id.as_deref() == Some(request_id.as_str()) {
+                    tracing::warn!("no ticket for {request_id}: {reason}");
+                    next.set(Screen::Offline);
+                }
+            }
+        }
+    }
+}
+
+fn poll_printer(
+    print: Option<Res<PrintLink>>,
+    net: Option<Res<NetLink>>,
+    mut session: ResMut<Session>,
+    texts: Res<Texts>,
+    screen: Res<State<Screen>>,
+    mut next: ResMut<NextState<Screen>>,
+) {
+    let Some(print) = print else { return };
+    for result in print.drain() {
+        let current_ticket = session
+            .ticket
+            .as_ref()
+            .is_some_and(|t| t.number == result.ticket_number);
+        // Report every outcome that needs an officer, and "ready" after a problem, so the
+        // alert on the officers' screens clears itself.
+        if let Some(net) = &net {
+            let detail = crate::model::printer_problem_reason(
+                &result.health_code,
+                &Strings::for_language(Language::Indonesian),
+            );
+            net.send(NetCommand::ReportPrinter {
+                health: result.health,
+                detail,
+            });
+        }
+        if !current_ticket {
+            continue;
+        }
+        if result.printed {
+            session.print = PrintState::Printed;
+            if *screen.get() == Screen::Result {
+                next.set(Screen::Result); // redraw the progress line
+            }
+        } else {
+            tracing::warn!(
+                "ticket {} not printed: {}",
+                result.ticket_number,
+                result.health_code
+            );
+            let _ = &texts;
+            session.print = PrintState::Failed {
+                health_code: result.health_code,
+            };
+            next.set(Screen::PrinterProblem);
+        }
+    }
+}
+
+fn timeouts(
+    session: Res<Session>,
+    settings: Res<KioskSettings>,
+    screen: Res<State<Screen>>,
+    mut next: ResMut<NextState<Screen>>,
+) {
+    let current = *screen.get();
+    let back_to_idle = match current {
+        Screen::Idle | Screen::Offline | Screen::Issuing => false,
+        Screen::Result | Screen::PrinterProblem | Screen::Unavailable => {
+            session.entered_at.elapsed() >= settings.result_timeout
+                && session.last_touch.elapsed() >= settings.result_timeout
+        }
+        _ => session.last_touch.elapsed() >= settings.idle_timeout,
+    };
+    if back_to_idle {
+        next.set(Screen::Idle);
+    }
+}

@@ -1,0 +1,80 @@
+//! The priority question (UU 25/2009 Pasal 29): the classes this service accepts, and the
+//! regular queue. Staff verify at the counter; the kiosk only asks.
+
+use bevy::prelude::*;
+
+use super::ScreenInputs;
+use crate::model::contrast::palette;
+use crate::model::service_detail;
+use crate::ui::widgets::{ButtonKind, button, screen_frame, text};
+use crate::ui::{Screen, TapAction};
+
+pub(super) fn plugin(app: &mut App) {
+    app.add_systems(OnEnter(Screen::Priority), spawn);
+}
+
+fn spawn(mut commands: Commands, inputs: ScreenInputs) {
+    let frame = inputs.frame();
+    let sizes = inputs.sizes.0;
+    let strings = &inputs.texts.0;
+    let service = inputs.session.service.clone().unwrap_or_default();
+    let classes = inputs
+        .site
+        .catalog
+        .as_ref()
+        .and_then(|c| service_detail(c, &service, strings))
+        .map(|d| d.priority_classes)
+        .unwrap_or_default();
+    screen_frame(
+        &mut commands,
+        Screen::Priority,
+        &frame,
+        true,
+        |body| {
+            text(
+                body,
+                &frame,
+                strings.get("priority_question"),
+                sizes.title_px,
+                true,
+                palette::TEXT,
+            );
+            text(
+                body,
+                &frame,
+                strings.get("priority_note"),
+                sizes.body_px,
+                false,
+                palette::TEXT_MUTED,
+            );
+            for (code, name) in &classes {
+                button(
+                    body,
+                    &frame,
+                    name.clone(),
+                    TapAction::ChoosePriority(Some(code.clone())),
+                    ButtonKind::Tile,
+                    false,
+                );
+            }
+            button(
+                body,
+                &frame,
+                strings.get("priority_none"),
+                TapAction::ChoosePriority(None),
+                ButtonKind::Primary,
+                false,
+            );
+        },
+        |footer| {
+            button(
+                footer,
+                &frame,
+                strings.get("back"),
+                TapAction::Back,
+                ButtonKind::Secondary,
+                false,
+            )
+        },
+    );
+}

@@ -1,0 +1,190 @@
+//! The ticket: the big number, people ahead, wait band, counters, the digital-ticket QR and
+//! printing progress. Shown only for a committed ticket.
+
+use bevy::prelude::*;
+
+use super::{ScreenInputs, qr_image};
+use crate::model::contrast::palette;
+use crate::model::result_view;
+use crate::ui::widgets::{ButtonKind, button, card, centered_text, color, screen_frame, text};
+use crate::ui::{PrintState, Screen, TapAction};
+
+pub(super) fn plugin(app: &mut App) {
+    app.add_systems(OnEnter(Screen::Result), spawn);
+}
+
+fn spawn(mut commands: Commands, mut inputs: ScreenInputs) {
+    let (Some(ticket), Some(catalog)) =
+        (inputs.session.ticket.clone(), inputs.site.catalog.clone())
+    else {
+        return;
+    };
+    let view = result_view(
+        &ticket,
+        &catalog,
+        &inputs.texts.0,
+        &inputs.settings.public_base_url,
+    );
+    let qr = view
+        .qr_url
+        .as_deref()
+        .and_then(|url| qr_image(&mut inputs.images, url, 8));
+    let frame = inputs.frame();
+    let sizes = inputs.sizes.0;
+    let strings = &inputs.texts.0;
+    let progress = match &inputs.session.print {
+        PrintState::Printed => strings.get("printed"),
+        _ => strings.get("printing"),
+    };
+    let portrait = inputs.settings.screen.is_portrait();
+    screen_frame(
+        &mut commands,
+        Screen::Result,
+        &frame,
+        false,
+        |body| {
+            body.spawn(Node {
+                flex_grow: 1.0,
+                flex_direction: if portrait {
+                    FlexDirection::Column
+                } else {
+                    FlexDirection::Row
+                },
+                align_items: AlignItems::Center,
+                justify_content: JustifyContent::SpaceEvenly,
+                column_gap: Val::Px(sizes.gap_px * 2.0),
+                row_gap: Val::Px(sizes.gap_px),
+                ..default()
+            })
+            .with_children(|main| {
+                main.spawn(Node {
+                    flex_direction: FlexDirection::Column,
+                    align_items: AlignItems::Center,
+                    row_gap: Val::Px(sizes.gap_px * 0.5),
+                    ..default()
+                })
+                .with_children(|left| {
+                    centered_text(
+                        left,
+                        &frame,
+                        strings.get("your_number"),
+                        sizes.heading_px,
+                        false,
+                        palette::TEXT,
+                    );
+                    centered_text(
+                        left,
+                        &frame,
+                        view.number.clone(),
+                        sizes.number_px,
+                        true,
+                        palette::TEXT,
+                    );
+                    centered_text(
+                        left,
+                        &frame,
+                        view.service_name.clone(),
+                        sizes.heading_px,
+                        true,
+                        palette::TEXT,
+                    );
+                    if let Some(label) = &view.priority_label {
+                        centered_text(
+                            left,
+                            &frame,
+                            label.clone(),
+                            sizes.body_px,
+                            true,
+                            palette::TEXT,
+                        );
+                    }
+                    centered_text(
+                        left,
+                        &frame,
+                        view.people_ahead.clone(),
+                        sizes.heading_px,
+                        false,
+                        palette::TEXT,
+                    );
+                    if let Some(band) = &view.wait_band {
+                        centered_text(
+                            left,
+                            &frame,
+                            band.clone(),
+                            sizes.body_px,
+                            false,
+                            palette::TEXT_MUTED,
+                        );
+                    }
+                });
+                main.spawn(Node {
+                    flex_direction: FlexDirection::Column,
+                    row_gap: Val::Px(sizes.gap_px * 0.5),
+                    align_items: AlignItems::Center,
+                    ..default()
+                })
+                .with_children(|right| {
+                    card(right, &frame, |c| {
+                        text(
+                            c,
+                            &frame,
+                            strings.get("go_to"),
+                            sizes.body_px,
+                            true,
+                            palette::TEXT,
+                        );
+                        for line in &view.counters {
+                            text(c, &frame, line.clone(), sizes.body_px, false, palette::TEXT);
+                        }
+                    });
+                    if let Some(qr) = &qr {
+                        right.spawn((
+                            ImageNode::new(qr.clone()),
+                            Node {
+                                width: Val::Px(sizes.touch_target_px * 3.5),
+                                height: Val::Px(sizes.touch_target_px * 3.5),
+                                ..default()
+                            },
+                        ));
+                    }
+                    centered_text(
+                        right,
+                        &frame,
+                        strings.get("scan_qr"),
+                        sizes.body_px,
+                        false,
+                        palette::TEXT_MUTED,
+                    );
+                });
+            });
+            body.spawn((
+                Node {
+                    padding: UiRect::all(Val::Px(sizes.gap_px)),
+                    justify_content: JustifyContent::Center,
+                    ..default()
+                },
+                BackgroundColor(color(palette::PRIMARY)),
+            ))
+            .with_children(|band| {
+                centered_text(
+                    band,
+                    &frame,
+                    progress,
+                    sizes.heading_px,
+                    true,
+                    palette::ON_DARK,
+                )
+            });
+        },
+        |footer| {
+            button(
+                footer,
+                &frame,
+                strings.get("done"),
+                TapAction::Home,
+                ButtonKind::Primary,
+                true,
+            )
+        },
+    );
+}

@@ -1,0 +1,551 @@
+//! End to end on a real renderer: the real coordinator (in-process, 127.0.0.1:0, the sample
+//! MPP catalog), a printer emulator on TCP, and the kiosk app rendering headlessly (Mesa
+//! lavapipe; no window) into 1080×1920 and 1920×1080 images. The test taps through the flow
+//! with synthetic pointer input at the buttons' positions — the same picking path a finger
+//! takes — saves a screenshot of every screen to `$CARGO_TARGET_DIR/kiosk-screenshots/` and
+//! checks each one is drawn (not blank, text in the header and the body).
+
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use antrean_kiosk::model::Language;
+use antrean_kiosk::model::catalog_view::Offer;
+use antrean_kiosk::model::sizing::ScreenGeometry;
+use antrean_kiosk::ui::{
+    KioskPlugin, KioskSettings, NetLink, PrintLink, PrintState, Screen, Session, SiteData,
+    TapAction,
+};
+use antrean_kiosk::{net, print};
+use antrean_printer::emulator::{EmulatedStatus, PrinterEmulator};
+use antrean_printer::{PortTarget, Profile};
+use bevy::asset::RenderAssetUsages;
+use bevy::camera::RenderTarget;
+use bevy::picking::pointer::{Location, PointerAction, PointerButton, PointerId, PointerInput};
+use bevy::prelude::*;
+use bevy::render::RenderPlugin;
+use bevy::render::render_resource::{
+    Extent3d, PollType, TextureDimension, TextureFormat, TextureUsages,
+};
+use bevy::render::renderer::RenderDevice;
+use bevy::render::view::screenshot::{Screenshot, save_to_disk};
+use bevy::ui::UiGlobalTransform;
+use bevy::window::ExitCondition;
+use bevy::winit::WinitPlugin;
+
+/// Upper bound for anything the test waits for (lavapipe is slow; the coordinator is not).
+const WAIT_LIMIT: Duration = Duration::from_secs(60);
+
+struct Coordinator {
+    running: Option<antrean_coordinator::Running>,
+    addr: SocketAddr,
+    data: PathBuf,
+    token: String,
+}
+
+fn catalog() -> antrean_core::catalog::Catalog {
+    let mut catalog = antrean_catalog::always_open(antrean_catalog::sample());
+    // A quota of one makes "quota reached" reachable on demand.
+    for service in &mut catalog.services {
+        if service.code.as_str() == "skck" {
+            service.daily_quota = Some(1);
+        }
+    }
+    catalog
+}
+
+async fn start_coordinator(data: &Path, listen: SocketAddr) -> antrean_coordinator::Running {
+    let config = antrean_coordinator::Config {
+        data_dir: data.to_owned(),
+        listen,
+        catalog: catalog(),
+        initial_admin_password: Some("kiosk-test-admin".into()),
+        requests_per_second: antrean_coordinator::limits::REQUESTS_PER_SECOND,
+        pages: axum::Router::new(),
+    };
+    let (store, _) = antrean_coordinator::prepare(&config).expect("prepare store");
+    antrean_coordinator::start(config, store)
+        .await
+        .expect("start coordinator")
+}
+
+impl Coordinator {
+    fn start(runtime: &tokio::runtime::Runtime, data: &Path) -> Coordinator {
+        let running = runtime.block_on(start_coordinator(
+            data,
+            "127.0.0.1:0".parse().expect("addr"),
+        ));
+        let auth = running.auth.clone();
+        let token = auth
+            .enroll_device(antrean_protocol::DeviceKind::Kiosk, "kiosk-test")
+            .expect("enroll kiosk");
+        Coordinator {
+            addr: running.addr,
+            running: Some(running),
+            data: data.to_owned(),
+            token,
+        }
+    }
+
+    fn stop(&mut self, runtime: &tokio::runtime::Runtime) {
+        if let Some(running) = self.running.take() {
+            running.stop();
+            runtime
+                .block_on(running.wait())
+                .expect("coordinator stops cleanly");
+        }
+    }
+
+    fn restart(&mut self, runtime: &tokio::runtime::Runtime) {
+        self.running = Some(runtime.block_on(start_coordinator(&self.data, self.addr)));
+    }
+}
+
+struct Kiosk {
+    app: App,
+    target: Handle<Image>,
+    camera: Entity,
+    name: &'static str,
+    size_px: UVec2,
+    shots: Vec<PathBuf>,
+}
+
+fn screenshot_dir() -> PathBuf {
+    // Respect CARGO_TARGET_DIR: the test binary lives in <target>/debug/deps/.
+    let exe = std::env::current_exe().expect("test exe path");
+    let target = exe.ancestors().nth(3).expect("target dir").to_owned();
+    target.join("kiosk-screenshots")
+}
+
+impl Kiosk {
+    fn new(
+        name: &'static str,
+        screen: ScreenGeometry,
+        coordinator_url: &str,
+        token: &str,
+        printer_addr: SocketAddr,
+    ) -> Kiosk {
+        let mut app = App::new();
+        app.add_plugins(
+            DefaultPlugins
+                .set(WindowPlugin {
+                    primary_window: None,
+                    exit_condition: ExitCondition::DontExit,
+                    ..default()
+                })
+                .set(RenderPlugin {
+                    synchronous_pipeline_compilation: true,
+                    ..default()
+                })
+                .disable::<WinitPlugin>()
+                .disable::<bevy::log::LogPlugin>(),
+        );
+        app.add_plugins(KioskPlugin {
+            settings: KioskSettings {
+                name: "kiosk-test".into(),
+                screen,
+                idle_timeout: Duration::from_secs(600),
+                result_timeout: Duration::from_secs(600),
+                default_language: Language::Indonesian,
+                offer: Offer::default(),
+                public_base_url: "http://127.0.0.1:8600".into(),
+            },
+        });
+        let waker: net::Waker = Arc::new(|| {});
+        let net = net::spawn(coordinator_url.to_owned(), token.to_owned(), waker.clone());
+        let profile = Profile::load(
+            &Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("../../firmware-config/printers/generic-80mm.toml"),
+        )
+        .map_err(|e| e.to_string());
+        let printer = print::spawn(
+            Some(print::PrinterSetup {
+                target: PortTarget::Tcp {
+                    address: printer_addr.to_string(),
+                },
+                profile,
+            }),
+            waker,
+        );
+        app.insert_resource(NetLink::new(net))
+            .insert_resource(PrintLink::new(printer));
+
+        let size = Extent3d {
+            width: screen.width_px,
+            height: screen.height_px,
+            depth_or_array_layers: 1,
+        };
+        let mut image = Image::new_fill(
+            size,
+            TextureDimension::D2,
+            &[0, 0, 0, 255],
+            TextureFormat::Rgba8UnormSrgb,
+            RenderAssetUsages::default(),
+        );
+        image.texture_descriptor.usage = TextureUsages::TEXTURE_BINDING
+            | TextureUsages::COPY_SRC
+            | TextureUsages::COPY_DST
+            | TextureUsages::RENDER_ATTACHMENT;
+        let target = app.world_mut().resource_mut::<Assets<Image>>().add(image);
+        let camera = app
+            .world_mut()
+            .spawn((
+                Camera2d,
+                RenderTarget::Image(target.clone().into()),
+                IsDefaultUiCamera,
+            ))
+            .id();
+        app.finish();
+        app.cleanup();
+        let dir = screenshot_dir();
+        std::fs::create_dir_all(&dir).expect("screenshot dir");
+        Kiosk {
+            app,
+            target,
+            camera,
+            name,
+            size_px: UVec2::new(screen.width_px, screen.height_px),
+            shots: Vec::new(),
+        }
+    }
+
+    fn update(&mut self) {
+        self.app.update();
+        let device = self.app.world().resource::<RenderDevice>();
+        let _ = device.wgpu_device().poll(PollType::Wait {
+            submission_index: None,
+            timeout: None,
+        });
+    }
+
+    fn screen(&self) -> Screen {
+        *self.app.world().resource::<State<Screen>>().get()
+    }
+
+    fn wait_until(&mut self, what: &str, mut done: impl FnMut(&mut Kiosk) -> bool) {
+        let deadline = Instant::now() + WAIT_LIMIT;
+        while !done(self) {
+            assert!(
+                Instant::now() < deadline,
+                "{}: timed out waiting for {what} (screen {:?})",
+                self.name,
+                self.screen()
+            );
+            self.update();
+            std::thread::sleep(Duration::from_millis(5));
+        }
+    }
+
+    fn wait_for_screen(&mut self, screen: Screen) {
+        self.wait_until(&format!("{screen:?}"), |k| k.screen() == screen);
+        // Two more frames: layout and text settle after the screen's tree is spawned.
+        self.update();
+        self.update();
+    }
+
+    /// Taps the button carrying `action`: move, press and release at its centre.
+    fn tap(&mut self, action: TapAction) {
+        self.update();
+        let world = self.app.world_mut();
+        let mut query = world.query::<(&TapAction, &ComputedNode, &UiGlobalTransform)>();
+        let position = query
+            .iter(world)
+            .find(|(a, _, _)| **a == action)
+            .map(|(_, node, transform)| {
+                assert!(
+                    node.size.x > 0.0 && node.size.y > 0.0,
+                    "{action:?} has no size"
+                );
+                transform.translation
+            })
+            .unwrap_or_else(|| {
+                panic!("{}: no button {action:?} on {:?}", self.name, self.screen())
+            });
+        let render_target = self
+            .app
+            .world()
+            .get::<RenderTarget>(self.camera)
+            .expect("camera target")
+            .normalize(None)
+            .expect("image target");
+        let location = Location {
+            target: render_target,
+            position,
+        };
+        let actions = [
+            PointerAction::Move { delta: Vec2::ZERO },
+            PointerAction::Press(PointerButton::Primary),
+            PointerAction::Release(PointerButton::Primary),
+        ];
+        for action in actions {
+            self.app.world_mut().write_message(PointerInput::new(
+                PointerId::Mouse,
+                location.clone(),
+                action,
+            ));
+            self.update();
+        }
+    }
+
+    /// Saves the current frame and checks it is drawn.
+    fn capture(&mut self, label: &str) {
+        let path = screenshot_dir().join(format!("{}-{label}.png", self.name));
+        let _ = std::fs::remove_file(&path);
+        self.app
+            .world_mut()
+            .spawn(Screenshot::image(self.target.clone()))
+            .observe(save_to_disk(path.clone()));
+        self.wait_until(&format!("screenshot {label}"), |_| {
+            path.exists() && std::fs::metadata(&path).is_ok_and(|m| m.len() > 0)
+        });
+        // The file may still be being written; wait for a decodable PNG.
+        let deadline = Instant::now() + WAIT_LIMIT;
+        let image = loop {
+            if let Ok(image) = image::open(&path) {
+                break image.to_rgba8();
+            }
+            assert!(
+                Instant::now() < deadline,
+                "unreadable screenshot {}",
+                path.display()
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        };
+        assert_eq!(
+            (image.width(), image.height()),
+            (self.size_px.x, self.size_px.y),
+            "{label}"
+        );
+        check_drawn(&image, label);
+        self.shots.push(path);
+    }
+}
+
+/// Not blank, and text drawn: the header band (top 6 %) has both dark band pixels and light
+/// text pixels; the body has dark text pixels on the light background.
+fn check_drawn(image: &image::RgbaImage, label: &str) {
+    let (w, h) = (image.width(), image.height());
+    let luminance = |p: &image::Rgba<u8>| {
+        (u32::from(p.0[0]) * 2126 + u32::from(p.0[1]) * 7152 + u32::from(p.0[2]) * 722) / 10_000
+    };
+    let mut header_dark = 0u32;
+    let mut header_light = 0u32;
+    let mut body_dark = 0u32;
+    let mut body_light = 0u32;
+    for y in (0..h).step_by(2) {
+        for x in (0..w).step_by(2) {
+            let l = luminance(image.get_pixel(x, y));
+            let in_header = y < h * 6 / 100;
+            match (in_header, l) {
+                (true, 0..=110) => header_dark += 1,
+                (true, 200..) => header_light += 1,
+                (false, 0..=90) => body_dark += 1,
+                (false, 200..) => body_light += 1,
+                _ => {}
+            }
+        }
+    }
+    let sampled = (w / 2) * (h / 2);
+    assert!(
+        header_dark > 0 && header_light > 0,
+        "{label}: header not drawn (dark {header_dark}, light {header_light})"
+    );
+    assert!(
+        header_light * 1000 / (header_dark + header_light) >= 5,
+        "{label}: no text in the header"
+    );
+    assert!(
+        body_dark * 1000 / sampled >= 5,
+        "{label}: almost no dark (text) pixels in the body: {body_dark}/{sampled}"
+    );
+    assert!(
+        body_light * 1000 / sampled >= 50,
+        "{label}: almost no light pixels in the body: {body_light}/{sampled}"
+    );
+}
+
+fn session(kiosk: &Kiosk) -> Session {
+    kiosk.app.world().resource::<Session>().clone()
+}
+
+fn run_flow(name: &'static str, screen: ScreenGeometry, runtime: &tokio::runtime::Runtime) {
+    let data = tempfile::tempdir().expect("tempdir");
+    let mut coordinator = Coordinator::start(runtime, data.path());
+    let emulator = PrinterEmulator::listen_tcp(EmulatedStatus::Ready).expect("printer emulator");
+    let url = format!("ws://{}/ws", coordinator.addr);
+    let mut kiosk = Kiosk::new(
+        name,
+        screen,
+        &url,
+        &coordinator.token,
+        emulator.tcp_address().expect("tcp emulator"),
+    );
+
+    // Idle, once the catalog arrived.
+    kiosk.wait_until("catalog", |k| k.app.world().resource::<SiteData>().online);
+    kiosk.wait_for_screen(Screen::Idle);
+    kiosk.capture("01-idle");
+
+    kiosk.tap(TapAction::Start);
+    kiosk.wait_for_screen(Screen::Language);
+    kiosk.capture("02-language");
+
+    kiosk.tap(TapAction::ChooseLanguage(Language::Indonesian));
+    kiosk.wait_for_screen(Screen::Agency);
+    kiosk.capture("03-agency");
+
+    kiosk.tap(TapAction::ChooseAgency("dukcapil".into()));
+    kiosk.wait_for_screen(Screen::Service);
+    kiosk.capture("04-service");
+
+    kiosk.tap(TapAction::ChooseService("ktp-el-baru".into()));
+    kiosk.wait_for_screen(Screen::Detail);
+    kiosk.capture("05-detail");
+
+    kiosk.tap(TapAction::TakeNumber);
+    kiosk.wait_for_screen(Screen::Priority);
+    kiosk.capture("06-priority");
+
+    kiosk.tap(TapAction::ChoosePriority(Some("lansia".into())));
+    kiosk.wait_for_screen(Screen::Result);
+    let ticket = session(&kiosk).ticket.expect("a committed ticket");
+    assert_eq!(ticket.priority.as_deref(), Some("lansia"));
+    assert!(ticket.number.starts_with('A'), "{}", ticket.number);
+    kiosk.wait_until("printed", |k| session(k).print == PrintState::Printed);
+    let number = ticket.number.clone();
+    assert!(
+        emulator.wait_for_printed(5_000, |bytes| String::from_utf8_lossy(bytes)
+            .contains(&number)),
+        "the emulator received ticket {number}"
+    );
+    kiosk.wait_for_screen(Screen::Result);
+    kiosk.capture("07-result");
+
+    // Larger text: the same screen, rebuilt bigger.
+    kiosk.tap(TapAction::ToggleLargeText);
+    kiosk.wait_until("large text", |k| session(k).large_text);
+    kiosk.wait_for_screen(Screen::Result);
+    kiosk.capture("08-result-large-text");
+
+    // Paper out: the next ticket is committed, shown on screen with its QR, and reported.
+    emulator.set_status(EmulatedStatus::PaperOut);
+    kiosk.tap(TapAction::Home);
+    kiosk.wait_for_screen(Screen::Idle);
+    kiosk.tap(TapAction::Start);
+    kiosk.wait_for_screen(Screen::Language);
+    kiosk.tap(TapAction::ChooseLanguage(Language::English));
+    kiosk.wait_for_screen(Screen::Agency);
+    kiosk.tap(TapAction::ChooseAgency("dukcapil".into()));
+    kiosk.wait_for_screen(Screen::Service);
+    kiosk.tap(TapAction::ChooseService("ktp-el-baru".into()));
+    kiosk.wait_for_screen(Screen::Detail);
+    kiosk.capture("09-detail-english");
+    kiosk.tap(TapAction::TakeNumber);
+    kiosk.wait_for_screen(Screen::Priority);
+    kiosk.tap(TapAction::ChoosePriority(None));
+    kiosk.wait_for_screen(Screen::PrinterProblem);
+    assert!(
+        matches!(session(&kiosk).print, PrintState::Failed { ref health_code } if health_code == "paper_end")
+    );
+    kiosk.capture("10-printer-problem");
+    emulator.set_status(EmulatedStatus::Ready);
+
+    // Quota reached (the test catalog gives SKCK a quota of one).
+    for attempt in 0..2 {
+        kiosk.tap(TapAction::Home);
+        kiosk.wait_for_screen(Screen::Idle);
+        kiosk.tap(TapAction::Start);
+        kiosk.wait_for_screen(Screen::Language);
+        kiosk.tap(TapAction::ChooseLanguage(Language::Indonesian));
+        kiosk.wait_for_screen(Screen::Agency);
+        kiosk.tap(TapAction::ChooseAgency("polres".into()));
+        kiosk.wait_for_screen(Screen::Service);
+        kiosk.tap(TapAction::ChooseService("skck".into()));
+        kiosk.wait_for_screen(Screen::Detail);
+        kiosk.tap(TapAction::TakeNumber);
+        kiosk.wait_for_screen(Screen::Priority);
+        kiosk.tap(TapAction::ChoosePriority(None));
+        if attempt == 0 {
+            kiosk.wait_for_screen(Screen::Result);
+        } else {
+            kiosk.wait_for_screen(Screen::Unavailable);
+            assert_eq!(
+                session(&kiosk).rejection.expect("rejection").code,
+                "quota_reached"
+            );
+            kiosk.capture("11-unavailable-quota");
+        }
+    }
+
+    // The coordinator goes away: offline screen, no numbers. It comes back: the kiosk
+    // reconnects by itself and returns to the attract screen.
+    kiosk.tap(TapAction::Home);
+    kiosk.wait_for_screen(Screen::Idle);
+    coordinator.stop(runtime);
+    kiosk.wait_for_screen(Screen::Offline);
+    kiosk.capture("12-offline");
+    coordinator.restart(runtime);
+    kiosk.wait_for_screen(Screen::Idle);
+    assert!(kiosk.app.world().resource::<SiteData>().online);
+
+    // The waiting screen is on screen only for the milliseconds of a commit: capture the
+    // frame in which it is entered.
+    kiosk.tap(TapAction::Start);
+    kiosk.wait_for_screen(Screen::Language);
+    kiosk.tap(TapAction::ChooseLanguage(Language::Indonesian));
+    kiosk.wait_for_screen(Screen::Agency);
+    kiosk.tap(TapAction::ChooseAgency("dukcapil".into()));
+    kiosk.wait_for_screen(Screen::Service);
+    kiosk.tap(TapAction::ChooseService("kk-baru".into()));
+    kiosk.wait_for_screen(Screen::Detail);
+    kiosk.tap(TapAction::TakeNumber);
+    kiosk.wait_for_screen(Screen::Priority);
+    {
+        // Hold the answer back: pause the coordinator so the screen stays on "Issuing".
+        coordinator.stop(runtime);
+        kiosk.wait_until("offline noticed", |k| {
+            !k.app.world().resource::<SiteData>().online
+        });
+        kiosk.app.world_mut().resource_mut::<Session>().request_id =
+            Some("kiosk-test-issuing".into());
+        kiosk
+            .app
+            .world_mut()
+            .resource_mut::<NextState<Screen>>()
+            .set(Screen::Issuing);
+        kiosk.update();
+        kiosk.capture("13-issuing");
+        kiosk.wait_for_screen(Screen::Offline);
+    }
+
+    assert_eq!(kiosk.shots.len(), 13);
+    coordinator.stop(runtime);
+}
+
+#[test]
+fn kiosk_flow_with_screenshots_in_both_orientations() {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .expect("runtime");
+    run_flow(
+        "portrait",
+        ScreenGeometry {
+            width_px: 1080,
+            height_px: 1920,
+            diagonal_in: 32.0,
+        },
+        &runtime,
+    );
+    run_flow(
+        "landscape",
+        ScreenGeometry {
+            width_px: 1920,
+            height_px: 1080,
+            diagonal_in: 21.5,
+        },
+        &runtime,
+    );
+}

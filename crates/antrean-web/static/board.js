@@ -1,0 +1,179 @@
+// Display board (/board?token=…): a tile per counter with the number it called, the
+// newest call large, the last calls, clock, running text, and the spoken call.
+// Optional `info=` parameters (repeatable) add announcements to the running text.
+"use strict";
+(function () {
+  var A = Antrean;
+  var voice = AntreanVoice;
+  // Calls listed under "Panggilan terakhir"; the snapshot carries the last ten too.
+  var HISTORY_LENGTH = 10;
+  var params = new URLSearchParams(location.search);
+  var token = params.get("token");
+  var catalog = null;
+  var status = {};       // counter id → open | paused | closed
+  var lastCall = {};     // counter id → the ticket it called last
+  var history = [];      // newest first
+  var newest = null;     // the ticket of the newest call
+
+  var STATUS_TEXT = { open: "", paused: "Istirahat", closed: "Tutup" };
+  var TICKET_TEXT = { called: "Dipanggil", serving: "Sedang dilayani", done: "Selesai",
+    no_show: "Tidak hadir", parked: "Ditunda", waiting: "Dialihkan", cancelled: "Dibatalkan",
+    expired: "" };
+
+  function notice(text) {
+    A.setText("notice", text);
+    A.byId("notice").hidden = !text;
+  }
+
+  function offset() { return catalog ? catalog.site.utc_offset_min : 420; }
+
+  function tick() {
+    var now = Date.now();
+    A.setText("time", A.formatTime(now, offset()) + " " + (catalog ? catalog.site.time_zone : ""));
+    A.setText("date", A.formatDate(now, offset()));
+  }
+
+  function buildTiles() {
+    var box = A.byId("counters");
+    box.textContent = "";
+    catalog.counters.forEach(function (c) {
+      var tile = A.make("div", "tile closed");
+      tile.id = "counter-" + c.id;
+      tile.appendChild(A.make("div", "name", c.name));
+      tile.appendChild(A.make("div", "number", "—"));
+      tile.appendChild(A.make("div", "meta"));
+      box.appendChild(tile);
+    });
+    var info = [catalog.site.name + ", " + catalog.site.address];
+    params.getAll("info").forEach(function (text) { if (text) info.push(text); });
+    if (catalog.site.maklumat) info.push("Maklumat Pelayanan: " + catalog.site.maklumat);
+    A.setText("running-text", info.join("   •   "));
+    A.setText("site-name", catalog.site.name);
+    A.setText("site-address", catalog.site.address);
+  }
+
+  function priorityBadge(t) {
+    return t && t.priority ? A.make("span", "priority", "PRIORITAS") : null;
+  }
+
+  function renderTiles() {
+    if (!catalog) return;
+    catalog.counters.forEach(function (c) {
+      var tile = A.byId("counter-" + c.id);
+      var t = lastCall[c.id];
+      var st = status[c.id] || "closed";
+      tile.className = "tile" + (st === "open" ? "" : " closed") +
+        (newest && t && newest.id === t.id && newest.counter === c.id ? " newest" : "");
+      tile.querySelector(".number").textContent = t ? t.number : "—";
+      var meta = tile.querySelector(".meta");
+      meta.textContent = "";
+      var badge = priorityBadge(t);
+      if (badge) { meta.appendChild(badge); meta.appendChild(document.createTextNode(" ")); }
+      var words = STATUS_TEXT[st] || (t ? TICKET_TEXT[t.state] || "" : "");
+      meta.appendChild(document.createTextNode(words));
+    });
+  }
+
+  function renderLatest(flash) {
+    var t = newest;
+    A.setText("latest-number", t ? t.number : "—");
+    A.setText("latest-counter", t ? "Loket " + t.counter : "—");
+    var s = t && A.serviceOf(catalog, t.service);
+    A.setText("latest-service", s ? s.name_id : "");
+    A.byId("latest-priority").hidden = !(t && t.priority);
+    var box = A.byId("latest");
+    if (flash) { box.classList.remove("flash"); void box.offsetWidth; box.classList.add("flash"); }
+  }
+
+  function renderHistory() {
+    var list = A.byId("history");
+    list.textContent = "";
+    history.forEach(function (t) {
+      var li = A.make("li");
+      var left = A.make("span");
+      left.appendChild(A.make("span", "num", t.number));
+      var badge = priorityBadge(t);
+      if (badge) { left.appendChild(document.createTextNode(" ")); left.appendChild(badge); }
+      li.appendChild(left);
+      li.appendChild(A.make("span", "", "Loket " + t.counter));
+      list.appendChild(li);
+    });
+  }
+
+  function render(flash) { renderTiles(); renderLatest(flash); renderHistory(); }
+
+  function fromSnapshot(state) {
+    status = {};
+    lastCall = {};
+    (state.counters || []).forEach(function (c) { status[c.id] = c.status; });
+    history = (state.recent_calls || []).slice(0, HISTORY_LENGTH);
+    // Oldest first, so the newest call of each counter wins.
+    history.slice().reverse().concat(state.tickets || []).forEach(function (t) {
+      if (!t.counter) return;
+      var known = lastCall[t.counter];
+      if (!known || (t.called_at_ms || 0) >= (known.called_at_ms || 0)) lastCall[t.counter] = t;
+    });
+    newest = history[0] || null;
+    render(false);
+  }
+
+  function onEvent(msg) {
+    var e = msg.event;
+    var t = msg.ticket;
+    switch (e.type) {
+      case "ticket_called":
+      case "ticket_recalled":
+        lastCall[e.counter] = t;
+        history = history.filter(function (h) { return h.id !== t.id; });
+        history.unshift(t);
+        history = history.slice(0, HISTORY_LENGTH);
+        newest = t;
+        render(true);
+        voice.enqueue(msg.announce);
+        return;
+      case "counter_opened": case "counter_resumed": status[e.counter] = "open"; break;
+      case "counter_paused": status[e.counter] = "paused"; break;
+      case "counter_closed": status[e.counter] = "closed"; break;
+      case "day_started": lastCall = {}; history = []; newest = null; break;
+      default:
+        if (!t) return;
+        Object.keys(lastCall).forEach(function (id) {
+          if (lastCall[id].id === t.id) lastCall[id] = Object.assign({}, t, { counter: id });
+        });
+    }
+    render(false);
+  }
+
+  function onMessage(msg) {
+    if (msg.type === "welcome") {
+      catalog = msg.catalog;
+      buildTiles();
+      tick();
+      notice("");
+    } else if (msg.type === "snapshot") {
+      fromSnapshot(msg.state);
+    } else if (msg.type === "event") {
+      onEvent(msg);
+    }
+  }
+
+  voice.onChange(function () { A.byId("sound-overlay").hidden = !voice.blocked(); });
+  A.byId("sound-overlay").addEventListener("click", function () { voice.unlock(); });
+  setInterval(tick, 1000);
+  tick();
+
+  if (!token) {
+    notice("Token papan tidak ada: buka /board?token=<token perangkat display>");
+    return;
+  }
+  A.connect({
+    idPrefix: "b",
+    auth: function () { return { role: "display", token: token }; },
+    onMessage: onMessage,
+    onStatus: function (text, ok) {
+      A.setText("conn", ok ? "" : text);
+      A.byId("conn").className = ok ? "conn" : "conn off";
+    },
+    onFatal: function (message) { notice("Papan tidak dapat masuk: " + message); }
+  });
+})();

@@ -1,0 +1,399 @@
+//! The web pages in a real browser (Debian's headless Chromium via chromedriver) against the
+//! real coordinator: the officer console calls, the display board shows and speaks the
+//! call, the visitor's digital ticket follows it live. Screenshots of the three pages land
+//! in `target/web-screenshots/`.
+
+mod common;
+
+use std::io::{Read, Write};
+use std::net::TcpStream;
+use std::time::{Duration, Instant};
+
+use antrean_protocol::*;
+use common::browser::{Browser, Driver, Window};
+use common::*;
+use serde_json::json;
+
+/// The issue's promise: the board shows a call within a second of the officer's click.
+const BOARD_SHOWS_CALL_WITHIN: Duration = Duration::from_secs(1);
+/// Patience for everything else on a loaded 2-core CI machine (poll, never sleep blindly).
+const PATIENCE: Duration = Duration::from_secs(20);
+/// Speaking three calls of ~5 s each, one after another.
+const SPEECH_PATIENCE: Duration = Duration::from_secs(90);
+
+fn clips(list: &[&str]) -> serde_json::Value {
+    json!(list)
+}
+
+async fn issue_ticket(
+    server: &Server,
+    kiosk_token: &str,
+    priority: Option<&str>,
+) -> (String, String) {
+    let mut kiosk = kiosk(server, kiosk_token).await;
+    let result = kiosk
+        .request(Request::IssueTicket {
+            service: "ktp-el-baru".into(),
+            priority: priority.map(str::to_owned),
+        })
+        .await
+        .unwrap();
+    match result {
+        ResultDto::Ticket {
+            ticket,
+            public_token: Some(token),
+            ..
+        } => (ticket.number, token),
+        other => panic!("expected a ticket with a digital-ticket token, got {other:?}"),
+    }
+}
+
+fn log_in(console: &Browser, base: &str, officer: &str, pin: &str, counter: &str) {
+    console.goto(&format!("{base}/console"));
+    console.wait_for("the counter list", PATIENCE, |b| {
+        (b.js("return document.querySelectorAll('#counter option').length") != json!(0))
+            .then_some(())
+    });
+    console.click("#officer");
+    console.keys(officer);
+    console.click("#pin");
+    console.keys(pin);
+    console.js(&format!(
+        "document.getElementById('counter').value = {};",
+        json!(counter)
+    ));
+    console.click("#login-button");
+    console.wait_for("the officer desk", PATIENCE, |b| {
+        b.visible("#desk").then_some(())
+    });
+}
+
+fn waiting_numbers(console: &Browser) -> Vec<String> {
+    let rows = console.js(
+        "return Array.from(document.querySelectorAll('#waiting tbody tr')).map(r => r.dataset.number);",
+    );
+    serde_json::from_value(rows).unwrap()
+}
+
+fn voice_history(board: &Browser) -> Vec<Vec<String>> {
+    serde_json::from_value(board.js("return window.antreanVoice.history;")).unwrap()
+}
+
+fn voice_played(board: &Browser) -> Vec<String> {
+    serde_json::from_value(board.js("return window.antreanVoice.played;")).unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_officer_call_reaches_the_board_its_voice_and_the_digital_ticket() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = Server::start(&dir.path().join("data"));
+    let base = format!("http://{}", server.addr);
+    let board_token = enroll(&server, DeviceKind::Display, "papan-ruang-tunggu").await;
+    let kiosk_token = enroll(&server, DeviceKind::Kiosk, "kios-lobi").await;
+    set_officer(&server, "petugas1", "1111").await;
+    let (first, first_token) = issue_ticket(&server, &kiosk_token, None).await;
+    assert_eq!(first, "A-001");
+
+    let driver = Driver::start();
+    let board = driver.open(Window {
+        width: 1920,
+        height: 1080,
+        autoplay: true,
+    });
+    board.goto(&format!(
+        "{base}/board?token={board_token}&info=Selamat%20datang"
+    ));
+    board.wait_for("the counter tiles", PATIENCE, |b| {
+        b.visible("#counter-12").then_some(())
+    });
+    assert!(
+        !board.visible("#sound-overlay"),
+        "autoplay is allowed: no tap needed"
+    );
+    assert!(board.text("#running-text").contains("Maklumat Pelayanan"));
+    assert!(board.text("#running-text").contains("Selamat datang"));
+    assert!(
+        board.text("#time").ends_with("WIB"),
+        "{}",
+        board.text("#time")
+    );
+
+    let phone = driver.open(Window {
+        width: 412,
+        height: 915,
+        autoplay: true,
+    });
+    phone.goto(&format!("{base}/t/{first_token}"));
+    phone.wait_text("#number", "A-001", PATIENCE);
+    phone.wait_text("#state", "menunggu", PATIENCE);
+    phone.wait_text("#ahead", "0", PATIENCE);
+    // The estimated wait is a band in minutes (issue 7's estimator through the protocol).
+    phone.wait_text("#wait", "menit", PATIENCE);
+    phone.wait_for("the requirements checklist", PATIENCE, |b| {
+        b.visible("#requirements input[type=checkbox]")
+            .then_some(())
+    });
+
+    let console = driver.open(Window {
+        width: 1440,
+        height: 1000,
+        autoplay: true,
+    });
+    log_in(&console, &base, "petugas1", "1111", "1");
+    console.wait_for("A-001 in the waiting list", PATIENCE, |b| {
+        (waiting_numbers(b) == ["A-001"]).then_some(())
+    });
+
+    // A kiosk issues a ticket: the console lists it without a reload.
+    let (second, _) = issue_ticket(&server, &kiosk_token, Some("lansia")).await;
+    assert_eq!(second, "A-002");
+    console.wait_for("A-002 to appear live", PATIENCE, |b| {
+        (waiting_numbers(b) == ["A-001", "A-002"]).then_some(())
+    });
+    assert!(
+        console
+            .text("#waiting tbody tr:nth-child(2)")
+            .contains("PRIORITAS")
+    );
+
+    // K opens "call a specific number"; the typed number and Enter call it.
+    console.keys("k");
+    console.wait_for("the call panel", PATIENCE, |b| {
+        b.visible("#call-number").then_some(())
+    });
+    console.keys("A-001\u{E007}");
+    let clicked = Instant::now();
+    board.wait_for("A-001 on the tile of counter 1", PATIENCE, |b| {
+        (b.text("#counter-1 .number") == "A-001").then_some(())
+    });
+    let shown_after = clicked.elapsed();
+    assert!(
+        shown_after < BOARD_SHOWS_CALL_WITHIN,
+        "the board showed the call after {shown_after:?}"
+    );
+    assert_eq!(board.text("#latest-number"), "A-001");
+    assert_eq!(board.text("#latest-counter"), "Loket 1");
+    let call = [
+        "chime",
+        "nomor-antrean",
+        "a",
+        "satu",
+        "silakan-menuju-loket",
+        "satu",
+    ];
+    assert_eq!(voice_history(&board), [call]);
+
+    phone.wait_text("#state", "dipanggil ke loket 1", PATIENCE);
+    phone.screenshot("ticket-called");
+    console.wait_text("#current-number", "A-001", PATIENCE);
+    console.wait_text("#message", "Memanggil A-001", PATIENCE);
+    assert!(console.visible("#requirements input[type=checkbox]"));
+    console.screenshot("console");
+
+    // U recalls: the board queues the same call again, after the first.
+    console.keys("u");
+    board.wait_for("the recall to be queued", PATIENCE, |b| {
+        (voice_history(b).len() == 2).then_some(())
+    });
+    assert_eq!(voice_history(&board), [call, call]);
+
+    // M starts and S finishes the service; the visitor's phone follows.
+    console.keys("m");
+    phone.wait_text("#state", "sedang dilayani di loket 1", PATIENCE);
+    console.keys("s");
+    phone.wait_text("#state", "selesai", PATIENCE);
+
+    // N calls the next (the priority ticket), shown with its PRIORITAS label.
+    console.keys("n");
+    board.wait_text("#counter-1 .number", "A-002", PATIENCE);
+    assert!(board.text("#counter-1 .meta").contains("PRIORITAS"));
+    assert!(board.visible("#latest-priority"));
+    assert!(board.text("#history").starts_with("A-002"));
+    console.wait_text("#current-number", "A-002", PATIENCE);
+    board.screenshot("board");
+
+    // T marks a no-show; N on an empty queue says so in Indonesian.
+    console.keys("t");
+    console.wait_text("#message", "tidak hadir", PATIENCE);
+    console.keys("n");
+    console.wait_text("#message", "Tidak ada antrean", PATIENCE);
+    assert!(console.text("#message").contains("Tidak ada antrean"));
+
+    // The three calls are spoken one after the other, never interleaved.
+    let second_call = [
+        "chime",
+        "nomor-antrean",
+        "a",
+        "dua",
+        "silakan-menuju-loket",
+        "satu",
+    ];
+    let expected: Vec<&str> = call
+        .iter()
+        .chain(&call)
+        .chain(&second_call)
+        .copied()
+        .collect();
+    board.wait_for("the three calls to be spoken", SPEECH_PATIENCE, |b| {
+        (voice_played(b).len() >= expected.len()).then_some(())
+    });
+    assert_eq!(voice_played(&board), expected);
+    assert_eq!(
+        board.js("return window.antreanVoice.history.length;"),
+        json!(3)
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_board_whose_browser_blocks_sound_asks_for_a_tap_and_then_speaks() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = Server::start(&dir.path().join("data"));
+    let base = format!("http://{}", server.addr);
+    let board_token = enroll(&server, DeviceKind::Display, "papan").await;
+    set_officer(&server, "petugas3", "3333").await;
+
+    let driver = Driver::start();
+    let board = driver.open(Window {
+        width: 1920,
+        height: 1080,
+        autoplay: false,
+    });
+    board.goto(&format!("{base}/board?token={board_token}"));
+    board.wait_for("the sound overlay", PATIENCE, |b| {
+        b.visible("#sound-overlay").then_some(())
+    });
+    assert!(
+        board
+            .text("#sound-overlay")
+            .contains("Ketuk untuk mengaktifkan suara")
+    );
+    board.screenshot("board-sound-blocked");
+
+    // A call while blocked is queued, not lost and not played.
+    let mut officer = officer(&server, "petugas3", "3333", "3").await;
+    let _ = officer.request(issue("kk-baru")).await.unwrap();
+    officer
+        .request(Request::CallNext { counter: None })
+        .await
+        .unwrap();
+    board.wait_text("#counter-3 .number", "C-001", PATIENCE);
+    assert_eq!(
+        board.js("return window.antreanVoice.history.length;"),
+        json!(1)
+    );
+    assert_eq!(
+        board.js("return window.antreanVoice.played.length;"),
+        json!(0)
+    );
+
+    // The tap unlocks sound; the queued call is spoken.
+    board.click("#sound-button");
+    board.wait_for("the overlay to go", PATIENCE, |b| {
+        (!b.visible("#sound-overlay")).then_some(())
+    });
+    let call = clips(&[
+        "chime",
+        "nomor-antrean",
+        "c",
+        "satu",
+        "silakan-menuju-loket",
+        "tiga",
+    ]);
+    board.wait_for("the queued call to be spoken", SPEECH_PATIENCE, |b| {
+        (b.js("return window.antreanVoice.played;") == call).then_some(())
+    });
+
+    // Missing speech clips are skipped; the chime still sounds.
+    board.js("window.antreanVoice.enqueue(['chime', 'tidak-ada-klip', 'dua']);");
+    board.wait_for("the chime despite a missing clip", SPEECH_PATIENCE, |b| {
+        let played = voice_played(b);
+        (played.len() == 9).then_some(played)
+    });
+    assert_eq!(
+        voice_played(&board)[6..],
+        ["chime", "tidak-ada-klip:missing", "dua"]
+    );
+}
+
+/// One raw HTTP/1.1 GET, exactly as written (no client-side path normalisation).
+fn raw_get(server: &Server, path: &str, extra: &str) -> (u16, String, Vec<u8>) {
+    let mut stream = TcpStream::connect(server.addr).unwrap();
+    write!(
+        stream,
+        "GET {path} HTTP/1.1\r\nHost: antrean\r\nConnection: close\r\n{extra}\r\n"
+    )
+    .unwrap();
+    let mut answer = Vec::new();
+    stream.read_to_end(&mut answer).unwrap();
+    let split = answer.windows(4).position(|w| w == b"\r\n\r\n").unwrap();
+    let head = String::from_utf8_lossy(&answer[..split]).to_lowercase();
+    let status = head.split_whitespace().nth(1).unwrap().parse().unwrap();
+    (status, head, answer[split + 4..].to_vec())
+}
+
+#[tokio::test]
+async fn pages_assets_and_voice_are_served_and_nothing_else() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = Server::start(&dir.path().join("data"));
+
+    for (path, content_type) in [
+        ("/", "text/html"),
+        ("/console", "text/html"),
+        ("/board?token=x", "text/html"),
+        ("/t/AAAAAAAAAAiQjnBm3iGbEkmxHbqZ3Fpq", "text/html"),
+        ("/assets/board.js", "text/javascript"),
+        ("/assets/base.css", "text/css"),
+        ("/voice/id/chime.wav", "audio/wav"),
+        ("/voice/id/nomor-antrean.wav", "audio/wav"),
+    ] {
+        let (status, head, body) = raw_get(&server, path, "");
+        assert_eq!(status, 200, "{path}");
+        assert!(
+            head.contains(&format!("content-type: {content_type}")),
+            "{path}: {head}"
+        );
+        assert!(head.contains("cache-control:"), "{path}: {head}");
+        assert!(!body.is_empty(), "{path}");
+    }
+    let (_, head, body) = raw_get(&server, "/voice/id/chime.wav", "");
+    assert_eq!(&body[..4], b"RIFF");
+    assert!(head.contains("cache-control: public, max-age=86400"));
+
+    // Revalidation: the ETag of an unchanged file answers 304 without a body.
+    let (_, head, _) = raw_get(&server, "/assets/ticket.js", "");
+    let etag = head
+        .lines()
+        .find_map(|l| l.strip_prefix("etag: "))
+        .expect("an etag")
+        .to_owned();
+    let (status, _, body) = raw_get(
+        &server,
+        "/assets/ticket.js",
+        &format!("If-None-Match: {etag}\r\n"),
+    );
+    assert_eq!((status, body.len()), (304, 0));
+
+    // Only embedded names exist: traversal and unknown names are 404, never a file.
+    for path in [
+        "/voice/id/../../Cargo.toml",
+        "/voice/id/..%2F..%2FCargo.toml",
+        "/voice/id/%2e%2e%2f%2e%2e%2fCargo.toml",
+        "/voice/id/..%2F..%2F..%2Fkiosk-assets%2Fvoice%2Fid%2Fchime.wav",
+        "/voice/id/chime",
+        "/voice/id/tidak-ada.wav",
+        "/assets/../Cargo.toml",
+        "/assets/..%2F..%2F..%2FCargo.toml",
+        "/assets/console.html",
+        "/assets/",
+        "/assets/%2Fetc%2Fpasswd",
+        "/t/",
+        "/t/a/b",
+    ] {
+        let (status, _, body) = raw_get(&server, path, "");
+        assert_eq!(status, 404, "{path}");
+        assert!(
+            !String::from_utf8_lossy(&body).contains("[package]"),
+            "{path}"
+        );
+    }
+}
