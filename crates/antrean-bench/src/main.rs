@@ -4,6 +4,7 @@
 //! same disk, because this machine is shared and noisy: compare ratios, not absolutes.
 
 mod catalog;
+mod fanout;
 mod server;
 mod stats;
 
@@ -42,6 +43,10 @@ struct Args {
     /// Idle connections for the memory figure.
     #[arg(long, default_value_t = 2000)]
     idle_connections: usize,
+    /// Subscriber counts for the fan-out figure (comma-separated; the server allows 10,000
+    /// connections, and the kiosk, officer and manager need three of them).
+    #[arg(long, value_delimiter = ',', default_values_t = [1usize, 1000, 5000, 9990])]
+    fanout: Vec<usize>,
 }
 
 #[tokio::main(flavor = "multi_thread")]
@@ -283,6 +288,35 @@ async fn main() -> anyhow::Result<()> {
         "disk: {disk}; {} latency samples, each right after one fsync-probe sample (256 B append + File::sync_all on the same disk)",
         args.latency_samples
     );
+
+    // 4. Fan-out of one call event to many subscribed boards, and how it scales.
+    if !args.fanout.is_empty() {
+        println!();
+        println!(
+            "| subscribed boards | delivery p50 | delivery p99 | max | deliveries | server memory per board | goal |"
+        );
+        println!("|---|---|---|---|---|---|---|");
+        for &n in &args.fanout {
+            eprintln!("fan-out to {n} boards…");
+            let f = fanout::measure(&server_bin, &base, n).await?;
+            let goal = if n == 5000 {
+                "p99 ≤ 100 ms"
+            } else if n == 1 {
+                "reference"
+            } else {
+                "—"
+            };
+            println!(
+                "| {} | {} | {} | {} | {} | {:.1} KiB | {goal} |",
+                f.subscribers,
+                ms(f.latency.p50),
+                ms(f.latency.p99),
+                ms(f.max),
+                f.deliveries,
+                f.rss_per_subscriber_kib
+            );
+        }
+    }
     Ok(())
 }
 
