@@ -92,10 +92,9 @@ pub async fn measure(bin: &Path, base: &Path, subscribers: usize) -> anyhow::Res
                     event: EventDto::TicketCalled { ticket, .. },
                     ..
                 } = message
+                    && tx.send((ticket, Instant::now())).is_err()
                 {
-                    if tx.send((ticket, Instant::now())).is_err() {
-                        break;
-                    }
+                    break;
                 }
             }
         }));
