@@ -213,22 +213,24 @@ async fn a_watching_client_reconnects_and_resyncs_after_a_crash() {
     let addr = server.addr;
     let board = enroll(&server, DeviceKind::Display, "board").await;
     let token = enroll(&server, DeviceKind::Kiosk, "kiosk").await;
-    let mut watch = std::process::Command::new(antrean_bin())
-        .args([
-            "watch",
-            "--reconnect",
-            "--display",
-            "--url",
-            &server.url(),
-            "--token",
-            &board,
-        ])
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::null())
-        .spawn()
-        .unwrap();
+    let mut watch = KillOnDrop(
+        std::process::Command::new(antrean_bin())
+            .args([
+                "watch",
+                "--reconnect",
+                "--display",
+                "--url",
+                &server.url(),
+                "--token",
+                &board,
+            ])
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap(),
+    );
     let (lines_tx, lines_rx) = std::sync::mpsc::channel::<(std::time::Instant, String)>();
-    let stdout = watch.stdout.take().unwrap();
+    let stdout = watch.0.stdout.take().unwrap();
     std::thread::spawn(move || {
         for line in std::io::BufReader::new(stdout)
             .lines()
@@ -258,6 +260,16 @@ async fn a_watching_client_reconnects_and_resyncs_after_a_crash() {
     // The resync snapshot includes what was committed before the crash.
     assert!(line.contains("1 tiket"), "{line}");
     drop(server);
-    let _ = watch.kill();
-    let _ = watch.wait();
+    drop(watch);
+}
+
+/// A child process that is killed when the test ends, also when it fails: a watcher left
+/// behind would retry its connection forever.
+struct KillOnDrop(std::process::Child);
+
+impl Drop for KillOnDrop {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
 }

@@ -547,7 +547,7 @@ impl Committer {
             .services
             .iter()
             .map(|s| {
-                let waiting = state.waiting_in(&s.code).count() as u32;
+                let waiting = state.waiting_count(&s.code) as u32;
                 let issued = state.issued_today.get(&s.code).copied().unwrap_or(0);
                 (s.code.clone(), waiting, issued)
             })

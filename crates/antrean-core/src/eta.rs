@@ -233,7 +233,7 @@ fn service_share(state: &State, catalog: &Catalog, counter: &Counter, service: &
     let mut mine = 0.0;
     let mut total = 0.0;
     for (rank, code) in counter.services.iter().enumerate() {
-        let waiting = state.waiting_in(code).count() as f64;
+        let waiting = state.waiting_count(code) as f64;
         let is_mine = code == service;
         // The ticket asking is waiting in its own service at least.
         let waiting = if is_mine { waiting.max(1.0) } else { waiting };

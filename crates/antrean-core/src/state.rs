@@ -83,6 +83,11 @@ impl State {
         self.counters.get(id).cloned().unwrap_or_default()
     }
 
+    /// How many tickets wait in `service` (O(1), from the index).
+    pub fn waiting_count(&self, service: &str) -> usize {
+        self.waiting.get(service).map_or(0, BTreeSet::len)
+    }
+
     /// Waiting tickets of `service`, in id order.
     pub fn waiting_in<'a>(&'a self, service: &str) -> impl Iterator<Item = &'a Ticket> + 'a {
         self.waiting
