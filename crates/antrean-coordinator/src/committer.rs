@@ -311,18 +311,11 @@ impl Committer {
 
         // Durable now: tell everyone.
         for record in &records {
-            let ticket = match &record.event {
-                EventDto::DayStarted { .. }
-                | EventDto::CounterOpened { .. }
-                | EventDto::CounterPaused { .. }
-                | EventDto::CounterResumed { .. }
-                | EventDto::CounterClosed { .. } => None,
-                _ => event_from_dto(&record.event)
-                    .ok()
-                    .and_then(|e| e.ticket())
-                    .and_then(|id| self.engine.state().ticket(id))
-                    .map(ticket_view),
-            };
+            let ticket = record
+                .event
+                .ticket()
+                .and_then(|id| self.engine.state().ticket(TicketId(id)))
+                .map(ticket_view);
             let message = ServerMessage::Event {
                 seq: record.seq,
                 at_ms: record.at_ms,

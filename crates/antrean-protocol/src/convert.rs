@@ -497,6 +497,7 @@ mod tests {
             },
         ];
         for event in events {
+            assert_eq!(event_to_dto(&event).ticket(), event.ticket().map(|t| t.0));
             let json = serde_json::to_string(&event_to_dto(&event)).unwrap();
             let back: EventDto = serde_json::from_str(&json).unwrap();
             assert_eq!(event_from_dto(&back).unwrap(), event, "{json}");

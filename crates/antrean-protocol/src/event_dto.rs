@@ -84,6 +84,31 @@ pub enum EventDto {
     },
 }
 
+impl EventDto {
+    /// The ticket this event is about, if any (read without converting back to the core).
+    pub fn ticket(&self) -> Option<u64> {
+        match self {
+            EventDto::TicketIssued { ticket, .. }
+            | EventDto::TicketCalled { ticket, .. }
+            | EventDto::TicketRecalled { ticket, .. }
+            | EventDto::ServiceStarted { ticket, .. }
+            | EventDto::ServiceFinished { ticket, .. }
+            | EventDto::TicketNoShow { ticket, .. }
+            | EventDto::TicketTransferred { ticket, .. }
+            | EventDto::TicketParked { ticket, .. }
+            | EventDto::TicketUnparked { ticket }
+            | EventDto::TicketReinstated { ticket }
+            | EventDto::TicketCancelled { ticket }
+            | EventDto::TicketExpired { ticket } => Some(*ticket),
+            EventDto::DayStarted { .. }
+            | EventDto::CounterOpened { .. }
+            | EventDto::CounterPaused { .. }
+            | EventDto::CounterResumed { .. }
+            | EventDto::CounterClosed { .. } => None,
+        }
+    }
+}
+
 /// One log entry: the event, when it happened, and which request caused it.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct LogRecord {
