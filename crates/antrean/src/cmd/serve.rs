@@ -74,18 +74,39 @@ pub async fn serve(args: ServeArgs) -> anyhow::Result<()> {
             path.display()
         );
     }
+    // Handlers go in before the "listening" line: a supervisor (or test) that sends SIGTERM as
+    // soon as it reads that line must get a clean stop, not the default kill.
+    let stop = StopSignals::install()?;
     let running = antrean_coordinator::start(config, store).await?;
     println!(
         "Antrean coordinator listening on http://{} (WebSocket ws://{}/ws)",
         running.addr, running.addr
     );
-    run_until_signal(running).await
+    run_until_signal(running, stop).await
 }
 
-async fn run_until_signal(running: antrean_coordinator::Running) -> anyhow::Result<()> {
-    let mut term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())?;
+struct StopSignals {
+    term: tokio::signal::unix::Signal,
+    interrupt: tokio::signal::unix::Signal,
+}
+
+impl StopSignals {
+    fn install() -> anyhow::Result<StopSignals> {
+        use tokio::signal::unix::{SignalKind, signal};
+        Ok(StopSignals {
+            term: signal(SignalKind::terminate())?,
+            interrupt: signal(SignalKind::interrupt())?,
+        })
+    }
+}
+
+async fn run_until_signal(
+    running: antrean_coordinator::Running,
+    mut stop: StopSignals,
+) -> anyhow::Result<()> {
+    let (term, interrupt) = (&mut stop.term, &mut stop.interrupt);
     tokio::select! {
-        _ = tokio::signal::ctrl_c() => tracing::info!("interrupt: stopping"),
+        _ = interrupt.recv() => tracing::info!("interrupt: stopping"),
         _ = term.recv() => tracing::info!("SIGTERM: stopping"),
     }
     running.stop();
@@ -129,6 +150,7 @@ pub async fn demo(args: DemoArgs) -> anyhow::Result<()> {
             ))
         })
         .await??;
+    let stop = StopSignals::install()?;
     let url = format!("ws://{}/ws", running.addr);
     let exe =
         std::env::current_exe().map_or_else(|_| "antrean".to_owned(), |p| p.display().to_string());
@@ -159,5 +181,5 @@ pub async fn demo(args: DemoArgs) -> anyhow::Result<()> {
         data = args.data.display(),
         addr = running.addr,
     );
-    run_until_signal(running).await
+    run_until_signal(running, stop).await
 }
