@@ -42,6 +42,7 @@ fn help_exists_for_every_subcommand() {
         "catalog",
         "printer",
         "skm",
+        "report",
     ] {
         assert!(stdout(&top).contains(sub), "{sub} missing from --help");
         let help = antrean(&[sub, "--help"]);
@@ -54,6 +55,9 @@ fn help_exists_for_every_subcommand() {
         ("counter", "transfer"),
         ("device", "enroll"),
         ("officer", "set"),
+        ("skm", "import"),
+        ("report", "waiting"),
+        ("report", "ikm"),
     ] {
         let help = antrean(&[sub, leaf, "--help"]);
         assert!(help.status.success(), "{sub} {leaf} --help");
@@ -281,4 +285,124 @@ fn skm_ikm_of_a_questionnaire_file_in_both_weights() {
         "{}",
         stderr(&bad)
     );
+}
+
+#[test]
+fn paper_surveys_import_and_reports_come_out_as_table_json_csv_and_xlsx() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = Server::start(&dir.path().join("data"));
+    let file = dir.path().join("kertas.csv");
+    std::fs::write(
+        &file,
+        "U1,U2,U3,U4,U5,U6,U7,U8,U9,jenis_kelamin,saran\n4,3,3,2,4,3,4,3,2,L,\n3,3,2,4,4,3,3,3,3,P,Antrean cepat\n2,3,3,4,3,3,4,3,,P,\n",
+    )
+    .unwrap();
+    let today = antrean_core::TimeZone::Wib
+        .local(antrean_core::Timestamp(
+            std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .unwrap()
+                .as_millis() as i64,
+        ))
+        .date
+        .to_string();
+    let url = server.url();
+    let login = [
+        "--url",
+        url.as_str(),
+        "--manager",
+        "admin",
+        "--password",
+        ADMIN_PASSWORD,
+    ];
+    let path = file.to_str().unwrap();
+    let run = |args: &[&str]| {
+        let mut all = args.to_vec();
+        all.extend_from_slice(&login);
+        antrean(&all)
+    };
+    // A broken file is refused before anything is sent.
+    let broken = dir.path().join("rusak.csv");
+    std::fs::write(&broken, "U1,U2,U3,U4,U5,U6,U7,U8,U9\n4,3,3,2,4,3,4,3,9\n").unwrap();
+    let refused = run(&["skm", "import", broken.to_str().unwrap(), "--day", &today]);
+    assert!(!refused.status.success());
+    assert!(
+        stderr(&refused).contains("baris 2, kolom U9"),
+        "{}",
+        stderr(&refused)
+    );
+
+    let imported = run(&[
+        "skm",
+        "import",
+        path,
+        "--day",
+        &today,
+        "--service",
+        "kk-baru",
+    ]);
+    assert!(imported.status.success(), "{}", stderr(&imported));
+
+    let offline = antrean(&["skm", "ikm", path, "--json"]);
+    let offline: serde_json::Value = serde_json::from_str(&stdout(&offline)).unwrap();
+    let json = run(&["report", "ikm", "--format", "json"]);
+    assert!(json.status.success(), "{}", stderr(&json));
+    let report: serde_json::Value = serde_json::from_str(&stdout(&json)).unwrap();
+    assert_eq!(report["skm"]["respondents"], 3);
+    assert_eq!(report["skm"]["imported"], 3);
+    assert_eq!(
+        report["skm"]["ikm"]["ikm"], offline["ikm"],
+        "server and offline IKM agree"
+    );
+    assert_eq!(report["skm"]["gender"], serde_json::json!([1, 2]));
+    assert_eq!(report["skm"]["comments"][0]["text"], "Antrean cepat");
+
+    let table = run(&["report", "ikm", "--service", "kk-baru"]);
+    let text = stdout(&table);
+    assert!(
+        text.contains("U9") && text.contains("Sarana dan Prasarana"),
+        "{text}"
+    );
+    let empty = run(&["report", "ikm", "--service", "ktp-el-baru"]);
+    assert!(
+        stdout(&empty).contains("belum dapat dihitung"),
+        "{}",
+        stdout(&empty)
+    );
+
+    let xlsx = dir.path().join("tunggu.xlsx");
+    let written = run(&[
+        "report",
+        "waiting",
+        "--format",
+        "xlsx",
+        "--out",
+        xlsx.to_str().unwrap(),
+    ]);
+    assert!(written.status.success(), "{}", stderr(&written));
+    let mut book: calamine::Xlsx<_> = calamine::open_workbook(&xlsx).unwrap();
+    use calamine::Reader;
+    assert_eq!(
+        book.sheet_names(),
+        ["Per hari", "Ringkasan", "Per jam", "Kepatuhan", "Petugas"]
+    );
+    let per_day = book.worksheet_range("Per hari").unwrap();
+    assert_eq!(per_day.get((2, 0)).unwrap().to_string(), "Tanggal");
+    let no_out = run(&["report", "waiting", "--format", "xlsx"]);
+    assert!(!no_out.status.success() && stderr(&no_out).contains("--out"));
+
+    let csv = run(&["report", "ikm", "--format", "csv"]);
+    let csv = stdout(&csv);
+    assert!(csv.starts_with('\u{feff}'));
+    assert!(csv.contains("IKM;"), "{csv}");
+    let bad_period = run(&[
+        "report",
+        "waiting",
+        "--from",
+        "2026-12-31",
+        "--to",
+        "2026-01-01",
+    ]);
+    assert_eq!(bad_period.status.code(), Some(2));
+    assert!(stderr(&bad_period).contains("tanggal akhir sebelum tanggal awal"));
 }

@@ -63,6 +63,7 @@ async fn each_role_can_do_only_its_own_actions() {
         Request::EnrollDevice {
             kind: DeviceKind::Kiosk,
             name: "evil".into(),
+            counter: None,
         },
         "forbidden",
     )

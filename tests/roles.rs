@@ -190,6 +190,7 @@ fn actions(own_ticket: u64, other_ticket: u64) -> Vec<Action> {
             Box::new(|_| Request::EnrollDevice {
                 kind: DeviceKind::Display,
                 name: "board-x".into(),
+                counter: None,
             }),
             vec![Manager],
         ),

@@ -140,6 +140,7 @@ pub async fn enroll(server: &Server, kind: DeviceKind, name: &str) -> String {
         .request(Request::EnrollDevice {
             kind,
             name: name.into(),
+            counter: None,
         })
         .await
         .unwrap()

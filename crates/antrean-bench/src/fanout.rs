@@ -49,6 +49,7 @@ pub async fn measure(bin: &Path, base: &Path, subscribers: usize) -> anyhow::Res
             .request(Request::EnrollDevice {
                 kind: DeviceKind::Display,
                 name: "board".into(),
+                counter: None,
             })
             .await?,
     )?;
@@ -57,6 +58,7 @@ pub async fn measure(bin: &Path, base: &Path, subscribers: usize) -> anyhow::Res
             .request(Request::EnrollDevice {
                 kind: DeviceKind::Kiosk,
                 name: "kiosk".into(),
+                counter: None,
             })
             .await?,
     )?;

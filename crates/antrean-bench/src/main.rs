@@ -93,6 +93,7 @@ async fn main() -> anyhow::Result<()> {
             .request(Request::EnrollDevice {
                 kind: DeviceKind::Kiosk,
                 name: format!("bench-{i}"),
+                counter: None,
             })
             .await?
         {
@@ -175,6 +176,7 @@ async fn main() -> anyhow::Result<()> {
     let enroll = |kind| Request::EnrollDevice {
         kind,
         name: format!("{kind:?}").to_lowercase(),
+        counter: None,
     };
     let (
         ResultDto::Enrolled {

@@ -70,6 +70,8 @@ pub(crate) struct RawPolicy {
     /// 0 disables the guard.
     pub max_wait_min: Option<Spanned<u32>>,
     pub max_recalls: Option<Spanned<u8>>,
+    /// Minutes after service a ticket may be rated (1..=1440).
+    pub rating_window_min: Option<Spanned<u32>>,
 }
 
 #[derive(Deserialize)]

@@ -320,10 +320,24 @@ fn policy(raw: &RawPolicy, at: &Locator<'_>) -> Result<QueuePolicy> {
         .max_recalls
         .as_ref()
         .map_or(default.max_recalls, |r| *r.get_ref());
+    let max_window_min = antrean_core::rating::MAX_RATING_WINDOW_S / 60;
+    let rating_window_s = match &raw.rating_window_min {
+        None => default.rating_window_s,
+        Some(m) if (1..=max_window_min).contains(m.get_ref()) => m.get_ref() * 60,
+        Some(m) => {
+            return Err(err(
+                at,
+                m,
+                "policy.rating_window_min",
+                format!("must be 1..={max_window_min} minutes"),
+            ));
+        }
+    };
     Ok(QueuePolicy {
         priority,
         max_wait_s,
         max_recalls,
+        rating_window_s,
     })
 }
 

@@ -35,6 +35,13 @@ pub enum Principal {
         /// User name.
         username: String,
     },
+    /// Rating screen facing visitors at one counter.
+    Rating {
+        /// Device name.
+        name: String,
+        /// Its counter.
+        counter: String,
+    },
     /// Holder of one digital ticket.
     Public {
         /// Ticket id.
@@ -50,6 +57,7 @@ impl Principal {
             Principal::Display { .. } => "display",
             Principal::Officer { .. } => "officer",
             Principal::Manager { .. } => "manager",
+            Principal::Rating { .. } => "rating",
             Principal::Public { .. } => "public",
         }
     }
@@ -57,7 +65,9 @@ impl Principal {
     /// Name for logs and idempotency keys.
     pub fn name(&self) -> String {
         match self {
-            Principal::Kiosk { name } | Principal::Display { name } => name.clone(),
+            Principal::Kiosk { name }
+            | Principal::Display { name }
+            | Principal::Rating { name, .. } => name.clone(),
             Principal::Officer { officer, .. } => officer.clone(),
             Principal::Manager { username } => username.clone(),
             Principal::Public { ticket } => format!("ticket-{ticket}"),
@@ -94,11 +104,16 @@ impl Principal {
             | Pause { .. }
             | Resume { .. }
             | CloseCounter { .. } => self.is_staff(),
+            Rate { .. } => matches!(self, Principal::Public { .. } | Principal::Rating { .. }),
             EnrollDevice { .. }
             | RevokeDevice { .. }
             | SetOfficer { .. }
             | RemoveOfficer { .. }
-            | ListPrincipals => {
+            | ListPrincipals
+            | ImportSkm { .. }
+            | RecordFollowUp { .. }
+            | Report { .. }
+            | ExportReport { .. } => {
                 matches!(self, Principal::Manager { .. })
             }
         }
@@ -127,8 +142,11 @@ pub struct Authenticator {
     failures: Mutex<HashMap<String, (u32, Instant)>>,
     /// Device tokens already verified (by SHA-256), so a reconnecting board does not pay
     /// an argon2 verification (~50 ms of CPU) every time. Cleared on revoke.
-    device_cache: Mutex<HashMap<[u8; 32], (String, PrincipalKind)>>,
+    device_cache: Mutex<HashMap<[u8; 32], CachedDevice>>,
 }
+
+/// A verified device: name, kind, counter (rating screens).
+type CachedDevice = (String, PrincipalKind, Option<String>);
 
 /// A bounded cache: a site has tens of devices; this is far above that.
 const DEVICE_CACHE_ENTRIES: usize = 4096;
@@ -149,10 +167,14 @@ impl Authenticator {
         match auth {
             Auth::Kiosk { token } => self
                 .device(token, PrincipalKind::Kiosk)
-                .map(|name| Principal::Kiosk { name }),
+                .map(|(name, _)| Principal::Kiosk { name }),
             Auth::Display { token } => self
                 .device(token, PrincipalKind::Display)
-                .map(|name| Principal::Display { name }),
+                .map(|(name, _)| Principal::Display { name }),
+            Auth::Rating { token } => match self.device(token, PrincipalKind::Rating)? {
+                (name, Some(counter)) => Ok(Principal::Rating { name, counter }),
+                (_, None) => Err(AuthError::Invalid),
+            },
             Auth::Officer {
                 officer,
                 pin,
@@ -178,9 +200,13 @@ impl Authenticator {
         }
     }
 
-    fn device(&self, token: &str, kind: PrincipalKind) -> Result<String, AuthError> {
+    fn device(
+        &self,
+        token: &str,
+        kind: PrincipalKind,
+    ) -> Result<(String, Option<String>), AuthError> {
         let key = fingerprint(token);
-        if let Some((name, cached_kind)) = self
+        if let Some((name, cached_kind, counter)) = self
             .device_cache
             .lock()
             .expect("cache lock")
@@ -188,7 +214,7 @@ impl Authenticator {
             .cloned()
         {
             return if cached_kind == kind {
-                Ok(name)
+                Ok((name, counter))
             } else {
                 Err(AuthError::Invalid)
             };
@@ -205,8 +231,8 @@ impl Authenticator {
         if cache.len() >= DEVICE_CACHE_ENTRIES {
             cache.clear();
         }
-        cache.insert(key, (record.name.clone(), kind));
-        Ok(record.name)
+        cache.insert(key, (record.name.clone(), kind, record.counter.clone()));
+        Ok((record.name, record.counter))
     }
 
     fn secret(&self, kind: PrincipalKind, name: &str, secret: &str) -> Result<(), AuthError> {
@@ -244,11 +270,18 @@ impl Authenticator {
     }
 
     /// Enrolls a device and returns its token (`name.secret`), shown once.
-    pub fn enroll_device(&self, kind: DeviceKind, name: &str) -> Result<String, AuthError> {
+    /// `counter` binds a rating screen (the caller checks it is given and exists).
+    pub fn enroll_device(
+        &self,
+        kind: DeviceKind,
+        name: &str,
+        counter: Option<&str>,
+    ) -> Result<String, AuthError> {
         let token = format!("{name}.{}", random_secret(24));
         let kind = match kind {
             DeviceKind::Kiosk => PrincipalKind::Kiosk,
             DeviceKind::Display => PrincipalKind::Display,
+            DeviceKind::Rating => PrincipalKind::Rating,
         };
         self.store.put_principal(&PrincipalRecord {
             kind,
@@ -256,6 +289,7 @@ impl Authenticator {
             display_name: None,
             secret_hash: hash_secret(&token),
             revoked: false,
+            counter: counter.map(str::to_owned),
         })?;
         self.forget_device(name);
         Ok(token)
@@ -276,7 +310,7 @@ impl Authenticator {
         self.device_cache
             .lock()
             .expect("cache lock")
-            .retain(|_, (cached, _)| cached != name);
+            .retain(|_, (cached, ..)| cached != name);
     }
 
     /// Creates or updates an officer or manager with a new secret.
@@ -293,6 +327,7 @@ impl Authenticator {
             display_name: display_name.map(str::to_owned),
             secret_hash: hash_secret(secret),
             revoked: false,
+            counter: None,
         })?;
         self.failures
             .lock()

@@ -31,6 +31,8 @@ pub struct Broadcast {
     pub seq: u64,
     /// Only for staff roles (officers, managers).
     pub staff_only: bool,
+    /// Only for managers (ratings with their free text, imports, follow-ups).
+    pub managers_only: bool,
     /// The JSON text.
     pub text: Utf8Bytes,
 }
@@ -326,6 +328,7 @@ impl Committer {
             let _ = self.events.send(Broadcast {
                 seq: record.seq,
                 staff_only: false,
+                managers_only: record.event.is_managers_only(),
                 text: to_text(&message),
             });
         }
@@ -333,6 +336,7 @@ impl Committer {
             let _ = self.events.send(Broadcast {
                 seq: 0,
                 staff_only: true,
+                managers_only: false,
                 text: to_text(&ServerMessage::Alert { alert }),
             });
         }

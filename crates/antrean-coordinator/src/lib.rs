@@ -12,6 +12,7 @@ pub mod committer;
 pub mod http;
 pub mod limits;
 pub mod metrics;
+pub mod reports;
 pub mod secrets;
 pub mod session;
 
@@ -127,6 +128,7 @@ pub async fn start(config: Config, store: Store) -> anyhow::Result<Running> {
     let signer = TicketSigner::new(store.site_secret()?);
     let (events, _) = broadcast::channel(BROADCAST_CAPACITY);
     let catalog_dto = catalog_view(&config.catalog);
+    let core_catalog = Arc::new(config.catalog.clone());
     let committer = Committer::recover(
         Engine::new(config.catalog),
         store.clone(),
@@ -138,7 +140,7 @@ pub async fn start(config: Config, store: Store) -> anyhow::Result<Running> {
 
     let (jobs_tx, jobs_rx) = mpsc::channel(COMMITTER_QUEUE_JOBS);
     let (stop_tx, stop_rx) = watch::channel(false);
-    let auth = Arc::new(Authenticator::new(store, signer));
+    let auth = Arc::new(Authenticator::new(store.clone(), signer));
     let shared = Arc::new(Shared {
         jobs: jobs_tx,
         events,
@@ -147,6 +149,11 @@ pub async fn start(config: Config, store: Store) -> anyhow::Result<Running> {
         catalog_compact: antrean_protocol::compact_catalog(&catalog_dto),
         catalog_json: serde_json::to_string(&catalog_dto).expect("the catalog serializes"),
         catalog: catalog_dto,
+        core_catalog,
+        store: store.clone(),
+        reports: Arc::new(tokio::sync::Semaphore::new(
+            crate::limits::MAX_CONCURRENT_REPORTS,
+        )),
         shutdown: stop_rx.clone(),
         requests_per_second: config.requests_per_second,
     });

@@ -39,6 +39,12 @@ pub struct Shared {
     pub catalog_compact: CatalogDto,
     /// The full catalog as JSON for `GET /api/catalog`.
     pub catalog_json: String,
+    /// The catalog itself, for reports.
+    pub core_catalog: Arc<antrean_core::Catalog>,
+    /// The store, for reports (read-only use).
+    pub store: antrean_store::Store,
+    /// Report slots (see [`MAX_CONCURRENT_REPORTS`]).
+    pub reports: Arc<tokio::sync::Semaphore>,
     /// Becomes true on shutdown.
     pub shutdown: watch::Receiver<bool>,
     /// Sustained request rate per connection (see [`REQUESTS_PER_SECOND`]).
@@ -287,6 +293,7 @@ impl Session {
         subscribe: bool,
     ) {
         let staff = principal.is_staff();
+        let manager = matches!(principal, Principal::Manager { .. });
         // A client that does not subscribe listens to a channel nobody sends on.
         let (_silent_tx, silent_rx) = broadcast::channel(1);
         let mut events = if subscribe {
@@ -351,7 +358,7 @@ impl Session {
                 }
                 event = events.recv() => match event {
                     Ok(event) => {
-                        if event.staff_only && !staff {
+                        if (event.staff_only && !staff) || (event.managers_only && !manager) {
                             continue;
                         }
                         if let Sync::Resyncing(buffer) = &mut sync {
@@ -574,6 +581,73 @@ impl Session {
             | Request::ListPrincipals => {
                 return Some(self.admin(request, id).await);
             }
+            Request::Rate { ticket, rating } => {
+                use antrean_core::rating::RatingSource;
+                let (ticket, source, at_counter) = match (principal, ticket) {
+                    (Principal::Public { ticket: own }, None) => {
+                        (TicketRef::Id(*own), RatingSource::TicketPage, None)
+                    }
+                    (Principal::Public { ticket: own }, Some(TicketRef::Id(t))) if t == *own => {
+                        (TicketRef::Id(*own), RatingSource::TicketPage, None)
+                    }
+                    (Principal::Rating { counter, .. }, Some(t)) => {
+                        (t, RatingSource::Counter, Some(counter.clone()))
+                    }
+                    (Principal::Rating { .. }, None) => {
+                        return Some(bad_request(id, "rate needs a ticket"));
+                    }
+                    _ => return Some(protocol_error(id, "forbidden")),
+                };
+                let rating = match rating_from_dto(&rating, source) {
+                    Ok(r) => r,
+                    Err(err) => return Some(bad_request(id, &err.0)),
+                };
+                CommandSpec::WithTicket(
+                    ticket,
+                    Box::new(move |t| Command::Rate {
+                        ticket: t,
+                        rating,
+                        at_counter,
+                    }),
+                )
+            }
+            Request::ImportSkm {
+                service,
+                day,
+                label,
+                respondents,
+            } => {
+                let Some(day) = antrean_core::LocalDate::parse(&day) else {
+                    return Some(bad_request(id, "day must be YYYY-MM-DD"));
+                };
+                let respondents = match respondents
+                    .iter()
+                    .map(imported_from_dto)
+                    .collect::<Result<Vec<_>, _>>()
+                {
+                    Ok(r) => r,
+                    Err(err) => return Some(bad_request(id, &err.0)),
+                };
+                CommandSpec::Ready(Command::ImportResponses {
+                    service,
+                    day,
+                    label,
+                    respondents,
+                })
+            }
+            Request::RecordFollowUp { mut follow_up } => {
+                follow_up.recorded_by = principal.name();
+                match follow_up_from_dto(&follow_up) {
+                    Ok(f) => CommandSpec::Ready(Command::RecordFollowUp(f)),
+                    Err(err) => return Some(bad_request(id, &err.0)),
+                }
+            }
+            Request::Report { query } => return Some(self.report(query, None, id).await),
+            Request::ExportReport {
+                query,
+                kind,
+                format,
+            } => return Some(self.report(query, Some((kind, format)), id).await),
             Request::Hello { .. } => unreachable!("handled above"),
         };
         let with_token = !matches!(
@@ -591,22 +665,79 @@ impl Session {
         None
     }
 
+    /// Runs a report (and its export) on a blocking thread, one at a time site-wide.
+    async fn report(
+        &mut self,
+        query: ReportQueryDto,
+        export: Option<(String, String)>,
+        id: Option<String>,
+    ) -> ServerMessage {
+        let Ok(_slot) = self.shared.reports.clone().acquire_owned().await else {
+            return protocol_error(id, "shutting_down");
+        };
+        let store = self.shared.store.clone();
+        let catalog = self.shared.core_catalog.clone();
+        let today = catalog.site.time_zone.local(now()).date;
+        let result = tokio::task::spawn_blocking(move || {
+            let report = crate::reports::run(&store, &catalog, &query, today)?;
+            match export {
+                None => Ok(ResultDto::Report {
+                    report: Box::new(report),
+                }),
+                Some((kind, format)) => {
+                    let (name, mime, bytes) = crate::reports::export(&report, &kind, &format)?;
+                    use base64::Engine as _;
+                    Ok(ResultDto::File {
+                        name,
+                        mime: mime.to_owned(),
+                        data_base64: base64::engine::general_purpose::STANDARD.encode(bytes),
+                    })
+                }
+            }
+        })
+        .await
+        .expect("report task");
+        match result {
+            Ok(result) => ok(id, result),
+            Err(crate::reports::ReportError::Query(message)) => bad_request(id, &message),
+            Err(err) => {
+                tracing::error!(%err, "report failed");
+                protocol_error(id, "internal")
+            }
+        }
+    }
+
     async fn admin(&mut self, request: Request, id: Option<String>) -> ServerMessage {
         let auth = self.shared.auth.clone();
+        let catalog = self.shared.core_catalog.clone();
         let result = tokio::task::spawn_blocking(move || -> Result<ResultDto, &'static str> {
             let store_err = |err: AuthError| {
                 tracing::error!(%err, "credential store failure");
                 "internal"
             };
             match request {
-                Request::EnrollDevice { kind, name } => {
+                Request::EnrollDevice {
+                    kind,
+                    name,
+                    counter,
+                } => {
                     if !valid_name(&name) {
                         return Err("invalid_name");
                     }
-                    let token = auth.enroll_device(kind, &name).map_err(store_err)?;
+                    // A rating screen belongs to one existing counter; others to none.
+                    match (kind, &counter) {
+                        (DeviceKind::Rating, Some(c)) if catalog.counter(c).is_some() => {}
+                        (DeviceKind::Rating, _) => return Err("counter_required"),
+                        (_, Some(_)) => return Err("bad_request"),
+                        (_, None) => {}
+                    }
+                    let token = auth
+                        .enroll_device(kind, &name, counter.as_deref())
+                        .map_err(store_err)?;
                     let device_kind = match kind {
                         DeviceKind::Kiosk => "kiosk",
                         DeviceKind::Display => "display",
+                        DeviceKind::Rating => "rating",
                     };
                     Ok(ResultDto::Enrolled {
                         name,
@@ -656,7 +787,11 @@ impl Session {
                             .collect()
                     };
                     Ok(ResultDto::Principals {
-                        devices: of(&[PrincipalKind::Kiosk, PrincipalKind::Display]),
+                        devices: of(&[
+                            PrincipalKind::Kiosk,
+                            PrincipalKind::Display,
+                            PrincipalKind::Rating,
+                        ]),
                         officers: of(&[PrincipalKind::Officer]),
                         managers: of(&[PrincipalKind::Manager]),
                     })

@@ -300,6 +300,9 @@ pub struct QueuePolicy {
     pub max_wait_s: Option<u32>,
     /// How many times a called ticket may be recalled.
     pub max_recalls: u8,
+    /// How long after service a ticket may still be rated (at most
+    /// [`crate::rating::MAX_RATING_WINDOW_S`]).
+    pub rating_window_s: u32,
 }
 
 impl Default for QueuePolicy {
@@ -310,6 +313,7 @@ impl Default for QueuePolicy {
             },
             max_wait_s: Some(90 * 60),
             max_recalls: 3,
+            rating_window_s: crate::rating::DEFAULT_RATING_WINDOW_S,
         }
     }
 }

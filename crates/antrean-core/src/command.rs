@@ -1,6 +1,8 @@
 //! Commands: what devices and people ask the engine to do.
 
+use crate::rating::{FollowUp, ImportedResponse, Rating};
 use crate::ticket::{Channel, TicketId};
+use crate::time::LocalDate;
 
 /// A request to change the queue. Authorization (who may send which command) is the
 /// coordinator's job; the engine checks only queue rules.
@@ -98,6 +100,29 @@ pub enum Command {
         /// The ticket.
         ticket: TicketId,
     },
+    /// A visitor rates a served ticket (face and/or SKM questionnaire).
+    Rate {
+        /// The ticket.
+        ticket: TicketId,
+        /// The rating.
+        rating: Rating,
+        /// Sent by the rating screen of this counter: the ticket must have been served
+        /// there (a screen cannot rate another counter's visitors).
+        at_counter: Option<String>,
+    },
+    /// A manager imports questionnaires collected outside the system, all or nothing.
+    ImportResponses {
+        /// Service they concern (None: the whole site).
+        service: Option<String>,
+        /// Day they count for in period reports.
+        day: LocalDate,
+        /// Where they came from (file name), for the audit trail.
+        label: String,
+        /// The questionnaires.
+        respondents: Vec<ImportedResponse>,
+    },
+    /// A manager records a follow-up action on SKM results.
+    RecordFollowUp(FollowUp),
 }
 
 impl Command {
@@ -119,7 +144,10 @@ impl Command {
             Command::IssueTicket { .. }
             | Command::Unpark { .. }
             | Command::Reinstate { .. }
-            | Command::Cancel { .. } => None,
+            | Command::Cancel { .. }
+            | Command::Rate { .. }
+            | Command::ImportResponses { .. }
+            | Command::RecordFollowUp(_) => None,
         }
     }
 }

@@ -12,6 +12,8 @@ use crate::state::{CounterStatus, State};
 use crate::ticket::{MAX_DAILY_SEQUENCE, Ticket, TicketId, TicketNumber, TicketState};
 use crate::time::{LocalDate, Timestamp};
 
+mod rating;
+
 /// The queue engine of one site.
 #[derive(Clone, Debug)]
 pub struct Engine {
@@ -297,6 +299,18 @@ impl Engine {
                 }
                 Ok(vec![Event::TicketCancelled { ticket: *ticket }])
             }
+            Command::Rate {
+                ticket,
+                rating,
+                at_counter,
+            } => self.decide_rate(*ticket, rating, at_counter.as_deref(), at),
+            Command::ImportResponses {
+                service,
+                day,
+                label,
+                respondents,
+            } => self.decide_import(service.as_deref(), *day, label, respondents),
+            Command::RecordFollowUp(follow_up) => self.decide_follow_up(follow_up),
         }
     }
 

@@ -1,6 +1,7 @@
 //! Events: the facts the log records. The engine state is a projection of them, and they
 //! keep everything reports need (times come from the log envelope's `at`).
 
+use crate::rating::{FollowUp, ImportedResponse, Rating};
 use crate::ticket::{Channel, TicketId, TicketNumber};
 use crate::time::LocalDate;
 
@@ -130,6 +131,37 @@ pub enum Event {
         /// Counter.
         counter: String,
     },
+    /// A served ticket was rated. Carries where it was served, so reports need no catalog
+    /// lookups and survive catalog changes.
+    ServiceRated {
+        /// Ticket.
+        ticket: TicketId,
+        /// Service it was served for.
+        service: String,
+        /// That service's agency.
+        agency: String,
+        /// Counter.
+        counter: String,
+        /// Officer.
+        officer: Option<String>,
+        /// The rating.
+        rating: Rating,
+    },
+    /// Questionnaires collected outside the system were imported (one event: all or nothing).
+    ResponsesImported {
+        /// Service (None: site-wide).
+        service: Option<String>,
+        /// Its agency.
+        agency: Option<String>,
+        /// Day they count for.
+        day: LocalDate,
+        /// Source label (file name).
+        label: String,
+        /// The questionnaires.
+        respondents: Vec<ImportedResponse>,
+    },
+    /// A follow-up action was recorded.
+    FollowUpRecorded(FollowUp),
 }
 
 impl Event {
@@ -147,12 +179,15 @@ impl Event {
             | Event::TicketUnparked { ticket }
             | Event::TicketReinstated { ticket }
             | Event::TicketCancelled { ticket }
-            | Event::TicketExpired { ticket } => Some(*ticket),
+            | Event::TicketExpired { ticket }
+            | Event::ServiceRated { ticket, .. } => Some(*ticket),
             Event::DayStarted { .. }
             | Event::CounterOpened { .. }
             | Event::CounterPaused { .. }
             | Event::CounterResumed { .. }
-            | Event::CounterClosed { .. } => None,
+            | Event::CounterClosed { .. }
+            | Event::ResponsesImported { .. }
+            | Event::FollowUpRecorded(_) => None,
         }
     }
 }

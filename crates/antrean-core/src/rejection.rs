@@ -3,6 +3,7 @@
 
 use std::fmt;
 
+use crate::rating::RatingProblem;
 use crate::schedule::Closure;
 use crate::ticket::{TicketId, TicketState};
 
@@ -107,6 +108,27 @@ pub enum Rejection {
     },
     /// Transfer to the service the ticket is already in.
     SameService,
+    /// The ticket was not served, or its rating window is over.
+    NotRateable {
+        /// The site's rating window in minutes.
+        window_min: u32,
+    },
+    /// This part of the rating (face or questionnaire) was already given.
+    AlreadyRated,
+    /// The rating itself is not valid.
+    InvalidRating(RatingProblem),
+    /// An SKM import was refused; nothing was imported.
+    InvalidImport {
+        /// 1-based respondent row, when one row is at fault.
+        row: Option<usize>,
+        /// What is wrong, in Indonesian.
+        reason: String,
+    },
+    /// A follow-up action with no text or too much.
+    InvalidFollowUp {
+        /// The limit.
+        max_chars: usize,
+    },
 }
 
 impl Rejection {
@@ -135,6 +157,11 @@ impl Rejection {
             Rejection::ServiceNotAtCounter { .. } => "service_not_at_counter",
             Rejection::RecallLimit { .. } => "recall_limit",
             Rejection::SameService => "same_service",
+            Rejection::NotRateable { .. } => "not_rateable",
+            Rejection::AlreadyRated => "already_rated",
+            Rejection::InvalidRating(_) => "invalid_rating",
+            Rejection::InvalidImport { .. } => "invalid_import",
+            Rejection::InvalidFollowUp { .. } => "invalid_follow_up",
         }
     }
 
@@ -230,6 +257,25 @@ impl Rejection {
                 format!("Nomor ini sudah dipanggil ulang {max_recalls} kali (batas maksimal).")
             }
             Rejection::SameService => "Nomor ini sudah berada di layanan tersebut.".to_owned(),
+            Rejection::NotRateable { window_min } => format!(
+                "Penilaian hanya dapat diberikan setelah selesai dilayani, paling lambat {window_min} menit sesudahnya."
+            ),
+            Rejection::AlreadyRated => {
+                "Terima kasih, penilaian untuk nomor ini sudah diterima sebelumnya.".to_owned()
+            }
+            Rejection::InvalidRating(problem) => problem.message_id(),
+            Rejection::InvalidImport {
+                row: Some(row),
+                reason,
+            } => {
+                format!("Impor ditolak, tidak ada yang diimpor: responden ke-{row}: {reason}")
+            }
+            Rejection::InvalidImport { row: None, reason } => {
+                format!("Impor ditolak, tidak ada yang diimpor: {reason}")
+            }
+            Rejection::InvalidFollowUp { max_chars } => {
+                format!("Uraian tindak lanjut harus diisi (maksimal {max_chars} karakter).")
+            }
         }
     }
 
@@ -314,6 +360,23 @@ impl Rejection {
                 format!("Already recalled {max_recalls} times (the limit).")
             }
             Rejection::SameService => "The ticket is already in that service.".to_owned(),
+            Rejection::NotRateable { window_min } => format!(
+                "A ticket can be rated only after it was served, within {window_min} minutes."
+            ),
+            Rejection::AlreadyRated => "Thank you, this ticket was already rated.".to_owned(),
+            Rejection::InvalidRating(problem) => problem.message_en(),
+            Rejection::InvalidImport {
+                row: Some(row),
+                reason,
+            } => {
+                format!("Import refused, nothing imported: respondent {row}: {reason}")
+            }
+            Rejection::InvalidImport { row: None, reason } => {
+                format!("Import refused, nothing imported: {reason}")
+            }
+            Rejection::InvalidFollowUp { max_chars } => {
+                format!("A follow-up needs an action text (at most {max_chars} characters).")
+            }
         }
     }
 }

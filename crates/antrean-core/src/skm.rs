@@ -259,45 +259,86 @@ impl fmt::Display for SkmError {
 
 impl std::error::Error for SkmError {}
 
+/// Running sums of questionnaires: what the IKM needs, in constant space, so a quarter's
+/// figures can be kept live and merged across services.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Tally {
+    /// Questionnaires counted.
+    pub respondents: u32,
+    /// Per unsur (scope order): respondents who answered it.
+    pub answered: [u32; 9],
+    /// Per unsur: sum of the answers.
+    pub sum: [u32; 9],
+}
+
+impl Tally {
+    /// Adds one questionnaire (values are assumed checked: 1..=4).
+    pub fn add(&mut self, response: &Response) {
+        self.respondents += 1;
+        for (i, answer) in response.answers.iter().enumerate() {
+            if let Some(a) = answer {
+                self.answered[i] += 1;
+                self.sum[i] += u32::from(*a);
+            }
+        }
+    }
+
+    /// Adds another tally.
+    pub fn merge(&mut self, other: &Tally) {
+        self.respondents += other.respondents;
+        for i in 0..9 {
+            self.answered[i] += other.answered[i];
+            self.sum[i] += other.sum[i];
+        }
+    }
+
+    /// The IKM of everything added.
+    pub fn ikm(&self, weight: Weight) -> Result<IkmResult, SkmError> {
+        if self.respondents == 0 {
+            return Err(SkmError::NoResponses);
+        }
+        let mut unsur = Vec::with_capacity(9);
+        let mut total_weighted = 0.0;
+        for (i, u) in Unsur::ALL.into_iter().enumerate() {
+            let (answered, sum) = (self.answered[i], self.sum[i]);
+            if answered == 0 {
+                return Err(SkmError::UnsurUnanswered(u));
+            }
+            let nrr = f64::from(sum) / f64::from(answered);
+            let nrr_weighted = nrr * weight.factor();
+            total_weighted += nrr_weighted;
+            let score = crate::money::round_half_away(nrr * 25.0, 2);
+            unsur.push(UnsurResult {
+                unsur: u,
+                answered,
+                sum,
+                nrr,
+                nrr_weighted,
+                score,
+                mutu: Mutu::of(score),
+            });
+        }
+        let ikm_exact = total_weighted * 25.0;
+        let ikm = crate::money::round_half_away(ikm_exact, 2);
+        Ok(IkmResult {
+            respondents: self.respondents,
+            weight,
+            unsur,
+            ikm_exact,
+            ikm,
+            mutu: Mutu::of(ikm),
+        })
+    }
+}
+
 /// Computes the IKM of `responses`.
 pub fn ikm(responses: &[Response], weight: Weight) -> Result<IkmResult, SkmError> {
-    if responses.is_empty() {
-        return Err(SkmError::NoResponses);
+    for r in responses {
+        Response::new(r.answers)?;
     }
-    let mut unsur = Vec::with_capacity(9);
-    let mut total_weighted = 0.0;
-    for (i, u) in Unsur::ALL.into_iter().enumerate() {
-        let (answered, sum) = responses
-            .iter()
-            .filter_map(|r| r.answers[i])
-            .fold((0u32, 0u32), |(n, s), a| (n + 1, s + u32::from(a)));
-        if answered == 0 {
-            return Err(SkmError::UnsurUnanswered(u));
-        }
-        let nrr = f64::from(sum) / f64::from(answered);
-        let nrr_weighted = nrr * weight.factor();
-        total_weighted += nrr_weighted;
-        let score = crate::money::round_half_away(nrr * 25.0, 2);
-        unsur.push(UnsurResult {
-            unsur: u,
-            answered,
-            sum,
-            nrr,
-            nrr_weighted,
-            score,
-            mutu: Mutu::of(score),
-        });
-    }
-    let ikm_exact = total_weighted * 25.0;
-    let ikm = crate::money::round_half_away(ikm_exact, 2);
-    Ok(IkmResult {
-        respondents: responses.len() as u32,
-        weight,
-        unsur,
-        ikm_exact,
-        ikm,
-        mutu: Mutu::of(ikm),
-    })
+    let mut tally = Tally::default();
+    responses.iter().for_each(|r| tally.add(r));
+    tally.ikm(weight)
 }
 
 /// Krejcie & Morgan (1970) sample size for a population of `population` service users

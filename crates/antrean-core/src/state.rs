@@ -5,6 +5,8 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use crate::eta::ServiceStats;
 use crate::event::Event;
+use crate::rating::{MAX_RATING_WINDOW_S, Rateable};
+use crate::skm::Tally;
 use crate::ticket::{Ticket, TicketId, TicketState};
 use crate::time::{LocalDate, Timestamp};
 
@@ -70,6 +72,27 @@ pub struct State {
     /// Recent service-time statistics per service, for wait estimates ([`crate::eta`]).
     /// Kept across days: yesterday's pace is the best guess for this morning.
     pub service_stats: BTreeMap<String, ServiceStats>,
+    /// Served tickets that may still be rated, kept across midnight for at most
+    /// [`MAX_RATING_WINDOW_S`] (pruned at day start), so memory is about one day of visitors.
+    pub rateable: BTreeMap<TicketId, Rateable>,
+    /// The site's questionnaires of the current quarter (for boards and kiosks: the live IKM).
+    pub skm_quarter: QuarterTally,
+}
+
+/// Live SKM sums of one calendar quarter (the regulation's recommended survey period).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct QuarterTally {
+    /// (year, quarter 1..=4) the sums are for; None before the first day.
+    pub quarter: Option<(i32, u8)>,
+    /// Questionnaire sums.
+    pub tally: Tally,
+    /// One-tap faces given, by face 1..=4.
+    pub faces: [u32; 4],
+}
+
+/// The calendar quarter of a date: (year, 1..=4).
+pub fn quarter_of(day: LocalDate) -> (i32, u8) {
+    (day.year, (day.month - 1) / 3 + 1)
 }
 
 impl State {
@@ -140,6 +163,15 @@ impl State {
         match event {
             Event::DayStarted { day } => {
                 self.day = Some(*day);
+                let window_ms = i64::from(MAX_RATING_WINDOW_S) * 1000;
+                self.rateable
+                    .retain(|_, r| at.0 - r.finished_at.0 <= window_ms);
+                if self.skm_quarter.quarter != Some(quarter_of(*day)) {
+                    self.skm_quarter = QuarterTally {
+                        quarter: Some(quarter_of(*day)),
+                        ..QuarterTally::default()
+                    };
+                }
                 // Keep only what is still needed by an open day: nothing, since every open
                 // ticket expired in the events just before this one.
                 self.tickets.clear();
@@ -221,6 +253,19 @@ impl State {
                 }
             }
             Event::ServiceFinished { ticket, counter } => {
+                if let Some(t) = self.tickets.get(ticket) {
+                    self.rateable.insert(
+                        *ticket,
+                        Rateable {
+                            finished_at: at,
+                            service: t.service.clone(),
+                            counter: counter.clone(),
+                            officer: t.officer.clone(),
+                            face_given: false,
+                            questionnaire_given: false,
+                        },
+                    );
+                }
                 self.close_ticket(*ticket, TicketState::Done, at);
                 self.release_counter(counter, *ticket);
             }
@@ -309,6 +354,28 @@ impl State {
                 c.current = None;
                 c.since = at;
             }
+            Event::ServiceRated { ticket, rating, .. } => {
+                if let Some(r) = self.rateable.get_mut(ticket) {
+                    r.face_given |= rating.face.is_some();
+                    r.questionnaire_given |= rating.questionnaire.is_some();
+                }
+                if let Some(face) = rating.face.filter(|f| (1..=4).contains(f)) {
+                    self.skm_quarter.faces[usize::from(face - 1)] += 1;
+                }
+                if let Some(q) = &rating.questionnaire {
+                    self.skm_quarter.tally.add(q);
+                }
+            }
+            Event::ResponsesImported {
+                day, respondents, ..
+            } => {
+                if self.skm_quarter.quarter == Some(quarter_of(*day)) {
+                    for r in respondents {
+                        self.skm_quarter.tally.add(&r.questionnaire);
+                    }
+                }
+            }
+            Event::FollowUpRecorded(_) => {}
         }
     }
 

@@ -471,6 +471,7 @@ fn interleave_serves_one_priority_per_n_regular() {
         },
         max_wait_s: None,
         max_recalls: 3,
+        ..QueuePolicy::default()
     };
     let mut e = Engine::new(catalog_with(policy));
     let mut now = monday("08:00");
@@ -508,6 +509,7 @@ fn strict_policy_serves_all_priority_first() {
         priority: PriorityPolicy::Strict,
         max_wait_s: None,
         max_recalls: 3,
+        ..QueuePolicy::default()
     };
     let mut e = Engine::new(catalog_with(policy));
     let now = monday("08:00");
@@ -535,6 +537,7 @@ fn max_wait_guard_beats_priority_and_preference() {
         priority: PriorityPolicy::Strict,
         max_wait_s: Some(30 * 60),
         max_recalls: 3,
+        ..QueuePolicy::default()
     };
     let mut e = Engine::new(catalog_with(policy));
     let old = issued(&mut e, "kk", None, monday("08:00"));
@@ -561,6 +564,7 @@ fn counter_preference_weights_the_wait() {
         priority: PriorityPolicy::Strict,
         max_wait_s: None,
         max_recalls: 3,
+        ..QueuePolicy::default()
     };
     let mut e = Engine::new(catalog_with(policy));
     // Counter 1 prefers ktp (weight 1) over kk (weight 1/2).

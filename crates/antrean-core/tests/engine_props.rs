@@ -349,11 +349,12 @@ proptest! {
             priority: PriorityPolicy::Interleave { regular_per_priority: n },
             max_wait_s: Some(45 * 60),
             max_recalls: 2,
+            ..QueuePolicy::default()
         }, &ops)?;
     }
 
     #[test]
     fn strict_policy_invariants(ops in prop::collection::vec(op(), 1..300)) {
-        run(QueuePolicy { priority: PriorityPolicy::Strict, max_wait_s: None, max_recalls: 2 }, &ops)?;
+        run(QueuePolicy { priority: PriorityPolicy::Strict, max_wait_s: None, max_recalls: 2, ..QueuePolicy::default() }, &ops)?;
     }
 }

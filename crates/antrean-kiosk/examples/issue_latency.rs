@@ -33,7 +33,7 @@ fn main() {
     });
     let token = running
         .auth
-        .enroll_device(antrean_protocol::DeviceKind::Kiosk, "kiosk-bench")
+        .enroll_device(antrean_protocol::DeviceKind::Kiosk, "kiosk-bench", None)
         .expect("enroll");
     let handle = net::spawn(format!("ws://{}/ws", running.addr), token, Arc::new(|| {}));
     loop {

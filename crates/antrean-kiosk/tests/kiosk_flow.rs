@@ -78,7 +78,7 @@ impl Coordinator {
         ));
         let auth = running.auth.clone();
         let token = auth
-            .enroll_device(antrean_protocol::DeviceKind::Kiosk, "kiosk-test")
+            .enroll_device(antrean_protocol::DeviceKind::Kiosk, "kiosk-test", None)
             .expect("enroll kiosk");
         Coordinator {
             addr: running.addr,

@@ -48,6 +48,11 @@ pub enum Auth {
         /// Password.
         password: String,
     },
+    /// An enrolled rating screen (a tablet facing the visitor at one counter).
+    Rating {
+        /// Device token from enrollment.
+        token: String,
+    },
     /// A visitor holding a digital ticket (the token from the ticket's QR code).
     Public {
         /// Per-ticket token.
@@ -73,6 +78,8 @@ pub enum DeviceKind {
     Kiosk,
     /// Display board.
     Display,
+    /// Rating screen bound to one counter.
+    Rating,
 }
 
 /// Printer health as a kiosk reports it.
@@ -193,6 +200,9 @@ pub enum Request {
     EnrollDevice {
         kind: DeviceKind,
         name: String,
+        /// The counter a rating screen belongs to (required for `rating`, refused otherwise).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        counter: Option<String>,
     },
     /// Manager: revoke a device's token.
     RevokeDevice {
@@ -210,6 +220,41 @@ pub enum Request {
     },
     /// Manager: list devices and officers (no secrets).
     ListPrincipals,
+    /// Rate a served ticket: a visitor on the ticket page (own ticket, `ticket` absent) or a
+    /// rating screen (a ticket finished at its counter).
+    Rate {
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        ticket: Option<TicketRef>,
+        rating: crate::RatingDto,
+    },
+    /// Manager: import questionnaires collected on paper or in other tools (all or nothing).
+    ImportSkm {
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        service: Option<String>,
+        /// Day they count for, YYYY-MM-DD.
+        day: String,
+        /// Source (file name).
+        label: String,
+        respondents: Vec<crate::ImportedResponseDto>,
+    },
+    /// Manager: record a follow-up action (tindak lanjut).
+    RecordFollowUp {
+        follow_up: crate::FollowUpDto,
+    },
+    /// Manager: the report of a period.
+    Report {
+        #[serde(default)]
+        query: crate::ReportQueryDto,
+    },
+    /// Manager: the report as a file.
+    ExportReport {
+        #[serde(default)]
+        query: crate::ReportQueryDto,
+        /// waiting | ikm.
+        kind: String,
+        /// csv | xlsx.
+        format: String,
+    },
 }
 
 impl Request {
@@ -227,6 +272,8 @@ impl Request {
                 | Request::SetOfficer { .. }
                 | Request::RemoveOfficer { .. }
                 | Request::ListPrincipals
+                | Request::Report { .. }
+                | Request::ExportReport { .. }
         )
     }
 }

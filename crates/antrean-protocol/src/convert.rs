@@ -107,6 +107,37 @@ pub fn event_to_dto(event: &Event) -> EventDto {
         Event::CounterPaused { counter } => EventDto::CounterPaused { counter },
         Event::CounterResumed { counter } => EventDto::CounterResumed { counter },
         Event::CounterClosed { counter } => EventDto::CounterClosed { counter },
+        Event::ServiceRated {
+            ticket,
+            service,
+            agency,
+            counter,
+            officer,
+            rating,
+        } => EventDto::ServiceRated {
+            ticket: ticket.0,
+            service,
+            agency,
+            counter,
+            officer,
+            rating: rating_to_dto(&rating),
+        },
+        Event::ResponsesImported {
+            service,
+            agency,
+            day,
+            label,
+            respondents,
+        } => EventDto::ResponsesImported {
+            service,
+            agency,
+            day: day.to_string(),
+            label,
+            respondents: respondents.iter().map(imported_to_dto).collect(),
+        },
+        Event::FollowUpRecorded(f) => EventDto::FollowUpRecorded {
+            follow_up: follow_up_to_dto(&f),
+        },
     }
 }
 
@@ -196,6 +227,40 @@ pub fn event_from_dto(dto: &EventDto) -> Result<Event, InvalidEvent> {
         EventDto::CounterPaused { counter } => Event::CounterPaused { counter },
         EventDto::CounterResumed { counter } => Event::CounterResumed { counter },
         EventDto::CounterClosed { counter } => Event::CounterClosed { counter },
+        EventDto::ServiceRated {
+            ticket,
+            service,
+            agency,
+            counter,
+            officer,
+            rating,
+        } => Event::ServiceRated {
+            ticket: t(ticket),
+            service,
+            agency,
+            counter,
+            officer,
+            rating: rating_from_dto(&rating, rating_source(&rating.source)?)?,
+        },
+        EventDto::ResponsesImported {
+            service,
+            agency,
+            day: d,
+            label,
+            respondents,
+        } => Event::ResponsesImported {
+            service,
+            agency,
+            day: day(&d)?,
+            label,
+            respondents: respondents
+                .iter()
+                .map(imported_from_dto)
+                .collect::<Result<_, _>>()?,
+        },
+        EventDto::FollowUpRecorded { follow_up } => {
+            Event::FollowUpRecorded(follow_up_from_dto(&follow_up)?)
+        }
     })
 }
 
@@ -303,6 +368,7 @@ pub fn state_view(state: &State, catalog: &Catalog, scope: SnapshotScope) -> Sta
         }
         .to_owned(),
         services: service_statuses(state, catalog),
+        ikm: published_ikm(&state.skm_quarter),
         recent_calls: called
             .into_iter()
             .take(RECENT_CALLS)
@@ -495,6 +561,59 @@ mod tests {
             Event::CounterClosed {
                 counter: "3".into(),
             },
+            Event::ServiceRated {
+                ticket: TicketId(7),
+                service: "ktp".into(),
+                agency: "dukcapil".into(),
+                counter: "3".into(),
+                officer: Some("siti".into()),
+                rating: antrean_core::rating::Rating {
+                    face: Some(4),
+                    questionnaire: Some(antrean_core::skm::Response {
+                        answers: [
+                            Some(4),
+                            Some(3),
+                            None,
+                            Some(1),
+                            Some(2),
+                            Some(3),
+                            Some(4),
+                            Some(4),
+                            Some(3),
+                        ],
+                    }),
+                    profile: antrean_core::rating::Profile {
+                        gender: Some(antrean_core::rating::Gender::P),
+                        age_years: Some(61),
+                        education: Some("SMA".into()),
+                        occupation: Some("LAINNYA".into()),
+                        disability: Some(false),
+                    },
+                    suggestion: Some("Terima kasih".into()),
+                    source: antrean_core::rating::RatingSource::TicketPage,
+                },
+            },
+            Event::ResponsesImported {
+                service: None,
+                agency: None,
+                day,
+                label: "kertas.xlsx".into(),
+                respondents: vec![antrean_core::rating::ImportedResponse {
+                    questionnaire: antrean_core::skm::Response {
+                        answers: [Some(3); 9],
+                    },
+                    profile: antrean_core::rating::Profile::default(),
+                    suggestion: None,
+                }],
+            },
+            Event::FollowUpRecorded(antrean_core::rating::FollowUp {
+                unsur: Some(antrean_core::skm::Unsur::Sarpras),
+                service: Some("ktp".into()),
+                action: "Menambah kursi".into(),
+                due: Some(day),
+                status: antrean_core::rating::FollowUpStatus::InProgress,
+                recorded_by: "admin".into(),
+            }),
         ];
         for event in events {
             assert_eq!(event_to_dto(&event).ticket(), event.ticket().map(|t| t.0));

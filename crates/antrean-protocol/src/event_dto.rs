@@ -2,6 +2,8 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::{FollowUpDto, ImportedResponseDto, RatingDto};
+
 /// A core event in its wire/disk form. Field names are part of the on-disk format: add
 /// fields with `#[serde(default)]`, never rename.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -82,6 +84,27 @@ pub enum EventDto {
     CounterClosed {
         counter: String,
     },
+    ServiceRated {
+        ticket: u64,
+        service: String,
+        agency: String,
+        counter: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        officer: Option<String>,
+        rating: RatingDto,
+    },
+    ResponsesImported {
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        service: Option<String>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        agency: Option<String>,
+        day: String,
+        label: String,
+        respondents: Vec<ImportedResponseDto>,
+    },
+    FollowUpRecorded {
+        follow_up: FollowUpDto,
+    },
 }
 
 impl EventDto {
@@ -99,13 +122,29 @@ impl EventDto {
             | EventDto::TicketUnparked { ticket }
             | EventDto::TicketReinstated { ticket }
             | EventDto::TicketCancelled { ticket }
-            | EventDto::TicketExpired { ticket } => Some(*ticket),
+            | EventDto::TicketExpired { ticket }
+            | EventDto::ServiceRated { ticket, .. } => Some(*ticket),
             EventDto::DayStarted { .. }
             | EventDto::CounterOpened { .. }
             | EventDto::CounterPaused { .. }
             | EventDto::CounterResumed { .. }
-            | EventDto::CounterClosed { .. } => None,
+            | EventDto::CounterClosed { .. }
+            | EventDto::ResponsesImported { .. }
+            | EventDto::FollowUpRecorded { .. } => None,
         }
+    }
+}
+
+impl EventDto {
+    /// Whether only managers may see it: ratings carry free-text suggestions and the
+    /// officer's name, imports and follow-ups are internal (boards get the IKM instead).
+    pub fn is_managers_only(&self) -> bool {
+        matches!(
+            self,
+            EventDto::ServiceRated { .. }
+                | EventDto::ResponsesImported { .. }
+                | EventDto::FollowUpRecorded { .. }
+        )
     }
 }
 

@@ -10,17 +10,23 @@ mod catalog_dto;
 mod client;
 mod convert;
 mod event_dto;
+mod rating_dto;
+mod report_dto;
 mod server;
 
 pub use catalog_dto::*;
 pub use client::*;
 pub use convert::*;
 pub use event_dto::*;
+pub use rating_dto::*;
+pub use report_dto::*;
 pub use server::*;
 
 /// Version of this protocol. A client sends it in `hello`; a mismatch is refused.
 pub const PROTOCOL_VERSION: u32 = 1;
 
-/// Largest message a client may send, in bytes. Our largest request is a few hundred bytes;
-/// 64 KiB leaves room for long free-text fields while bounding memory per connection.
-pub const MAX_CLIENT_MESSAGE_BYTES: usize = 64 * 1024;
+/// Largest message a client may send, in bytes. Most requests are a few hundred bytes; the
+/// largest is an SKM import of up to `antrean_core::rating::MAX_IMPORT_RESPONDENTS`
+/// compact rows (about 100 bytes each plus short suggestions). Buffers grow only as a
+/// message arrives, so idle connections do not pay for this bound.
+pub const MAX_CLIENT_MESSAGE_BYTES: usize = 512 * 1024;

@@ -103,6 +103,14 @@ pub enum ResultDto {
     },
     /// Anything else that succeeded without data.
     Accepted,
+    /// `report`.
+    Report { report: Box<crate::ReportDto> },
+    /// `export_report`: a file, base64-encoded.
+    File {
+        name: String,
+        mime: String,
+        data_base64: String,
+    },
 }
 
 /// A wait estimate for a waiting ticket, as of the answer (see `antrean_core::eta`).
@@ -177,6 +185,9 @@ pub struct StateDto {
     pub tickets: Vec<TicketView>,
     /// Counters that have been opened today.
     pub counters: Vec<CounterStateDto>,
+    /// The current quarter's IKM from questionnaires so far (published on boards).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ikm: Option<crate::PublishedIkmDto>,
     /// Latest kiosk printer alerts (staff roles only).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub alerts: Vec<DeviceAlert>,

@@ -36,6 +36,49 @@ impl Store {
         Ok(())
     }
 
+    /// The first seq whose event time is at or after `at_ms` (last seq + 1 when none).
+    /// Event times never decrease along the log (the engine clamps clock steps back), so
+    /// this is a binary search: a report over one quarter of a large log reads only that
+    /// quarter.
+    pub fn seq_at_or_after(&self, at_ms: i64) -> Result<u64, StoreError> {
+        let (mut lo, mut hi) = (1u64, self.last_seq()? + 1);
+        while lo < hi {
+            let mid = lo + (hi - lo) / 2;
+            let at = match self.events.get(mid.to_be_bytes())? {
+                Some(value) => record_time(&value).ok_or_else(|| {
+                    StoreError::corrupt(self.dir(), format!("event seq {mid} is unreadable"))
+                })?,
+                None => {
+                    return Err(StoreError::corrupt(
+                        self.dir(),
+                        format!("event log has a gap at seq {mid}"),
+                    ));
+                }
+            };
+            if at < at_ms {
+                lo = mid + 1;
+            } else {
+                hi = mid;
+            }
+        }
+        Ok(lo)
+    }
+
+    /// Reads records from `first_seq` on, in order, each decoded (not re-validated against
+    /// the core: the log was validated at start-up).
+    pub fn read_log_from(
+        &self,
+        first_seq: u64,
+    ) -> impl Iterator<Item = Result<LogRecord, StoreError>> + '_ {
+        self.events
+            .range(first_seq.to_be_bytes()..)
+            .map(move |item| {
+                let (_, value) = item?;
+                serde_json::from_slice(&value)
+                    .map_err(|e| StoreError::corrupt(self.dir(), format!("unreadable event: {e}")))
+            })
+    }
+
     /// Reads and validates the whole log in order: gapless from 1, every record decodable
     /// into a core event. The first problem is reported with its sequence number.
     pub fn read_log(&self) -> impl Iterator<Item = Result<LogRecord, StoreError>> + '_ {
@@ -167,6 +210,15 @@ pub struct ImportReport {
     pub imported: u64,
     /// A final line without a newline was incomplete and left out.
     pub torn_last_line: bool,
+}
+
+/// The `at_ms` of a stored record, read without decoding the event.
+fn record_time(value: &[u8]) -> Option<i64> {
+    #[derive(serde::Deserialize)]
+    struct At {
+        at_ms: i64,
+    }
+    serde_json::from_slice::<At>(value).ok().map(|a| a.at_ms)
 }
 
 fn decode_key(key: &[u8]) -> Option<u64> {

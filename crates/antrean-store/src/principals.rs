@@ -13,6 +13,8 @@ pub enum PrincipalKind {
     Kiosk,
     /// Display board (device token).
     Display,
+    /// Rating screen at one counter (device token).
+    Rating,
     /// Counter officer (PIN).
     Officer,
     /// Manager (password).
@@ -25,6 +27,7 @@ impl PrincipalKind {
         match self {
             PrincipalKind::Kiosk => "kiosk",
             PrincipalKind::Display => "display",
+            PrincipalKind::Rating => "rating",
             PrincipalKind::Officer => "officer",
             PrincipalKind::Manager => "manager",
         }
@@ -33,7 +36,7 @@ impl PrincipalKind {
     /// Devices share one namespace (a name is a kiosk or a display, not both).
     fn namespace(self) -> &'static str {
         match self {
-            PrincipalKind::Kiosk | PrincipalKind::Display => "device",
+            PrincipalKind::Kiosk | PrincipalKind::Display | PrincipalKind::Rating => "device",
             PrincipalKind::Officer => "officer",
             PrincipalKind::Manager => "manager",
         }
@@ -55,6 +58,9 @@ pub struct PrincipalRecord {
     /// Revoked principals cannot log in.
     #[serde(default)]
     pub revoked: bool,
+    /// The counter a rating screen belongs to.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub counter: Option<String>,
 }
 
 fn key(kind: PrincipalKind, name: &str) -> Vec<u8> {

@@ -98,6 +98,7 @@ fn principals_round_trip_and_devices_share_a_namespace() {
         display_name: None,
         secret_hash: "$argon2id$x".into(),
         revoked: false,
+        counter: None,
     };
     store.put_principal(&kiosk).unwrap();
     assert_eq!(

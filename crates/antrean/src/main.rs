@@ -49,9 +49,12 @@ enum Command {
     /// Thermal printer tools: preview, test print, status.
     #[command(subcommand)]
     Printer(antrean_printer::cli::PrinterCommand),
-    /// Satisfaction survey (SKM) tools: the IKM of a questionnaire file.
+    /// Satisfaction survey (SKM): the IKM of a questionnaire file; import paper surveys.
     #[command(subcommand)]
     Skm(cmd::skm::SkmCommand),
+    /// Managers' reports: waiting times and the IKM of a period (table, CSV, XLSX, JSON).
+    #[command(subcommand)]
+    Report(cmd::report::ReportCommand),
     /// Simulate a day on the real engine: event log and wait-estimate accuracy.
     Simulate(cmd::simulate::SimulateArgs),
 }
@@ -66,6 +69,9 @@ fn main() -> std::process::ExitCode {
         .init();
     let result = match cli.command {
         Command::Printer(command) => antrean_printer::cli::run(command),
+        Command::Skm(cmd::skm::SkmCommand::Import(args)) => {
+            runtime().and_then(|rt| rt.block_on(cmd::skm::import(args)))
+        }
         Command::Skm(command) => cmd::skm::run(command),
         Command::Export(args) => cmd::data::export(args),
         Command::Import(args) => cmd::data::import(args),
@@ -104,6 +110,7 @@ async fn run_async(command: Command) -> anyhow::Result<()> {
         Command::Device(c) => cmd::client::device(c).await,
         Command::Officer(c) => cmd::client::officer(c).await,
         Command::Principals(args) => cmd::client::principals(args).await,
+        Command::Report(c) => cmd::report::run(c).await,
         Command::Printer(_)
         | Command::Skm(_)
         | Command::Export(_)

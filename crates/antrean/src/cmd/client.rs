@@ -93,12 +93,12 @@ impl Connection {
     }
 
     /// For one request and its answer: no snapshot, no event stream.
-    async fn connect_quiet(&self) -> anyhow::Result<Client> {
+    pub(crate) async fn connect_quiet(&self) -> anyhow::Result<Client> {
         Ok(Client::connect_with(&self.url, self.auth()?, false).await?)
     }
 
     /// The counter for counter actions: only a manager names it in the request.
-    fn counter_for_request(&self) -> Option<String> {
+    pub(crate) fn counter_for_request(&self) -> Option<String> {
         if self.officer.is_some() {
             None
         } else {
@@ -106,7 +106,11 @@ impl Connection {
         }
     }
 
-    async fn run(&self, request: Request, request_id: Option<&str>) -> anyhow::Result<()> {
+    pub(crate) async fn run(
+        &self,
+        request: Request,
+        request_id: Option<&str>,
+    ) -> anyhow::Result<()> {
         let mut client = self.connect_quiet().await?;
         let result = match request_id {
             Some(id) => client.request_with_id(id, request).await,
@@ -399,15 +403,17 @@ pub async fn watch(args: WatchArgs) -> anyhow::Result<()> {
 pub enum DeviceKindArg {
     Kiosk,
     Display,
+    Rating,
 }
 
 #[derive(Subcommand)]
 pub enum DeviceCommand {
     /// Enroll a device; prints its token once.
     Enroll {
-        /// kiosk or display.
+        /// kiosk, display or rating.
         kind: DeviceKindArg,
-        /// Device name (a-z, 0-9, '-', '_').
+        /// Device name (a-z, 0-9, '-', '_'). A rating screen also needs the global
+        /// `--counter` it belongs to.
         name: String,
         #[command(flatten)]
         conn: Connection,
@@ -424,11 +430,21 @@ pub enum DeviceCommand {
 pub async fn device(command: DeviceCommand) -> anyhow::Result<()> {
     match command {
         DeviceCommand::Enroll { kind, name, conn } => {
+            let counter = conn.counter_for_request();
             let kind = match kind {
                 DeviceKindArg::Kiosk => DeviceKind::Kiosk,
                 DeviceKindArg::Display => DeviceKind::Display,
+                DeviceKindArg::Rating => DeviceKind::Rating,
             };
-            conn.run(Request::EnrollDevice { kind, name }, None).await
+            conn.run(
+                Request::EnrollDevice {
+                    kind,
+                    name,
+                    counter,
+                },
+                None,
+            )
+            .await
         }
         DeviceCommand::Revoke { name, conn } => {
             conn.run(Request::RevokeDevice { name }, None).await

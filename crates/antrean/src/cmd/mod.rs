@@ -3,6 +3,7 @@
 pub mod client;
 pub mod data;
 pub mod output;
+pub mod report;
 pub mod serve;
 pub mod simulate;
 pub mod skm;

@@ -40,6 +40,13 @@ pub fn print_result(result: &ResultDto, json: bool) {
             }
         }
         ResultDto::Done { seq } => println!("OK (log #{seq})"),
+        ResultDto::Report { report } => print!(
+            "{}",
+            antrean_export::to_text(&antrean_export::waiting_tables(report))
+        ),
+        ResultDto::File {
+            name, data_base64, ..
+        } => println!("{name} ({} byte base64)", data_base64.len()),
         ResultDto::QueueStatus { services, .. } => {
             println!(
                 "{:<20} {:>8} {:>8}  TERAKHIR DIPANGGIL",

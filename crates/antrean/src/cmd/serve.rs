@@ -139,14 +139,15 @@ pub async fn demo(args: DemoArgs) -> anyhow::Result<()> {
     let (store, _) = antrean_coordinator::prepare(&config)?;
     let running = antrean_coordinator::start(config, store).await?;
     let auth = running.auth.clone();
-    let (kiosk, board) =
-        tokio::task::spawn_blocking(move || -> anyhow::Result<(String, String)> {
+    let (kiosk, board, rating) =
+        tokio::task::spawn_blocking(move || -> anyhow::Result<(String, String, String)> {
             for (id, name, pin) in DEMO_OFFICERS {
                 auth.set_person(PrincipalKind::Officer, id, Some(name), pin)?;
             }
             Ok((
-                auth.enroll_device(DeviceKind::Kiosk, "kiosk-demo")?,
-                auth.enroll_device(DeviceKind::Display, "board-demo")?,
+                auth.enroll_device(DeviceKind::Kiosk, "kiosk-demo", None)?,
+                auth.enroll_device(DeviceKind::Display, "board-demo", None)?,
+                auth.enroll_device(DeviceKind::Rating, "rating-demo-1", Some("1"))?,
             ))
         })
         .await??;
@@ -163,6 +164,8 @@ pub async fn demo(args: DemoArgs) -> anyhow::Result<()> {
          Pages:        officer console  http://{addr}/console\n\
          \x20             display board    http://{addr}/board?token={board}\n\
          \x20             digital ticket   http://{addr}/t/<token>  (`ticket take` prints the link)\n\
+         \x20             rating screen    http://{addr}/rate?token={rating}  (counter 1)\n\
+         \x20             manager reports  http://{addr}/report\n\
          \n\
          Credentials (demo only):\n\
          \x20 manager      admin / {DEMO_MANAGER_PASSWORD}\n\

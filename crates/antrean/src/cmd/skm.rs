@@ -24,6 +24,58 @@ pub enum SkmCommand {
         #[arg(long)]
         json: bool,
     },
+    /// Import a CSV or XLSX questionnaire file into the coordinator (manager); all rows or
+    /// none — problems are listed by row and column and nothing is sent.
+    Import(Box<ImportArgs>),
+}
+
+#[derive(clap::Args)]
+pub struct ImportArgs {
+    /// The questionnaire file (.csv or .xlsx).
+    file: PathBuf,
+    /// The service the survey was about (default: the whole site).
+    #[arg(long)]
+    service: Option<String>,
+    /// The day the answers count for in period reports, YYYY-MM-DD.
+    #[arg(long)]
+    day: String,
+    #[command(flatten)]
+    conn: crate::cmd::client::Connection,
+}
+
+/// `antrean skm import`.
+pub async fn import(args: Box<ImportArgs>) -> anyhow::Result<()> {
+    let rows = antrean_skm::read_file(&args.file)
+        .with_context(|| format!("reading {}", args.file.display()))?;
+    let respondents = rows
+        .into_iter()
+        .map(|r| antrean_protocol::ImportedResponseDto {
+            answers: r.response.answers,
+            profile: antrean_protocol::ProfileDto {
+                gender: r.gender,
+                age_years: r.age_years,
+                education: r.education,
+                occupation: r.occupation,
+                disability: r.disability,
+            },
+            suggestion: r.suggestion,
+        })
+        .collect();
+    let label = args
+        .file
+        .file_name()
+        .map_or_else(String::new, |n| n.to_string_lossy().into_owned());
+    args.conn
+        .run(
+            antrean_protocol::Request::ImportSkm {
+                service: args.service,
+                day: args.day,
+                label,
+                respondents,
+            },
+            None,
+        )
+        .await
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -34,13 +86,26 @@ pub enum WeightArg {
     Legacy,
 }
 
+impl WeightArg {
+    /// Wire name.
+    pub fn key(self) -> &'static str {
+        match self {
+            WeightArg::Exact => "exact",
+            WeightArg::Legacy => "legacy",
+        }
+    }
+}
+
 pub fn run(command: SkmCommand) -> anyhow::Result<()> {
     let SkmCommand::Ikm {
         file,
         weight,
         population,
         json,
-    } = command;
+    } = command
+    else {
+        unreachable!("`skm import` runs on the async runtime (main.rs)")
+    };
     let weight = match weight {
         WeightArg::Exact => Weight::Exact,
         WeightArg::Legacy => Weight::Legacy,

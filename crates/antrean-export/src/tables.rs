@@ -1,0 +1,338 @@
+//! The report's tables, Indonesian headers. Durations are shown in minutes.
+
+use antrean_core::rating::{EDUCATION, FACES_ID};
+use antrean_protocol::{ReportDto, StatsDto};
+
+use crate::{Cell, Table};
+
+fn minutes(seconds: f64) -> Cell {
+    Cell::dec(seconds / 60.0, 1)
+}
+
+fn filters(r: &ReportDto) -> String {
+    let mut parts = vec![format!("periode {}", r.period_id)];
+    for (label, value) in [
+        ("instansi", &r.agency),
+        ("layanan", &r.service),
+        ("loket", &r.counter),
+        ("petugas", &r.officer),
+    ] {
+        if let Some(v) = value {
+            parts.push(format!("{label} {v}"));
+        }
+    }
+    format!("{} — {}", r.site, parts.join(", "))
+}
+
+fn stats_row(label: &str, s: &StatsDto) -> Vec<Cell> {
+    vec![
+        Cell::text(label),
+        Cell::int(s.count),
+        minutes(s.mean_s),
+        minutes(s.median_s),
+        minutes(s.p90_s),
+        minutes(s.max_s),
+    ]
+}
+
+/// Waiting-time report: per day (first: the CSV), summary, per hour, compliance, officers.
+pub fn waiting_tables(r: &ReportDto) -> Vec<Table> {
+    let mut per_day: Vec<Vec<Cell>> = r
+        .by_day
+        .iter()
+        .map(|d| {
+            vec![
+                Cell::text(&d.day),
+                Cell::int(d.counts.issued),
+                Cell::int(d.counts.served),
+                Cell::int(d.counts.no_show),
+                Cell::int(d.counts.cancelled),
+                Cell::int(d.counts.expired),
+                minutes(d.waiting.mean_s),
+                minutes(d.waiting.median_s),
+                minutes(d.waiting.p90_s),
+                minutes(d.service.mean_s),
+            ]
+        })
+        .collect();
+    let c = &r.counts;
+    per_day.push(vec![
+        Cell::text("Total"),
+        Cell::int(c.issued),
+        Cell::int(c.served),
+        Cell::int(c.no_show),
+        Cell::int(c.cancelled),
+        Cell::int(c.expired),
+        minutes(r.waiting.mean_s),
+        minutes(r.waiting.median_s),
+        minutes(r.waiting.p90_s),
+        minutes(r.service_time.mean_s),
+    ]);
+    let idle_pct = if r.open_s == 0 {
+        0.0
+    } else {
+        100.0 * r.idle_s as f64 / r.open_s as f64
+    };
+    vec![
+        Table {
+            sheet: "Per hari",
+            title: format!("Waktu tunggu per hari — {}", filters(r)),
+            header: vec![
+                "Tanggal",
+                "Diterbitkan",
+                "Dilayani",
+                "Tidak hadir",
+                "Dibatalkan",
+                "Kedaluwarsa",
+                "Rata-rata tunggu (menit)",
+                "Median tunggu (menit)",
+                "P90 tunggu (menit)",
+                "Rata-rata layanan (menit)",
+            ],
+            rows: per_day,
+        },
+        Table {
+            sheet: "Ringkasan",
+            title: format!("Ringkasan waktu — {}", filters(r)),
+            header: vec![
+                "Ukuran",
+                "Jumlah",
+                "Rata-rata (menit)",
+                "Median (menit)",
+                "P90 (menit)",
+                "Maksimum (menit)",
+            ],
+            rows: vec![
+                stats_row("Waktu tunggu (ambil nomor → dipanggil)", &r.waiting),
+                stats_row("Waktu menuju loket (dipanggil → mulai)", &r.walk),
+                stats_row("Waktu layanan (mulai → selesai)", &r.service_time),
+                vec![
+                    Cell::text("Waktu loket menganggur (jam / % dari waktu buka)"),
+                    Cell::dec(r.idle_s as f64 / 3600.0, 1),
+                    Cell::dec(idle_pct, 1),
+                    Cell::text(""),
+                    Cell::text(""),
+                    Cell::text(""),
+                ],
+            ],
+        },
+        Table {
+            sheet: "Per jam",
+            title: format!("Per jam — {}", filters(r)),
+            header: vec![
+                "Jam",
+                "Diterbitkan",
+                "Dilayani",
+                "Rata-rata tunggu (menit)",
+                "P90 tunggu (menit)",
+            ],
+            rows: r
+                .by_hour
+                .iter()
+                .map(|h| {
+                    vec![
+                        Cell::text(format!("{:02}.00–{:02}.59", h.hour, h.hour)),
+                        Cell::int(h.issued),
+                        Cell::int(h.served),
+                        minutes(h.waiting.mean_s),
+                        minutes(h.waiting.p90_s),
+                    ]
+                })
+                .collect(),
+        },
+        Table {
+            sheet: "Kepatuhan",
+            title: format!(
+                "Kepatuhan terhadap jangka waktu penyelesaian — {}",
+                filters(r)
+            ),
+            header: vec![
+                "Layanan",
+                "Standar (menit)",
+                "Diukur",
+                "Sesuai standar",
+                "Kepatuhan (%)",
+                "Rata-rata layanan (menit)",
+                "P90 layanan (menit)",
+            ],
+            rows: r
+                .compliance
+                .iter()
+                .map(|c| {
+                    vec![
+                        Cell::text(&c.service_name),
+                        Cell::int(c.standard_min),
+                        Cell::int(c.measured),
+                        Cell::int(c.within),
+                        Cell::dec(c.percent, 1),
+                        minutes(c.service_time.mean_s),
+                        minutes(c.service_time.p90_s),
+                    ]
+                })
+                .collect(),
+        },
+        Table {
+            sheet: "Petugas",
+            title: format!("Per petugas — {}", filters(r)),
+            header: vec![
+                "Petugas",
+                "Dilayani",
+                "Jam buka",
+                "Jam menganggur",
+                "Rata-rata layanan (menit)",
+            ],
+            rows: r
+                .officers
+                .iter()
+                .map(|o| {
+                    vec![
+                        Cell::text(&o.officer),
+                        Cell::int(o.served),
+                        Cell::dec(o.open_s as f64 / 3600.0, 1),
+                        Cell::dec(o.idle_s as f64 / 3600.0, 1),
+                        minutes(o.service.mean_s),
+                    ]
+                })
+                .collect(),
+        },
+    ]
+}
+
+/// SKM/IKM report: per unsur (first: the CSV), respondents, suggestions, follow-ups.
+pub fn ikm_tables(r: &ReportDto) -> Vec<Table> {
+    let skm = &r.skm;
+    let mut unsur_rows: Vec<Vec<Cell>> = Vec::new();
+    let mut title = format!("Survei Kepuasan Masyarakat — {}", filters(r));
+    if let Some(ikm) = &skm.ikm {
+        title.push_str(&format!(" — {}", ikm.weight_label));
+        for u in &ikm.unsur {
+            unsur_rows.push(vec![
+                Cell::text(format!("U{}", u.number)),
+                Cell::text(&u.name),
+                Cell::text(&u.key),
+                Cell::int(u.answered),
+                Cell::dec(u.nrr, 2),
+                Cell::dec(u.nrr_weighted, 3),
+                Cell::dec(u.score, 2),
+                Cell::text(&u.mutu),
+            ]);
+        }
+        unsur_rows.push(vec![
+            Cell::text("IKM"),
+            Cell::text(format!("Kinerja: {}", ikm.kinerja)),
+            Cell::text(""),
+            Cell::int(ikm.respondents),
+            Cell::text(""),
+            Cell::text(""),
+            Cell::dec(ikm.ikm, 2),
+            Cell::text(&ikm.mutu),
+        ]);
+    } else if let Some(why) = &skm.ikm_missing {
+        unsur_rows.push(vec![
+            Cell::text("IKM"),
+            Cell::text(format!("belum dapat dihitung: {why}")),
+        ]);
+    }
+    let mut profile_rows = vec![
+        vec![
+            Cell::text("Responden (kuesioner)"),
+            Cell::int(skm.respondents),
+        ],
+        vec![
+            Cell::text("Di antaranya impor (kertas)"),
+            Cell::int(skm.imported),
+        ],
+        vec![
+            Cell::text("Pengguna layanan dalam periode (N)"),
+            Cell::int(skm.population),
+        ],
+        vec![
+            Cell::text("Target sampel (Krejcie–Morgan)"),
+            Cell::int(skm.target_sample as f64),
+        ],
+        vec![Cell::text("Laki-laki"), Cell::int(skm.gender[0])],
+        vec![Cell::text("Perempuan"), Cell::int(skm.gender[1])],
+        vec![
+            Cell::text("Penyandang disabilitas"),
+            Cell::int(skm.disability),
+        ],
+    ];
+    for (name, n) in EDUCATION.iter().zip(skm.education) {
+        profile_rows.push(vec![Cell::text(format!("Pendidikan {name}")), Cell::int(n)]);
+    }
+    for (name, n) in FACES_ID.iter().zip(skm.faces) {
+        profile_rows.push(vec![
+            Cell::text(format!("Penilaian cepat: {name}")),
+            Cell::int(n),
+        ]);
+    }
+    vec![
+        Table {
+            sheet: "SKM per unsur",
+            title,
+            header: vec![
+                "No",
+                "Unsur",
+                "Kode",
+                "Responden menjawab",
+                "NRR",
+                "NRR tertimbang",
+                "Nilai (NRR × 25)",
+                "Mutu",
+            ],
+            rows: unsur_rows,
+        },
+        Table {
+            sheet: "Responden",
+            title: format!("Responden — {}", filters(r)),
+            header: vec!["Keterangan", "Jumlah"],
+            rows: profile_rows,
+        },
+        Table {
+            sheet: "Saran",
+            title: format!("Saran dan masukan — {}", filters(r)),
+            header: vec!["Waktu", "Layanan", "Tiket", "Saran/masukan"],
+            rows: skm
+                .comments
+                .iter()
+                .map(|c| {
+                    vec![
+                        Cell::text(&c.at_id),
+                        Cell::text(c.service.clone().unwrap_or_default()),
+                        Cell::text(c.ticket.map(|t| t.to_string()).unwrap_or_default()),
+                        Cell::text(&c.text),
+                    ]
+                })
+                .collect(),
+        },
+        Table {
+            sheet: "Tindak lanjut",
+            title: format!("Tindak lanjut hasil SKM — {}", filters(r)),
+            header: vec![
+                "Dicatat",
+                "Unsur",
+                "Layanan",
+                "Tindakan",
+                "Target",
+                "Status",
+                "Dicatat oleh",
+            ],
+            rows: skm
+                .follow_ups
+                .iter()
+                .map(|e| {
+                    let f = &e.follow_up;
+                    vec![
+                        Cell::text(&e.at_id),
+                        Cell::text(f.unsur.clone().unwrap_or_else(|| "semua".into())),
+                        Cell::text(f.service.clone().unwrap_or_else(|| "semua".into())),
+                        Cell::text(&f.action),
+                        Cell::text(f.due.clone().unwrap_or_default()),
+                        Cell::text(&f.status),
+                        Cell::text(&f.recorded_by),
+                    ]
+                })
+                .collect(),
+        },
+    ]
+}

@@ -1,0 +1,132 @@
+//! `antrean report waiting|ikm`: managers' reports from a running coordinator.
+
+use std::path::PathBuf;
+
+use antrean_protocol::{ReportQueryDto, Request, ResultDto};
+use anyhow::{Context, bail};
+use clap::{Args, Subcommand, ValueEnum};
+
+use crate::cmd::client::Connection;
+use crate::cmd::skm::WeightArg;
+
+#[derive(Subcommand)]
+pub enum ReportCommand {
+    /// Waiting, walk, service and idle times; by day and hour; compliance; officers.
+    Waiting(ReportArgs),
+    /// SKM: NRR per unsur, IKM and mutu, respondents vs target sample, suggestions, follow-ups.
+    Ikm(ReportArgs),
+}
+
+#[derive(Args)]
+pub struct ReportArgs {
+    /// First day, YYYY-MM-DD (default: first day of this quarter).
+    #[arg(long)]
+    from: Option<String>,
+    /// Last day, inclusive (default: today).
+    #[arg(long)]
+    to: Option<String>,
+    /// Only this agency (code).
+    #[arg(long)]
+    agency: Option<String>,
+    /// Only this service (code).
+    #[arg(long)]
+    service: Option<String>,
+    /// Only this officer (id). The counter filter is the global --counter.
+    #[arg(long)]
+    officer_filter: Option<String>,
+    /// NRR weight.
+    #[arg(long, value_enum, default_value_t = WeightArg::Exact)]
+    weight: WeightArg,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    format: Format,
+    /// Write to this file (required for xlsx).
+    #[arg(long)]
+    out: Option<PathBuf>,
+    #[command(flatten)]
+    conn: Connection,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+pub enum Format {
+    /// Aligned text.
+    Table,
+    /// CSV for Excel (semicolons, decimal comma, UTF-8 BOM).
+    Csv,
+    /// Excel workbook, one sheet per table.
+    Xlsx,
+    /// The report as JSON.
+    Json,
+}
+
+pub async fn run(command: ReportCommand) -> anyhow::Result<()> {
+    let (kind, args) = match command {
+        ReportCommand::Waiting(args) => ("waiting", args),
+        ReportCommand::Ikm(args) => ("ikm", args),
+    };
+    let query = ReportQueryDto {
+        from: args.from,
+        to: args.to,
+        agency: args.agency,
+        service: args.service,
+        counter: args.conn.counter_for_request(),
+        officer: args.officer_filter,
+        weight: Some(args.weight.key().to_owned()),
+    };
+    let mut client = args.conn.connect_quiet().await?;
+    let request = match args.format {
+        Format::Table | Format::Json => Request::Report { query },
+        Format::Csv | Format::Xlsx => Request::ExportReport {
+            query,
+            kind: kind.to_owned(),
+            format: if matches!(args.format, Format::Csv) {
+                "csv"
+            } else {
+                "xlsx"
+            }
+            .to_owned(),
+        },
+    };
+    let result = client.request(request).await;
+    client.close().await;
+    match result? {
+        ResultDto::Report { report } => {
+            let text = match args.format {
+                Format::Json => serde_json::to_string_pretty(&report)?,
+                _ if kind == "waiting" => {
+                    antrean_export::to_text(&antrean_export::waiting_tables(&report))
+                }
+                _ => antrean_export::to_text(&antrean_export::ikm_tables(&report)),
+            };
+            write_out(args.out.as_ref(), text.as_bytes())
+        }
+        ResultDto::File {
+            name, data_base64, ..
+        } => {
+            use base64::Engine as _;
+            let bytes = base64::engine::general_purpose::STANDARD
+                .decode(data_base64)
+                .context("the coordinator sent a damaged file")?;
+            if matches!(args.format, Format::Xlsx) && args.out.is_none() {
+                bail!("--format xlsx needs --out FILE (suggested name: {name})");
+            }
+            write_out(args.out.as_ref(), &bytes)
+        }
+        other => bail!("unexpected answer: {other:?}"),
+    }
+}
+
+fn write_out(out: Option<&PathBuf>, bytes: &[u8]) -> anyhow::Result<()> {
+    match out {
+        Some(path) => {
+            std::fs::write(path, bytes).with_context(|| format!("writing {}", path.display()))?;
+            eprintln!("ditulis: {} ({} byte)", path.display(), bytes.len());
+            Ok(())
+        }
+        None => {
+            use std::io::Write;
+            std::io::stdout().write_all(bytes)?;
+            Ok(())
+        }
+    }
+}
