@@ -131,6 +131,7 @@ async fn a_finished_ticket_is_rated_once_and_reaches_the_ikm_report_and_its_expo
         .unwrap();
     let mut boss = manager(&server).await;
     assert_eq!(pad.welcome.role, "rating");
+    assert_eq!(pad.welcome.counter.as_deref(), Some("1"));
 
     // Not yet served: no rating.
     let waiting = match kiosk.request(issue("ktp-el-baru")).await.unwrap() {

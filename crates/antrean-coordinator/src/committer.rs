@@ -175,6 +175,10 @@ pub struct Committer {
     pub events: broadcast::Sender<Broadcast>,
     /// Metrics.
     pub metrics: Arc<Metrics>,
+    /// Report facts, fed with every durable event.
+    pub facts: Arc<crate::reports::ReportFacts>,
+    /// Events of the batch being written, for `facts` once durable.
+    unflushed: Vec<(Event, Timestamp)>,
 }
 
 /// Milliseconds since the epoch from the system clock: the one place time enters.
@@ -207,18 +211,25 @@ impl Committer {
         signer: TicketSigner,
         events: broadcast::Sender<Broadcast>,
         metrics: Arc<Metrics>,
+        facts: Arc<crate::reports::ReportFacts>,
     ) -> Result<Committer, antrean_store::StoreError> {
         let mut requests = RequestMemory::default();
         let mut seq = 0;
+        let mut replayed = Vec::new();
         for record in store.read_log() {
             let record = record?;
             let event = event_from_dto(&record.event).expect("read_log validated the event");
             engine.replay(&event, Timestamp(record.at_ms));
+            replayed.push((event.clone(), Timestamp(record.at_ms)));
+            if replayed.len() >= 10_000 {
+                facts.record(std::mem::take(&mut replayed));
+            }
             if let Some(key) = record.request {
                 requests.remember(key, event.ticket(), record.seq);
             }
             seq = record.seq;
         }
+        facts.record(replayed);
         Ok(Committer {
             engine,
             store,
@@ -229,6 +240,8 @@ impl Committer {
             public_snapshot: None,
             events,
             metrics,
+            facts,
+            unflushed: Vec::new(),
         })
     }
 
@@ -309,6 +322,7 @@ impl Committer {
                 .expect("flush task")?;
             self.metrics.record_flush(flush_started.elapsed());
             self.seq = records.last().map_or(self.seq, |r| r.seq);
+            self.facts.record(std::mem::take(&mut self.unflushed));
         }
 
         // Durable now: tell everyone.
@@ -384,6 +398,7 @@ impl Committer {
         request: Option<&str>,
     ) {
         for event in events {
+            self.unflushed.push((event.clone(), at));
             let seq = self.seq + records.len() as u64 + 1;
             records.push(LogRecord {
                 seq,

@@ -129,12 +129,14 @@ pub async fn start(config: Config, store: Store) -> anyhow::Result<Running> {
     let (events, _) = broadcast::channel(BROADCAST_CAPACITY);
     let catalog_dto = catalog_view(&config.catalog);
     let core_catalog = Arc::new(config.catalog.clone());
+    let report_facts = Arc::new(crate::reports::ReportFacts::new(&config.catalog));
     let committer = Committer::recover(
         Engine::new(config.catalog),
         store.clone(),
         signer.clone(),
         events.clone(),
         metrics.clone(),
+        report_facts.clone(),
     )?;
     tracing::info!(seq = committer.seq, "event log replayed");
 
@@ -150,6 +152,7 @@ pub async fn start(config: Config, store: Store) -> anyhow::Result<Running> {
         catalog_json: serde_json::to_string(&catalog_dto).expect("the catalog serializes"),
         catalog: catalog_dto,
         core_catalog,
+        report_facts,
         store: store.clone(),
         reports: Arc::new(tokio::sync::Semaphore::new(
             crate::limits::MAX_CONCURRENT_REPORTS,

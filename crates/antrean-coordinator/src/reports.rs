@@ -1,8 +1,11 @@
-//! Managers' reports: read the log of a period from the store and run the pure report
-//! builder over it, off the async threads.
+//! Managers' reports. The committer feeds every durable event into [`ReportFacts`] (the
+//! pure core's compact report rows, kept for [`MAX_REPORT_DAYS`]), so a report is a scan of
+//! memory; a period older than that window is computed from the log on disk instead.
 
-use antrean_core::report::{ReportBuilder, ReportQuery};
-use antrean_core::{Catalog, LocalDate, Timestamp};
+use std::sync::{Mutex, RwLock};
+
+use antrean_core::report::{Facts, ReportBuilder, ReportQuery};
+use antrean_core::{Catalog, Event, LocalDate, Timestamp};
 use antrean_protocol::{ReportDto, ReportQueryDto, event_from_dto, report_dto, weight_from_name};
 use antrean_store::Store;
 
@@ -65,7 +68,108 @@ pub fn resolve(
     })
 }
 
-/// Runs a report. Blocking: reads the period's part of the log.
+/// Report facts of the recent past, shared by the committer (writer) and report tasks.
+///
+/// The committer never waits for a report: it queues events in `pending` (a short lock) and
+/// applies them only when the facts are free; a report applies what is pending before it
+/// scans, so it always sees every durable event.
+pub struct ReportFacts {
+    facts: RwLock<Window>,
+    pending: Mutex<Vec<(Event, Timestamp)>>,
+}
+
+struct Window {
+    facts: Facts,
+    /// Facts cover events from here on (the log's start, or the last pruning point).
+    covers_from: Timestamp,
+}
+
+/// Pending events past which the committer applies them even if it must wait for a
+/// report: bounds memory if reports ran back to back.
+const MAX_PENDING_EVENTS: usize = 100_000;
+
+impl ReportFacts {
+    /// Empty facts for `catalog`'s site.
+    pub fn new(catalog: &Catalog) -> ReportFacts {
+        ReportFacts {
+            facts: RwLock::new(Window {
+                facts: Facts::new(catalog),
+                covers_from: Timestamp(i64::MIN),
+            }),
+            pending: Mutex::new(Vec::new()),
+        }
+    }
+
+    /// Adds durable events (the committer, after each flush; start-up replay).
+    pub fn record(&self, events: Vec<(Event, Timestamp)>) {
+        let mut pending = self.pending.lock().expect("pending lock");
+        pending.extend(events);
+        let window = if pending.len() >= MAX_PENDING_EVENTS {
+            Some(self.facts.write().expect("facts lock"))
+        } else {
+            self.facts.try_write().ok()
+        };
+        if let Some(mut window) = window {
+            window.apply(pending.drain(..));
+        }
+    }
+
+    /// The report of `query`, if the kept window covers its period.
+    fn report(
+        &self,
+        catalog: &Catalog,
+        query: &ReportQuery,
+    ) -> Option<antrean_core::report::Report> {
+        {
+            let mut window = self.facts.write().expect("facts lock");
+            let mut pending = self.pending.lock().expect("pending lock");
+            window.apply(pending.drain(..));
+        }
+        let window = self.facts.read().expect("facts lock");
+        let start = catalog.site.time_zone.midnight(query.from);
+        (start >= window.covers_from)
+            .then(|| antrean_core::report::report(&window.facts, catalog, query))
+    }
+}
+
+impl Window {
+    fn apply(&mut self, events: impl Iterator<Item = (Event, Timestamp)>) {
+        for (event, at) in events {
+            if let Event::DayStarted { day } = &event {
+                // Keep MAX_REPORT_DAYS days before the new one.
+                let first = LocalDate::from_days_since_epoch(
+                    day.days_since_epoch() - i64::from(MAX_REPORT_DAYS),
+                );
+                let cut = self.facts.time_zone().midnight(first);
+                if cut > self.covers_from {
+                    self.facts.prune_before(cut);
+                    self.covers_from = cut;
+                }
+            }
+            self.facts.push(&event, at);
+        }
+    }
+}
+
+/// Runs a report: from the facts in memory when they cover the period, else from the log
+/// (blocking: reads the period's part of the log).
+pub fn run_with_facts(
+    facts: &ReportFacts,
+    store: &Store,
+    catalog: &Catalog,
+    dto: &ReportQueryDto,
+    today: LocalDate,
+) -> Result<ReportDto, ReportError> {
+    let weight = weight_from_name(dto.weight.as_deref())
+        .ok_or_else(|| ReportError::Query("bobot harus \"exact\" atau \"legacy\"".into()))?;
+    let query = resolve(dto, catalog, today)?;
+    match facts.report(catalog, &query) {
+        Some(report) => Ok(report_dto(&report, catalog, weight)),
+        None => run(store, catalog, dto, today),
+    }
+}
+
+/// Runs a report from the log on disk. Blocking: reads the period's part of the log.
 pub fn run(
     store: &Store,
     catalog: &Catalog,
@@ -122,5 +226,124 @@ pub fn export(
         _ => Err(ReportError::Query(
             "format harus \"csv\" atau \"xlsx\"".into(),
         )),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use antrean_core::rating::{Profile, Rating, RatingSource};
+    use antrean_core::skm::Response;
+    use antrean_core::{Command, Engine};
+    use antrean_protocol::{LogRecord, event_to_dto};
+
+    /// A few days of traffic through the real engine, stored in a real log.
+    fn history(store: &Store, catalog: &Catalog, days: &[LocalDate]) -> Vec<(Event, Timestamp)> {
+        let mut engine = Engine::new(catalog.clone());
+        let mut out = Vec::new();
+        let tz = catalog.site.time_zone;
+        for day in days {
+            let mut now = tz.midnight(*day).plus_ms(8 * 3_600_000);
+            let mut run = |engine: &mut Engine, cmd: Command, now: Timestamp| {
+                let tick = engine.tick(now);
+                out.extend(tick.events.into_iter().map(|e| (e, tick.at)));
+                let o = engine.handle(&cmd, now).expect("accepted");
+                out.extend(o.events.iter().cloned().map(|e| (e, o.at)));
+                o.ticket
+            };
+            let open = Command::OpenCounter {
+                counter: "1".into(),
+                officer: "siti".into(),
+            };
+            run(&mut engine, open, now);
+            for i in 0..20 {
+                now = now.plus_ms(90_000);
+                let issue = Command::IssueTicket {
+                    service: "ktp-el-baru".into(),
+                    priority: None,
+                    channel: antrean_core::Channel::Kiosk,
+                };
+                let ticket = run(&mut engine, issue, now).expect("a ticket");
+                for cmd in [
+                    Command::CallNext {
+                        counter: "1".into(),
+                    },
+                    Command::StartService {
+                        counter: "1".into(),
+                    },
+                    Command::FinishService {
+                        counter: "1".into(),
+                    },
+                ] {
+                    now = now.plus_ms(30_000 + i * 1000);
+                    run(&mut engine, cmd, now);
+                }
+                let rating = Rating {
+                    face: Some(4),
+                    questionnaire: Some(Response {
+                        answers: [Some(3); 9],
+                    }),
+                    profile: Profile::default(),
+                    suggestion: None,
+                    source: RatingSource::Counter,
+                };
+                let rate = Command::Rate {
+                    ticket,
+                    rating,
+                    at_counter: Some("1".into()),
+                };
+                run(&mut engine, rate, now);
+            }
+        }
+        let records: Vec<LogRecord> = out
+            .iter()
+            .enumerate()
+            .map(|(i, (e, at))| LogRecord {
+                seq: i as u64 + 1,
+                at_ms: at.0,
+                event: event_to_dto(e),
+                request: None,
+            })
+            .collect();
+        store.append(&records).unwrap();
+        store.flush().unwrap();
+        out
+    }
+
+    #[test]
+    fn the_facts_in_memory_and_the_log_on_disk_give_the_same_report_and_old_periods_fall_back() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(dir.path(), || [1; 32]).unwrap();
+        let catalog = antrean_catalog::always_open(antrean_catalog::sample());
+        let d = |text: &str| LocalDate::parse(text).unwrap();
+        let days = [d("2026-11-30"), d("2026-12-01"), d("2028-01-10")];
+        let events = history(&store, &catalog, &days);
+        let facts = ReportFacts::new(&catalog);
+        facts.record(events);
+        let query = |from: &str, to: &str| ReportQueryDto {
+            from: Some(from.into()),
+            to: Some(to.into()),
+            ..ReportQueryDto::default()
+        };
+        let today = d("2028-01-10");
+        // Recent period: from the facts; must equal the log's answer.
+        let recent = query("2028-01-01", "2028-01-10");
+        let from_facts = run_with_facts(&facts, &store, &catalog, &recent, today).unwrap();
+        let from_log = run(&store, &catalog, &recent, today).unwrap();
+        assert_eq!(from_facts, from_log);
+        assert_eq!(from_facts.counts.served, 20);
+        assert_eq!(from_facts.skm.respondents, 20);
+        // 2026 is more than MAX_REPORT_DAYS before the last day start: pruned from memory,
+        // so the report comes from the log, and still counts both days.
+        let old = query("2026-11-30", "2026-12-01");
+        assert!(
+            facts
+                .report(&catalog, &resolve(&old, &catalog, today).unwrap())
+                .is_none()
+        );
+        let fallback = run_with_facts(&facts, &store, &catalog, &old, today).unwrap();
+        assert_eq!(fallback.counts.issued, 40);
+        assert_eq!(fallback.skm.respondents, 40);
+        assert_eq!(fallback.by_day.len(), 2);
     }
 }

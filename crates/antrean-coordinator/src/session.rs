@@ -41,6 +41,8 @@ pub struct Shared {
     pub catalog_json: String,
     /// The catalog itself, for reports.
     pub core_catalog: Arc<antrean_core::Catalog>,
+    /// Report facts kept in memory.
+    pub report_facts: Arc<crate::reports::ReportFacts>,
     /// The store, for reports (read-only use).
     pub store: antrean_store::Store,
     /// Report slots (see [`MAX_CONCURRENT_REPORTS`]).
@@ -206,7 +208,8 @@ impl Session {
                         role: principal.role().to_owned(),
                         principal: principal.name(),
                         counter: match &principal {
-                            Principal::Officer { counter, .. } => Some(counter.clone()),
+                            Principal::Officer { counter, .. }
+                            | Principal::Rating { counter, .. } => Some(counter.clone()),
                             _ => None,
                         },
                         catalog: Box::new(match principal {
@@ -677,9 +680,10 @@ impl Session {
         };
         let store = self.shared.store.clone();
         let catalog = self.shared.core_catalog.clone();
+        let facts = self.shared.report_facts.clone();
         let today = catalog.site.time_zone.local(now()).date;
         let result = tokio::task::spawn_blocking(move || {
-            let report = crate::reports::run(&store, &catalog, &query, today)?;
+            let report = crate::reports::run_with_facts(&facts, &store, &catalog, &query, today)?;
             match export {
                 None => Ok(ResultDto::Report {
                     report: Box::new(report),

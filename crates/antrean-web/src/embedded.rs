@@ -30,15 +30,23 @@ embedded! {
     "console.html" => HTML,
     "board.html" => HTML,
     "ticket.html" => HTML,
+    "rate.html" => HTML,
+    "report.html" => HTML,
     "common.js" => JS,
     "console.js" => JS,
     "board.js" => JS,
     "voice.js" => JS,
     "ticket.js" => JS,
+    "skm.js" => JS,
+    "rate.js" => JS,
+    "report.js" => JS,
     "base.css" => CSS,
     "console.css" => CSS,
     "board.css" => CSS,
     "ticket.css" => CSS,
+    "skm.css" => CSS,
+    "rate.css" => CSS,
+    "report.css" => CSS,
 }
 
 /// The embedded file called `name` (a plain file name such as `board.js`).
@@ -107,5 +115,11 @@ mod tests {
         .map(|n| asset(n).unwrap().bytes.len())
         .sum();
         assert!(total < 30 * 1024, "ticket page is {total} bytes");
+        // The survey loads only after service, when the wait is over.
+        let survey: usize = ["skm.js", "skm.css"]
+            .iter()
+            .map(|n| asset(n).unwrap().bytes.len())
+            .sum();
+        assert!(survey < 20 * 1024, "the survey is {survey} bytes");
     }
 }

@@ -1,6 +1,8 @@
 //! The web pages of a site, served by the coordinator on its one port: the officer console
-//! (`/console`), the waiting-room display board with voice calls (`/board?token=…`) and the
-//! digital ticket (`/t/{token}`, the URL in the ticket's QR code).
+//! (`/console`), the waiting-room display board with voice calls (`/board?token=…`), the
+//! digital ticket (`/t/{token}`, the URL in the ticket's QR code) with its satisfaction
+//! survey, the counter's rating screen (`/rate?token=…`) and the manager's report with the
+//! printable IKM publication board (`/report`, `/report/ikm`).
 //!
 //! **Key design decision:** everything is embedded in the binary — HTML, CSS, JavaScript
 //! and the voice clips — and the pages speak the documented WebSocket protocol
@@ -27,6 +29,10 @@ pub fn router() -> Router {
         .route("/", get(|h: HeaderMap| page(h, "index.html")))
         .route("/console", get(|h: HeaderMap| page(h, "console.html")))
         .route("/board", get(|h: HeaderMap| page(h, "board.html")))
+        .route("/rate", get(|h: HeaderMap| page(h, "rate.html")))
+        .route("/report", get(|h: HeaderMap| page(h, "report.html")))
+        // The same page, opening on the publication board once the report is in.
+        .route("/report/ikm", get(|h: HeaderMap| page(h, "report.html")))
         // The token stays in the path for the page's script; the HTML is the same for all.
         .route(
             "/t/{token}",

@@ -7,6 +7,11 @@
   var voice = AntreanVoice;
   // Calls listed under "Panggilan terakhir"; the snapshot carries the last ten too.
   var HISTORY_LENGTH = 10;
+  // The published IKM comes with snapshots (rating events are for managers only): ask for
+  // one a little after each finished service (its visitor is rating now) and every few
+  // minutes, so a rating shows on the board without anyone touching it.
+  var IKM_AFTER_FINISH_MS = 2000;
+  var IKM_REFRESH_MS = 3 * 60 * 1000;
   var params = new URLSearchParams(location.search);
   var token = params.get("token");
   var catalog = null;
@@ -14,6 +19,8 @@
   var lastCall = {};     // counter id → the ticket it called last
   var history = [];      // newest first
   var newest = null;     // the ticket of the newest call
+  var conn = null;
+  var refreshPending = false;
 
   var STATUS_TEXT = { open: "", paused: "Istirahat", closed: "Tutup" };
   var TICKET_TEXT = { called: "Dipanggil", serving: "Sedang dilayani", done: "Selesai",
@@ -100,6 +107,24 @@
     });
   }
 
+  // "IKM Triwulan IV 2026: 80,42 (B — Baik), 57 responden".
+  function renderIkm(ikm) {
+    var box = A.byId("ikm");
+    box.hidden = !ikm;
+    if (!ikm) return;
+    A.setText("ikm", "IKM " + ikm.period_id + ": " + ikm.ikm_text + " (" + ikm.mutu + " — " +
+      ikm.kinerja + "), " + ikm.respondents + " responden");
+  }
+
+  function refreshSoon(delay) {
+    if (refreshPending || !conn) return;
+    refreshPending = true;
+    setTimeout(function () {
+      refreshPending = false;
+      conn.request({ type: "snapshot" });
+    }, delay);
+  }
+
   function render(flash) { renderTiles(); renderLatest(flash); renderHistory(); }
 
   function fromSnapshot(state) {
@@ -114,6 +139,7 @@
       if (!known || (t.called_at_ms || 0) >= (known.called_at_ms || 0)) lastCall[t.counter] = t;
     });
     newest = history[0] || null;
+    renderIkm(state.ikm);
     render(false);
   }
 
@@ -135,6 +161,13 @@
       case "counter_paused": status[e.counter] = "paused"; break;
       case "counter_closed": status[e.counter] = "closed"; break;
       case "day_started": lastCall = {}; history = []; newest = null; break;
+      case "service_finished":
+        refreshSoon(IKM_AFTER_FINISH_MS);
+        if (!t) return;
+        Object.keys(lastCall).forEach(function (id) {
+          if (lastCall[id].id === t.id) lastCall[id] = Object.assign({}, t, { counter: id });
+        });
+        break;
       default:
         if (!t) return;
         Object.keys(lastCall).forEach(function (id) {
@@ -166,7 +199,8 @@
     notice("Token papan tidak ada: buka /board?token=<token perangkat display>");
     return;
   }
-  A.connect({
+  setInterval(function () { refreshSoon(0); }, IKM_REFRESH_MS);
+  conn = A.connect({
     idPrefix: "b",
     auth: function () { return { role: "display", token: token }; },
     onMessage: onMessage,

@@ -34,6 +34,15 @@ var Antrean = (function () {
     return pad2(d.getUTCHours()) + "." + pad2(d.getUTCMinutes());
   }
 
+  // "1.234,5" — Indonesian: comma for decimals, period between thousands (PUEBI).
+  function formatDecimal(value, digits) {
+    if (value === null || value === undefined || isNaN(value)) return "–";
+    var parts = Number(value).toFixed(digits).split(".");
+    var sign = parts[0].charAt(0) === "-" ? "-" : "";
+    var whole = parts[0].replace("-", "").replace(/\B(?=(\d{3})+(?!\d))/g, ".");
+    return sign + whole + (parts[1] ? "," + parts[1] : "");
+  }
+
   function byId(id) { return document.getElementById(id); }
 
   function setText(id, value) {
@@ -81,7 +90,10 @@ var Antrean = (function () {
       socket = new WebSocket(url());
       var helloId = prefix + "hello-" + (nextId++);
       socket.onopen = function () {
-        socket.send(JSON.stringify({ id: helloId, type: "hello", protocol: 1, auth: opts.auth() }));
+        var hello = { id: helloId, type: "hello", protocol: 1, auth: opts.auth() };
+        // Pages that only ask (the manager's report) skip the snapshot and event stream.
+        if (opts.subscribe === false) hello.subscribe = false;
+        socket.send(JSON.stringify(hello));
       };
       socket.onmessage = function (frame) {
         var msg;
@@ -129,7 +141,8 @@ var Antrean = (function () {
   }
 
   return {
-    formatDate: formatDate, formatTime: formatTime, byId: byId, setText: setText,
+    formatDate: formatDate, formatTime: formatTime, formatDecimal: formatDecimal,
+    byId: byId, setText: setText,
     make: make, counterOf: counterOf, serviceOf: serviceOf, connect: connect
   };
 })();

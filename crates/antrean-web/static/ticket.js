@@ -8,6 +8,7 @@
   var lastCalled = {};          // service code → last number called
   var requirementsShown = false;
   var refreshing = false;
+  var ratingLoaded = false;
   var conn;
 
   function stateText(t) {
@@ -54,6 +55,30 @@
     if (ticket.counter) A.setText("location", locationText([ticket.counter]));
     A.setText("last-called", lastCalled[ticket.service] || "–");
     if (!requirementsShown) showRequirements(ticket.service);
+    if (ticket.state === "done") offerRating();
+  }
+
+  // After service the visitor may rate it here: `rate` without a ticket is their own. The
+  // survey's script and style load only then, so the page stays small while waiting.
+  function offerRating() {
+    if (ratingLoaded) return;
+    ratingLoaded = true;
+    var style = A.make("link");
+    style.rel = "stylesheet";
+    style.href = "/assets/skm.css";
+    document.head.appendChild(style);
+    var script = A.make("script");
+    script.src = "/assets/skm.js";
+    script.onload = function () {
+      var box = A.byId("skm-box");
+      AntreanSkm.mount(box, {
+        send: function (rating, done) { return conn.request({ type: "rate", rating: rating }, done); }
+      });
+      box.hidden = false;
+      A.byId("requirements-box").hidden = true;
+    };
+    script.onerror = function () { ratingLoaded = false; script.remove(); };
+    document.body.appendChild(script);
   }
 
   // The Standar Pelayanan is public (GET /api/catalog); loaded once, after the ticket,
@@ -75,7 +100,7 @@
         li.appendChild(label);
         list.appendChild(li);
       });
-      A.byId("requirements-box").hidden = items.length === 0;
+      A.byId("requirements-box").hidden = items.length === 0 || !A.byId("skm-box").hidden;
     }).catch(function () { requirementsShown = false; });
   }
 

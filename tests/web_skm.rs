@@ -1,0 +1,844 @@
+//! Satisfaction ratings and the managers' report in a real browser (Debian's headless
+//! Chromium via chromedriver) against the real coordinator: the counter's rating screen and
+//! the digital ticket send the one-tap face and the SKM questionnaire of PermenPAN-RB
+//! 14/2017; the report page, the exports, the IKM publication board and the display board
+//! show the IKM the coordinator computes, checked against the regulation's formula worked
+//! out independently here. Screenshots land in `target/web-screenshots/`.
+
+mod common;
+
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use antrean_client::Client;
+use antrean_protocol::*;
+use common::browser::{Browser, Driver, Window};
+use common::*;
+use serde_json::{Value, json};
+
+/// Patience on a loaded 2-core CI machine (poll, never sleep blindly).
+const PATIENCE: Duration = Duration::from_secs(20);
+/// The service the sample catalog serves at counter 1 (prefix A).
+const SERVICE: &str = "ktp-el-baru";
+
+/// Scope order U1..U9: the order of `answers` on the wire.
+const SCOPE: [&str; 9] = [
+    "persyaratan",
+    "prosedur",
+    "waktu",
+    "biaya",
+    "produk",
+    "kompetensi",
+    "perilaku",
+    "pengaduan",
+    "sarpras",
+];
+
+/// The worked example of domain-id.md §1: five respondents, R4 left U9 blank.
+/// IKM 80,42 with the exact 1/9 weight, 80,34 with 0,111; both B (Baik).
+const WORKED: [[Option<u8>; 9]; 5] = [
+    [
+        Some(4),
+        Some(3),
+        Some(3),
+        Some(2),
+        Some(4),
+        Some(3),
+        Some(4),
+        Some(3),
+        Some(2),
+    ],
+    [
+        Some(3),
+        Some(3),
+        Some(2),
+        Some(4),
+        Some(4),
+        Some(3),
+        Some(3),
+        Some(3),
+        Some(3),
+    ],
+    [
+        Some(4),
+        Some(4),
+        Some(3),
+        Some(4),
+        Some(3),
+        Some(4),
+        Some(4),
+        Some(2),
+        Some(3),
+    ],
+    [
+        Some(2),
+        Some(3),
+        Some(3),
+        Some(4),
+        Some(3),
+        Some(3),
+        Some(4),
+        Some(3),
+        None,
+    ],
+    [
+        Some(3),
+        Some(2),
+        Some(4),
+        Some(4),
+        Some(4),
+        Some(3),
+        Some(3),
+        Some(4),
+        Some(3),
+    ],
+];
+
+/// The regulation's formula, computed here without the core: NRR per unsur over the
+/// questionnaires that answered it, weighted, summed, ×25, rounded to 2 decimals.
+struct Expected {
+    nrr: [f64; 9],
+    ikm: f64,
+}
+
+fn expected_ikm(responses: &[[Option<u8>; 9]], weight: f64) -> Expected {
+    let mut nrr = [0.0; 9];
+    for (i, slot) in nrr.iter_mut().enumerate() {
+        let answered: Vec<f64> = responses
+            .iter()
+            .filter_map(|r| r[i].map(f64::from))
+            .collect();
+        *slot = answered.iter().sum::<f64>() / answered.len() as f64;
+    }
+    let ikm = nrr.iter().map(|n| n * weight).sum::<f64>() * 25.0;
+    Expected {
+        nrr,
+        ikm: (ikm * 100.0).round() / 100.0,
+    }
+}
+
+/// "80,42": Indonesian decimal comma.
+fn id_decimal(value: f64, digits: usize) -> String {
+    format!("{value:.digits$}").replace('.', ",")
+}
+
+/// Mutu on the IKM rounded to 2 decimals (PermenPAN-RB 14/2017 conversion table).
+fn mutu(ikm: f64) -> (&'static str, &'static str) {
+    match ikm {
+        x if x >= 88.31 => ("A", "Sangat baik"),
+        x if x >= 76.61 => ("B", "Baik"),
+        x if x >= 65.0 => ("C", "Kurang baik"),
+        _ => ("D", "Tidak baik"),
+    }
+}
+
+/// Krejcie & Morgan (1970) as the regulation points to it.
+fn krejcie_morgan(n: f64) -> u64 {
+    let (chi, p, d) = (3.841, 0.5, 0.05);
+    (chi * n * p * (1.0 - p) / (d * d * (n - 1.0) + chi * p * (1.0 - p))).round() as u64
+}
+
+/// "Triwulan IV 2026" for today at the sample site (WIB, UTC+7).
+fn current_quarter_wib() -> String {
+    let secs = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .unwrap()
+        .as_secs() as i64
+        + 7 * 3600;
+    // Days to civil date (H. Hinnant's algorithm).
+    let z = secs.div_euclid(86_400) + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    let quarter = ["I", "II", "III", "IV"][((month - 1) / 3) as usize];
+    format!("Triwulan {quarter} {year}")
+}
+
+async fn enroll_rating(server: &Server, name: &str, counter: &str) -> String {
+    let mut m = manager(server).await;
+    match m
+        .request(Request::EnrollDevice {
+            kind: DeviceKind::Rating,
+            name: name.into(),
+            counter: Some(counter.into()),
+        })
+        .await
+        .unwrap()
+    {
+        ResultDto::Enrolled { token, .. } => token,
+        other => panic!("unexpected {other:?}"),
+    }
+}
+
+async fn rating_client(server: &Server, token: &str) -> Client {
+    Client::connect(
+        &server.url(),
+        Auth::Rating {
+            token: token.into(),
+        },
+    )
+    .await
+    .expect("rating screen login")
+}
+
+/// Issues a ticket at the kiosk, then the officer calls, starts and finishes it.
+/// Returns the ticket and its digital-ticket token.
+async fn serve_one(kiosk: &mut Client, officer: &mut Client) -> (TicketView, String) {
+    let (ticket, token) = match kiosk.request(issue(SERVICE)).await.unwrap() {
+        ResultDto::Ticket {
+            ticket,
+            public_token: Some(token),
+            ..
+        } => (ticket, token),
+        other => panic!("expected a ticket with a token, got {other:?}"),
+    };
+    let called = officer
+        .request(Request::CallNext { counter: None })
+        .await
+        .unwrap();
+    assert_eq!(ticket_of(&called).id, ticket.id);
+    officer
+        .request(Request::Start { counter: None })
+        .await
+        .unwrap();
+    let finished = officer
+        .request(Request::Finish { counter: None })
+        .await
+        .unwrap();
+    assert_eq!(ticket_of(&finished).state, "done");
+    (ticket, token)
+}
+
+async fn report(server: &Server, weight: Option<&str>) -> ReportDto {
+    let mut m = manager(server).await;
+    match m
+        .request(Request::Report {
+            query: ReportQueryDto {
+                weight: weight.map(str::to_owned),
+                ..Default::default()
+            },
+        })
+        .await
+        .unwrap()
+    {
+        ResultDto::Report { report } => *report,
+        other => panic!("expected a report, got {other:?}"),
+    }
+}
+
+fn step(page: &Browser, root: &str) -> String {
+    page.js(&format!(
+        "var e = document.querySelector({}); return e ? (e.dataset.step || '') : '';",
+        json!(root)
+    ))
+    .as_str()
+    .unwrap_or_default()
+    .to_owned()
+}
+
+fn wait_step(page: &Browser, root: &str, want: &str) {
+    page.wait_for(&format!("{root} to show step {want}"), PATIENCE, |b| {
+        (step(b, root) == want && b.visible(&format!("#skm-{want}"))).then_some(())
+    });
+}
+
+/// Answers the questionnaire on the page: `answers` in scope order, by unsur key, so a
+/// page that mixed up the questionnaire's order (sarpras before pengaduan) with the
+/// wire's would send the wrong numbers.
+fn answer_questionnaire(page: &Browser, answers: &[Option<u8>; 9]) {
+    for (key, answer) in SCOPE.iter().zip(answers) {
+        if let Some(value) = answer {
+            page.click(&format!(
+                "fieldset[data-key={key}] input[type=radio][value='{value}']"
+            ));
+        }
+    }
+}
+
+fn last_error_code(result: Result<ResultDto, antrean_client::ClientError>) -> String {
+    match result {
+        Ok(other) => panic!("expected a refusal, got {other:?}"),
+        Err(e) => e.code().unwrap_or_default().to_owned(),
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_counter_rating_screen_rates_a_finished_ticket_and_the_report_counts_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = Server::start(&dir.path().join("data"));
+    let base = format!("http://{}", server.addr);
+    let rating_token = enroll_rating(&server, "tablet-loket-1", "1").await;
+    let kiosk_token = enroll(&server, DeviceKind::Kiosk, "kios-lobi").await;
+    set_officer(&server, "petugas1", "1111").await;
+    set_officer(&server, "petugas2", "2222").await;
+    let mut kiosk = kiosk(&server, &kiosk_token).await;
+    let mut officer1 = officer(&server, "petugas1", "1111", "1").await;
+    let mut officer2 = officer(&server, "petugas2", "2222", "2").await;
+
+    let driver = Driver::start();
+    let tablet = driver.open(Window {
+        width: 1280,
+        height: 800,
+        autoplay: true,
+    });
+    tablet.goto(&format!("{base}/rate?token={rating_token}&thanks_s=2"));
+    // The coordinator's welcome says which counter the screen was enrolled for.
+    tablet.wait_for("the welcome", PATIENCE, |b| {
+        (b.text("#site") != "Antrean").then_some(())
+    });
+    assert_eq!(
+        tablet.text("#counter-name"),
+        "Loket 1 – Layanan Prioritas",
+        "notice: {:?}",
+        tablet.text("#notice")
+    );
+    tablet.wait_for("the waiting screen", PATIENCE, |b| {
+        b.visible("#waiting-screen").then_some(())
+    });
+    assert!(
+        tablet
+            .text("#waiting-screen")
+            .contains("beri penilaian Anda di layar ini")
+    );
+
+    // A ticket finished at another counter is not this screen's visitor.
+    let _ = serve_one(&mut kiosk, &mut officer2).await;
+    // The officer at counter 1 finishes A-002: the tablet asks its visitor.
+    let (ticket, _) = serve_one(&mut kiosk, &mut officer1).await;
+    assert_eq!(ticket.number, "A-002");
+    tablet.wait_text("#skm-ticket", "A-002", PATIENCE);
+    wait_step(&tablet, "#rating", "faces");
+    assert_eq!(
+        tablet.js("return document.querySelectorAll('#skm-faces button.face').length;"),
+        json!(4)
+    );
+    assert!(tablet.text("#skm-faces").contains("Sangat puas"));
+    tablet.screenshot("rate-faces");
+
+    // One tap on "Sangat puas", then the full questionnaire.
+    tablet.click("#skm-faces button.face-4");
+    wait_step(&tablet, "#rating", "offer");
+    tablet.click("#skm-start");
+    wait_step(&tablet, "#rating", "survey");
+    // The regulation's questionnaire order: sarpras is question 8, pengaduan question 9.
+    let order = tablet.js(
+        "return Array.from(document.querySelectorAll('#skm-survey fieldset.question')).map(f => f.dataset.key);",
+    );
+    assert_eq!(
+        order,
+        json!([
+            "persyaratan",
+            "prosedur",
+            "waktu",
+            "biaya",
+            "produk",
+            "kompetensi",
+            "perilaku",
+            "sarpras",
+            "pengaduan"
+        ])
+    );
+    let pengaduan = tablet.text("fieldset[data-key=pengaduan]");
+    assert!(
+        pengaduan
+            .contains("Bagaimana pendapat Saudara tentang penanganan pengaduan pengguna layanan?"),
+        "{pengaduan}"
+    );
+    assert!(pengaduan.contains("Dikelola dengan baik"), "{pengaduan}");
+    assert!(tablet.text("fieldset[data-key=biaya]").contains("Gratis"));
+
+    let r1 = WORKED[0];
+    answer_questionnaire(&tablet, &r1);
+    tablet.click("input[name=skm-gender][value=L]");
+    tablet.click("#skm-age");
+    tablet.keys("67");
+    tablet.js("document.getElementById('skm-education').value = 'S1';");
+    tablet.click("input[name=skm-disability][value=tidak]");
+    tablet.click("#skm-suggestion");
+    tablet.keys("Kursi ruang tunggu kurang");
+    tablet.screenshot("rate-survey");
+    tablet.click("#skm-send");
+    wait_step(&tablet, "#rating", "thanks");
+    assert!(tablet.text("#skm-thanks").contains("Terima kasih"));
+    // After the thanks the screen waits for the next visitor.
+    tablet.wait_for("the return to the waiting screen", PATIENCE, |b| {
+        (b.visible("#waiting-screen") && !b.visible("#rating")).then_some(())
+    });
+
+    // The coordinator stored exactly what was tapped, in scope order.
+    let r = report(&server, None).await;
+    assert_eq!(r.counts.served, 2);
+    assert_eq!(r.skm.faces, [0, 0, 0, 1]);
+    assert_eq!(r.skm.respondents, 1);
+    assert_eq!(r.skm.gender, [1, 0]);
+    assert_eq!(r.skm.education[4], 1, "S1");
+    assert_eq!(r.skm.disability, 0);
+    assert_eq!(r.skm.comments.len(), 1);
+    assert_eq!(r.skm.comments[0].text, "Kursi ruang tunggu kurang");
+    assert_eq!(r.skm.comments[0].ticket, Some(ticket.id));
+    let ikm = r.skm.ikm.expect("one full questionnaire gives an IKM");
+    let keys: Vec<&str> = ikm.unsur.iter().map(|u| u.key.as_str()).collect();
+    assert_eq!(keys, SCOPE);
+    for (u, answer) in ikm.unsur.iter().zip(r1) {
+        assert_eq!(u.nrr, f64::from(answer.unwrap()), "{}", u.key);
+    }
+    let want = expected_ikm(&[r1], 1.0 / 9.0);
+    assert_eq!(ikm.ikm, want.ikm);
+
+    // Each part once: the screen's second face for the same ticket is refused.
+    let mut screen = rating_client(&server, &rating_token).await;
+    let again = screen
+        .request(Request::Rate {
+            ticket: Some(TicketRef::Id(ticket.id)),
+            rating: RatingDto {
+                face: Some(1),
+                ..Default::default()
+            },
+        })
+        .await;
+    assert_eq!(last_error_code(again), "already_rated");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_digital_ticket_offers_the_survey_once_served() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = Server::start(&dir.path().join("data"));
+    let base = format!("http://{}", server.addr);
+    let kiosk_token = enroll(&server, DeviceKind::Kiosk, "kios-lobi").await;
+    set_officer(&server, "petugas1", "1111").await;
+    let mut kiosk = kiosk(&server, &kiosk_token).await;
+    let mut officer1 = officer(&server, "petugas1", "1111", "1").await;
+
+    let (ticket, token) = match kiosk.request(issue(SERVICE)).await.unwrap() {
+        ResultDto::Ticket {
+            ticket,
+            public_token: Some(token),
+            ..
+        } => (ticket, token),
+        other => panic!("unexpected {other:?}"),
+    };
+
+    let driver = Driver::start();
+    let phone = driver.open(Window {
+        width: 412,
+        height: 915,
+        autoplay: true,
+    });
+    phone.goto(&format!("{base}/t/{token}"));
+    phone.wait_text("#state", "menunggu", PATIENCE);
+    assert!(!phone.visible("#skm-box"), "no survey before service");
+    assert_eq!(
+        phone.js("return typeof window.AntreanSkm;"),
+        json!("undefined"),
+        "the survey script loads only after service"
+    );
+
+    officer1
+        .request(Request::CallNext { counter: None })
+        .await
+        .unwrap();
+    officer1
+        .request(Request::Start { counter: None })
+        .await
+        .unwrap();
+    phone.wait_text("#state", "sedang dilayani", PATIENCE);
+    assert!(!phone.visible("#skm-box"));
+    officer1
+        .request(Request::Finish { counter: None })
+        .await
+        .unwrap();
+    phone.wait_text("#state", "selesai", PATIENCE);
+    wait_step(&phone, "#skm-box", "faces");
+    phone.screenshot("ticket-rating");
+
+    // "Kurang puas", then no questionnaire for now.
+    phone.click("#skm-faces button.face-2");
+    wait_step(&phone, "#skm-box", "offer");
+    phone.click("#skm-skip");
+    wait_step(&phone, "#skm-box", "thanks");
+
+    // Back on the page later: the face is not taken twice, the questionnaire still is.
+    phone.goto(&format!("{base}/t/{token}"));
+    wait_step(&phone, "#skm-box", "faces");
+    phone.click("#skm-faces button.face-4");
+    phone.wait_text("#skm-message", "sudah diterima", PATIENCE);
+    wait_step(&phone, "#skm-box", "offer");
+    phone.click("#skm-start");
+    wait_step(&phone, "#skm-box", "survey");
+    // Sending nothing is refused on the page, with a message.
+    phone.click("#skm-send");
+    phone.wait_text("#skm-message", "minimal satu pertanyaan", PATIENCE);
+    let r2 = WORKED[1];
+    answer_questionnaire(&phone, &r2);
+    phone.click("input[name=skm-gender][value=P]");
+    phone.js("document.getElementById('skm-education').value = 'SMA';");
+    phone.click("#skm-send");
+    wait_step(&phone, "#skm-box", "thanks");
+    phone.screenshot("ticket-rated");
+
+    let r = report(&server, None).await;
+    assert_eq!(r.skm.faces, [0, 1, 0, 0], "the second face was refused");
+    assert_eq!(r.skm.respondents, 1);
+    assert_eq!(r.skm.gender, [0, 1]);
+    assert_eq!(r.skm.education[2], 1, "SMA");
+    let ikm = r.skm.ikm.expect("an IKM");
+    for (u, answer) in ikm.unsur.iter().zip(r2) {
+        assert_eq!(u.nrr, f64::from(answer.unwrap()), "{}", u.key);
+    }
+
+    // The questionnaire too is taken once: a second one from the page is thanked, not stored.
+    phone.goto(&format!("{base}/t/{token}"));
+    wait_step(&phone, "#skm-box", "faces");
+    phone.click("#skm-faces button.face-1");
+    wait_step(&phone, "#skm-box", "offer");
+    phone.click("#skm-start");
+    answer_questionnaire(&phone, &WORKED[2]);
+    phone.click("#skm-send");
+    wait_step(&phone, "#skm-box", "thanks");
+    assert!(phone.text("#skm-message").contains("sudah diterima"));
+    let r = report(&server, None).await;
+    assert_eq!(r.skm.respondents, 1);
+    assert_eq!(r.skm.faces, [0, 1, 0, 0]);
+    assert_eq!(ticket.number, "A-001");
+}
+
+fn unsur_rows(page: &Browser) -> Vec<Vec<String>> {
+    let rows = page.js(
+        "return Array.from(document.querySelectorAll('#unsur-table tbody tr')).map(tr => \
+         [tr.dataset.key].concat(Array.from(tr.cells).map(c => c.textContent.trim())));",
+    );
+    serde_json::from_value(rows).unwrap()
+}
+
+fn last_file(page: &Browser) -> Value {
+    page.js("return window.antreanReport.lastFile;")
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_report_page_the_exports_and_the_boards_show_the_ikm_of_the_worked_example() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = Server::start(&dir.path().join("data"));
+    let base = format!("http://{}", server.addr);
+    let rating_token = enroll_rating(&server, "tablet-loket-1", "1").await;
+    let board_token = enroll(&server, DeviceKind::Display, "papan").await;
+    let kiosk_token = enroll(&server, DeviceKind::Kiosk, "kios-lobi").await;
+    set_officer(&server, "petugas1", "1111").await;
+    let mut kiosk = kiosk(&server, &kiosk_token).await;
+    let mut officer1 = officer(&server, "petugas1", "1111", "1").await;
+    let mut screen = rating_client(&server, &rating_token).await;
+
+    let driver = Driver::start();
+    let board = driver.open(Window {
+        width: 1920,
+        height: 1080,
+        autoplay: true,
+    });
+    board.goto(&format!("{base}/board?token={board_token}"));
+    board.wait_for("the counter tiles", PATIENCE, |b| {
+        b.visible("#counter-1").then_some(())
+    });
+    assert!(!board.visible("#ikm"), "no IKM before any questionnaire");
+
+    // Five visitors served at counter 1 rate it on the screen: the worked example.
+    let faces = [4, 3, 4, 2, 3];
+    let profiles = [
+        ("L", "S1"),
+        ("P", "SMA"),
+        ("L", "D3"),
+        ("P", "S1"),
+        ("L", "SMA"),
+    ];
+    for (i, answers) in WORKED.iter().enumerate() {
+        let (ticket, _) = serve_one(&mut kiosk, &mut officer1).await;
+        let result = screen
+            .request(Request::Rate {
+                ticket: Some(TicketRef::Id(ticket.id)),
+                rating: RatingDto {
+                    face: Some(faces[i]),
+                    ..Default::default()
+                },
+            })
+            .await;
+        assert!(result.is_ok(), "{result:?}");
+        let result = screen
+            .request(Request::Rate {
+                ticket: Some(TicketRef::Id(ticket.id)),
+                rating: RatingDto {
+                    answers: Some(*answers),
+                    profile: ProfileDto {
+                        gender: Some(profiles[i].0.into()),
+                        education: Some(profiles[i].1.into()),
+                        ..Default::default()
+                    },
+                    suggestion: (i == 2).then(|| "Tambah loket prioritas untuk lansia".into()),
+                    ..Default::default()
+                },
+            })
+            .await;
+        assert!(result.is_ok(), "{result:?}");
+    }
+    let exact = expected_ikm(&WORKED, 1.0 / 9.0);
+    let legacy = expected_ikm(&WORKED, 0.111);
+    // The regulation's own figures for this example.
+    assert_eq!((exact.ikm, legacy.ikm), (80.42, 80.34));
+    let (grade, kinerja) = mutu(exact.ikm);
+    let ikm_text = id_decimal(exact.ikm, 2);
+
+    // The board learns of ratings from a snapshot it asks for after the next finished
+    // service (rating events are for managers only).
+    let _ = serve_one(&mut kiosk, &mut officer1).await;
+    let shown = board.wait_text("#ikm", &ikm_text, PATIENCE);
+    assert_eq!(
+        shown,
+        format!(
+            "IKM {}: {ikm_text} ({grade} — {kinerja}), 5 responden",
+            current_quarter_wib()
+        )
+    );
+    board.screenshot("board-ikm");
+
+    // The report page, behind the manager login.
+    let page = driver.open(Window {
+        width: 1440,
+        height: 1000,
+        autoplay: true,
+    });
+    page.goto(&format!("{base}/report"));
+    page.wait_for("the login form", PATIENCE, |b| {
+        b.visible("#username").then_some(())
+    });
+    page.click("#username");
+    page.keys("admin");
+    page.click("#password");
+    page.keys("salah-sandi");
+    page.click("#login-button");
+    page.wait_for("a refused login", PATIENCE, |b| {
+        (!b.text("#login-message").is_empty()).then_some(())
+    });
+    assert!(!page.visible("#app"));
+    page.goto(&format!("{base}/report"));
+    page.wait_for("the login form", PATIENCE, |b| {
+        b.visible("#username").then_some(())
+    });
+    page.click("#username");
+    page.keys("admin");
+    page.click("#password");
+    page.keys(ADMIN_PASSWORD);
+    page.click("#login-button");
+    page.wait_text("#ikm-value", &ikm_text, PATIENCE);
+    // Default period: the current quarter up to today.
+    let from: String =
+        serde_json::from_value(page.js("return document.getElementById('from').value;")).unwrap();
+    assert!(from.ends_with("-01"), "{from}");
+    assert_eq!(page.text("#ikm-mutu"), grade);
+    assert_eq!(page.text("#ikm-kinerja"), kinerja);
+    assert!(page.text("#ikm-weight").contains("1/9"));
+    assert_eq!(page.text("#count-issued .value"), "6");
+    assert_eq!(page.text("#count-served .value"), "6");
+    let target = krejcie_morgan(6.0);
+    let sample = page.text("#sample");
+    assert!(
+        sample.contains(&format!(
+            "untuk 6 pengguna layanan: {target} responden; terkumpul 5 responden"
+        )),
+        "{sample}"
+    );
+
+    // The table per unsur: U1..U9 in scope order, NRR, weighted, ×25 and mutu as computed here.
+    let table = unsur_rows(&page);
+    assert_eq!(table.len(), 9);
+    for (i, row) in table.iter().enumerate() {
+        let nrr = exact.nrr[i];
+        assert_eq!(row[0], SCOPE[i]);
+        assert_eq!(row[1], format!("U{}", i + 1));
+        let answered = WORKED.iter().filter(|r| r[i].is_some()).count();
+        assert_eq!(row[3], answered.to_string(), "{row:?}");
+        assert_eq!(row[4], id_decimal(nrr, 2), "{row:?}");
+        assert_eq!(row[5], id_decimal(nrr / 9.0, 4), "{row:?}");
+        assert_eq!(row[6], id_decimal(nrr * 25.0, 2), "{row:?}");
+        assert_eq!(
+            row[7],
+            mutu((nrr * 25.0 * 100.0).round() / 100.0).0,
+            "{row:?}"
+        );
+    }
+    assert_eq!(table[8][4], "2,75", "sarpras: R4's blank is not a zero");
+    assert!(page.text("#unsur-table tfoot").contains(&ikm_text));
+    assert!(
+        page.text("#comments")
+            .contains("Tambah loket prioritas untuk lansia")
+    );
+    assert!(page.text("#profile").contains("Laki-laki 3, perempuan 2"));
+    assert_eq!(
+        page.js("return document.querySelectorAll('#chart-unsur svg rect').length;"),
+        json!(9)
+    );
+    assert_eq!(
+        page.js("return document.querySelectorAll('#chart-faces svg rect').length;"),
+        json!(4)
+    );
+    assert!(page.visible("#chart-hour-issued svg"));
+    assert!(page.text("#times-table").contains("Menunggu"));
+    let compliance_rows =
+        page.js("return document.querySelectorAll('#compliance-table tbody tr').length;");
+    assert_eq!(
+        compliance_rows,
+        json!(report(&server, None).await.compliance.len())
+    );
+    assert!(page.text("#officer-table").contains("petugas1"));
+    page.screenshot("report");
+
+    // The legacy 0,111 weight, as many offices' spreadsheets do it.
+    page.js(
+        "var w = document.getElementById('weight'); w.value = 'legacy'; \
+         w.dispatchEvent(new Event('change'));",
+    );
+    page.wait_text("#ikm-value", &id_decimal(legacy.ikm, 2), PATIENCE);
+    assert!(page.text("#ikm-weight").contains("0,111"));
+    page.js(
+        "var w = document.getElementById('weight'); w.value = 'exact'; \
+         w.dispatchEvent(new Event('change'));",
+    );
+    page.wait_text("#ikm-value", &ikm_text, PATIENCE);
+
+    // Exports: the page receives the file and hands it to the browser as a download.
+    page.click("button.export[data-kind=ikm][data-format=xlsx]");
+    let file = page.wait_for("the IKM workbook", PATIENCE, |b| {
+        let f = last_file(b);
+        f["name"]
+            .as_str()
+            .is_some_and(|n| n.ends_with(".xlsx"))
+            .then_some(f)
+    });
+    assert!(file["size"].as_u64().unwrap() > 1000, "{file}");
+    assert_eq!(file["head"], json!("PK\u{3}\u{4}"), "an XLSX is a zip");
+    page.wait_text("#message", "diunduh", PATIENCE);
+    page.click("button.export[data-kind=ikm][data-format=csv]");
+    let file = page.wait_for("the IKM CSV", PATIENCE, |b| {
+        let f = last_file(b);
+        f["name"]
+            .as_str()
+            .is_some_and(|n| n.ends_with(".csv"))
+            .then_some(f)
+    });
+    let csv = file["text"].as_str().unwrap();
+    assert!(csv.contains(&ikm_text), "{csv}");
+    assert!(csv.contains("sarpras"), "{csv}");
+    page.click("button.export[data-kind=waiting][data-format=csv]");
+    page.wait_for("the waiting-time CSV", PATIENCE, |b| {
+        let f = last_file(b);
+        (f["name"].as_str().is_some_and(|n| n.ends_with(".csv")) && f["text"].as_str() != Some(csv))
+            .then_some(())
+    });
+    assert!(last_file(&page)["size"].as_u64().unwrap() > 0);
+
+    // A follow-up for the weakest unsur, recorded from the page and listed in the report.
+    page.js("document.getElementById('fu-unsur').value = 'sarpras';");
+    page.js(&format!(
+        "document.getElementById('fu-service').value = {};",
+        json!(SERVICE)
+    ));
+    page.js("document.getElementById('fu-status').value = 'in_progress';");
+    page.js("document.getElementById('fu-due').value = '2030-03-31';");
+    page.click("#fu-action");
+    page.keys("Menambah 20 kursi di ruang tunggu");
+    page.click("#fu-save");
+    let row = page.wait_text("#follow-up-table tbody", "Menambah 20 kursi", PATIENCE);
+    assert!(row.contains("U9 Sarana dan Prasarana"), "{row}");
+    assert!(row.contains("Sedang berjalan"), "{row}");
+    assert!(row.contains("2030-03-31"), "{row}");
+    assert!(row.contains("Penerbitan KTP-el Baru"), "{row}");
+    let r = report(&server, None).await;
+    assert_eq!(r.skm.follow_ups.len(), 1);
+    assert_eq!(
+        r.skm.follow_ups[0].follow_up.unsur.as_deref(),
+        Some("sarpras")
+    );
+    assert_eq!(r.skm.follow_ups[0].follow_up.status, "in_progress");
+    assert_eq!(r.skm.follow_ups[0].follow_up.recorded_by, "admin");
+
+    // The publication board.
+    page.click("#show-board");
+    page.wait_for("the publication board", PATIENCE, |b| {
+        b.visible("#ikm-board").then_some(())
+    });
+    assert!(!page.visible("#report"));
+    assert_eq!(
+        page.text("#ikm-board h1"),
+        "SURVEI KEPUASAN MASYARAKAT (SKM)"
+    );
+    assert_eq!(page.text("#pub-ikm"), ikm_text);
+    assert_eq!(page.text("#pub-mutu"), grade);
+    assert_eq!(page.text("#pub-kinerja"), kinerja.to_uppercase());
+    assert_eq!(page.text("#pub-respondents"), "5 orang");
+    assert_eq!(page.text("#pub-gender"), "Laki-laki 3 · Perempuan 2");
+    assert_eq!(page.text("#pub-education"), "SMA 2 · D3 1 · S1 2");
+    assert!(page.text("#ikm-board .pub-foot").contains("TERIMA KASIH"));
+    page.screenshot("ikm-board");
+
+    // /report/ikm opens straight on the board; printing it yields a page (WebDriver print).
+    page.goto(&format!("{base}/report/ikm"));
+    page.wait_for("the login form", PATIENCE, |b| {
+        b.visible("#username").then_some(())
+    });
+    page.click("#username");
+    page.keys("admin");
+    page.click("#password");
+    page.keys(ADMIN_PASSWORD);
+    page.click("#login-button");
+    page.wait_text("#pub-ikm", &ikm_text, PATIENCE);
+    assert!(page.visible("#ikm-board"));
+    assert!(!page.visible("#report"));
+    assert!(!page.visible("#filters"));
+    assert!(
+        page.text("#pub-period")
+            .starts_with(&current_quarter_wib().to_uppercase())
+    );
+}
+
+/// One raw HTTP/1.1 GET: status and head.
+fn raw_get(server: &Server, path: &str) -> (u16, String, usize) {
+    use std::io::{Read, Write};
+    let mut stream = std::net::TcpStream::connect(server.addr).unwrap();
+    write!(
+        stream,
+        "GET {path} HTTP/1.1\r\nHost: antrean\r\nConnection: close\r\n\r\n"
+    )
+    .unwrap();
+    let mut answer = Vec::new();
+    stream.read_to_end(&mut answer).unwrap();
+    let split = answer.windows(4).position(|w| w == b"\r\n\r\n").unwrap();
+    let head = String::from_utf8_lossy(&answer[..split]).to_lowercase();
+    let status = head.split_whitespace().nth(1).unwrap().parse().unwrap();
+    (status, head, answer.len() - split - 4)
+}
+
+#[tokio::test]
+async fn the_rating_and_report_pages_are_served() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = Server::start(&dir.path().join("data"));
+    for (path, content_type) in [
+        ("/rate?token=x", "text/html"),
+        ("/report", "text/html"),
+        ("/report/ikm", "text/html"),
+        ("/assets/skm.js", "text/javascript"),
+        ("/assets/skm.css", "text/css"),
+        ("/assets/rate.js", "text/javascript"),
+        ("/assets/report.js", "text/javascript"),
+        ("/assets/report.css", "text/css"),
+    ] {
+        let (status, head, body) = raw_get(&server, path);
+        assert_eq!(status, 200, "{path}");
+        assert!(
+            head.contains(&format!("content-type: {content_type}")),
+            "{path}: {head}"
+        );
+        assert!(body > 0, "{path}");
+    }
+    for path in ["/report/", "/report/x", "/rate/x", "/assets/report.html"] {
+        assert_eq!(raw_get(&server, path).0, 404, "{path}");
+    }
+}
