@@ -406,3 +406,55 @@ fn paper_surveys_import_and_reports_come_out_as_table_json_csv_and_xlsx() {
     assert_eq!(bad_period.status.code(), Some(2));
     assert!(stderr(&bad_period).contains("tanggal akhir sebelum tanggal awal"));
 }
+
+#[test]
+fn a_simulated_day_feeds_the_waiting_report() {
+    let dir = tempfile::tempdir().unwrap();
+    let history = dir.path().join("sim.jsonl");
+    let config = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../docs/simulate-example.toml"
+    );
+    let sim = antrean(&[
+        "simulate",
+        "--config",
+        config,
+        "--days",
+        "2",
+        "--seed",
+        "3",
+        "--json",
+        "--out",
+        history.to_str().unwrap(),
+    ]);
+    assert!(sim.status.success(), "{}", stderr(&sim));
+    // Independent counts straight from the history file.
+    let lines = std::fs::read_to_string(&history).unwrap();
+    let count = |kind: &str| {
+        lines
+            .lines()
+            .filter(|l| l.contains(&format!("\"type\":\"{kind}\"")))
+            .count()
+    };
+    let report = antrean(&[
+        "report",
+        "waiting",
+        "--log",
+        history.to_str().unwrap(),
+        "--sim-config",
+        config,
+        "--format",
+        "json",
+    ]);
+    assert!(report.status.success(), "{}", stderr(&report));
+    let report: serde_json::Value = serde_json::from_str(&stdout(&report)).unwrap();
+    assert_eq!(report["by_day"].as_array().unwrap().len(), 2);
+    assert_eq!(report["counts"]["issued"], count("ticket_issued"));
+    assert_eq!(report["counts"]["served"], count("service_finished"));
+    assert_eq!(report["counts"]["no_show"], count("ticket_no_show"));
+    assert!(report["waiting"]["count"].as_u64().unwrap() > 0);
+    assert!(
+        report["waiting"]["p90_s"].as_f64().unwrap()
+            >= report["waiting"]["median_s"].as_f64().unwrap()
+    );
+}

@@ -152,10 +152,11 @@ impl Window {
 }
 
 /// Runs a report: from the facts in memory when they cover the period, else from the log
-/// (blocking: reads the period's part of the log).
+/// (blocking: reads the period's part of the log). Without a store (a report on a history
+/// file) a period the facts do not cover is an error.
 pub fn run_with_facts(
     facts: &ReportFacts,
-    store: &Store,
+    store: Option<&Store>,
     catalog: &Catalog,
     dto: &ReportQueryDto,
     today: LocalDate,
@@ -163,9 +164,12 @@ pub fn run_with_facts(
     let weight = weight_from_name(dto.weight.as_deref())
         .ok_or_else(|| ReportError::Query("bobot harus \"exact\" atau \"legacy\"".into()))?;
     let query = resolve(dto, catalog, today)?;
-    match facts.report(catalog, &query) {
-        Some(report) => Ok(report_dto(&report, catalog, weight)),
-        None => run(store, catalog, dto, today),
+    match (facts.report(catalog, &query), store) {
+        (Some(report), _) => Ok(report_dto(&report, catalog, weight)),
+        (None, Some(store)) => run(store, catalog, dto, today),
+        (None, None) => Err(ReportError::Query(format!(
+            "periode lebih dari {MAX_REPORT_DAYS} hari sebelum akhir riwayat"
+        ))),
     }
 }
 
@@ -328,7 +332,7 @@ mod tests {
         let today = d("2028-01-10");
         // Recent period: from the facts; must equal the log's answer.
         let recent = query("2028-01-01", "2028-01-10");
-        let from_facts = run_with_facts(&facts, &store, &catalog, &recent, today).unwrap();
+        let from_facts = run_with_facts(&facts, Some(&store), &catalog, &recent, today).unwrap();
         let from_log = run(&store, &catalog, &recent, today).unwrap();
         assert_eq!(from_facts, from_log);
         assert_eq!(from_facts.counts.served, 20);
@@ -341,7 +345,7 @@ mod tests {
                 .report(&catalog, &resolve(&old, &catalog, today).unwrap())
                 .is_none()
         );
-        let fallback = run_with_facts(&facts, &store, &catalog, &old, today).unwrap();
+        let fallback = run_with_facts(&facts, Some(&store), &catalog, &old, today).unwrap();
         assert_eq!(fallback.counts.issued, 40);
         assert_eq!(fallback.skm.respondents, 40);
         assert_eq!(fallback.by_day.len(), 2);

@@ -263,15 +263,10 @@ fn main() -> anyhow::Result<()> {
         to: Some(query.to.to_string()),
         ..ReportQueryDto::default()
     };
-    // The facts cover the period, so the store is never read; it only has to exist.
-    let unused = tempfile::Builder::new()
-        .prefix("report-bench-")
-        .tempdir_in(".")?;
-    let unused_store = antrean_store::Store::open(unused.path(), || [0; 32])?;
     let (best, median, dto) = time(args.runs, || {
         antrean_coordinator::reports::run_with_facts(
             &coordinator_facts,
-            &unused_store,
+            None,
             &catalog,
             &dto_query,
             query.to,

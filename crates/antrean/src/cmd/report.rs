@@ -43,6 +43,17 @@ pub struct ReportArgs {
     /// Write to this file (required for xlsx).
     #[arg(long)]
     out: Option<PathBuf>,
+    /// Report on an event history file instead of a running coordinator: JSON Lines as
+    /// written by `antrean export` or `antrean simulate --out`. The period defaults to
+    /// the history's first and last day.
+    #[arg(long)]
+    log: Option<PathBuf>,
+    /// With --log: the simulation config that produced the history (its site and services).
+    #[arg(long, requires = "log", conflicts_with = "catalog")]
+    sim_config: Option<PathBuf>,
+    /// With --log: the site catalog (default: the sample catalog).
+    #[arg(long, requires = "log")]
+    catalog: Option<PathBuf>,
     #[command(flatten)]
     conn: Connection,
 }
@@ -65,14 +76,17 @@ pub async fn run(command: ReportCommand) -> anyhow::Result<()> {
         ReportCommand::Ikm(args) => ("ikm", args),
     };
     let query = ReportQueryDto {
-        from: args.from,
-        to: args.to,
-        agency: args.agency,
-        service: args.service,
+        from: args.from.clone(),
+        to: args.to.clone(),
+        agency: args.agency.clone(),
+        service: args.service.clone(),
         counter: args.conn.counter_for_request(),
-        officer: args.officer_filter,
+        officer: args.officer_filter.clone(),
         weight: Some(args.weight.key().to_owned()),
     };
+    if let Some(log) = &args.log {
+        return offline(kind, &args, log, query);
+    }
     let mut client = args.conn.connect_quiet().await?;
     let request = match args.format {
         Format::Table | Format::Json => Request::Report { query },
@@ -127,6 +141,82 @@ fn write_out(out: Option<&PathBuf>, bytes: &[u8]) -> anyhow::Result<()> {
             use std::io::Write;
             std::io::stdout().write_all(bytes)?;
             Ok(())
+        }
+    }
+}
+
+/// A report computed here from a history file, with the coordinator's own code path.
+fn offline(
+    kind: &str,
+    args: &ReportArgs,
+    log: &std::path::Path,
+    mut query: ReportQueryDto,
+) -> anyhow::Result<()> {
+    use std::io::BufRead;
+
+    let catalog = match (&args.sim_config, &args.catalog) {
+        (Some(path), _) => {
+            let text = std::fs::read_to_string(path)
+                .with_context(|| format!("reading {}", path.display()))?;
+            antrean_sim::SimConfig::from_toml(&text)
+                .with_context(|| format!("in {}", path.display()))?
+                .catalog()?
+        }
+        (None, Some(path)) => antrean_catalog::load_file(path)?,
+        (None, None) => antrean_catalog::sample(),
+    };
+    let file = std::fs::File::open(log).with_context(|| format!("reading {}", log.display()))?;
+    let mut events = Vec::new();
+    for (n, line) in std::io::BufReader::new(file).lines().enumerate() {
+        let line = line?;
+        if line.trim().is_empty() {
+            continue;
+        }
+        let record: antrean_protocol::LogRecord = serde_json::from_str(&line)
+            .with_context(|| format!("{} line {}", log.display(), n + 1))?;
+        let event = antrean_protocol::event_from_dto(&record.event)
+            .with_context(|| format!("{} line {}", log.display(), n + 1))?;
+        events.push((event, antrean_core::Timestamp(record.at_ms)));
+    }
+    let tz = catalog.site.time_zone;
+    let (Some(first), Some(last)) = (events.first(), events.last()) else {
+        bail!("{} holds no events", log.display());
+    };
+    let today = tz.local(last.1).date;
+    query
+        .from
+        .get_or_insert_with(|| tz.local(first.1).date.to_string());
+    let facts = antrean_coordinator::reports::ReportFacts::new(&catalog);
+    facts.record(events);
+    let report =
+        antrean_coordinator::reports::run_with_facts(&facts, None, &catalog, &query, today)?;
+    match args.format {
+        Format::Json => write_out(
+            args.out.as_ref(),
+            serde_json::to_string_pretty(&report)?.as_bytes(),
+        ),
+        Format::Table => {
+            let tables = if kind == "waiting" {
+                antrean_export::waiting_tables(&report)
+            } else {
+                antrean_export::ikm_tables(&report)
+            };
+            write_out(
+                args.out.as_ref(),
+                antrean_export::to_text(&tables).as_bytes(),
+            )
+        }
+        Format::Csv | Format::Xlsx => {
+            let format = if matches!(args.format, Format::Csv) {
+                "csv"
+            } else {
+                "xlsx"
+            };
+            let (name, _, bytes) = antrean_coordinator::reports::export(&report, kind, format)?;
+            if matches!(args.format, Format::Xlsx) && args.out.is_none() {
+                bail!("--format xlsx needs --out FILE (suggested name: {name})");
+            }
+            write_out(args.out.as_ref(), &bytes)
         }
     }
 }
