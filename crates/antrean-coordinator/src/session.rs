@@ -683,7 +683,8 @@ impl Session {
         let facts = self.shared.report_facts.clone();
         let today = catalog.site.time_zone.local(now()).date;
         let result = tokio::task::spawn_blocking(move || {
-            let report = crate::reports::run_with_facts(&facts, Some(&store), &catalog, &query, today)?;
+            let report =
+                crate::reports::run_with_facts(&facts, Some(&store), &catalog, &query, today)?;
             match export {
                 None => Ok(ResultDto::Report {
                     report: Box::new(report),
