@@ -148,11 +148,11 @@ async fn an_officer_call_reaches_the_board_its_voice_and_the_digital_ticket() {
     let (second, _) = issue_ticket(&server, &kiosk_token, Some("lansia")).await;
     assert_eq!(second, "A-002");
     console.wait_for("A-002 to appear live", PATIENCE, |b| {
-        (waiting_numbers(b) == ["A-001", "A-002"]).then_some(())
+        (waiting_numbers(b) == ["A-002", "A-001"]).then_some(())
     });
     assert!(
         console
-            .text("#waiting tbody tr:nth-child(2)")
+            .text("#waiting tbody tr:nth-child(1)")
             .contains("PRIORITAS")
     );
 

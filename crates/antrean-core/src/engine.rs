@@ -138,7 +138,9 @@ impl Engine {
                         })
                     }
                     // Same officer logging in again (new browser tab, reconnect): no change.
-                    (Some(_), CounterStatus::Open) => Ok(Vec::new()),
+                    // A paused counter stays paused when its officer reconnects (a network blip must
+                    // not end a break).
+                    (Some(_), CounterStatus::Open | CounterStatus::Paused) => Ok(Vec::new()),
                     _ => Ok(vec![Event::CounterOpened {
                         counter: counter.clone(),
                         officer: officer.clone(),

@@ -729,3 +729,26 @@ fn a_counter_removed_from_the_catalog_mid_service_strands_nothing() {
     );
     assert_eq!(restarted.state().counter("3").current, None);
 }
+
+#[test]
+fn an_officer_reconnecting_during_a_break_does_not_end_it() {
+    let mut e = Engine::new(catalog());
+    open(&mut e, "1", "siti", monday("09:00"));
+    let pause = Command::PauseCounter {
+        counter: "1".into(),
+    };
+    e.execute(&pause, monday("10:00")).unwrap();
+    // The console reconnects and says hello again, which opens the counter.
+    let again = Command::OpenCounter {
+        counter: "1".into(),
+        officer: "siti".into(),
+    };
+    let outcome = e.execute(&again, monday("10:01")).unwrap();
+    assert!(outcome.events.is_empty());
+    assert_eq!(e.state().counter("1").status, CounterStatus::Paused);
+    issued(&mut e, "ktp", None, monday("10:02"));
+    assert_eq!(
+        call_next(&mut e, "1", monday("10:03")).unwrap_err().code(),
+        "counter_not_open"
+    );
+}

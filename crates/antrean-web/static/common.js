@@ -7,10 +7,14 @@ var Antrean = (function () {
   var DAYS = ["Minggu", "Senin", "Selasa", "Rabu", "Kamis", "Jumat", "Sabtu"];
   var MONTHS = ["Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli",
     "Agustus", "September", "Oktober", "November", "Desember"];
-  // Reconnect backoff: quick after a blip, at most every 30 s while the coordinator is down
-  // (a board may wait out a long outage; each try is one cheap request).
-  var BACKOFF_MIN_MS = 1000;
-  var BACKOFF_MAX_MS = 30000;
+  // Reconnect backoff: doubling from a quarter second, capped at one second, each wait
+  // drawn between half and all of the step (jitter, so a hall of phones and boards does not
+  // knock all at once). The cap is the promise of issue 8: a page is live again within 2 s
+  // of the coordinator coming back. A try while it is down is one refused TCP connect on
+  // the LAN, so once a second per device costs nothing worth saving.
+  var BACKOFF_MIN_MS = 250;
+  var BACKOFF_MAX_MS = 1000;
+  var HELLO_TIMEOUT_MS = 10000;
   // Codes after which retrying with the same credentials cannot help.
   var FATAL = { unauthorized: 1, locked_out: 1, counter_in_use: 1, forbidden: 1,
     unsupported_protocol: 1, bad_request: 1, counter_required: 1, unknown_counter: 1 };
@@ -70,10 +74,12 @@ var Antrean = (function () {
   }
 
   // One WebSocket to the coordinator with hello, request/answer matching and reconnects.
-  // opts: auth(), onMessage(msg), onStatus(text, ok), onFatal(message).
+  // opts: auth(), onMessage(msg), onStatus(text, ok), onFatal(message, code).
   function connect(opts) {
     var socket = null;
+    var live = false;        // welcomed on the current socket
     var backoff = BACKOFF_MIN_MS;
+    var retry = null;        // the timer of the next try while disconnected
     var nextId = 0;
     var waiting = {};
     var stopped = false;
@@ -86,29 +92,35 @@ var Antrean = (function () {
 
     function open() {
       if (stopped) return;
-      opts.onStatus("Menghubungkan…", false);
-      socket = new WebSocket(url());
+      opts.onStatus(socket ? "Terputus dari server — menyambung ulang…" : "Menghubungkan…", false);
+      var mine = new WebSocket(url());
+      socket = mine;
       var helloId = prefix + "hello-" + (nextId++);
-      socket.onopen = function () {
+      // A server that accepts the connection but never welcomes (overloaded, half-started)
+      // must not leave the page hanging: drop the try and go on with the next.
+      var helloTimer = setTimeout(function () { mine.close(); }, HELLO_TIMEOUT_MS);
+      mine.onopen = function () {
         var hello = { id: helloId, type: "hello", protocol: 1, auth: opts.auth() };
         // Pages that only ask (the manager's report) skip the snapshot and event stream.
         if (opts.subscribe === false) hello.subscribe = false;
-        socket.send(JSON.stringify(hello));
+        mine.send(JSON.stringify(hello));
       };
-      socket.onmessage = function (frame) {
+      mine.onmessage = function (frame) {
+        if (socket !== mine) return;
         var msg;
         try { msg = JSON.parse(frame.data); } catch (e) { return; }
         if (msg.type === "welcome") {
+          clearTimeout(helloTimer);
+          live = true;
           backoff = BACKOFF_MIN_MS;
           opts.onStatus("Terhubung", true);
         }
-        if (msg.type === "error" && msg.id === helloId) {
-          if (FATAL[msg.code]) {
-            stopped = true;
-            socket.close();
-            opts.onFatal(msg.message, msg.code);
-            return;
-          }
+        if (msg.type === "error" && msg.id === helloId && FATAL[msg.code]) {
+          clearTimeout(helloTimer);
+          stopped = true;
+          mine.close();
+          opts.onFatal(msg.message, msg.code);
+          return;
         }
         if ((msg.type === "ok" || msg.type === "error") && msg.id && waiting[msg.id]) {
           var done = waiting[msg.id];
@@ -117,26 +129,52 @@ var Antrean = (function () {
         }
         opts.onMessage(msg);
       };
-      socket.onclose = function () {
-        waiting = {};
+      mine.onclose = function () {
+        clearTimeout(helloTimer);
+        if (socket !== mine) return;
+        live = false;
+        failPending();
         if (stopped) return;
-        opts.onStatus("Terputus — menyambung lagi dalam " + Math.round(backoff / 1000) + " detik", false);
-        setTimeout(open, backoff);
+        opts.onStatus("Terputus dari server — menyambung ulang…", false);
+        retry = setTimeout(function () { retry = null; open(); },
+          backoff * (0.5 + Math.random() * 0.5));
         backoff = Math.min(backoff * 2, BACKOFF_MAX_MS);
       };
     }
+
+    // A request in flight when the connection drops gets no answer: tell its sender, so a
+    // page never waits forever (and an officer knows to check before repeating).
+    function failPending() {
+      var pending = waiting;
+      waiting = {};
+      Object.keys(pending).forEach(function (id) {
+        pending[id]({ type: "error", id: id, code: "disconnected",
+          message: "Sambungan ke server terputus sebelum ada jawaban. " +
+            "Periksa hasilnya, lalu ulangi bila perlu." });
+      });
+    }
+
+    // The network is back (a phone's Wi-Fi): try now rather than at the next step.
+    window.addEventListener("online", function () {
+      if (retry && !stopped) { clearTimeout(retry); retry = null; open(); }
+    });
 
     open();
     return {
       // Sends a request; `done(answer)` gets its ok or error. False when offline.
       request: function (body, done) {
-        if (!socket || socket.readyState !== 1) return false;
+        if (!live || socket.readyState !== 1) return false;
         body.id = prefix + (nextId++);
         if (done) waiting[body.id] = done;
         socket.send(JSON.stringify(body));
         return true;
       },
-      stop: function () { stopped = true; if (socket) socket.close(); }
+      live: function () { return live; },
+      stop: function () {
+        stopped = true;
+        if (retry) { clearTimeout(retry); retry = null; }
+        if (socket) socket.close();
+      }
     };
   }
 

@@ -1,25 +1,34 @@
-// Officer console (/console): log in to a counter, see its waiting list live, act on the
-// current visitor with buttons or one-key shortcuts.
+// Officer console (/console): log in to a counter, see its waiting list live in the order
+// it will be called, act on the current visitor with buttons or one-key shortcuts.
 "use strict";
 (function () {
   var A = Antrean;
-  // How often the "waiting for" minutes are redrawn; a minute-resolution figure needs no more.
+  // How often the waiting minutes (and the wait-weighted order) are redrawn.
   var WAITING_REFRESH_MS = 15000;
-  var KEYS = { n: "call_next", u: "recall", m: "start", s: "finish", t: "no_show", p: "park",
-    a: "transfer-panel", k: "call-panel", i: "pause", l: "resume", x: "close-panel" };
+  var KEYS = { n: "call_next", u: "recall", m: "start", s: "finish", t: "no_show",
+    a: "transfer-panel", p: "park", b: "unpark-panel", k: "call-panel", i: "pause",
+    l: "resume", x: "close-panel" };
+  var PANELS = ["transfer-panel", "call-panel", "unpark-panel", "close-panel"];
   var PRINTER_TEXT = { paper_near_end: "kertas hampir habis", paper_end: "kertas habis",
     cover_open: "penutup printer terbuka", offline: "printer tidak tersambung",
     no_answer: "printer tidak menjawab", error: "printer bermasalah",
     not_supported: "status printer tidak diketahui" };
   var STATE_TEXT = { called: "Dipanggil", serving: "Sedang dilayani" };
+  var STATUS_WORDS = { open: "buka", paused: "istirahat", closed: "tutup" };
 
   var conn = null;
+  var live = false;
   var catalog = null;
   var counterId = null;
   var myServices = [];
-  var tickets = {};
+  var tickets = {};          // id → ticket as the coordinator last described it
+  var seqOf = {};            // id → log position of that description
+  var queuedAt = {};         // id → when it (re)joined its queue, if seen live
   var counterStatus = "open";
+  var counterSeq = 0;
+  var closing = false;       // our own close_counter is in flight
   var alerts = {};
+  var clockSkew = 0;         // coordinator clock − this browser's clock, from event times
   var shownRequirementsFor = null;
 
   function message(text, isError) {
@@ -32,24 +41,75 @@
     return s ? s.name_id : code;
   }
 
+  function serverNow() { return Date.now() + clockSkew; }
+
+  // Keeps the newest description of a ticket: an answer and the event of the same change
+  // may arrive in either order.
+  function upsert(t, seq) {
+    if (!t) return;
+    if (seqOf[t.id] !== undefined && seq < seqOf[t.id]) return;
+    tickets[t.id] = t;
+    seqOf[t.id] = seq;
+  }
+
+  function setStatus(status, seq) {
+    if (seq < counterSeq) return;
+    counterStatus = status;
+    counterSeq = seq;
+  }
+
+  function all(filter) {
+    return Object.keys(tickets).map(function (id) { return tickets[id]; }).filter(filter);
+  }
+
   function current() {
     var found = null;
-    Object.keys(tickets).forEach(function (id) {
-      var t = tickets[id];
-      if (t.counter === counterId && (t.state === "called" || t.state === "serving")) {
-        if (!found || (t.called_at_ms || 0) > (found.called_at_ms || 0)) found = t;
-      }
+    all(function (t) {
+      return t.counter === counterId && (t.state === "called" || t.state === "serving");
+    }).forEach(function (t) {
+      if (!found || (t.called_at_ms || 0) > (found.called_at_ms || 0)) found = t;
     });
     return found;
   }
 
-  function sortedTickets(filter) {
-    return Object.keys(tickets).map(function (id) { return tickets[id]; })
-      .filter(filter).sort(function (a, b) { return a.id - b.id; });
+  function parkedHere() {
+    return all(function (t) { return t.state === "parked" && t.counter === counterId; })
+      .sort(function (a, b) { return a.id - b.id; });
+  }
+
+  // When the ticket (re)joined its queue. A transfer or a late return re-queues it; the
+  // protocol does not carry that time, so it is taken from the event when the console saw
+  // it, and approximated by the last call for a transfer that happened before the page
+  // loaded.
+  function queueTime(t) {
+    if (queuedAt[t.id] !== undefined) return queuedAt[t.id];
+    if (t.previous_services && t.previous_services.length && t.called_at_ms) return t.called_at_ms;
+    return t.issued_at_ms;
+  }
+
+  // The waiting list in the order call-next takes it, as far as a page can tell. Mirrors
+  // antrean_core::policy::pick_next: the priority class first, then within the class the
+  // longest wait weighted by the counter's preference for the service (1, 1/2, 1/3, … by
+  // its place in the counter's list), then the more preferred service, the earlier queue
+  // time, the lower id. The catalog's interleave ratio and the max-wait guard are not sent
+  // to devices, so those two rules are not applied here (the page says so).
+  function callOrder() {
+    var now = serverNow();
+    var rank = {};
+    myServices.forEach(function (code, i) { rank[code] = i; });
+    var list = all(function (t) { return t.state === "waiting" && rank[t.service] !== undefined; });
+    function score(t) { return Math.max(0, now - queueTime(t)) / (rank[t.service] + 1); }
+    return list.sort(function (a, b) {
+      return ((b.priority ? 1 : 0) - (a.priority ? 1 : 0)) ||
+        (score(b) - score(a)) ||
+        (rank[a.service] - rank[b.service]) ||
+        (queueTime(a) - queueTime(b)) ||
+        (a.id - b.id);
+    });
   }
 
   function minutesSince(ms) {
-    var minutes = Math.max(0, Math.floor((Date.now() - ms) / 60000));
+    var minutes = Math.max(0, Math.floor((serverNow() - ms) / 60000));
     return minutes < 60 ? minutes + " mnt" : Math.floor(minutes / 60) + " j " + (minutes % 60) + " mnt";
   }
 
@@ -81,39 +141,48 @@
     });
   }
 
+  function callButton(t) {
+    var button = A.make("button", "", "Panggil");
+    button.type = "button";
+    button.dataset.needs = "idle";
+    button.addEventListener("click", function () { act("call_ticket", { ticket: t.number }); });
+    return button;
+  }
+
   function renderWaiting() {
     var body = A.byId("waiting").tBodies[0];
     body.textContent = "";
-    var waiting = sortedTickets(function (t) {
-      return t.state === "waiting" && myServices.indexOf(t.service) >= 0;
-    });
-    waiting.forEach(function (t) {
-      var row = A.make("tr");
+    var waiting = callOrder();
+    waiting.forEach(function (t, i) {
+      var row = A.make("tr", i === 0 ? "next" : "");
       row.dataset.number = t.number;
+      row.appendChild(A.make("td", "pos", String(i + 1)));
       row.appendChild(A.make("td", "num", t.number));
       row.appendChild(A.make("td", "", serviceName(t.service)));
       var prio = A.make("td");
       if (t.priority) prio.appendChild(A.make("span", "priority", "PRIORITAS"));
       row.appendChild(prio);
-      row.appendChild(A.make("td", "", minutesSince(t.issued_at_ms)));
+      row.appendChild(A.make("td", "wait", minutesSince(queueTime(t))));
       var cell = A.make("td");
-      var button = A.make("button", "", "Panggil");
-      button.addEventListener("click", function () { act("call_ticket", { ticket: t.number }); });
-      cell.appendChild(button);
+      cell.appendChild(callButton(t));
       row.appendChild(cell);
       body.appendChild(row);
     });
     A.setText("waiting-count", "(" + waiting.length + ")");
     A.byId("waiting-empty").hidden = waiting.length > 0;
 
-    var parked = sortedTickets(function (t) { return t.state === "parked" && t.counter === counterId; });
+    var parked = parkedHere();
     var list = A.byId("parked");
     list.textContent = "";
     parked.forEach(function (t) {
       var li = A.make("li", "", t.number + " · " + serviceName(t.service) + " ");
-      var button = A.make("button", "", "Kembalikan ke antrean");
-      button.addEventListener("click", function () { act("unpark", { ticket: t.number }); });
-      li.appendChild(button);
+      li.dataset.number = t.number;
+      var back = A.make("button", "", "Kembalikan ke antrean");
+      back.type = "button";
+      back.addEventListener("click", function () { act("unpark", { ticket: t.number }); });
+      li.appendChild(back);
+      li.appendChild(document.createTextNode(" "));
+      li.appendChild(callButton(t));
       list.appendChild(li);
     });
     A.byId("parked-card").hidden = parked.length === 0;
@@ -125,18 +194,62 @@
     Object.keys(alerts).forEach(function (device) {
       var a = alerts[device];
       if (a.printer === "ready") return;
-      box.appendChild(A.make("div", "", "⚠ Kios " + device + ": " +
-        (PRINTER_TEXT[a.printer] || a.printer) + (a.detail ? " (" + a.detail + ")" : "")));
+      var since = a.at_ms && catalog ? " sejak " + A.formatTime(a.at_ms, catalog.site.utc_offset_min) : "";
+      var line = A.make("div", "", "⚠ Printer kios " + device + ": " +
+        (PRINTER_TEXT[a.printer] || a.printer) + (a.detail ? " (" + a.detail + ")" : "") + since);
+      line.dataset.device = device;
+      box.appendChild(line);
     });
   }
 
   function renderHeader() {
     var c = A.counterOf(catalog, counterId);
-    var words = { open: "buka", paused: "istirahat", closed: "tutup" };
-    A.setText("who", (c ? c.name : "Loket " + counterId) + " · " + (words[counterStatus] || counterStatus));
+    A.setText("who", (c ? c.name : "Loket " + counterId) + " · " +
+      (STATUS_WORDS[counterStatus] || counterStatus));
+    A.byId("paused-banner").hidden = counterStatus !== "paused";
+    A.byId("offline-banner").hidden = live;
   }
 
-  function render() { renderHeader(); renderCurrent(); renderWaiting(); renderAlerts(); }
+  // Why an action cannot be taken now, or null. Buttons show it as their state (disabled,
+  // with the reason as tooltip); the server stays the judge for shortcuts and clicks.
+  function blockedReason(action) {
+    if (!live) return "Tidak terhubung ke server.";
+    var t = current();
+    var noneCalled = "Belum ada nomor yang dipanggil. Tekan N untuk memanggil.";
+    var busy = t ? "Selesaikan dulu nomor " + t.number + "." : null;
+    var paused = counterStatus === "paused" ? "Loket sedang istirahat. Tekan L untuk melanjutkan." :
+      counterStatus === "closed" ? "Loket sudah ditutup." : null;
+    switch (action) {
+      case "call_next": case "call-panel": case "idle": return paused || busy;
+      case "recall": case "no_show":
+        return !t ? noneCalled : t.state !== "called" ? t.number + " sudah dilayani." : null;
+      case "start":
+        return !t ? noneCalled : t.state !== "called" ? t.number + " sudah dilayani." : null;
+      case "finish":
+        return !t ? noneCalled : t.state !== "serving" ? "Tekan M untuk mulai melayani " + t.number + " dulu." : null;
+      case "park": case "transfer-panel": return t ? null : noneCalled;
+      case "unpark-panel": return parkedHere().length ? null : "Tidak ada nomor yang diparkir.";
+      case "pause":
+        return counterStatus === "paused" ? "Loket sudah istirahat." : paused || busy;
+      case "resume":
+        return counterStatus === "paused" ? null : counterStatus === "open" ? "Loket sudah buka." : paused;
+      case "close-panel": case "close_counter": return busy;
+      default: return null;
+    }
+  }
+
+  function renderButtons() {
+    Array.prototype.forEach.call(document.querySelectorAll("#actions .buttons [data-action]," +
+      " [data-needs]"), function (button) {
+      var reason = blockedReason(button.dataset.action || button.dataset.needs);
+      button.disabled = !!reason;
+      button.title = reason || "";
+    });
+  }
+
+  function render() {
+    renderHeader(); renderCurrent(); renderWaiting(); renderAlerts(); renderButtons();
+  }
 
   function resultText(type, result) {
     var t = result && result.ticket;
@@ -161,27 +274,85 @@
     if (!conn) return;
     var body = { type: type };
     Object.keys(extra || {}).forEach(function (k) { body[k] = extra[k]; });
+    if (type === "close_counter") closing = true;
     var sent = conn.request(body, function (answer) {
-      if (answer.type === "error") message(answer.message, true);
-      else message(resultText(type, answer.result), false);
+      if (type === "close_counter") closing = false;
+      if (answer.type === "error") { message(answer.message, true); return; }
+      var result = answer.result || {};
+      upsert(result.ticket, result.seq || 0);
+      var status = { pause: "paused", resume: "open", close_counter: "closed" }[type];
+      if (status) setStatus(status, result.seq || 0);
+      message(resultText(type, result), false);
+      if (type === "close_counter") { closed("Loket ditutup. Masuk lagi untuk membuka loket."); return; }
+      render();
     });
-    if (!sent) message("Tidak terhubung ke server. Coba lagi sebentar lagi.", true);
+    if (!sent) closing = false;
+    if (!sent) message("Tidak terhubung ke server. Tunggu sampai tersambung lagi, lalu ulangi.", true);
+  }
+
+  // The counter is closed: leave it (a reconnect would open it again) and offer the login.
+  function closed(text) {
+    if (conn) conn.stop();
+    conn = null;
+    live = false;
+    closePanels();
+    A.byId("desk").hidden = true;
+    A.byId("login").hidden = false;
+    A.setText("conn", "");
+    A.setText("who", "");
+    A.setText("login-message", text);
+    A.byId("login-message").className = "";
   }
 
   function closePanels() {
-    ["transfer-panel", "call-panel", "close-panel"].forEach(function (id) { A.byId(id).hidden = true; });
+    PANELS.forEach(function (id) { A.byId(id).hidden = true; });
+  }
+
+  function fillTransfer() {
+    var t = current();
+    A.setText("transfer-number", t ? t.number : "");
+    var select = A.byId("transfer-service");
+    var keep = select.value;
+    select.textContent = "";
+    catalog.services.forEach(function (s) {
+      if (t && s.code === t.service) return;
+      var option = A.make("option", "", s.prefix + " · " + s.name_id);
+      option.value = s.code;
+      select.appendChild(option);
+    });
+    if (keep) select.value = keep;
+    if (!select.value && select.options.length) select.selectedIndex = 0;
+  }
+
+  function fillUnpark() {
+    var select = A.byId("unpark-ticket");
+    select.textContent = "";
+    parkedHere().forEach(function (t) {
+      var option = A.make("option", "", t.number + " · " + serviceName(t.service));
+      option.value = t.number;
+      select.appendChild(option);
+    });
   }
 
   function openPanel(id) {
     closePanels();
+    if (id === "transfer-panel") fillTransfer();
+    if (id === "unpark-panel") fillUnpark();
     A.byId(id).hidden = false;
     var first = A.byId(id).querySelector("select, input, button");
     if (first) first.focus();
   }
 
   function perform(action) {
+    if (action === "cancel-panel") { closePanels(); return; }
     if (/-panel$/.test(action)) {
-      if (action === "cancel-panel") closePanels(); else openPanel(action);
+      // Panels that need something to act on say so instead of opening empty.
+      var reason = blockedReason(action);
+      if (reason && (action === "unpark-panel" || action === "transfer-panel")) {
+        message(reason, true);
+        return;
+      }
+      openPanel(action);
       return;
     }
     closePanels();
@@ -197,48 +368,70 @@
       A.byId("login").hidden = true;
       A.byId("desk").hidden = false;
       A.setText("site", catalog.site.name);
-      var select = A.byId("transfer-service");
-      select.textContent = "";
-      catalog.services.forEach(function (s) {
-        var option = A.make("option", "", s.prefix + " · " + s.name_id);
-        option.value = s.code;
-        select.appendChild(option);
-      });
     } else if (msg.type === "snapshot") {
       tickets = {};
-      (msg.state.tickets || []).forEach(function (t) { tickets[t.id] = t; });
-      (msg.state.counters || []).forEach(function (c) { if (c.id === counterId) counterStatus = c.status; });
+      seqOf = {};
+      (msg.state.tickets || []).forEach(function (t) { upsert(t, msg.seq); });
+      counterSeq = 0;
+      counterStatus = "closed";
+      (msg.state.counters || []).forEach(function (c) {
+        if (c.id === counterId) setStatus(c.status, msg.seq);
+      });
       alerts = {};
       (msg.state.alerts || []).forEach(function (a) { alerts[a.device] = a; });
       render();
     } else if (msg.type === "event") {
-      var e = msg.event;
-      if (e.type === "day_started") tickets = {};
-      if (msg.ticket) tickets[msg.ticket.id] = msg.ticket;
-      if (e.counter === counterId) {
-        var status = { counter_opened: "open", counter_resumed: "open", counter_paused: "paused",
-          counter_closed: "closed" }[e.type];
-        if (status) counterStatus = status;
-      }
-      render();
+      onEvent(msg);
+      if (conn) render();
     } else if (msg.type === "alert") {
       alerts[msg.alert.device] = msg.alert;
       renderAlerts();
     }
   }
 
+  function onEvent(msg) {
+    var e = msg.event;
+    if (msg.at_ms) clockSkew = msg.at_ms - Date.now();
+    if (e.type === "day_started") { tickets = {}; seqOf = {}; queuedAt = {}; }
+    if (e.type === "ticket_transferred") {
+      // As the core does: at the back at the event's time, or just before the earliest.
+      var at = msg.at_ms;
+      if (e.to_front) {
+        all(function (t) { return t.state === "waiting" && t.service === e.to_service && t.id !== e.ticket; })
+          .forEach(function (t) { at = Math.min(at, queueTime(t)); });
+        at -= 1;
+      }
+      queuedAt[e.ticket] = at;
+    }
+    if (e.type === "ticket_reinstated") queuedAt[e.ticket] = msg.at_ms;
+    upsert(msg.ticket, msg.seq);
+    if (e.counter === counterId) {
+      var status = { counter_opened: "open", counter_resumed: "open", counter_paused: "paused",
+        counter_closed: "closed" }[e.type];
+      if (status) setStatus(status, msg.seq);
+      // Closed from elsewhere (the manager): leave too, or a reconnect would reopen it.
+      if (e.type === "counter_closed" && !closing) {
+        closed("Loket ditutup oleh pengelola. Masuk lagi untuk membuka loket.");
+      }
+    }
+  }
+
   function login(officer, pin, counter) {
     A.setText("login-message", "");
+    A.byId("login-message").className = "error";
     conn = A.connect({
       idPrefix: "o",
       auth: function () { return { role: "officer", officer: officer, pin: pin, counter: counter }; },
       onMessage: onMessage,
       onStatus: function (text, ok) {
+        live = ok;
         A.setText("conn", ok ? "" : text);
         A.byId("conn").className = ok ? "conn" : "conn off";
+        if (catalog) { renderHeader(); renderButtons(); }
       },
       onFatal: function (text) {
         conn = null;
+        live = false;
         A.byId("desk").hidden = true;
         A.byId("login").hidden = false;
         A.setText("conn", "");
@@ -271,6 +464,7 @@
   A.byId("transfer-panel").addEventListener("submit", function (e) {
     e.preventDefault();
     act("transfer", { service: A.byId("transfer-service").value, to_front: A.byId("transfer-front").checked });
+    A.byId("transfer-front").checked = false;
     closePanels();
   });
   A.byId("call-panel").addEventListener("submit", function (e) {
@@ -280,11 +474,25 @@
     A.byId("call-number").value = "";
     closePanels();
   });
+  A.byId("unpark-panel").addEventListener("submit", function (e) {
+    e.preventDefault();
+    var number = A.byId("unpark-ticket").value;
+    if (number) act("unpark", { ticket: number });
+    closePanels();
+  });
 
   document.addEventListener("keydown", function (e) {
     if (A.byId("desk").hidden || e.ctrlKey || e.metaKey || e.altKey) return;
     if (e.key === "Escape") { closePanels(); return; }
-    var tag = e.target.tagName;
+    var target = e.target;
+    var form = target.closest && target.closest("form.panel");
+    // Enter sends a panel from its list or checkbox too, not only from a text field.
+    if (e.key === "Enter" && form && (target.tagName === "SELECT" || target.type === "checkbox")) {
+      e.preventDefault();
+      form.requestSubmit();
+      return;
+    }
+    var tag = target.tagName;
     if (tag === "INPUT" || tag === "SELECT" || tag === "TEXTAREA") return;
     var action = KEYS[(e.key || "").toLowerCase()];
     if (!action) return;
@@ -292,5 +500,5 @@
     perform(action);
   });
 
-  setInterval(function () { if (catalog) renderWaiting(); }, WAITING_REFRESH_MS);
+  setInterval(function () { if (catalog) { renderWaiting(); renderButtons(); } }, WAITING_REFRESH_MS);
 })();

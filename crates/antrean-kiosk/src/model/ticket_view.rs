@@ -25,6 +25,10 @@ pub struct IssuedTicket {
     pub public_token: Option<String>,
     /// Issue time, Unix ms.
     pub issued_at_ms: i64,
+    /// The coordinator's wait band, minutes (`antrean_core::eta` through the protocol).
+    pub estimate_band_min: Option<(u32, u32)>,
+    /// The coordinator expects the ticket not to be called before closing time.
+    pub after_closing: bool,
 }
 
 impl IssuedTicket {
@@ -36,6 +40,7 @@ impl IssuedTicket {
                 people_ahead,
                 counters,
                 public_token,
+                estimate,
                 ..
             } => Some(IssuedTicket {
                 number: ticket.number.clone(),
@@ -45,8 +50,19 @@ impl IssuedTicket {
                 counters: counters.clone(),
                 public_token: public_token.clone(),
                 issued_at_ms: ticket.issued_at_ms,
+                estimate_band_min: estimate.as_ref().map(|e| (e.band_min_lo, e.band_min_hi)),
+                after_closing: estimate.as_ref().is_some_and(|e| e.after_closing),
             }),
             _ => None,
+        }
+    }
+
+    /// The band to show: the coordinator's estimate, else the rough fallback from the
+    /// published processing time.
+    pub fn wait_band(&self, service_min: Option<u32>) -> Option<WaitBand> {
+        match self.estimate_band_min {
+            Some((lo_min, hi_min)) => Some(WaitBand { lo_min, hi_min }),
+            None => estimate_wait_band(self.people_ahead, service_min, self.counters.len()),
         }
     }
 
@@ -73,6 +89,8 @@ pub struct ResultView {
     pub people_ahead: String,
     /// "Perkiraan waktu tunggu 10–20 menit", when it can be estimated.
     pub wait_band: Option<String>,
+    /// A warning that the ticket may not be called before closing time.
+    pub closing_warning: Option<String>,
     /// Counters with their locations: "Loket 2 — Lantai 1, Zona A".
     pub counters: Vec<String>,
     /// Digital-ticket URL, if the coordinator gave a token.
@@ -82,7 +100,7 @@ pub struct ResultView {
 /// A rough wait band from the people ahead, the service's published processing time and the
 /// number of counters serving it: ±50 % around the mean. `None` when the standard has no
 /// minutes or the estimate would exceed a working day (a published time of "3 hari kerja" is
-/// the time to the product, not at the counter). The ETA estimator replaces this when it lands.
+/// the time to the product, not at the counter).
 pub fn estimate_wait_band(
     people_ahead: u32,
     service_min: Option<u32>,
@@ -131,7 +149,8 @@ pub fn result_view(
     let service_min = service
         .and_then(|s| s.standard.as_ref())
         .and_then(|s| s.processing_time_min);
-    let wait_band = estimate_wait_band(ticket.people_ahead, service_min, ticket.counters.len())
+    let wait_band = ticket
+        .wait_band(service_min)
         .filter(|band| band.hi_min > 0)
         .map(|band| {
             strings.fill(
@@ -148,6 +167,7 @@ pub fn result_view(
         priority_label,
         people_ahead,
         wait_band,
+        closing_warning: ticket.after_closing.then(|| strings.get("after_closing")),
         counters: counter_lines(ticket, catalog),
         qr_url: ticket.qr_url(public_base_url),
     }
@@ -218,11 +238,7 @@ pub fn ticket_print(
         priority_label: view.priority_label,
         issued_at,
         people_ahead: ticket.people_ahead,
-        wait_band: estimate_wait_band(
-            ticket.people_ahead,
-            standard.and_then(|s| s.processing_time_min),
-            ticket.counters.len(),
-        ),
+        wait_band: ticket.wait_band(standard.and_then(|s| s.processing_time_min)),
         counter_location: counters,
         requirements: standard.map(|s| s.requirements.clone()).unwrap_or_default(),
         fee,
@@ -264,7 +280,33 @@ mod tests {
             public_token: Some("AAAAAAAAAAiQjnBm3iGbEkmxHbqZ3Fpq".into()),
             // 2026-11-29 08:05 WIB = 01:05 UTC.
             issued_at_ms: 1_795_914_300_000,
+            estimate_band_min: None,
+            after_closing: false,
         }
+    }
+
+    #[test]
+    fn the_coordinators_estimate_wins_over_the_fallback_and_warns_before_closing() {
+        let strings = Strings::for_language(Language::Indonesian);
+        let mut t = ticket();
+        t.estimate_band_min = Some((15, 25));
+        let view = result_view(&t, &catalog(), &strings, "http://x/");
+        assert_eq!(
+            view.wait_band.as_deref(),
+            Some("Perkiraan waktu tunggu 15–25 menit")
+        );
+        assert_eq!(view.closing_warning, None);
+        t.after_closing = true;
+        let view = result_view(&t, &catalog(), &strings, "http://x/");
+        assert!(view.closing_warning.unwrap().contains("jam tutup"));
+        let print = ticket_print(&t, &catalog(), &strings, "http://x/").unwrap();
+        assert_eq!(
+            print.wait_band,
+            Some(WaitBand {
+                lo_min: 15,
+                hi_min: 25
+            })
+        );
     }
 
     #[test]
