@@ -29,12 +29,15 @@ enum Role {
     Manager,
     PublicOwn,
     PublicOther,
+    /// A rating screen bound to counter 1.
+    Rating,
     NoHello,
 }
 
-const ROLES: [Role; 8] = [
+const ROLES: [Role; 9] = [
     Role::Kiosk,
     Role::Display,
+    Role::Rating,
     Role::Officer,
     Role::OfficerElsewhere,
     Role::Manager,
@@ -67,6 +70,7 @@ fn actions(own_ticket: u64, other_ticket: u64) -> Vec<Action> {
         Manager,
         PublicOwn,
         PublicOther,
+        Rating,
     ];
     let c = counter_for;
     vec![
@@ -175,7 +179,7 @@ fn actions(own_ticket: u64, other_ticket: u64) -> Vec<Action> {
             Box::new(move |_| Request::GetTicket {
                 ticket: Some(TicketRef::Id(other_ticket)),
             }),
-            vec![Kiosk, Display, Officer, OfficerElsewhere, Manager],
+            vec![Kiosk, Display, Officer, OfficerElsewhere, Manager, Rating],
         ),
         (
             "device_status",
@@ -222,6 +226,65 @@ fn actions(own_ticket: u64, other_ticket: u64) -> Vec<Action> {
             Box::new(|_| Request::ListPrincipals),
             vec![Manager],
         ),
+        (
+            "rate",
+            Box::new(move |r| Request::Rate {
+                ticket: match r {
+                    PublicOwn => None,
+                    PublicOther => Some(TicketRef::Id(other_ticket)),
+                    _ => Some(TicketRef::Id(own_ticket)),
+                },
+                rating: RatingDto {
+                    face: Some(4),
+                    ..RatingDto::default()
+                },
+            }),
+            vec![PublicOwn, Rating],
+        ),
+        (
+            "import_skm",
+            Box::new(|_| Request::ImportSkm {
+                service: None,
+                day: "2026-11-30".into(),
+                label: "x.csv".into(),
+                respondents: vec![ImportedResponseDto {
+                    answers: [Some(3); 9],
+                    profile: ProfileDto::default(),
+                    suggestion: None,
+                }],
+            }),
+            vec![Manager],
+        ),
+        (
+            "record_follow_up",
+            Box::new(|_| Request::RecordFollowUp {
+                follow_up: FollowUpDto {
+                    unsur: Some("waktu".into()),
+                    service: None,
+                    action: "Menambah loket".into(),
+                    due: None,
+                    status: "planned".into(),
+                    recorded_by: String::new(),
+                },
+            }),
+            vec![Manager],
+        ),
+        (
+            "report",
+            Box::new(|_| Request::Report {
+                query: ReportQueryDto::default(),
+            }),
+            vec![Manager],
+        ),
+        (
+            "export_report",
+            Box::new(|_| Request::ExportReport {
+                query: ReportQueryDto::default(),
+                kind: "ikm".into(),
+                format: "csv".into(),
+            }),
+            vec![Manager],
+        ),
     ]
 }
 
@@ -246,6 +309,9 @@ async fn connect(server: &Server, role: Role, tokens: &Tokens) -> Client {
         Role::PublicOwn | Role::PublicOther => Auth::Public {
             ticket_token: tokens.public.clone(),
         },
+        Role::Rating => Auth::Rating {
+            token: tokens.rating.clone(),
+        },
         Role::NoHello => unreachable!("raw socket"),
     };
     Client::connect(&server.url(), auth)
@@ -257,6 +323,7 @@ struct Tokens {
     kiosk: String,
     display: String,
     public: String,
+    rating: String,
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -277,10 +344,24 @@ async fn every_action_by_every_role() {
         panic!()
     };
     let other = ticket_of(&k.request(issue("ktp-el-baru")).await.unwrap()).id;
+    let rating = match manager(&server)
+        .await
+        .request(Request::EnrollDevice {
+            kind: DeviceKind::Rating,
+            name: "pad-1".into(),
+            counter: Some("1".into()),
+        })
+        .await
+        .unwrap()
+    {
+        ResultDto::Enrolled { token, .. } => token,
+        other => panic!("{other:?}"),
+    };
     let tokens = Tokens {
         kiosk: kiosk_token.clone(),
         display,
         public,
+        rating,
     };
 
     let mut table = Vec::new();
