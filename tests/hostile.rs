@@ -316,8 +316,8 @@ async fn handshake_rules_and_frame_limits() {
     .unwrap();
     assert!(next_text(&mut ws).await.contains("unauthorized"));
 
-    // An oversized frame (>64 KiB) is closed with 1009 Message Too Big.
-    ws.send(Message::text("x".repeat(100 * 1024)))
+    // An oversized frame is closed with 1009 Message Too Big.
+    ws.send(Message::text("x".repeat(MAX_CLIENT_MESSAGE_BYTES + 1)))
         .await
         .unwrap();
     let code = close_code(&mut ws).await;
