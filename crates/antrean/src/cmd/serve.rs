@@ -178,6 +178,7 @@ pub async fn demo(args: DemoArgs) -> anyhow::Result<()> {
          \x20 {exe} ticket take ktp-el-baru --priority lansia --url {url} --token {kiosk}\n\
          \x20 {exe} counter next --url {url} --officer petugas1 --pin 1111 --counter 1\n\
          \x20 {exe} status --url {url} --manager admin --password {DEMO_MANAGER_PASSWORD}\n\
+         \x20 {exe} report waiting --url {url} --manager admin --password {DEMO_MANAGER_PASSWORD}\n\
          \x20 {exe} watch --url {url} --token {board} --display\n\
          \n\
          Press Ctrl-C to stop.",
