@@ -23,9 +23,10 @@ pub const COMMAND_QUEUE_LEN: usize = 16;
 pub const EVENT_QUEUE_LEN: usize = 64;
 /// First reconnect delay; doubles up to [`RECONNECT_DELAY_MAX`].
 pub const RECONNECT_DELAY_MIN: Duration = Duration::from_millis(250);
-/// Longest reconnect delay: a restarted coordinator is back within seconds, and a kiosk that
-/// waits longer than this looks broken to the visitor in front of it.
-pub const RECONNECT_DELAY_MAX: Duration = Duration::from_secs(5);
+/// Longest reconnect delay: the kiosk must be back within 2 s of a restarted coordinator
+/// (RELIABILITY.md), and a kiosk that waits longer looks broken to the visitor in front of
+/// it. One attempt a second costs the coordinator nothing.
+pub const RECONNECT_DELAY_MAX: Duration = Duration::from_secs(1);
 /// How long a visitor waits for a committed ticket, reconnects included, before the kiosk
 /// says it is offline. A group commit takes milliseconds.
 pub const ISSUE_DEADLINE: Duration = Duration::from_secs(10);
