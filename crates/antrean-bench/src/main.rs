@@ -47,6 +47,9 @@ struct Args {
     /// connections, and the kiosk, officer and manager need three of them).
     #[arg(long, value_delimiter = ',', default_values_t = [1usize, 1000, 5000, 9990])]
     fanout: Vec<usize>,
+    /// Only the fan-out table.
+    #[arg(long)]
+    fanout_only: bool,
 }
 
 #[tokio::main(flavor = "multi_thread")]
@@ -77,6 +80,9 @@ async fn main() -> anyhow::Result<()> {
         base.display()
     );
 
+    if args.fanout_only {
+        return fanout_table(&args, &server_bin, &base).await;
+    }
     let server = BenchServer::start(&server_bin, &base, "throughput", true).await?;
     let url = server.url();
     let mut manager = Client::connect(
@@ -292,6 +298,16 @@ async fn main() -> anyhow::Result<()> {
     );
 
     // 4. Fan-out of one call event to many subscribed boards, and how it scales.
+    fanout_table(&args, &server_bin, &base).await?;
+    Ok(())
+}
+
+/// Fan-out of one call event to many subscribed boards, and how it scales.
+async fn fanout_table(
+    args: &Args,
+    server_bin: &std::path::Path,
+    base: &std::path::Path,
+) -> anyhow::Result<()> {
     if !args.fanout.is_empty() {
         println!();
         println!(
@@ -300,7 +316,7 @@ async fn main() -> anyhow::Result<()> {
         println!("|---|---|---|---|---|---|---|");
         for &n in &args.fanout {
             eprintln!("fan-out to {n} boards…");
-            let f = fanout::measure(&server_bin, &base, n).await?;
+            let f = fanout::measure(server_bin, base, n).await?;
             let goal = if n == 5000 {
                 "p99 ≤ 100 ms"
             } else if n == 1 {
