@@ -1,6 +1,6 @@
 //! Report facts: the event log boiled down to one compact row per visit, per counter-day
 //! and per rating. Built in one pass ([`Facts::push`]); a report is then a scan of rows
-//! ([`super::query`]), so the coordinator can keep a year of facts in memory (about 40
+//! ([`super::report()`]), so the coordinator can keep a year of facts in memory (about 40
 //! bytes per visit) and answer a manager in milliseconds instead of re-reading the log.
 
 use std::collections::HashMap;
