@@ -262,6 +262,13 @@ impl Kiosk {
             .unwrap_or_else(|| {
                 panic!("{}: no button {action:?} on {:?}", self.name, self.screen())
             });
+        // A finger cannot reach a button laid out beyond the edge of the screen.
+        assert!(
+            position.cmpge(Vec2::ZERO).all() && position.cmplt(self.size_px.as_vec2()).all(),
+            "{}: {action:?} is off screen at {position} on {:?}",
+            self.name,
+            self.screen()
+        );
         let render_target = self
             .app
             .world()
@@ -317,8 +324,46 @@ impl Kiosk {
             (self.size_px.x, self.size_px.y),
             "{label}"
         );
-        check_drawn(&image, label);
+        if self.screen() == Screen::Idle {
+            check_attract_drawn(&image, label);
+        } else {
+            check_drawn(&image, label);
+        }
         self.shots.push(path);
+    }
+}
+
+fn luminance(p: &image::Rgba<u8>) -> u32 {
+    (u32::from(p.0[0]) * 2126 + u32::from(p.0[1]) * 7152 + u32::from(p.0[2]) * 722) / 10_000
+}
+
+/// The attract screen has no header band: the whole screen is the dark site colour with
+/// light text. Not blank, and text drawn in each third (site name; clock and "now serving"
+/// card; "Sentuh layar untuk mulai").
+fn check_attract_drawn(image: &image::RgbaImage, label: &str) {
+    let (w, h) = (image.width(), image.height());
+    let mut dark = 0u32;
+    let mut light_per_third = [0u32; 3];
+    for y in (0..h).step_by(2) {
+        for x in (0..w).step_by(2) {
+            match luminance(image.get_pixel(x, y)) {
+                0..=110 => dark += 1,
+                200.. => light_per_third[(y * 3 / h) as usize] += 1,
+                _ => {}
+            }
+        }
+    }
+    let sampled = (w / 2) * (h / 2);
+    assert!(
+        dark * 100 / sampled >= 50,
+        "{label}: the dark attract background is missing: {dark}/{sampled}"
+    );
+    for (third, light) in light_per_third.iter().enumerate() {
+        assert!(
+            light * 1000 * 3 / sampled >= 5,
+            "{label}: no light text in third {third}: {light}/{}",
+            sampled / 3
+        );
     }
 }
 
@@ -326,9 +371,6 @@ impl Kiosk {
 /// text pixels; the body has dark text pixels on the light background.
 fn check_drawn(image: &image::RgbaImage, label: &str) {
     let (w, h) = (image.width(), image.height());
-    let luminance = |p: &image::Rgba<u8>| {
-        (u32::from(p.0[0]) * 2126 + u32::from(p.0[1]) * 7152 + u32::from(p.0[2]) * 722) / 10_000
-    };
     let mut header_dark = 0u32;
     let mut header_light = 0u32;
     let mut body_dark = 0u32;

@@ -90,6 +90,18 @@ impl Strings {
         text
     }
 
+    /// A count phrase: `{key}_one` when `count` is 1 ("1 service", not "1 services"),
+    /// otherwise `key`, with `{count}` replaced.
+    pub fn count(&self, key: &str, count: u64) -> String {
+        let one = format!("{key}_one");
+        let key = if count == 1 && self.table.contains_key(&one) {
+            one.as_str()
+        } else {
+            key
+        };
+        self.fill(key, &[("count", &count.to_string())])
+    }
+
     /// Keys of this table, for the parity test.
     pub fn keys(&self) -> impl Iterator<Item = &str> {
         self.table.keys().map(String::as_str)
@@ -99,6 +111,16 @@ impl Strings {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn counts_of_one_are_singular() {
+        let en = Strings::for_language(Language::English);
+        assert_eq!(en.count("people_ahead", 1), "1 person ahead of you");
+        assert_eq!(en.count("people_ahead", 3), "3 people ahead of you");
+        assert_eq!(en.count("services_count", 1), "1 service");
+        let id = Strings::for_language(Language::Indonesian);
+        assert_eq!(id.count("services_count", 1), "1 layanan");
+    }
 
     #[test]
     fn both_languages_have_the_same_keys() {

@@ -141,10 +141,7 @@ pub fn result_view(
     let people_ahead = if ticket.people_ahead == 0 {
         strings.get("people_ahead_none")
     } else {
-        strings.fill(
-            "people_ahead",
-            &[("count", &ticket.people_ahead.to_string())],
-        )
+        strings.count("people_ahead", ticket.people_ahead.into())
     };
     let service_min = service
         .and_then(|s| s.standard.as_ref())

@@ -241,8 +241,7 @@ fn poll_network(
     mut session: ResMut<Session>,
     texts: Res<Texts>,
     settings: Res<KioskSettings>,
-    screen: Res<State<Screen>>,
-    mut next: ResMut<NextState<Screen>>,
+    (screen, mut next): (Res<State<Screen>>, ResMut<NextState<Screen>>),
 ) {
     let Some(net) = net else { return };
     let current = *screen.get();
@@ -302,7 +301,7 @@ fn poll_network(
                 });
                 let job = PrintJob {
                     ticket_number: ticket.number.clone(),
-                    ticket: paper,
+                    ticket: paper.map(Box::new),
                 };
                 session.ticket = Some(ticket);
                 session.print = match print.as_ref().map(|p| p.submit(job)) {
@@ -336,7 +335,6 @@ fn poll_printer(
     print: Option<Res<PrintLink>>,
     net: Option<Res<NetLink>>,
     mut session: ResMut<Session>,
-    texts: Res<Texts>,
     screen: Res<State<Screen>>,
     mut next: ResMut<NextState<Screen>>,
 ) {
@@ -372,7 +370,6 @@ fn poll_printer(
                 result.ticket_number,
                 result.health_code
             );
-            let _ = &texts;
             session.print = PrintState::Failed {
                 health_code: result.health_code,
             };

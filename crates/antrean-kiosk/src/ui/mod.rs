@@ -253,8 +253,10 @@ impl Plugin for KioskPlugin {
         .insert_resource(Sizes(sizes))
         .insert_resource(settings)
         .init_resource::<SiteData>()
-        .init_state::<Screen>()
-        .add_systems(PreStartup, load_fonts);
+        .init_state::<Screen>();
+        // Before the first state transition draws a screen.
+        let fonts = load_fonts(app.world_mut().get_resource_mut::<Assets<Font>>());
+        app.insert_resource(fonts);
         glue::plugin(app);
         screens::plugin(app);
     }
@@ -264,12 +266,12 @@ const REGULAR_TTF: &[u8] = include_bytes!("../../../../kiosk-assets/fonts/DejaVu
 const BOLD_TTF: &[u8] = include_bytes!("../../../../kiosk-assets/fonts/DejaVuSans-Bold.ttf");
 
 /// Fonts are embedded: a kiosk must not lose its text because an asset folder moved.
-fn load_fonts(mut commands: Commands, fonts: Option<ResMut<Assets<Font>>>) {
+/// Without a font store (a logic-only app) the handles stay default.
+fn load_fonts(fonts: Option<Mut<Assets<Font>>>) -> UiFonts {
     let Some(mut fonts) = fonts else {
-        commands.insert_resource(UiFonts::default());
-        return;
+        return UiFonts::default();
     };
     let regular = fonts.add(Font::from_bytes(REGULAR_TTF.to_vec()));
     let bold = fonts.add(Font::from_bytes(BOLD_TTF.to_vec()));
-    commands.insert_resource(UiFonts { regular, bold });
+    UiFonts { regular, bold }
 }

@@ -213,8 +213,11 @@ pub fn screen_frame(
                 );
             });
             // Body.
+            // `min_height: 0` lets the body shrink below its content (which then scrolls or
+            // is clipped) instead of pushing the footer off the screen.
             let mut body_node = root.spawn(Node {
                 flex_grow: 1.0,
+                min_height: Val::Px(0.0),
                 flex_direction: FlexDirection::Column,
                 padding: UiRect::all(gap),
                 row_gap: gap,

@@ -46,10 +46,7 @@ fn spawn(mut commands: Commands, inputs: ScreenInputs) {
             );
             tile_grid(body, &frame, |grid| {
                 for tile in &tiles {
-                    let count = strings.fill(
-                        "services_count",
-                        &[("count", &tile.service_count.to_string())],
-                    );
+                    let count = strings.count("services_count", tile.service_count as u64);
                     button(
                         grid,
                         &frame,

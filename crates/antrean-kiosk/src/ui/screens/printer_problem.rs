@@ -40,7 +40,7 @@ fn spawn(mut commands: Commands, mut inputs: ScreenInputs) {
         &mut commands,
         Screen::PrinterProblem,
         &frame,
-        false,
+        true,
         |body| {
             body.spawn((
                 Node {

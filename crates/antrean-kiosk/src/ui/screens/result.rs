@@ -36,13 +36,33 @@ fn spawn(mut commands: Commands, mut inputs: ScreenInputs) {
         PrintState::Printed => strings.get("printed"),
         _ => strings.get("printing"),
     };
-    let portrait = inputs.settings.screen.is_portrait();
+    // Side by side only in landscape at normal size: large text needs the full width.
+    let portrait = inputs.settings.screen.is_portrait() || inputs.session.large_text;
     screen_frame(
         &mut commands,
         Screen::Result,
         &frame,
-        false,
+        true,
         |body| {
+            // Printing progress first: it stays in view when large text makes the body scroll.
+            body.spawn((
+                Node {
+                    padding: UiRect::all(Val::Px(sizes.gap_px)),
+                    justify_content: JustifyContent::Center,
+                    ..default()
+                },
+                BackgroundColor(color(palette::PRIMARY)),
+            ))
+            .with_children(|band| {
+                centered_text(
+                    band,
+                    &frame,
+                    progress,
+                    sizes.heading_px,
+                    true,
+                    palette::ON_DARK,
+                )
+            });
             body.spawn(Node {
                 flex_grow: 1.0,
                 flex_direction: if portrait {
@@ -116,6 +136,16 @@ fn spawn(mut commands: Commands, mut inputs: ScreenInputs) {
                             palette::TEXT_MUTED,
                         );
                     }
+                    if let Some(warning) = &view.closing_warning {
+                        centered_text(
+                            left,
+                            &frame,
+                            warning.clone(),
+                            sizes.body_px,
+                            true,
+                            palette::WARNING,
+                        );
+                    }
                 });
                 main.spawn(Node {
                     flex_direction: FlexDirection::Column,
@@ -156,24 +186,6 @@ fn spawn(mut commands: Commands, mut inputs: ScreenInputs) {
                         palette::TEXT_MUTED,
                     );
                 });
-            });
-            body.spawn((
-                Node {
-                    padding: UiRect::all(Val::Px(sizes.gap_px)),
-                    justify_content: JustifyContent::Center,
-                    ..default()
-                },
-                BackgroundColor(color(palette::PRIMARY)),
-            ))
-            .with_children(|band| {
-                centered_text(
-                    band,
-                    &frame,
-                    progress,
-                    sizes.heading_px,
-                    true,
-                    palette::ON_DARK,
-                )
             });
         },
         |footer| {
