@@ -344,19 +344,7 @@ async fn every_action_by_every_role() {
         panic!()
     };
     let other = ticket_of(&k.request(issue("ktp-el-baru")).await.unwrap()).id;
-    let rating = match manager(&server)
-        .await
-        .request(Request::EnrollDevice {
-            kind: DeviceKind::Rating,
-            name: "pad-1".into(),
-            counter: Some("1".into()),
-        })
-        .await
-        .unwrap()
-    {
-        ResultDto::Enrolled { token, .. } => token,
-        other => panic!("{other:?}"),
-    };
+    let rating = enroll_rating(&server, "pad-1", "1").await;
     let tokens = Tokens {
         kiosk: kiosk_token.clone(),
         display,

@@ -13,22 +13,6 @@ use base64::Engine as _;
 use calamine::{Data, Reader};
 use common::*;
 
-async fn enroll_rating(server: &Server, name: &str, counter: &str) -> String {
-    let mut m = manager(server).await;
-    match m
-        .request(Request::EnrollDevice {
-            kind: DeviceKind::Rating,
-            name: name.into(),
-            counter: Some(counter.into()),
-        })
-        .await
-        .unwrap()
-    {
-        ResultDto::Enrolled { token, .. } => token,
-        other => panic!("unexpected {other:?}"),
-    }
-}
-
 /// Issues a ticket at the kiosk and serves it at `counter`; returns (id, public token).
 async fn serve(kiosk: &mut Client, officer: &mut Client, service: &str) -> (u64, String) {
     let (id, token) = match kiosk.request(issue(service)).await.unwrap() {
@@ -68,41 +52,9 @@ fn code(result: Result<ResultDto, ClientError>) -> String {
     result.unwrap_err().code().unwrap_or("?").to_owned()
 }
 
-const ANSWERS: [[Option<u8>; 9]; 3] = [
-    [
-        Some(4),
-        Some(3),
-        Some(3),
-        Some(2),
-        Some(4),
-        Some(3),
-        Some(4),
-        Some(3),
-        Some(2),
-    ],
-    [
-        Some(3),
-        Some(3),
-        Some(2),
-        Some(4),
-        Some(4),
-        Some(3),
-        Some(3),
-        Some(3),
-        Some(3),
-    ],
-    [
-        Some(4),
-        Some(4),
-        Some(3),
-        Some(4),
-        Some(3),
-        Some(4),
-        Some(4),
-        Some(2),
-        None,
-    ],
-];
+/// Three respondents of the worked example rated through the system, R4 (U9 blank) among
+/// them so the per-unsur denominator is exercised.
+const ANSWERS: [[Option<u8>; 9]; 3] = [WORKED[0], WORKED[1], WORKED[3]];
 
 async fn report(manager: &mut Client, query: ReportQueryDto) -> ReportDto {
     match manager.request(Request::Report { query }).await.unwrap() {

@@ -33,66 +33,6 @@ const SCOPE: [&str; 9] = [
     "sarpras",
 ];
 
-/// The worked example of domain-id.md §1: five respondents, R4 left U9 blank.
-/// IKM 80,42 with the exact 1/9 weight, 80,34 with 0,111; both B (Baik).
-const WORKED: [[Option<u8>; 9]; 5] = [
-    [
-        Some(4),
-        Some(3),
-        Some(3),
-        Some(2),
-        Some(4),
-        Some(3),
-        Some(4),
-        Some(3),
-        Some(2),
-    ],
-    [
-        Some(3),
-        Some(3),
-        Some(2),
-        Some(4),
-        Some(4),
-        Some(3),
-        Some(3),
-        Some(3),
-        Some(3),
-    ],
-    [
-        Some(4),
-        Some(4),
-        Some(3),
-        Some(4),
-        Some(3),
-        Some(4),
-        Some(4),
-        Some(2),
-        Some(3),
-    ],
-    [
-        Some(2),
-        Some(3),
-        Some(3),
-        Some(4),
-        Some(3),
-        Some(3),
-        Some(4),
-        Some(3),
-        None,
-    ],
-    [
-        Some(3),
-        Some(2),
-        Some(4),
-        Some(4),
-        Some(4),
-        Some(3),
-        Some(3),
-        Some(4),
-        Some(3),
-    ],
-];
-
 /// The regulation's formula, computed here without the core: NRR per unsur over the
 /// questionnaires that answered it, weighted, summed, ×25, rounded to 2 decimals.
 struct Expected {
@@ -155,22 +95,6 @@ fn current_quarter_wib() -> String {
     let year = yoe + era * 400 + i64::from(month <= 2);
     let quarter = ["I", "II", "III", "IV"][((month - 1) / 3) as usize];
     format!("Triwulan {quarter} {year}")
-}
-
-async fn enroll_rating(server: &Server, name: &str, counter: &str) -> String {
-    let mut m = manager(server).await;
-    match m
-        .request(Request::EnrollDevice {
-            kind: DeviceKind::Rating,
-            name: name.into(),
-            counter: Some(counter.into()),
-        })
-        .await
-        .unwrap()
-    {
-        ResultDto::Enrolled { token, .. } => token,
-        other => panic!("unexpected {other:?}"),
-    }
 }
 
 async fn rating_client(server: &Server, token: &str) -> Client {

@@ -198,3 +198,45 @@ pub fn issue(service: &str) -> Request {
         priority: None,
     }
 }
+
+/// The worked example of domain-id.md §1: five respondents (U1..U9), R4 left U9 blank.
+/// IKM 80,42 with the exact 1/9 weight, 80,34 with 0,111; both B (Baik).
+#[allow(dead_code)]
+pub const WORKED: [[Option<u8>; 9]; 5] = {
+    const fn row(a: [u8; 9]) -> [Option<u8>; 9] {
+        let mut out = [None; 9];
+        let mut i = 0;
+        while i < 9 {
+            if a[i] > 0 {
+                out[i] = Some(a[i]);
+            }
+            i += 1;
+        }
+        out
+    }
+    [
+        row([4, 3, 3, 2, 4, 3, 4, 3, 2]),
+        row([3, 3, 2, 4, 4, 3, 3, 3, 3]),
+        row([4, 4, 3, 4, 3, 4, 4, 2, 3]),
+        row([2, 3, 3, 4, 3, 3, 4, 3, 0]),
+        row([3, 2, 4, 4, 4, 3, 3, 4, 3]),
+    ]
+};
+
+/// Enrolls a rating screen for `counter` and returns its token.
+#[allow(dead_code)]
+pub async fn enroll_rating(server: &Server, name: &str, counter: &str) -> String {
+    let mut m = manager(server).await;
+    match m
+        .request(Request::EnrollDevice {
+            kind: DeviceKind::Rating,
+            name: name.into(),
+            counter: Some(counter.into()),
+        })
+        .await
+        .unwrap()
+    {
+        ResultDto::Enrolled { token, .. } => token,
+        other => panic!("unexpected {other:?}"),
+    }
+}

@@ -121,9 +121,16 @@ impl ReportFacts {
         query: &ReportQuery,
     ) -> Option<antrean_core::report::Report> {
         {
-            let mut window = self.facts.write().expect("facts lock");
+            // Apply what the committer queued while a report held the facts, in log order.
+            // Lock order is always `pending` then `facts` (as in `record`), so the two
+            // never deadlock; with nothing queued no write lock is taken at all.
             let mut pending = self.pending.lock().expect("pending lock");
-            window.apply(pending.drain(..));
+            if !pending.is_empty() {
+                self.facts
+                    .write()
+                    .expect("facts lock")
+                    .apply(pending.drain(..));
+            }
         }
         let window = self.facts.read().expect("facts lock");
         let start = catalog.site.time_zone.midnight(query.from);
@@ -161,12 +168,10 @@ pub fn run_with_facts(
     dto: &ReportQueryDto,
     today: LocalDate,
 ) -> Result<ReportDto, ReportError> {
-    let weight = weight_from_name(dto.weight.as_deref())
-        .ok_or_else(|| ReportError::Query("bobot harus \"exact\" atau \"legacy\"".into()))?;
-    let query = resolve(dto, catalog, today)?;
+    let (query, weight) = parse(dto, catalog, today)?;
     match (facts.report(catalog, &query), store) {
         (Some(report), _) => Ok(report_dto(&report, catalog, weight)),
-        (None, Some(store)) => run(store, catalog, dto, today),
+        (None, Some(store)) => from_log(store, catalog, query, weight),
         (None, None) => Err(ReportError::Query(format!(
             "periode lebih dari {MAX_REPORT_DAYS} hari sebelum akhir riwayat"
         ))),
@@ -180,9 +185,27 @@ pub fn run(
     dto: &ReportQueryDto,
     today: LocalDate,
 ) -> Result<ReportDto, ReportError> {
+    let (query, weight) = parse(dto, catalog, today)?;
+    from_log(store, catalog, query, weight)
+}
+
+/// The query and the IKM weight of a request.
+fn parse(
+    dto: &ReportQueryDto,
+    catalog: &Catalog,
+    today: LocalDate,
+) -> Result<(ReportQuery, antrean_core::skm::Weight), ReportError> {
     let weight = weight_from_name(dto.weight.as_deref())
         .ok_or_else(|| ReportError::Query("bobot harus \"exact\" atau \"legacy\"".into()))?;
-    let query = resolve(dto, catalog, today)?;
+    Ok((resolve(dto, catalog, today)?, weight))
+}
+
+fn from_log(
+    store: &Store,
+    catalog: &Catalog,
+    query: ReportQuery,
+    weight: antrean_core::skm::Weight,
+) -> Result<ReportDto, ReportError> {
     let mut builder = ReportBuilder::new(catalog, query);
     let first = store.seq_at_or_after(builder.start().0)?;
     for record in store.read_log_from(first) {
