@@ -283,6 +283,16 @@ fn run(policy: QueuePolicy, ops: &[Op]) -> Result<(), TestCaseError> {
                                 }
                             }
                         }
+                        // An officer calling a priority visitor out of order serves the
+                        // priority class too: the interleave starts over, as in the engine.
+                        Event::TicketCalled {
+                            ticket,
+                            counter,
+                            out_of_order: true,
+                            ..
+                        } if before.ticket(*ticket).is_some_and(Ticket::is_priority) => {
+                            passed_over.insert(counter.clone(), 0);
+                        }
                         _ => {}
                     }
                 }
