@@ -8,14 +8,15 @@
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 use antrean_kiosk::model::Language;
 use antrean_kiosk::model::catalog_view::Offer;
 use antrean_kiosk::model::sizing::ScreenGeometry;
 use antrean_kiosk::ui::{
-    KioskPlugin, KioskSettings, NetLink, PrintLink, PrintState, Screen, Session, SiteData,
-    TapAction,
+    KioskPlugin, KioskSettings, NetLink, PrintLink, PrintState, Screen, ScrollArea, Session,
+    SiteData, TapAction,
 };
 use antrean_kiosk::{net, print};
 use antrean_printer::emulator::{EmulatedStatus, PrinterEmulator};
@@ -25,6 +26,7 @@ use bevy::camera::RenderTarget;
 use bevy::picking::pointer::{Location, PointerAction, PointerButton, PointerId, PointerInput};
 use bevy::prelude::*;
 use bevy::render::RenderPlugin;
+use bevy::render::error_handler::RenderErrorHandler;
 use bevy::render::render_resource::{
     Extent3d, PollType, TextureDimension, TextureFormat, TextureUsages,
 };
@@ -33,6 +35,9 @@ use bevy::render::view::screenshot::{Screenshot, save_to_disk};
 use bevy::ui::UiGlobalTransform;
 use bevy::window::ExitCondition;
 use bevy::winit::WinitPlugin;
+
+/// Render errors the kiosk's handler saw (one process, tests run one after the other).
+static RENDER_ERRORS: AtomicUsize = AtomicUsize::new(0);
 
 /// Upper bound for anything the test waits for (lavapipe is slow; the coordinator is not).
 const WAIT_LIMIT: Duration = Duration::from_secs(60);
@@ -152,6 +157,11 @@ impl Kiosk {
                 public_base_url: "http://127.0.0.1:8600".into(),
             },
         });
+        // The binary's policy for render errors (a lost GPU recreates the renderer), counted.
+        app.insert_resource(RenderErrorHandler(|error, main_world, render_world| {
+            RENDER_ERRORS.fetch_add(1, Ordering::SeqCst);
+            (antrean_kiosk::ui::recover_from_render_errors().0)(error, main_world, render_world)
+        }));
         let waker: net::Waker = Arc::new(|| {});
         let net = net::spawn(coordinator_url.to_owned(), token.to_owned(), waker.clone());
         let profile = Profile::load(
@@ -269,17 +279,7 @@ impl Kiosk {
             self.name,
             self.screen()
         );
-        let render_target = self
-            .app
-            .world()
-            .get::<RenderTarget>(self.camera)
-            .expect("camera target")
-            .normalize(None)
-            .expect("image target");
-        let location = Location {
-            target: render_target,
-            position,
-        };
+        let location = self.location(position);
         let actions = [
             PointerAction::Move { delta: Vec2::ZERO },
             PointerAction::Press(PointerButton::Primary),
@@ -293,6 +293,62 @@ impl Kiosk {
             ));
             self.update();
         }
+    }
+
+    /// Where a finger is on the render target.
+    fn location(&self, position: Vec2) -> Location {
+        let target = self
+            .app
+            .world()
+            .get::<RenderTarget>(self.camera)
+            .expect("camera target")
+            .normalize(None)
+            .expect("image target");
+        Location { target, position }
+    }
+
+    /// A finger pressed at `from`, moved by `by` in steps (as a touchscreen reports it), and
+    /// lifted.
+    fn drag(&mut self, from: Vec2, by: Vec2) {
+        const STEPS: u16 = 8;
+        let pointer = |kiosk: &mut Kiosk, at: Vec2, action: PointerAction| {
+            let location = kiosk.location(at);
+            kiosk.app.world_mut().write_message(PointerInput::new(
+                PointerId::Mouse,
+                location,
+                action,
+            ));
+            kiosk.update();
+        };
+        pointer(self, from, PointerAction::Move { delta: Vec2::ZERO });
+        pointer(self, from, PointerAction::Press(PointerButton::Primary));
+        for step in 1..=STEPS {
+            let at = from + by * f32::from(step) / f32::from(STEPS);
+            pointer(
+                self,
+                at,
+                PointerAction::Move {
+                    delta: by / f32::from(STEPS),
+                },
+            );
+        }
+        pointer(
+            self,
+            from + by,
+            PointerAction::Release(PointerButton::Primary),
+        );
+    }
+
+    /// The scrollable body: (centre, scroll offset, how far it can scroll), logical px.
+    fn scroll_area(&mut self) -> (Vec2, f32, f32) {
+        let world = self.app.world_mut();
+        let mut query = world.query_filtered::<(&ComputedNode, &UiGlobalTransform, &ScrollPosition), With<ScrollArea>>();
+        let found = query.iter(world).next().map(|(node, transform, position)| {
+            let overflow_px =
+                (node.content_size.y - node.size.y).max(0.0) * node.inverse_scale_factor;
+            (transform.translation, position.0.y, overflow_px)
+        });
+        found.unwrap_or_else(|| panic!("{}: no scroll area on {:?}", self.name, self.screen()))
     }
 
     /// Saves the current frame and checks it is drawn.
@@ -445,6 +501,25 @@ fn run_flow(name: &'static str, screen: ScreenGeometry, runtime: &tokio::runtime
     kiosk.wait_for_screen(Screen::Detail);
     kiosk.capture("05-detail");
 
+    // Drag-to-scroll: the standard is longer than the screen; a finger dragging up over the
+    // requirements scrolls them (and lifting it does not tap what is underneath).
+    let (centre, before_px, overflow_px) = kiosk.scroll_area();
+    assert_eq!(before_px, 0.0);
+    assert!(
+        overflow_px > 100.0,
+        "{name}: the KTP-el standard should not fit on one screen (overflow {overflow_px} px)"
+    );
+    kiosk.drag(centre, Vec2::new(0.0, -400.0));
+    kiosk.update();
+    let (_, scrolled_px, _) = kiosk.scroll_area();
+    let expected_px = overflow_px.min(400.0);
+    assert!(
+        (scrolled_px - expected_px).abs() < 2.0,
+        "{name}: dragged 400 px, scrolled {scrolled_px} px (expected {expected_px})"
+    );
+    assert_eq!(kiosk.screen(), Screen::Detail, "a drag is not a tap");
+    kiosk.capture("05b-detail-scrolled");
+
     kiosk.tap(TapAction::TakeNumber);
     kiosk.wait_for_screen(Screen::Priority);
     kiosk.capture("06-priority");
@@ -556,12 +631,37 @@ fn run_flow(name: &'static str, screen: ScreenGeometry, runtime: &tokio::runtime
             .world_mut()
             .resource_mut::<NextState<Screen>>()
             .set(Screen::Issuing);
-        kiosk.update();
+        // No update in between: the screenshot is of the very frame that enters the screen
+        // (the offline answer can only change the screen in the frame after).
         kiosk.capture("13-issuing");
+        let [offline, issuing] = [
+            &kiosk.shots[kiosk.shots.len() - 2],
+            kiosk.shots.last().unwrap(),
+        ]
+        .map(|path| image::open(path).expect("screenshot").to_rgba8());
+        assert_ne!(
+            offline, issuing,
+            "{name}: 13-issuing shows the offline screen"
+        );
         kiosk.wait_for_screen(Screen::Offline);
     }
 
-    assert_eq!(kiosk.shots.len(), 13);
+    // The GPU device is lost (a driver reset, a hung GPU): the kiosk recreates its renderer
+    // and keeps drawing, without a restart.
+    coordinator.restart(runtime);
+    kiosk.wait_for_screen(Screen::Idle);
+    let errors_before = RENDER_ERRORS.load(Ordering::SeqCst);
+    let lost = kiosk.app.world().resource::<RenderDevice>().clone();
+    lost.wgpu_device().destroy();
+    kiosk.wait_until("the render error handler", |_| {
+        RENDER_ERRORS.load(Ordering::SeqCst) > errors_before
+    });
+    // A screen never drawn before the loss: the new renderer draws it.
+    kiosk.tap(TapAction::Start);
+    kiosk.wait_for_screen(Screen::Language);
+    kiosk.capture("14-language-after-gpu-loss");
+
+    assert_eq!(kiosk.shots.len(), 15);
     coordinator.stop(runtime);
 }
 

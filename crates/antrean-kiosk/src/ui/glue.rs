@@ -384,16 +384,24 @@ fn timeouts(
     screen: Res<State<Screen>>,
     mut next: ResMut<NextState<Screen>>,
 ) {
-    let current = *screen.get();
-    let back_to_idle = match current {
-        Screen::Idle | Screen::Offline | Screen::Issuing => false,
-        Screen::Result | Screen::PrinterProblem | Screen::Unavailable => {
-            session.entered_at.elapsed() >= settings.result_timeout
-                && session.last_touch.elapsed() >= settings.result_timeout
-        }
-        _ => session.last_touch.elapsed() >= settings.idle_timeout,
-    };
-    if back_to_idle {
+    if screen_deadline(*screen.get(), &session, &settings).is_some_and(|at| at <= Instant::now()) {
         next.set(Screen::Idle);
+    }
+}
+
+/// When `screen` goes back to the attract screen on its own (`None`: it waits for the
+/// network, or is the attract screen).
+pub(super) fn screen_deadline(
+    screen: Screen,
+    session: &Session,
+    settings: &KioskSettings,
+) -> Option<Instant> {
+    match screen {
+        Screen::Idle | Screen::Offline | Screen::Issuing => None,
+        // The answer stays up for the whole timeout after it appeared and after the last touch.
+        Screen::Result | Screen::PrinterProblem | Screen::Unavailable => {
+            Some(session.entered_at.max(session.last_touch) + settings.result_timeout)
+        }
+        _ => Some(session.last_touch + settings.idle_timeout),
     }
 }

@@ -4,6 +4,7 @@
 
 mod glue;
 pub mod screens;
+mod wake;
 mod widgets;
 
 use std::sync::Mutex;
@@ -21,6 +22,8 @@ use crate::net::{NetCommand, NetEvent, NetHandle};
 use crate::print::{PrintHandle, PrintJob, PrintResult};
 
 pub use glue::TapAction;
+pub use wake::WakeSchedule;
+pub use widgets::ScrollArea;
 
 /// Every screen of the kiosk.
 #[derive(States, Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
@@ -258,8 +261,25 @@ impl Plugin for KioskPlugin {
         let fonts = load_fonts(app.world_mut().get_resource_mut::<Assets<Font>>());
         app.insert_resource(fonts);
         glue::plugin(app);
+        wake::plugin(app);
         screens::plugin(app);
     }
+}
+
+/// A lost GPU device (driver reset, suspend, a hung GPU) or another render error recreates
+/// the renderer instead of quitting (bevy's default): a kiosk runs unattended all day, and a
+/// quit kiosk is a black panel until someone restarts it.
+pub fn recover_from_render_errors() -> bevy::render::error_handler::RenderErrorHandler {
+    use bevy::render::error_handler::{RenderErrorHandler, RenderErrorPolicy};
+    use bevy::render::settings::RenderCreation;
+    RenderErrorHandler(|error, _main_world, _render_world| {
+        tracing::error!(
+            "render error {:?}: {}; recreating the renderer",
+            error.ty,
+            error.description
+        );
+        RenderErrorPolicy::Recover(RenderCreation::Automatic(Box::default()))
+    })
 }
 
 const REGULAR_TTF: &[u8] = include_bytes!("../../../../kiosk-assets/fonts/DejaVuSans.ttf");

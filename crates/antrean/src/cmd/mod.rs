@@ -2,6 +2,7 @@
 
 pub mod client;
 pub mod data;
+pub mod demo_kiosk;
 pub mod output;
 pub mod report;
 pub mod serve;

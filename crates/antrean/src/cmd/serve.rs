@@ -44,6 +44,9 @@ pub struct DemoArgs {
     /// Address to listen on.
     #[arg(long, default_value = DEFAULT_LISTEN)]
     listen: SocketAddr,
+    /// Open the touchscreen kiosk window against the demo (auto: when a display exists).
+    #[arg(long, value_enum, default_value = "auto")]
+    kiosk: super::demo_kiosk::KioskMode,
 }
 
 fn load_catalog(path: Option<&PathBuf>) -> anyhow::Result<antrean_core::Catalog> {
@@ -155,6 +158,8 @@ pub async fn demo(args: DemoArgs) -> anyhow::Result<()> {
     let url = format!("ws://{}/ws", running.addr);
     let exe =
         std::env::current_exe().map_or_else(|_| "antrean".to_owned(), |p| p.display().to_string());
+    let kiosk_plan = super::demo_kiosk::plan(args.kiosk);
+    let kiosk_line = super::demo_kiosk::describe(&kiosk_plan, &args.data);
     println!(
         "Antrean demo — {site}\n\
          Data: {data} (fresh; opening hours ignored so you can try it any time)\n\
@@ -173,6 +178,8 @@ pub async fn demo(args: DemoArgs) -> anyhow::Result<()> {
          \x20 kiosk token  {kiosk}\n\
          \x20 board token  {board}\n\
          \n\
+         {kiosk_line}\n\
+         \n\
          Try it in another terminal:\n\
          \x20 {exe} ticket take ktp-el-baru --url {url} --token {kiosk}\n\
          \x20 {exe} ticket take ktp-el-baru --priority lansia --url {url} --token {kiosk}\n\
@@ -185,5 +192,10 @@ pub async fn demo(args: DemoArgs) -> anyhow::Result<()> {
         data = args.data.display(),
         addr = running.addr,
     );
-    run_until_signal(running, stop).await
+    let kiosk_window = super::demo_kiosk::start(kiosk_plan, &args.data, &url, &kiosk)?;
+    let stopped = run_until_signal(running, stop).await;
+    // Dropping the task's child handles kills the kiosk window (or its build).
+    kiosk_window.abort();
+    let _ = kiosk_window.await;
+    stopped
 }
