@@ -1,17 +1,24 @@
 //! Fan-out: one call event delivered to many subscribed display boards.
 //!
 //! For each subscriber count a fresh server (sample MPP catalog) gets that many boards
-//! connected and subscribed; then, `ROUNDS` times, a kiosk issues a ticket and an officer
-//! calls it. Latency = from just before the officer sends `call_next` (so it includes the
-//! group commit) to each board receiving the `ticket_called` event. Clients live in this
-//! process, the server in its own.
+//! connected and subscribed; then, `ROUNDS` times, a kiosk issues a ticket, an officer calls
+//! it, starts and finishes. Latency = from just before the officer sends `call_next` (so it
+//! includes the group commit) to each board receiving the `ticket_called` event. Clients
+//! live in this process, the server in its own.
+//!
+//! Two figures per count. **Alone**: before the call every board has received the issue,
+//! and before the next round every board has the finish, so the call is the only event in
+//! flight — the fan-out of one call event. **Right after an issue**: the officer calls as
+//! soon as the kiosk has its ticket, while the issue event is still being fanned out to the
+//! same boards, so the call queues behind it (and behind the previous round's start and
+//! finish) — a busy moment at a site.
 //!
 //! The boards are lean on purpose: a real board is a TV with its own CPU, but here all
 //! boards share the server's two cores, so a board that parsed every message into a
 //! `ServerMessage` (several µs × 4 events a round × 5,000 boards) would measure the bench
 //! more than the server. Each board reads raw frames and only looks for the
-//! `"type":"ticket_called","ticket":N` prefix the coordinator writes (field order is fixed
-//! by the serializer; a test in this crate pins it).
+//! `"event":{"type":KIND,"ticket":N` prefix the coordinator writes (field order is fixed by
+//! the serializer; a test in this crate pins it).
 
 use std::path::Path;
 use std::time::{Duration, Instant};
@@ -34,8 +41,13 @@ const ROUNDS: usize = 20;
 /// Result for one subscriber count.
 pub struct FanoutFigure {
     pub subscribers: usize,
+    /// The call alone in flight.
     pub latency: Summary,
     pub max: Duration,
+    /// The call right after an issue (queued behind its fan-out).
+    pub busy_latency: Summary,
+    pub busy_max: Duration,
+    /// Deliveries measured in each of the two modes.
     pub deliveries: usize,
     pub rss_per_subscriber_kib: f64,
 }
@@ -84,14 +96,14 @@ pub async fn measure(bin: &Path, base: &Path, subscribers: usize) -> anyhow::Res
     manager.close().await;
 
     let rss_before = server.rss_kib()?;
-    let (tx, mut rx) = mpsc::unbounded_channel::<(u64, Instant)>();
+    let (tx, mut rx) = mpsc::unbounded_channel::<Seen>();
     let mut tasks = Vec::with_capacity(subscribers);
     for _ in 0..subscribers {
         let mut board = LeanBoard::connect(&url, &board).await?;
         let tx = tx.clone();
         tasks.push(tokio::spawn(async move {
-            while let Some(ticket) = board.next_call().await {
-                if tx.send((ticket, Instant::now())).is_err() {
+            while let Some((kind, ticket)) = board.next_ticket_event().await {
+                if tx.send((kind, ticket, Instant::now())).is_err() {
                     break;
                 }
             }
@@ -112,48 +124,81 @@ pub async fn measure(bin: &Path, base: &Path, subscribers: usize) -> anyhow::Res
         false,
     )
     .await?;
-    let mut samples = Vec::with_capacity(ROUNDS * subscribers);
-    for _ in 0..ROUNDS {
-        let issued = kiosk
-            .request(Request::IssueTicket {
-                service: "ktp-el-baru".into(),
-                priority: None,
-            })
-            .await?;
-        let ResultDto::Ticket { ticket, .. } = issued else {
-            anyhow::bail!("no ticket")
-        };
-        let sent = Instant::now();
-        officer.request(Request::CallNext { counter: None }).await?;
-        let mut received = 0;
-        while received < subscribers {
-            let (id, at) = tokio::time::timeout(Duration::from_secs(30), rx.recv())
-                .await
-                .map_err(|_| {
-                    anyhow::anyhow!("only {received} of {subscribers} boards got the call")
-                })?
-                .ok_or_else(|| anyhow::anyhow!("subscribers gone"))?;
-            if id == ticket.id {
-                samples.push(at.saturating_duration_since(sent));
-                received += 1;
+    let mut alone = Vec::with_capacity(ROUNDS * subscribers);
+    let mut busy = Vec::with_capacity(ROUNDS * subscribers);
+    for quiet in [true, false] {
+        for _ in 0..ROUNDS {
+            let issued = kiosk
+                .request(Request::IssueTicket {
+                    service: "ktp-el-baru".into(),
+                    priority: None,
+                })
+                .await?;
+            let ResultDto::Ticket { ticket, .. } = issued else {
+                anyhow::bail!("no ticket")
+            };
+            if quiet {
+                all_boards_see(&mut rx, subscribers, "ticket_issued", ticket.id, None).await?;
+            }
+            let sent = Instant::now();
+            officer.request(Request::CallNext { counter: None }).await?;
+            let samples = if quiet { &mut alone } else { &mut busy };
+            samples.extend(
+                all_boards_see(&mut rx, subscribers, "ticket_called", ticket.id, Some(sent))
+                    .await?,
+            );
+            officer.request(Request::Start { counter: None }).await?;
+            officer.request(Request::Finish { counter: None }).await?;
+            if quiet {
+                all_boards_see(&mut rx, subscribers, "service_finished", ticket.id, None).await?;
             }
         }
-        officer.request(Request::Start { counter: None }).await?;
-        officer.request(Request::Finish { counter: None }).await?;
     }
     for task in tasks {
         task.abort();
     }
     server.stop().await?;
-    let max = samples.iter().copied().max().unwrap_or_default();
-    let deliveries = samples.len();
+    let max = alone.iter().copied().max().unwrap_or_default();
+    let busy_max = busy.iter().copied().max().unwrap_or_default();
+    let deliveries = alone.len();
     Ok(FanoutFigure {
         subscribers,
-        latency: Summary::of(samples),
+        latency: Summary::of(alone),
         max,
+        busy_latency: Summary::of(busy),
+        busy_max,
         deliveries,
         rss_per_subscriber_kib: rss_after.saturating_sub(rss_before) as f64 / subscribers as f64,
     })
+}
+
+/// What a board saw: event kind, ticket id, when.
+type Seen = (String, u64, Instant);
+
+/// Waits until `subscribers` boards report `kind` for `ticket` (other reports are dropped);
+/// with `since`, returns each board's delay from it.
+async fn all_boards_see(
+    rx: &mut mpsc::UnboundedReceiver<Seen>,
+    subscribers: usize,
+    kind: &str,
+    ticket: u64,
+    since: Option<Instant>,
+) -> anyhow::Result<Vec<Duration>> {
+    let mut delays = Vec::with_capacity(if since.is_some() { subscribers } else { 0 });
+    let mut received = 0;
+    while received < subscribers {
+        let (seen_kind, id, at) = tokio::time::timeout(Duration::from_secs(30), rx.recv())
+            .await
+            .map_err(|_| anyhow::anyhow!("only {received} of {subscribers} boards got {kind}"))?
+            .ok_or_else(|| anyhow::anyhow!("subscribers gone"))?;
+        if id == ticket && seen_kind == kind {
+            received += 1;
+            if let Some(since) = since {
+                delays.push(at.saturating_duration_since(since));
+            }
+        }
+    }
+    Ok(delays)
 }
 
 /// A display board that reads frames without decoding them (see the module docs).
@@ -161,14 +206,16 @@ struct LeanBoard {
     ws: WebSocketStream<MaybeTlsStream<TcpStream>>,
 }
 
-/// What the coordinator writes before the ticket id of a call event.
-const CALLED: &str = "\"type\":\"ticket_called\",\"ticket\":";
+/// What the coordinator writes before the kind of an event.
+const EVENT: &str = "\"event\":{\"type\":\"";
 
 impl LeanBoard {
     /// Connects, says hello as a display board and waits for the snapshot.
     async fn connect(url: &str, token: &str) -> anyhow::Result<LeanBoard> {
         let mut config = WebSocketConfig::default();
-        config.read_buffer_size = 16 * 1024;
+        // tungstenite zero-fills its read buffer up to this size before every read: 16 KiB
+        // of memset per ~300-byte event was 9 % of the boards' CPU, on the server's cores.
+        config.read_buffer_size = 2 * 1024;
         let (mut ws, _) =
             tokio_tungstenite::connect_async_with_config(url, Some(config), true).await?;
         let hello = ClientMessage {
@@ -201,23 +248,26 @@ impl LeanBoard {
         }
     }
 
-    /// The ticket id of the next call event (None when the connection ends).
-    async fn next_call(&mut self) -> Option<u64> {
+    /// Kind and ticket id of the next ticket event (None when the connection ends).
+    async fn next_ticket_event(&mut self) -> Option<(String, u64)> {
         while let Some(Ok(frame)) = self.ws.next().await {
             if let Message::Text(text) = frame
-                && let Some(id) = called_ticket(text.as_str())
+                && let Some((kind, id)) = ticket_event(text.as_str())
             {
-                return Some(id);
+                return Some((kind.to_owned(), id));
             }
         }
         None
     }
 }
 
-fn called_ticket(text: &str) -> Option<u64> {
-    let rest = &text[text.find(CALLED)? + CALLED.len()..];
+/// `("ticket_called", 4711)` from `…"event":{"type":"ticket_called","ticket":4711,…`.
+fn ticket_event(text: &str) -> Option<(&str, u64)> {
+    let rest = &text[text.find(EVENT)? + EVENT.len()..];
+    let (kind, rest) = rest.split_once('"')?;
+    let rest = rest.strip_prefix(",\"ticket\":")?;
     let end = rest.find(|c: char| !c.is_ascii_digit())?;
-    rest[..end].parse().ok()
+    Some((kind, rest[..end].parse().ok()?))
 }
 
 #[cfg(test)]
@@ -226,7 +276,7 @@ mod tests {
     use antrean_protocol::{EventDto, ServerMessage};
 
     #[test]
-    fn the_lean_board_reads_the_ticket_of_a_call_as_the_coordinator_writes_it() {
+    fn the_lean_board_reads_kind_and_ticket_as_the_coordinator_writes_them() {
         let message = ServerMessage::Event {
             seq: 9,
             at_ms: 1,
@@ -240,7 +290,7 @@ mod tests {
             announce: Some(vec!["chime".into()]),
         };
         let text = serde_json::to_string(&message).unwrap();
-        assert_eq!(called_ticket(&text), Some(4711));
+        assert_eq!(ticket_event(&text), Some(("ticket_called", 4711)));
         let other = ServerMessage::Event {
             seq: 10,
             at_ms: 1,
@@ -251,6 +301,19 @@ mod tests {
             ticket: None,
             announce: None,
         };
-        assert_eq!(called_ticket(&serde_json::to_string(&other).unwrap()), None);
+        assert_eq!(
+            ticket_event(&serde_json::to_string(&other).unwrap()),
+            Some(("service_started", 4711))
+        );
+        let day = ServerMessage::Event {
+            seq: 11,
+            at_ms: 1,
+            event: EventDto::DayStarted {
+                day: "2026-11-30".into(),
+            },
+            ticket: None,
+            announce: None,
+        };
+        assert_eq!(ticket_event(&serde_json::to_string(&day).unwrap()), None);
     }
 }

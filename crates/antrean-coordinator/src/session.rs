@@ -8,6 +8,7 @@
 use std::collections::VecDeque;
 use std::sync::Arc;
 use std::sync::atomic::Ordering::Relaxed;
+use std::task::Poll;
 use std::time::Instant;
 
 use antrean_core::{Channel, Command, TicketId};
@@ -139,10 +140,15 @@ impl Session {
     }
 
     async fn send_text(&mut self, text: Utf8Bytes) -> bool {
-        matches!(
-            timeout(SEND_TIMEOUT, self.socket.send(Message::Text(text))).await,
-            Ok(Ok(()))
-        )
+        let mut send = std::pin::pin!(self.socket.send(Message::Text(text)));
+        // Nearly every send completes at once (the socket has room), and arming a timer per
+        // send costs more than the send itself when one event goes to thousands of boards:
+        // only a send that has to wait gets the deadline.
+        let first = std::future::poll_fn(|cx| Poll::Ready(send.as_mut().poll(cx))).await;
+        match first {
+            Poll::Ready(result) => result.is_ok(),
+            Poll::Pending => matches!(timeout(SEND_TIMEOUT, send).await, Ok(Ok(()))),
+        }
     }
 
     async fn send(&mut self, message: &ServerMessage) -> bool {
@@ -304,7 +310,10 @@ impl Session {
         } else {
             silent_rx
         };
-        let mut shutdown = self.shared.shutdown.clone();
+        let mut shutdown_rx = self.shared.shutdown.clone();
+        // Made once, not per loop turn: a fresh `changed()` each turn registers with and
+        // deregisters from the one watch channel every session shares.
+        let mut shutdown = std::pin::pin!(shutdown_rx.changed());
         let mut pings = interval(PING_INTERVAL);
         pings.tick().await;
         let mut sync = Sync::Live(0);
@@ -321,13 +330,15 @@ impl Session {
 
         loop {
             tokio::select! {
-                _ = shutdown.changed() => {
+                _ = &mut shutdown => {
                     self.close(close::GOING_AWAY, "server shutting down").await;
                     return;
                 }
                 inbound = recv(&mut self.socket, &mut self.last_seen), if self.in_flight < MAX_IN_FLIGHT => match inbound {
                     Inbound::Text(text) => {
-                        if let Some(reply) = self.handle(&principal, &text, &mut sync).await
+                        // Boxed: requests are rare next to events, and a handler's state
+                        // inline would enlarge every idle connection's task.
+                        if let Some(reply) = Box::pin(self.handle(&principal, &text, &mut sync)).await
                             && !self.send(&reply).await {
                                 return;
                             }
