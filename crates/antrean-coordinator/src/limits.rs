@@ -12,8 +12,9 @@ pub const MAX_MESSAGE_BYTES: usize = antrean_protocol::MAX_CLIENT_MESSAGE_BYTES;
 
 /// tungstenite's read buffer per connection. Its default (128 KiB) would cost ~1.3 GB for
 /// 10,000 idle connections; our requests are a few hundred bytes (it grows for a larger
-/// one, up to [`MAX_MESSAGE_BYTES`]).
-pub const READ_BUFFER_BYTES: usize = 2 * 1024;
+/// one, up to [`MAX_MESSAGE_BYTES`], read in chunks of this size). tungstenite also
+/// zero-fills this much before every read, so smaller is cheaper per message as well.
+pub const READ_BUFFER_BYTES: usize = 1024;
 
 /// Write buffer before tungstenite flushes to the socket.
 pub const WRITE_BUFFER_BYTES: usize = 8 * 1024;

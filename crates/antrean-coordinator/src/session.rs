@@ -15,6 +15,7 @@ use antrean_core::{Channel, Command, TicketId};
 use antrean_protocol::*;
 use antrean_store::PrincipalKind;
 use axum::extract::ws::{CloseFrame, Message, Utf8Bytes, WebSocket};
+use futures_util::SinkExt;
 use tokio::sync::{broadcast, mpsc, watch};
 use tokio::time::{interval, timeout};
 
@@ -57,6 +58,24 @@ pub struct Shared {
 /// Requests one session may have waiting for answers; half the answer queue, so the
 /// committer's `try_send` never finds it full.
 const MAX_IN_FLIGHT: usize = SESSION_QUEUE_MESSAGES / 2;
+
+/// Events written to one socket before a flush. A group commit fans out many events at
+/// once; one write for all of them instead of one each is what keeps a burst cheap. Bounded
+/// so one session's backlog does not hold its worker thread for long.
+const MAX_EVENTS_PER_WRITE: usize = 64;
+
+/// Runs a socket write. Nearly every write completes at once (the socket has room), and
+/// arming a timer per write costs more than the write itself when one event goes to
+/// thousands of boards: only a write that has to wait gets the [`SEND_TIMEOUT`] deadline.
+async fn within_send_timeout(
+    write: impl std::future::Future<Output = Result<(), axum::Error>>,
+) -> bool {
+    let mut write = std::pin::pin!(write);
+    match std::future::poll_fn(|cx| Poll::Ready(write.as_mut().poll(cx))).await {
+        Poll::Ready(result) => result.is_ok(),
+        Poll::Pending => matches!(timeout(SEND_TIMEOUT, write).await, Ok(Ok(()))),
+    }
+}
 
 /// WebSocket close codes (RFC 6455).
 mod close {
@@ -140,15 +159,7 @@ impl Session {
     }
 
     async fn send_text(&mut self, text: Utf8Bytes) -> bool {
-        let mut send = std::pin::pin!(self.socket.send(Message::Text(text)));
-        // Nearly every send completes at once (the socket has room), and arming a timer per
-        // send costs more than the send itself when one event goes to thousands of boards:
-        // only a send that has to wait gets the deadline.
-        let first = std::future::poll_fn(|cx| Poll::Ready(send.as_mut().poll(cx))).await;
-        match first {
-            Poll::Ready(result) => result.is_ok(),
-            Poll::Pending => matches!(timeout(SEND_TIMEOUT, send).await, Ok(Ok(()))),
-        }
+        within_send_timeout(self.socket.send(Message::Text(text))).await
     }
 
     async fn send(&mut self, message: &ServerMessage) -> bool {
@@ -334,6 +345,11 @@ impl Session {
                     self.close(close::GOING_AWAY, "server shutting down").await;
                     return;
                 }
+                event = events.recv() => {
+                    if !self.on_events(event, &mut events, &mut sync, staff, manager).await {
+                        return;
+                    }
+                }
                 inbound = recv(&mut self.socket, &mut self.last_seen), if self.in_flight < MAX_IN_FLIGHT => match inbound {
                     Inbound::Text(text) => {
                         // Boxed: requests are rare next to events, and a handler's state
@@ -362,43 +378,17 @@ impl Session {
                             Sync::Live(_) => VecDeque::new(),
                         };
                         for event in buffered {
-                            if !self.forward(&mut sync, event).await {
+                            if !self.feed_event(&mut sync, event).await {
                                 return;
                             }
+                        }
+                        if !self.flush().await {
+                            return;
                         }
                     } else if !self.send_text(out.text).await {
                         return;
                     }
                 }
-                event = events.recv() => match event {
-                    Ok(event) => {
-                        if (event.staff_only && !staff) || (event.managers_only && !manager) {
-                            continue;
-                        }
-                        if let Sync::Resyncing(buffer) = &mut sync {
-                            if buffer.len() >= RESYNC_BUFFER_EVENTS {
-                                buffer.clear();
-                                self.submit(Job::Read { read: Read::Snapshot { staff }, id: None, reply: self.out_tx.clone() }).await;
-                            }
-                            if let Sync::Resyncing(buffer) = &mut sync {
-                                buffer.push_back(event);
-                            }
-                        } else if !self.forward(&mut sync, event).await {
-                            return;
-                        }
-                    }
-                    Err(broadcast::error::RecvError::Lagged(missed)) => {
-                        tracing::debug!(missed, "session lagged; resyncing from a snapshot");
-                        if matches!(sync, Sync::Live(_)) {
-                            sync = Sync::Resyncing(VecDeque::new());
-                            self.submit(Job::Read { read: Read::Snapshot { staff }, id: None, reply: self.out_tx.clone() }).await;
-                        }
-                    }
-                    Err(broadcast::error::RecvError::Closed) => {
-                        self.close(close::GOING_AWAY, "server shutting down").await;
-                        return;
-                    }
-                },
                 _ = pings.tick() => {
                     if self.last_seen.elapsed() > IDLE_TIMEOUT {
                         self.close(close::POLICY, "idle timeout").await;
@@ -412,8 +402,75 @@ impl Session {
         }
     }
 
-    /// Sends an event unless the snapshot already covered it.
-    async fn forward(&mut self, sync: &mut Sync, event: Broadcast) -> bool {
+    /// Handles what the event ring gave (`first`) and whatever else is already waiting in it,
+    /// up to [`MAX_EVENTS_PER_WRITE`], then flushes once: a group commit's burst of events
+    /// reaches each socket in one write. False = the session is over.
+    async fn on_events(
+        &mut self,
+        first: Result<Broadcast, broadcast::error::RecvError>,
+        events: &mut broadcast::Receiver<Broadcast>,
+        sync: &mut Sync,
+        staff: bool,
+        manager: bool,
+    ) -> bool {
+        use broadcast::error::{RecvError, TryRecvError};
+        let mut next = Some(first);
+        let mut taken = 0;
+        while let Some(received) = next.take() {
+            match received {
+                Ok(event) if (event.staff_only && !staff) || (event.managers_only && !manager) => {}
+                Ok(event) => {
+                    if let Sync::Resyncing(buffer) = sync {
+                        if buffer.len() >= RESYNC_BUFFER_EVENTS {
+                            buffer.clear();
+                            self.submit(Job::Read {
+                                read: Read::Snapshot { staff },
+                                id: None,
+                                reply: self.out_tx.clone(),
+                            })
+                            .await;
+                        }
+                        if let Sync::Resyncing(buffer) = sync {
+                            buffer.push_back(event);
+                        }
+                    } else if !self.feed_event(sync, event).await {
+                        return false;
+                    }
+                }
+                Err(RecvError::Lagged(missed)) => {
+                    tracing::debug!(missed, "session lagged; resyncing from a snapshot");
+                    if matches!(sync, Sync::Live(_)) {
+                        *sync = Sync::Resyncing(VecDeque::new());
+                        self.submit(Job::Read {
+                            read: Read::Snapshot { staff },
+                            id: None,
+                            reply: self.out_tx.clone(),
+                        })
+                        .await;
+                    }
+                }
+                Err(RecvError::Closed) => {
+                    let _ = self.flush().await;
+                    self.close(close::GOING_AWAY, "server shutting down").await;
+                    return false;
+                }
+            }
+            taken += 1;
+            if taken < MAX_EVENTS_PER_WRITE {
+                next = match events.try_recv() {
+                    Ok(event) => Some(Ok(event)),
+                    Err(TryRecvError::Empty) => None,
+                    Err(TryRecvError::Lagged(missed)) => Some(Err(RecvError::Lagged(missed))),
+                    Err(TryRecvError::Closed) => Some(Err(RecvError::Closed)),
+                };
+            }
+        }
+        self.flush().await
+    }
+
+    /// Queues an event for the socket (written on flush, or when the write buffer is full)
+    /// unless the snapshot already covered it.
+    async fn feed_event(&mut self, sync: &mut Sync, event: Broadcast) -> bool {
         if let Sync::Live(last) = sync
             && event.seq != 0
         {
@@ -422,7 +479,12 @@ impl Session {
             }
             *last = event.seq;
         }
-        self.send_text(event.text).await
+        within_send_timeout(self.socket.feed(Message::Text(event.text))).await
+    }
+
+    /// Writes what was fed.
+    async fn flush(&mut self) -> bool {
+        within_send_timeout(self.socket.flush()).await
     }
 
     async fn submit(&mut self, job: Job) -> bool {

@@ -26,7 +26,7 @@ const MIN_WAKE_GAP: Duration = Duration::from_millis(100);
 /// Slack after a minute boundary so the clock reads the new minute when it wakes.
 const AFTER_MINUTE_MS: u64 = 20;
 
-/// Wakes the event loop at the moments [`next_wake`] computes. Inserted by the binary; the
+/// Wakes the event loop at the moments `next_wake` computes. Inserted by the binary; the
 /// tests pump the app themselves and run without it.
 #[derive(Resource)]
 pub struct WakeSchedule {
