@@ -516,6 +516,7 @@ impl Committer {
                 let result = ResultDto::QueueStatus {
                     seq: self.seq,
                     services,
+                    ikm: antrean_protocol::published_ikm(&self.engine.state().skm_quarter),
                 };
                 ServerMessage::Ok {
                     id,

@@ -9,7 +9,8 @@ use std::time::{Duration, Instant};
 
 use antrean_client::{Client, ClientError};
 use antrean_protocol::{
-    Auth, CatalogDto, EventDto, PrinterHealth, Request, ServerMessage, ServiceStatus, TicketView,
+    Auth, CatalogDto, EventDto, PrinterHealth, PublishedIkmDto, Request, ServerMessage,
+    ServiceStatus, TicketView,
 };
 use tokio::sync::mpsc;
 
@@ -76,6 +77,8 @@ pub enum NetEvent {
         services: Vec<ServiceStatus>,
         /// Latest calls, newest first.
         recent_calls: Vec<TicketView>,
+        /// The quarter's published satisfaction index, once there are ratings.
+        ikm: Option<PublishedIkmDto>,
     },
     /// A ticket is committed.
     TicketIssued {
@@ -270,7 +273,7 @@ async fn session(
             message = client.next_message() => match message {
                 Ok(message) => {
                     if queue.apply(message)
-                        && !outbox.may(NetEvent::Queue { services: queue.services.clone(), recent_calls: queue.recent_calls.clone() })
+                        && !outbox.may(queue.event())
                     {
                         return SessionEnd::UiGone;
                     }
@@ -279,10 +282,11 @@ async fn session(
             },
             _ = refresh.tick(), if queue.stale => {
                 match client.request(Request::QueueStatus).await {
-                    Ok(antrean_protocol::ResultDto::QueueStatus { services, .. }) => {
+                    Ok(antrean_protocol::ResultDto::QueueStatus { services, ikm, .. }) => {
+                        queue.ikm = ikm;
                         queue.services = services;
                         queue.stale = false;
-                        if !outbox.may(NetEvent::Queue { services: queue.services.clone(), recent_calls: queue.recent_calls.clone() }) {
+                        if !outbox.may(queue.event()) {
                             return SessionEnd::UiGone;
                         }
                     }
@@ -381,15 +385,26 @@ fn expire_pending(pending: &mut Option<PendingIssue>, outbox: &Outbox) {
 struct QueueFigures {
     services: Vec<ServiceStatus>,
     recent_calls: Vec<TicketView>,
+    ikm: Option<PublishedIkmDto>,
     /// An event changed the waiting counts; refresh them with a `queue_status` read.
     stale: bool,
 }
 
 impl QueueFigures {
+    /// The figures for the UI.
+    fn event(&self) -> NetEvent {
+        NetEvent::Queue {
+            services: self.services.clone(),
+            recent_calls: self.recent_calls.clone(),
+            ikm: self.ikm.clone(),
+        }
+    }
+
     /// Applies a message; true when the UI should get new figures now.
     fn apply(&mut self, message: ServerMessage) -> bool {
         match message {
             ServerMessage::Snapshot { state, .. } => {
+                self.ikm = state.ikm;
                 self.services = state.services;
                 self.recent_calls = state.recent_calls;
                 self.recent_calls.truncate(RECENT_CALLS_MAX);
@@ -412,5 +427,46 @@ impl QueueFigures {
             }
             _ => false,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use antrean_protocol::StateDto;
+
+    fn published() -> PublishedIkmDto {
+        PublishedIkmDto {
+            period_id: "Triwulan IV 2026".into(),
+            respondents: 384,
+            ikm: 80.42,
+            ikm_text: "80,42".into(),
+            mutu: "B".into(),
+            kinerja: "Baik".into(),
+        }
+    }
+
+    #[test]
+    fn the_snapshot_brings_the_published_ikm_to_the_attract_screen() {
+        let mut figures = QueueFigures::default();
+        let state = StateDto {
+            day: Some("2026-11-30".into()),
+            scope: "public".into(),
+            services: Vec::new(),
+            recent_calls: Vec::new(),
+            tickets: Vec::new(),
+            counters: Vec::new(),
+            ikm: Some(published()),
+            alerts: Vec::new(),
+        };
+        let changed = figures.apply(ServerMessage::Snapshot {
+            seq: 7,
+            state: Box::new(state),
+        });
+        assert!(changed);
+        let NetEvent::Queue { ikm, .. } = figures.event() else {
+            panic!("queue figures")
+        };
+        assert_eq!(ikm, Some(published()));
     }
 }

@@ -75,6 +75,46 @@ async fn start_coordinator(data: &Path, listen: SocketAddr) -> antrean_coordinat
         .expect("start coordinator")
 }
 
+/// Questionnaires on paper, imported by a manager: the quarter then has a published IKM for
+/// the attract screen. Eight respondents answer 3 ("Sesuai") and two 4 ("Sangat sesuai") to
+/// all nine questions: every unsur averages 3,2, so IKM = 3,2 × 25 = 80,00, mutu B.
+async fn import_questionnaires(addr: SocketAddr) {
+    use antrean_core::time::{TimeZone, Timestamp};
+    use antrean_protocol::{Auth, ImportedResponseDto, ProfileDto, Request};
+    let now_ms = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .expect("clock")
+        .as_millis() as i64;
+    let today = TimeZone::Wib.local(Timestamp(now_ms)).date.to_string();
+    let mut manager = antrean_client::Client::connect_with(
+        &format!("ws://{addr}/ws"),
+        Auth::Manager {
+            username: "admin".into(),
+            password: "kiosk-test-admin".into(),
+        },
+        false,
+    )
+    .await
+    .expect("manager login");
+    let respondent = |answer: u8| ImportedResponseDto {
+        answers: [Some(answer); 9],
+        profile: ProfileDto::default(),
+        suggestion: None,
+    };
+    let mut respondents = vec![respondent(3); 8];
+    respondents.extend([respondent(4), respondent(4)]);
+    manager
+        .request(Request::ImportSkm {
+            service: Some("ktp-el-baru".into()),
+            day: today,
+            label: "kuesioner-kertas.csv".into(),
+            respondents,
+        })
+        .await
+        .expect("import questionnaires");
+    manager.close().await;
+}
+
 impl Coordinator {
     fn start(runtime: &tokio::runtime::Runtime, data: &Path) -> Coordinator {
         let running = runtime.block_on(start_coordinator(
@@ -85,6 +125,7 @@ impl Coordinator {
         let token = auth
             .enroll_device(antrean_protocol::DeviceKind::Kiosk, "kiosk-test", None)
             .expect("enroll kiosk");
+        runtime.block_on(import_questionnaires(running.addr));
         Coordinator {
             addr: running.addr,
             running: Some(running),
@@ -483,6 +524,12 @@ fn run_flow(name: &'static str, screen: ScreenGeometry, runtime: &tokio::runtime
     // Idle, once the catalog arrived.
     kiosk.wait_until("catalog", |k| k.app.world().resource::<SiteData>().online);
     kiosk.wait_for_screen(Screen::Idle);
+    let ikm = kiosk.app.world().resource::<SiteData>().ikm.clone();
+    let ikm = ikm.expect("the published IKM reached the kiosk");
+    assert_eq!(
+        (ikm.ikm_text.as_str(), ikm.mutu.as_str(), ikm.respondents),
+        ("80,00", "B", 10)
+    );
     kiosk.capture("01-idle");
 
     kiosk.tap(TapAction::Start);

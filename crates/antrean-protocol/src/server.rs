@@ -88,6 +88,10 @@ pub enum ResultDto {
     QueueStatus {
         seq: u64,
         services: Vec<ServiceStatus>,
+        /// The quarter's published IKM so far (absent before the first rating), so a kiosk's
+        /// attract screen stays current without a full snapshot.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        ikm: Option<crate::PublishedIkmDto>,
     },
     /// `enroll_device`: the token, shown once.
     Enrolled {

@@ -5,6 +5,7 @@
 pub mod catalog_view;
 pub mod contrast;
 pub mod detail_view;
+pub mod ikm_view;
 pub mod qr;
 pub mod sizing;
 pub mod strings;
@@ -13,6 +14,7 @@ pub mod unavailable;
 
 pub use catalog_view::{AgencyTile, ServiceTile, agency_tiles, service_tiles};
 pub use detail_view::{ServiceDetail, service_detail};
+pub use ikm_view::ikm_line;
 pub use strings::{Language, Strings};
 pub use ticket_view::{IssuedTicket, ResultView, result_view, ticket_print};
 pub use unavailable::{Rejection, UnavailableView, printer_problem_reason, unavailable_view};

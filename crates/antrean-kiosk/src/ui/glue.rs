@@ -275,9 +275,11 @@ fn poll_network(
             NetEvent::Queue {
                 services,
                 recent_calls,
+                ikm,
             } => {
                 site.queue = services;
                 site.recent_calls = recent_calls;
+                site.ikm = ikm;
                 if current == Screen::Idle {
                     next.set(Screen::Idle); // refresh "Sedang dilayani"
                 }

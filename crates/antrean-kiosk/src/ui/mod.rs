@@ -11,7 +11,7 @@ use std::sync::Mutex;
 use std::sync::mpsc::Receiver;
 use std::time::{Duration, Instant};
 
-use antrean_protocol::{CatalogDto, ServiceStatus, TicketView};
+use antrean_protocol::{CatalogDto, PublishedIkmDto, ServiceStatus, TicketView};
 use bevy::prelude::*;
 use bevy::text::Font;
 
@@ -162,6 +162,8 @@ pub struct SiteData {
     pub queue: Vec<ServiceStatus>,
     /// Latest calls, newest first.
     pub recent_calls: Vec<TicketView>,
+    /// The quarter's published satisfaction index, once there are ratings.
+    pub ikm: Option<PublishedIkmDto>,
 }
 
 /// Screen strings of the session's language.

@@ -1,11 +1,13 @@
-//! Attract screen: site name, date and time in Indonesian, the numbers being served, and the
-//! invitation to touch. The whole screen is one tap target.
+//! Attract screen: site name, date and time in Indonesian, the numbers being served, the
+//! quarter's published satisfaction index, and the invitation to touch. The whole screen is
+//! one tap target.
 
 use antrean_core::time::{TimeZone, Timestamp};
 use bevy::prelude::*;
 
 use super::ScreenInputs;
 use crate::model::contrast::palette;
+use crate::model::ikm_line;
 use crate::ui::widgets::{self, centered_text, color};
 use crate::ui::{Screen, TapAction};
 
@@ -152,6 +154,16 @@ fn spawn(mut commands: Commands, inputs: ScreenInputs) {
                     );
                 }
             });
+            if let Some(ikm) = &inputs.site.ikm {
+                centered_text(
+                    root,
+                    &frame,
+                    ikm_line(strings, ikm),
+                    sizes.body_px,
+                    false,
+                    palette::ON_DARK,
+                );
+            }
             root.spawn((
                 Node {
                     padding: UiRect::axes(Val::Px(sizes.gap_px * 2.0), Val::Px(sizes.gap_px)),
