@@ -4,14 +4,14 @@
 
 mod common;
 
-use std::io::{BufRead, BufReader, Read, Write};
-use std::net::TcpStream;
+use std::io::{BufRead, BufReader};
+use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::process::{Child, ChildStdout, Command, Stdio};
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
-use common::antrean_bin;
+use common::{antrean_bin, raw_get};
 
 /// A running demo whose stdout lines arrive on a channel.
 struct Demo {
@@ -64,10 +64,10 @@ impl Demo {
     }
 
     /// The coordinator's address from the banner.
-    fn addr(&mut self) -> String {
+    fn addr(&mut self) -> SocketAddr {
         let line = self.wait_for("Coordinator:", Duration::from_secs(30));
         let rest = line.split("http://").nth(1).unwrap();
-        rest.split_whitespace().next().unwrap().to_owned()
+        rest.split_whitespace().next().unwrap().parse().unwrap()
     }
 
     /// Ctrl-C, as a person stops it.
@@ -104,26 +104,10 @@ fn forward_lines(stdout: ChildStdout) -> mpsc::Receiver<String> {
     rx
 }
 
-/// `GET path` over a plain socket: (status line, body).
-fn http_get(addr: &str, path: &str) -> (String, String) {
-    let mut stream = TcpStream::connect(addr).unwrap();
-    write!(
-        stream,
-        "GET {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n"
-    )
-    .unwrap();
-    let mut response = String::new();
-    stream.read_to_string(&mut response).unwrap();
-    let (head, body) = response.split_once("\r\n\r\n").unwrap_or((&response, ""));
-    (
-        head.lines().next().unwrap_or("").to_owned(),
-        body.to_owned(),
-    )
-}
-
-fn open_connections(addr: &str) -> u64 {
-    let (_, body) = http_get(addr, "/metrics");
-    body.lines()
+fn open_connections(addr: SocketAddr) -> u64 {
+    let (_, _, body) = raw_get(addr, "/metrics", "");
+    String::from_utf8_lossy(&body)
+        .lines()
         .find_map(|l| l.strip_prefix("antrean_connections "))
         .and_then(|v| v.trim().parse().ok())
         .expect("antrean_connections in /metrics")
@@ -143,8 +127,9 @@ fn without_a_display_the_demo_serves_and_says_why_no_kiosk_window_opens() {
     let addr = demo.addr();
     demo.wait_for("no display here", Duration::from_secs(10));
     demo.wait_for("Press Ctrl-C to stop.", Duration::from_secs(10));
-    let (status, body) = http_get(&addr, "/health");
-    assert!(status.contains("200"), "{status}");
+    let (status, _, body) = raw_get(addr, "/health", "");
+    let body = String::from_utf8_lossy(&body);
+    assert_eq!(status, 200, "{body}");
     assert!(body.contains("\"ok\""), "{body}");
     assert!(!dir.path().join("data/kiosk.log").exists());
     assert!(demo.interrupt().success());
@@ -217,7 +202,7 @@ fn with_a_display_the_demo_opens_the_kiosk_window_which_connects_and_draws() {
     let deadline = Instant::now() + Duration::from_secs(120);
     loop {
         let text = std::fs::read_to_string(&log).unwrap_or_default();
-        if text.contains("first frame after") && open_connections(&addr) >= 1 {
+        if text.contains("first frame after") && open_connections(addr) >= 1 {
             break;
         }
         assert!(process_alive(pid), "the kiosk exited; its log:\n{text}");

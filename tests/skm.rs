@@ -336,6 +336,16 @@ async fn a_finished_ticket_is_rated_once_and_reaches_the_ikm_report_and_its_expo
     });
     assert_eq!(r.skm.respondents, 5);
     assert_eq!(r.skm.imported, 2);
+    // A kiosk's `queue_status` carries the published IKM too, so its attract screen follows
+    // the ratings without a new snapshot.
+    let ResultDto::QueueStatus { ikm: published, .. } =
+        kiosk.request(Request::QueueStatus).await.unwrap()
+    else {
+        panic!("queue_status")
+    };
+    let published = published.expect("published IKM in queue_status");
+    assert_eq!(published.respondents, 5);
+    assert!((published.ikm - r.skm.ikm.as_ref().unwrap().ikm).abs() < 1e-9);
     assert_eq!(
         r.skm.ikm.as_ref().unwrap().ikm,
         ikm(&all, Weight::Exact).unwrap().ikm

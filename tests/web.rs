@@ -5,8 +5,6 @@
 
 mod common;
 
-use std::io::{Read, Write};
-use std::net::TcpStream;
 use std::time::{Duration, Instant};
 
 use antrean_protocol::*;
@@ -315,22 +313,6 @@ async fn a_board_whose_browser_blocks_sound_asks_for_a_tap_and_then_speaks() {
     );
 }
 
-/// One raw HTTP/1.1 GET, exactly as written (no client-side path normalisation).
-fn raw_get(server: &Server, path: &str, extra: &str) -> (u16, String, Vec<u8>) {
-    let mut stream = TcpStream::connect(server.addr).unwrap();
-    write!(
-        stream,
-        "GET {path} HTTP/1.1\r\nHost: antrean\r\nConnection: close\r\n{extra}\r\n"
-    )
-    .unwrap();
-    let mut answer = Vec::new();
-    stream.read_to_end(&mut answer).unwrap();
-    let split = answer.windows(4).position(|w| w == b"\r\n\r\n").unwrap();
-    let head = String::from_utf8_lossy(&answer[..split]).to_lowercase();
-    let status = head.split_whitespace().nth(1).unwrap().parse().unwrap();
-    (status, head, answer[split + 4..].to_vec())
-}
-
 #[tokio::test]
 async fn pages_assets_and_voice_are_served_and_nothing_else() {
     let dir = tempfile::tempdir().unwrap();
@@ -346,7 +328,7 @@ async fn pages_assets_and_voice_are_served_and_nothing_else() {
         ("/voice/id/chime.wav", "audio/wav"),
         ("/voice/id/nomor-antrean.wav", "audio/wav"),
     ] {
-        let (status, head, body) = raw_get(&server, path, "");
+        let (status, head, body) = raw_get(server.addr, path, "");
         assert_eq!(status, 200, "{path}");
         assert!(
             head.contains(&format!("content-type: {content_type}")),
@@ -355,19 +337,19 @@ async fn pages_assets_and_voice_are_served_and_nothing_else() {
         assert!(head.contains("cache-control:"), "{path}: {head}");
         assert!(!body.is_empty(), "{path}");
     }
-    let (_, head, body) = raw_get(&server, "/voice/id/chime.wav", "");
+    let (_, head, body) = raw_get(server.addr, "/voice/id/chime.wav", "");
     assert_eq!(&body[..4], b"RIFF");
     assert!(head.contains("cache-control: public, max-age=86400"));
 
     // Revalidation: the ETag of an unchanged file answers 304 without a body.
-    let (_, head, _) = raw_get(&server, "/assets/ticket.js", "");
+    let (_, head, _) = raw_get(server.addr, "/assets/ticket.js", "");
     let etag = head
         .lines()
         .find_map(|l| l.strip_prefix("etag: "))
         .expect("an etag")
         .to_owned();
     let (status, _, body) = raw_get(
-        &server,
+        server.addr,
         "/assets/ticket.js",
         &format!("If-None-Match: {etag}\r\n"),
     );
@@ -389,7 +371,7 @@ async fn pages_assets_and_voice_are_served_and_nothing_else() {
         "/t/",
         "/t/a/b",
     ] {
-        let (status, _, body) = raw_get(&server, path, "");
+        let (status, _, body) = raw_get(server.addr, path, "");
         assert_eq!(status, 404, "{path}");
         assert!(
             !String::from_utf8_lossy(&body).contains("[package]"),

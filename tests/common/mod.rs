@@ -240,3 +240,21 @@ pub async fn enroll_rating(server: &Server, name: &str, counter: &str) -> String
         other => panic!("unexpected {other:?}"),
     }
 }
+
+/// One raw HTTP/1.1 GET, exactly as written (no client-side path normalisation): status,
+/// the head in lower case, the body. `extra` is more header lines, each ending in `\r\n`.
+pub fn raw_get(addr: SocketAddr, path: &str, extra: &str) -> (u16, String, Vec<u8>) {
+    use std::io::{Read, Write};
+    let mut stream = std::net::TcpStream::connect(addr).unwrap();
+    write!(
+        stream,
+        "GET {path} HTTP/1.1\r\nHost: antrean\r\nConnection: close\r\n{extra}\r\n"
+    )
+    .unwrap();
+    let mut answer = Vec::new();
+    stream.read_to_end(&mut answer).unwrap();
+    let split = answer.windows(4).position(|w| w == b"\r\n\r\n").unwrap();
+    let head = String::from_utf8_lossy(&answer[..split]).to_lowercase();
+    let status = head.split_whitespace().nth(1).unwrap().parse().unwrap();
+    (status, head, answer[split + 4..].to_vec())
+}

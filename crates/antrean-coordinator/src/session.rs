@@ -331,12 +331,7 @@ impl Session {
         if subscribe {
             // Start like a resync: the snapshot defines where the event stream begins.
             sync = Sync::Resyncing(VecDeque::new());
-            self.submit(Job::Read {
-                read: Read::Snapshot { staff },
-                id: None,
-                reply: self.out_tx.clone(),
-            })
-            .await;
+            self.request_snapshot(staff).await;
         }
 
         loop {
@@ -394,7 +389,7 @@ impl Session {
                         self.close(close::POLICY, "idle timeout").await;
                         return;
                     }
-                    if timeout(SEND_TIMEOUT, self.socket.send(Message::Ping(Default::default()))).await.map_or(true, |r| r.is_err()) {
+                    if !within_send_timeout(self.socket.send(Message::Ping(Default::default()))).await {
                         return;
                     }
                 }
@@ -423,12 +418,7 @@ impl Session {
                     if let Sync::Resyncing(buffer) = sync {
                         if buffer.len() >= RESYNC_BUFFER_EVENTS {
                             buffer.clear();
-                            self.submit(Job::Read {
-                                read: Read::Snapshot { staff },
-                                id: None,
-                                reply: self.out_tx.clone(),
-                            })
-                            .await;
+                            self.request_snapshot(staff).await;
                         }
                         if let Sync::Resyncing(buffer) = sync {
                             buffer.push_back(event);
@@ -441,12 +431,7 @@ impl Session {
                     tracing::debug!(missed, "session lagged; resyncing from a snapshot");
                     if matches!(sync, Sync::Live(_)) {
                         *sync = Sync::Resyncing(VecDeque::new());
-                        self.submit(Job::Read {
-                            read: Read::Snapshot { staff },
-                            id: None,
-                            reply: self.out_tx.clone(),
-                        })
-                        .await;
+                        self.request_snapshot(staff).await;
                     }
                 }
                 Err(RecvError::Closed) => {
@@ -485,6 +470,16 @@ impl Session {
     /// Writes what was fed.
     async fn flush(&mut self) -> bool {
         within_send_timeout(self.socket.flush()).await
+    }
+
+    /// Asks the committer for a snapshot; the answer ends a resync (see [`Sync`]).
+    async fn request_snapshot(&mut self, staff: bool) -> bool {
+        self.submit(Job::Read {
+            read: Read::Snapshot { staff },
+            id: None,
+            reply: self.out_tx.clone(),
+        })
+        .await
     }
 
     async fn submit(&mut self, job: Job) -> bool {

@@ -36,6 +36,8 @@ use bevy::ui::UiGlobalTransform;
 use bevy::window::ExitCondition;
 use bevy::winit::WinitPlugin;
 
+mod common;
+
 /// Render errors the kiosk's handler saw (one process, tests run one after the other).
 static RENDER_ERRORS: AtomicUsize = AtomicUsize::new(0);
 
@@ -61,18 +63,7 @@ fn catalog() -> antrean_core::catalog::Catalog {
 }
 
 async fn start_coordinator(data: &Path, listen: SocketAddr) -> antrean_coordinator::Running {
-    let config = antrean_coordinator::Config {
-        data_dir: data.to_owned(),
-        listen,
-        catalog: catalog(),
-        initial_admin_password: Some("kiosk-test-admin".into()),
-        requests_per_second: antrean_coordinator::limits::REQUESTS_PER_SECOND,
-        pages: axum::Router::new(),
-    };
-    let (store, _) = antrean_coordinator::prepare(&config).expect("prepare store");
-    antrean_coordinator::start(config, store)
-        .await
-        .expect("start coordinator")
+    common::start_coordinator(data, listen, catalog()).await
 }
 
 /// Questionnaires on paper, imported by a manager: the quarter then has a published IKM for
@@ -90,7 +81,7 @@ async fn import_questionnaires(addr: SocketAddr) {
         &format!("ws://{addr}/ws"),
         Auth::Manager {
             username: "admin".into(),
-            password: "kiosk-test-admin".into(),
+            password: common::ADMIN_PASSWORD.into(),
         },
         false,
     )

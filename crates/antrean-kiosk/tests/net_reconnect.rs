@@ -9,19 +9,11 @@ use std::time::{Duration, Instant};
 
 use antrean_kiosk::net::{self, NetCommand, NetEvent, RECONNECT_DELAY_MAX};
 
+mod common;
+
 async fn start(data: &Path, listen: SocketAddr) -> antrean_coordinator::Running {
-    let config = antrean_coordinator::Config {
-        data_dir: data.to_owned(),
-        listen,
-        catalog: antrean_catalog::always_open(antrean_catalog::sample()),
-        initial_admin_password: Some("net-test-admin".into()),
-        requests_per_second: antrean_coordinator::limits::REQUESTS_PER_SECOND,
-        pages: axum::Router::new(),
-    };
-    let (store, _) = antrean_coordinator::prepare(&config).expect("prepare store");
-    antrean_coordinator::start(config, store)
-        .await
-        .expect("start")
+    let catalog = antrean_catalog::always_open(antrean_catalog::sample());
+    common::start_coordinator(data, listen, catalog).await
 }
 
 /// The next event that `pick` accepts, within `within`.
