@@ -22,15 +22,30 @@ fn appended_and_flushed_records_survive_reopen() {
     let dir = tempfile::tempdir().unwrap();
     {
         let store = Store::open(dir.path(), || [7; 32]).unwrap();
+        // A batch, single records (a plain insert, not a sled batch), and a batch again.
         store
             .append(&(1..=3).map(record).collect::<Vec<_>>())
             .unwrap();
         store.flush().unwrap();
+        for seq in 4..=5 {
+            store.append(&[record(seq)]).unwrap();
+            store.flush().unwrap();
+        }
+        store.append(&[]).unwrap();
+        store.append(&[record(6), record(7)]).unwrap();
+        store.flush().unwrap();
     }
     let store = Store::open(dir.path(), || [9; 32]).unwrap();
-    assert_eq!(store.last_seq().unwrap(), 3);
+    assert_eq!(store.last_seq().unwrap(), 7);
     let log: Vec<_> = store.read_log().collect::<Result<_, _>>().unwrap();
-    assert_eq!(log, (1..=3).map(record).collect::<Vec<_>>());
+    assert_eq!(log, (1..=7).map(record).collect::<Vec<_>>());
+    // The mirror holds the same seven lines, in order.
+    let mirror = std::fs::read_to_string(store.mirror_path()).unwrap();
+    let mirrored: Vec<LogRecord> = mirror
+        .lines()
+        .map(|line| serde_json::from_str(line).unwrap())
+        .collect();
+    assert_eq!(mirrored, log);
     // The secret is made once and kept.
     assert_eq!(store.site_secret().unwrap(), [7; 32]);
 }
