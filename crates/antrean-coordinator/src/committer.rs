@@ -21,6 +21,28 @@ use crate::limits::{MAX_BATCH_JOBS, REMEMBERED_REQUEST_IDS};
 use crate::metrics::Metrics;
 use crate::secrets::TicketSigner;
 
+/// Starts the committer on its own thread, driven by the current tokio runtime, and
+/// returns a receiver for its result (closed without a value if it panicked).
+///
+/// Why a thread of its own: a durable answer used to wait on four thread wake-ups
+/// (session → committer task → blocking pool for the flush → committer → session). The
+/// committer blocking its own thread on the flush removes the two around the blocking pool,
+/// which were most of what a single issue paid beyond the disk (BENCHMARKS.md, durable
+/// issue latency). Nothing else runs on that thread, so blocking it stalls no session.
+pub fn spawn(
+    committer: Committer,
+    jobs: mpsc::Receiver<Job>,
+) -> std::io::Result<tokio::sync::oneshot::Receiver<Result<(), antrean_store::StoreError>>> {
+    let runtime = tokio::runtime::Handle::current();
+    let (done_tx, done_rx) = tokio::sync::oneshot::channel();
+    std::thread::Builder::new()
+        .name("antrean-committer".into())
+        .spawn(move || {
+            let _ = done_tx.send(runtime.block_on(committer.run(jobs)));
+        })?;
+    Ok(done_rx)
+}
+
 /// How often an idle committer checks whether the local day changed.
 const DAY_CHECK_INTERVAL: std::time::Duration = std::time::Duration::from_secs(30);
 
@@ -246,6 +268,7 @@ impl Committer {
     }
 
     /// Runs until every sender of `jobs` is gone. Returns an error if the disk failed.
+    /// Blocks its thread on every flush: run it through [`spawn`].
     pub async fn run(
         mut self,
         mut jobs: mpsc::Receiver<Job>,
@@ -263,17 +286,16 @@ impl Committer {
                 }
                 _ = clock.tick() => {}
             }
-            self.process(batch.drain(..)).await?;
+            self.process(batch.drain(..))?;
         }
         // Everything acknowledged was flushed already; make the mirror durable too.
-        let store = self.store.clone();
-        tokio::task::spawn_blocking(move || store.flush().and_then(|_| store.sync_mirror()))
-            .await
-            .expect("flush task")?;
-        Ok(())
+        self.store.flush()?;
+        self.store.sync_mirror()
     }
 
-    async fn process(
+    /// Runs one batch: engine, append, one flush, then answers and broadcasts. Blocks on
+    /// the disk, which is why the committer has its own thread ([`spawn`]).
+    fn process(
         &mut self,
         batch: impl Iterator<Item = Job>,
     ) -> Result<(), antrean_store::StoreError> {
@@ -314,16 +336,9 @@ impl Committer {
         }
 
         if !records.is_empty() {
-            // Append and flush on one blocking thread: both wait on the disk, and one hop
-            // instead of two is the difference a single durable issue feels.
-            let store = self.store.clone();
             let flush_started = Instant::now();
-            records = tokio::task::spawn_blocking(move || {
-                store.append(&records)?;
-                store.flush().map(|_| records)
-            })
-            .await
-            .expect("flush task")?;
+            self.store.append(&records)?;
+            self.store.flush()?;
             self.metrics.record_flush(flush_started.elapsed());
             self.seq = records.last().map_or(self.seq, |r| r.seq);
             self.facts.record(std::mem::take(&mut self.unflushed));

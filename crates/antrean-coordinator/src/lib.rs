@@ -177,7 +177,8 @@ pub async fn start(config: Config, store: Store) -> anyhow::Result<Running> {
         },
         config.pages,
     );
-    let committer_task = tokio::spawn(committer.run(jobs_rx));
+    let committer_done =
+        committer::spawn(committer, jobs_rx).context("cannot start the committer")?;
     let mut stop_signal = stop_rx.clone();
 
     let task = tokio::spawn(async move {
@@ -188,7 +189,7 @@ pub async fn start(config: Config, store: Store) -> anyhow::Result<Running> {
         // Sessions saw the stop signal and are sending close frames; wait for them.
         let _ = tokio::time::timeout(SHUTDOWN_GRACE, done_rx.recv()).await;
         drop(shared);
-        committer_task
+        committer_done
             .await
             .context("committer panicked")?
             .context("storage failure")?;

@@ -96,18 +96,40 @@ const SERVICE_LINES_MAX: usize = 2;
 const PRIORITY_LINES_MAX: usize = 2;
 const ROW_LINES_MAX: usize = 2;
 const RATING_LINES_MAX: usize = 3;
-/// Items printed from the "Siapkan:" list; the full list is behind the QR code. Four items of
-/// two lines keep an 80 mm ticket under 1 KB even when every item is long.
+/// Items printed from the "Siapkan:" list at most; the full list is behind the QR code.
 pub const REQUIREMENT_ITEMS_MAX: usize = 4;
+/// Bytes a ticket may take on the wire: 1 KB is ≈ 1.1 s at 9600 baud, the slowest link we
+/// support, and the visitor waits at the kiosk for it. Four long checklist items on 48
+/// columns can push a ticket past it, so [`layout_ticket`] prints fewer items (the rest
+/// are counted in "+n lainnya (lihat QR)") until the ticket fits.
+pub const TICKET_BYTES_BUDGET: usize = 1024;
 const REQUIREMENT_LINES_MAX: usize = 2;
 /// Hanging indent for continuation lines of rows and checklist items.
 const CONTINUATION_INDENT: usize = 2;
 /// Quiet zone the QR standard asks for on each side, in modules.
 const QR_QUIET_ZONE_MODULES: u16 = 4;
 
-/// Lays out `ticket` for `profile`.
+/// Lays out `ticket` for `profile`, with as many checklist items (up to
+/// [`REQUIREMENT_ITEMS_MAX`]) as keep it within [`TICKET_BYTES_BUDGET`]. A ticket whose
+/// other fields alone exceed the budget still prints, only slower.
 pub fn layout_ticket(ticket: &TicketPrint, profile: &Profile) -> Result<TicketLayout, TicketError> {
     ticket.validate()?;
+    let mut items = REQUIREMENT_ITEMS_MAX.min(ticket.requirements.len());
+    loop {
+        let layout = layout_with_items(ticket, profile, items);
+        if items == 0 || crate::encode::encode_layout(&layout).len() <= TICKET_BYTES_BUDGET {
+            return Ok(layout);
+        }
+        items -= 1;
+    }
+}
+
+/// The layout with the first `requirement_items` checklist items.
+fn layout_with_items(
+    ticket: &TicketPrint,
+    profile: &Profile,
+    requirement_items: usize,
+) -> TicketLayout {
     let mut builder = Builder {
         page: profile.code_page,
         columns: usize::from(profile.columns),
@@ -191,7 +213,7 @@ pub fn layout_ticket(ticket: &TicketPrint, profile: &Profile) -> Result<TicketLa
                 ..TextStyle::NORMAL
             },
         );
-        for item in ticket.requirements.iter().take(REQUIREMENT_ITEMS_MAX) {
+        for item in ticket.requirements.iter().take(requirement_items) {
             let text = format!("{}{}", words.bullet, item.trim());
             builder.wrapped(
                 &text,
@@ -200,10 +222,7 @@ pub fn layout_ticket(ticket: &TicketPrint, profile: &Profile) -> Result<TicketLa
                 REQUIREMENT_LINES_MAX,
             );
         }
-        let cut_items = ticket
-            .requirements
-            .len()
-            .saturating_sub(REQUIREMENT_ITEMS_MAX);
+        let cut_items = ticket.requirements.len().saturating_sub(requirement_items);
         if cut_items > 0 {
             let more = words
                 .more_requirements
@@ -231,12 +250,12 @@ pub fn layout_ticket(ticket: &TicketPrint, profile: &Profile) -> Result<TicketLa
     if profile.cut != CutKind::None {
         builder.blocks.push(Block::Cut(profile.cut));
     }
-    Ok(TicketLayout {
+    TicketLayout {
         code_page: profile.code_page,
         code_page_select: profile.code_page_select,
         columns: profile.columns,
         blocks: builder.blocks,
-    })
+    }
 }
 
 /// QR model 2 side length in modules for `data_len` bytes at error correction M (byte mode):
@@ -326,8 +345,12 @@ mod tests {
     }
 
     #[test]
-    fn lines_fit_the_paper() {
-        for profile in [Profile::generic_58mm(), Profile::generic_80mm()] {
+    fn lines_fit_the_paper_and_long_checklists_stay_within_the_byte_budget() {
+        let columns_42 = Profile {
+            columns: 42,
+            ..Profile::generic_80mm()
+        };
+        for profile in [Profile::generic_58mm(), columns_42, Profile::generic_80mm()] {
             let mut ticket = TicketPrint::sample();
             ticket.service_name = "Pelayanan ".repeat(20);
             ticket.requirements = vec!["Surat keterangan ".repeat(10); 9];
@@ -338,8 +361,30 @@ mod tests {
                     assert!(used <= usize::from(profile.columns), "{line:?}");
                 }
             }
-            assert!(texts(&layout).contains(&"+5 lainnya (lihat QR)"));
+            let bytes = crate::encode::encode_layout(&layout).len();
+            assert!(
+                bytes <= TICKET_BYTES_BUDGET,
+                "{bytes} B on {}",
+                profile.columns
+            );
+            // Whole items only; every item left out is counted.
+            let shown = texts(&layout)
+                .iter()
+                .filter(|t| t.starts_with("- "))
+                .count();
+            assert!((1..=REQUIREMENT_ITEMS_MAX).contains(&shown), "{shown} items");
+            if profile.columns == 48 {
+                // Four items of two full 48-column lines would not fit: the budget cut one.
+                assert!(shown < REQUIREMENT_ITEMS_MAX, "{shown} items");
+            }
+            let more = format!("+{} lainnya (lihat QR)", 9 - shown);
+            assert!(texts(&layout).contains(&more.as_str()), "{more}");
         }
+        // Short items: all four fit, as before.
+        let mut ticket = TicketPrint::sample();
+        ticket.requirements = vec!["KTP-el asli".into(); 6];
+        let layout = layout_ticket(&ticket, &Profile::generic_80mm()).unwrap();
+        assert!(texts(&layout).contains(&"+2 lainnya (lihat QR)"));
     }
 
     #[test]

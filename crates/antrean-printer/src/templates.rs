@@ -32,6 +32,10 @@ pub struct Labels {
     pub fee: &'static str,
     /// Free-of-charge wording.
     pub fee_free: &'static str,
+    /// Before the lowest of several tariffs ("mulai Rp350.000").
+    pub fee_from: &'static str,
+    /// A fee set case by case: the QR page has the details.
+    pub fee_see_details: &'static str,
     /// Month names, January first.
     pub months: [&'static str; 12],
 }
@@ -49,6 +53,8 @@ const INDONESIAN: Labels = Labels {
     more_requirements: "+{n} lainnya (lihat QR)",
     fee: "Biaya:",
     fee_free: "Gratis",
+    fee_from: "mulai",
+    fee_see_details: "lihat rincian (QR)",
     months: antrean_core::time::MONTHS_ID,
 };
 
@@ -65,6 +71,8 @@ const ENGLISH: Labels = Labels {
     more_requirements: "+{n} more (see QR)",
     fee: "Fee:",
     fee_free: "Free",
+    fee_from: "from",
+    fee_see_details: "see details (QR)",
     months: [
         "January",
         "February",
@@ -109,6 +117,8 @@ impl Labels {
             self.more_requirements,
             self.fee,
             self.fee_free,
+            self.fee_from,
+            self.fee_see_details,
             RANGE_DASH,
             // Produced by the formatters: digits, date/time punctuation, zone labels, money.
             "0123456789 ,.:-+ WIB WITA WIT Rp...",

@@ -22,6 +22,12 @@ pub enum Fee {
     Free,
     /// A fee in whole rupiah.
     Rupiah(u64),
+    /// Several tariffs (e.g. passport kinds): "mulai Rp350.000", the lowest; the QR page
+    /// lists every line.
+    From(u64),
+    /// Set case by case (e.g. vehicle tax from the SKPD): "lihat rincian (QR)". Never
+    /// printed as "Gratis": a visitor who must pay would have been told otherwise.
+    SeeDetails,
 }
 
 /// Indonesian time zone of the site; the ticket prints the label after the time.
@@ -257,6 +263,14 @@ impl Fee {
         match self {
             Fee::Free => crate::templates::labels(language).fee_free.to_string(),
             Fee::Rupiah(amount) => format_rupiah(amount),
+            Fee::From(amount) => format!(
+                "{} {}",
+                crate::templates::labels(language).fee_from,
+                format_rupiah(amount)
+            ),
+            Fee::SeeDetails => crate::templates::labels(language)
+                .fee_see_details
+                .to_string(),
         }
     }
 }
@@ -287,6 +301,22 @@ mod tests {
         assert_eq!(format_rupiah(1_250_000), "Rp1.250.000");
         assert_eq!(Fee::Free.format(Language::Indonesian), "Gratis");
         assert_eq!(Fee::Rupiah(50_000).format(Language::English), "Rp50.000");
+        assert_eq!(
+            Fee::From(350_000).format(Language::Indonesian),
+            "mulai Rp350.000"
+        );
+        assert_eq!(
+            Fee::From(350_000).format(Language::English),
+            "from Rp350.000"
+        );
+        assert_eq!(
+            Fee::SeeDetails.format(Language::Indonesian),
+            "lihat rincian (QR)"
+        );
+        assert_eq!(
+            Fee::SeeDetails.format(Language::English),
+            "see details (QR)"
+        );
     }
 
     #[test]

@@ -217,15 +217,7 @@ pub fn ticket_print(
     )
     .ok()?;
     let standard = service.standard.as_ref();
-    // The printer takes one amount. A tariff with several lines lists alternatives (e.g.
-    // passport kinds): print the lowest as "from" is not expressible, so print none of them
-    // and let the QR lead to the full list — the screen shows every line.
-    let fee = match standard.map(|s| &s.fee) {
-        Some(FeeDto::Tariff { lines, .. }) if lines.len() == 1 && lines[0].amount_idr > 0 => {
-            Fee::Rupiah(lines[0].amount_idr)
-        }
-        _ => Fee::Free,
-    };
+    let fee = standard.map_or(Fee::SeeDetails, |s| paper_fee(&s.fee));
     let counters = service_location(ticket, catalog);
     let print = TicketPrint {
         site_name: catalog.site.name.clone(),
@@ -258,6 +250,22 @@ fn service_location(ticket: &IssuedTicket, catalog: &CatalogDto) -> String {
     match counters.first() {
         Some(first) => format!("Loket {}, {}", ids.join(", "), first.location),
         None => String::new(),
+    }
+}
+
+/// The fee line of the paper ticket. One line is its amount; several lines are
+/// alternatives (passport kinds), printed as "mulai" and the lowest; a fee set case by
+/// case sends the visitor to the QR page, which shows the whole standard. Only a service
+/// whose standard says free prints "Gratis".
+fn paper_fee(fee: &FeeDto) -> Fee {
+    match fee {
+        FeeDto::Free { .. } => Fee::Free,
+        FeeDto::Tariff { lines, .. } => match lines.iter().map(|l| l.amount_idr).min() {
+            Some(lowest) if lines.len() == 1 => Fee::Rupiah(lowest),
+            Some(lowest) => Fee::From(lowest),
+            None => Fee::SeeDetails,
+        },
+        FeeDto::Variable { .. } => Fee::SeeDetails,
     }
 }
 
@@ -355,6 +363,35 @@ mod tests {
                 hi_min: 35
             })
         );
+    }
+
+    #[test]
+    fn the_paper_fee_never_says_gratis_for_a_service_that_may_cost_money() {
+        let line = |amount_idr: u64| antrean_protocol::FeeLineDto {
+            label: "x".into(),
+            amount_idr,
+            text: String::new(),
+        };
+        let basis = String::from("PP");
+        let free = FeeDto::Free {
+            basis: basis.clone(),
+        };
+        assert_eq!(paper_fee(&free), Fee::Free);
+        let skck = FeeDto::Tariff {
+            lines: vec![line(30_000)],
+            basis: basis.clone(),
+        };
+        assert_eq!(paper_fee(&skck), Fee::Rupiah(30_000));
+        let passport = FeeDto::Tariff {
+            lines: vec![line(650_000), line(350_000), line(1_000_000)],
+            basis: basis.clone(),
+        };
+        assert_eq!(paper_fee(&passport), Fee::From(350_000));
+        let vehicle_tax = FeeDto::Variable {
+            description: "sesuai SKPD".into(),
+            basis,
+        };
+        assert_eq!(paper_fee(&vehicle_tax), Fee::SeeDetails);
     }
 
     #[test]
