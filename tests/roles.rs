@@ -364,6 +364,18 @@ async fn every_action_by_every_role() {
             let request = build(role);
             let outcome = match &mut client {
                 Some(client) => match client.request(request).await {
+                    Ok(ResultDto::Ticket { public_token, .. }) => {
+                        // A visitor's token lets its holder act as that visitor: only
+                        // the kiosk and staff, who hand it over, may see it.
+                        let may_see = matches!(
+                            role,
+                            Role::Kiosk | Role::Officer | Role::OfficerElsewhere | Role::Manager
+                        );
+                        if public_token.is_some() != may_see {
+                            wrong.push(format!("{role:?} {name}: token {public_token:?}"));
+                        }
+                        Ok(())
+                    }
                     Ok(_) => Ok(()),
                     Err(ClientError::Rejected { code, .. }) => Err(code),
                     Err(other) => panic!("{role:?} {name}: {other}"),

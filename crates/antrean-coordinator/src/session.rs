@@ -591,7 +591,17 @@ impl Session {
                 CommandSpec::WithTicket(ticket, Box::new(|t| Command::Reinstate { ticket: t }))
             }
             Request::Cancel { ticket } => {
-                CommandSpec::WithTicket(ticket, Box::new(|t| Command::Cancel { ticket: t }))
+                let by_counter = match principal {
+                    Principal::Officer { counter, .. } => Some(counter.clone()),
+                    _ => None,
+                };
+                CommandSpec::WithTicket(
+                    ticket,
+                    Box::new(move |t| Command::Cancel {
+                        ticket: t,
+                        by_counter,
+                    }),
+                )
             }
             Request::Snapshot => {
                 *sync = Sync::Resyncing(VecDeque::new());
@@ -622,7 +632,7 @@ impl Session {
                         return Some(protocol_error(id, "forbidden"));
                     }
                     (_, None) => return Some(bad_request(id, "get_ticket needs a ticket")),
-                    (_, Some(t)) => (t, true),
+                    (_, Some(t)) => (t, receives_ticket_tokens(principal)),
                 };
                 self.submit(Job::Read {
                     read: Read::Ticket { ticket, with_token },
@@ -721,10 +731,7 @@ impl Session {
             } => return Some(self.report(query, Some((kind, format)), id).await),
             Request::Hello { .. } => unreachable!("handled above"),
         };
-        let with_token = !matches!(
-            principal,
-            Principal::Public { .. } | Principal::Display { .. }
-        );
+        let with_token = receives_ticket_tokens(principal);
         self.submit(Job::Command {
             command: spec,
             request_key,
@@ -1002,4 +1009,15 @@ impl TokenBucket {
 #[allow(dead_code)]
 fn _ticket(id: u64) -> TicketId {
     TicketId(id)
+}
+
+/// Whether answers about a ticket carry its digital-ticket token. The token lets its holder
+/// follow and rate that ticket as the visitor, so only the roles that hand it to the visitor
+/// (the kiosk prints it, staff reprint it) see it. A display board's token sits in its page
+/// URL and a rating screen faces the public: neither may collect visitors' tokens.
+fn receives_ticket_tokens(principal: &Principal) -> bool {
+    matches!(
+        principal,
+        Principal::Kiosk { .. } | Principal::Officer { .. } | Principal::Manager { .. }
+    )
 }

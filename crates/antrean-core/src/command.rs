@@ -99,6 +99,9 @@ pub enum Command {
     Cancel {
         /// The ticket.
         ticket: TicketId,
+        /// The officer's counter, when an officer cancels: a ticket called or served at
+        /// another counter is that counter's to cancel. `None` for managers.
+        by_counter: Option<String>,
     },
     /// A visitor rates a served ticket (face and/or SKM questionnaire).
     Rate {

@@ -294,10 +294,22 @@ impl Engine {
                 }
                 Ok(vec![Event::TicketReinstated { ticket: *ticket }])
             }
-            Command::Cancel { ticket } => {
+            Command::Cancel { ticket, by_counter } => {
                 let t = self.ticket(*ticket)?;
                 if t.state.is_terminal() {
                     return Err(invalid(t, "cancel"));
+                }
+                let at_a_counter = matches!(t.state, TicketState::Called | TicketState::Serving);
+                if let (true, Some(by), Some(at)) = (at_a_counter, by_counter, &t.counter)
+                    && by != at
+                {
+                    return Err(Rejection::AtOtherCounter {
+                        ticket_number: t.number.to_string(),
+                        counter_name: self
+                            .catalog
+                            .counter(at)
+                            .map_or_else(|| at.clone(), |c| c.name.clone()),
+                    });
                 }
                 Ok(vec![Event::TicketCancelled { ticket: *ticket }])
             }

@@ -75,6 +75,13 @@ pub enum Rejection {
         /// Its current ticket number.
         ticket_number: String,
     },
+    /// The ticket is called or served at another counter; only that counter may cancel it.
+    AtOtherCounter {
+        /// Ticket number.
+        ticket_number: String,
+        /// The counter it is at.
+        counter_name: String,
+    },
     /// The counter has no current ticket for this action.
     NoCurrentTicket {
         /// Counter name.
@@ -151,6 +158,7 @@ impl Rejection {
             Rejection::CounterNotOpen { .. } => "counter_not_open",
             Rejection::CounterInUse { .. } => "counter_in_use",
             Rejection::CounterBusy { .. } => "counter_busy",
+            Rejection::AtOtherCounter { .. } => "at_other_counter",
             Rejection::NoCurrentTicket { .. } => "no_current_ticket",
             Rejection::QueueEmpty { .. } => "queue_empty",
             Rejection::InvalidState { .. } => "invalid_state",
@@ -232,6 +240,12 @@ impl Rejection {
                 ticket_number,
             } => format!(
                 "{counter_name} masih melayani nomor {ticket_number}. Selesaikan dulu nomor tersebut."
+            ),
+            Rejection::AtOtherCounter {
+                ticket_number,
+                counter_name,
+            } => format!(
+                "Nomor {ticket_number} sedang di {counter_name}; hanya petugas loket itu yang dapat membatalkannya."
             ),
             Rejection::NoCurrentTicket { counter_name } => {
                 format!("Tidak ada nomor yang sedang dipanggil di {counter_name}.")
@@ -334,6 +348,12 @@ impl Rejection {
             } => {
                 format!("{counter_name} is still serving {ticket_number}. Finish it first.")
             }
+            Rejection::AtOtherCounter {
+                ticket_number,
+                counter_name,
+            } => format!(
+                "{ticket_number} is at {counter_name}; only that counter's officer can cancel it."
+            ),
             Rejection::NoCurrentTicket { counter_name } => {
                 format!("{counter_name} has no called ticket.")
             }

@@ -30,9 +30,11 @@ fn numbering_resets_at_local_midnight_and_open_tickets_expire() {
     let mut e = Engine::new(catalog());
     let old = issued(&mut e, "ktp", None, monday("09:00"));
     issued(&mut e, "ktp", None, monday("09:01"));
-    // Tuesday 08:00 WIB is Monday 01:00 UTC: the day boundary is local, not UTC.
+    // Monday 23:59 WIB (16:59 UTC): still Monday, nothing expires.
+    assert!(e.tick(monday("23:59")).events.is_empty());
+    // Tuesday 00:01 WIB is still Monday 17:01 UTC: the day boundary is local, not UTC.
+    let outcome = e.tick(day_at("2026-12-01", "00:01"));
     let tuesday = day_at("2026-12-01", "08:00");
-    let outcome = e.tick(tuesday);
     assert_eq!(
         outcome
             .events
@@ -361,10 +363,22 @@ fn park_unpark_call_specific_no_show_reinstate_cancel() {
         )
         .unwrap_err();
     assert_eq!(err.code(), "service_not_at_counter");
-    e.execute(&Command::Cancel { ticket: c }, monday("08:13"))
-        .unwrap();
+    e.execute(
+        &Command::Cancel {
+            ticket: c,
+            by_counter: None,
+        },
+        monday("08:13"),
+    )
+    .unwrap();
     let err = e
-        .execute(&Command::Cancel { ticket: c }, monday("08:13"))
+        .execute(
+            &Command::Cancel {
+                ticket: c,
+                by_counter: None,
+            },
+            monday("08:13"),
+        )
         .unwrap_err();
     assert_eq!(err.code(), "invalid_state");
     assert_eq!(
@@ -378,6 +392,31 @@ fn park_unpark_call_specific_no_show_reinstate_cancel() {
         .code(),
         "unknown_ticket"
     );
+}
+
+#[test]
+fn a_ticket_at_a_counter_is_cancelled_only_by_that_counter_or_a_manager() {
+    let mut e = Engine::new(catalog());
+    let a = issued(&mut e, "ktp", None, monday("08:00"));
+    let b = issued(&mut e, "ktp", None, monday("08:01"));
+    open(&mut e, "1", "siti", monday("08:02"));
+    assert_eq!(call_next(&mut e, "1", monday("08:02")).unwrap(), a);
+    let cancel = |ticket, by: Option<&str>| Command::Cancel {
+        ticket,
+        by_counter: by.map(str::to_owned),
+    };
+    let err = e
+        .execute(&cancel(a, Some("2")), monday("08:03"))
+        .unwrap_err();
+    assert_eq!(err.code(), "at_other_counter");
+    assert!(err.message_id().contains("A-001"), "{}", err.message_id());
+    assert_eq!(e.state().ticket(a).unwrap().state, TicketState::Called);
+    // A waiting ticket is at no counter: any officer may cancel it for the visitor.
+    e.execute(&cancel(b, Some("2")), monday("08:03")).unwrap();
+    e.execute(&cancel(a, Some("1")), monday("08:04")).unwrap();
+    let c = issued(&mut e, "ktp", None, monday("08:05"));
+    assert_eq!(call_next(&mut e, "1", monday("08:05")).unwrap(), c);
+    e.execute(&cancel(c, None), monday("08:06")).unwrap();
 }
 
 #[test]
@@ -721,7 +760,13 @@ fn a_counter_removed_from_the_catalog_mid_service_strands_nothing() {
     assert_eq!(err.code(), "unknown_counter");
     // Staff can still close the ticket, and the day's end would expire it.
     restarted
-        .execute(&Command::Cancel { ticket: id }, monday("08:11"))
+        .execute(
+            &Command::Cancel {
+                ticket: id,
+                by_counter: None,
+            },
+            monday("08:11"),
+        )
         .unwrap();
     assert_eq!(
         restarted.state().ticket(id).unwrap().state,

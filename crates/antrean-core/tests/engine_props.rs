@@ -144,7 +144,10 @@ fn to_command(op: &Op, engine: &Engine) -> Option<Command> {
         },
         Op::Unpark { pick: p } => Command::Unpark { ticket: pick(p) },
         Op::Reinstate { pick: p } => Command::Reinstate { ticket: pick(p) },
-        Op::Cancel { pick: p } => Command::Cancel { ticket: pick(p) },
+        Op::Cancel { pick: p } => Command::Cancel {
+            ticket: pick(p),
+            by_counter: None,
+        },
         Op::Pause { counter: c } => Command::PauseCounter {
             counter: counter(c),
         },

@@ -372,7 +372,10 @@ mod tests {
                 .iter()
                 .filter(|t| t.starts_with("- "))
                 .count();
-            assert!((1..=REQUIREMENT_ITEMS_MAX).contains(&shown), "{shown} items");
+            assert!(
+                (1..=REQUIREMENT_ITEMS_MAX).contains(&shown),
+                "{shown} items"
+            );
             if profile.columns == 48 {
                 // Four items of two full 48-column lines would not fit: the budget cut one.
                 assert!(shown < REQUIREMENT_ITEMS_MAX, "{shown} items");
