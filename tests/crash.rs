@@ -273,3 +273,78 @@ impl Drop for KillOnDrop {
         let _ = self.0.wait();
     }
 }
+
+/// A disk that refuses writes (a file-size limit here: EFBIG, as on a full or failing disk)
+/// stops the server with an error exit, so its supervisor (systemd `Restart=always`) starts
+/// it again; nothing is acknowledged after the failure, and every ticket acknowledged before
+/// it is there after the restart.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_failing_disk_stops_the_server_and_keeps_every_acknowledged_ticket() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    // 120 blocks of 512 B: room for the database and about a hundred events.
+    let mut server = Server::start_with_file_size_limit(&data, 120);
+    let token = enroll(&server, DeviceKind::Kiosk, "kiosk-disk").await;
+    let mut kiosk_client = kiosk(&server, &token).await;
+    let services = ["ktp-el-baru", "kk-baru", "akta-kelahiran", "skck"];
+    let mut acknowledged: Vec<String> = Vec::new();
+    let mut refused = None;
+    for i in 0..2_000 {
+        match kiosk_client
+            .request(issue(services[i % services.len()]))
+            .await
+        {
+            Ok(result) => acknowledged.push(ticket_of(&result).number.clone()),
+            Err(err) => {
+                refused = Some(err.to_string());
+                break;
+            }
+        }
+    }
+    assert!(refused.is_some(), "the file-size limit was never reached");
+    assert!(
+        acknowledged.len() >= 20,
+        "only {} tickets",
+        acknowledged.len()
+    );
+
+    let started = std::time::Instant::now();
+    let status = loop {
+        if let Some(status) = server.child.try_wait().unwrap() {
+            break status;
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(20),
+            "the server kept running after its disk failed"
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    };
+    assert!(!status.success(), "a disk failure must exit non-zero");
+    let stderr = server.stderr();
+    assert!(stderr.contains("storage failure"), "{stderr}");
+    assert!(stderr.contains("File too large"), "{stderr}");
+    drop(server);
+
+    // The supervisor's restart, on a healthy disk: every acknowledged number is there.
+    let server = Server::start(&data);
+    let mut m = manager(&server).await;
+    for number in &acknowledged {
+        let result = m
+            .request(Request::GetTicket {
+                ticket: Some(TicketRef::Number(number.clone())),
+            })
+            .await
+            .unwrap_or_else(|e| panic!("acknowledged {number} lost: {e}"));
+        assert_eq!(&ticket_of(&result).number, number);
+    }
+    // Numbering continues after the last acknowledged ticket of each prefix.
+    let next = ticket_of(&m.request(issue("ktp-el-baru")).await.unwrap())
+        .number
+        .clone();
+    let served_a = acknowledged.iter().filter(|n| n.starts_with("A-")).count();
+    let next_seq: usize = next.trim_start_matches("A-").parse().unwrap();
+    assert!(
+        next_seq > served_a,
+        "{next} after {served_a} acknowledged A tickets"
+    );
+}

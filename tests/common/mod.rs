@@ -43,10 +43,28 @@ impl Server {
         Server::spawn(data, extra, "127.0.0.1:0")
     }
 
+    /// Starts with a limit on the size of every file it writes (RLIMIT_FSIZE, in 512-byte
+    /// blocks): writes past it fail with EFBIG, as on a full or failing disk. SIGXFSZ is
+    /// ignored so the write fails instead of the signal killing the process.
+    pub fn start_with_file_size_limit(data: &Path, blocks: u32) -> Server {
+        let mut command = Command::new("sh");
+        command
+            .arg("-c")
+            .arg(format!(
+                "trap '' XFSZ; ulimit -f {blocks}; exec \"$0\" \"$@\""
+            ))
+            .arg(antrean_bin());
+        Server::spawn_command(command, data, &["--always-open"], "127.0.0.1:0")
+    }
+
     fn spawn(data: &Path, extra: &[&str], listen: &str) -> Server {
+        Server::spawn_command(Command::new(antrean_bin()), data, extra, listen)
+    }
+
+    fn spawn_command(mut command: Command, data: &Path, extra: &[&str], listen: &str) -> Server {
         let stderr_log = data.with_extension("stderr.log");
         let stderr = std::fs::File::create(&stderr_log).unwrap();
-        let mut child = Command::new(antrean_bin())
+        let mut child = command
             .args(["serve", "--data"])
             .arg(data)
             .args(["--listen", listen, "--admin-password", ADMIN_PASSWORD])

@@ -106,7 +106,7 @@ pub struct Running {
     /// The authenticator (the demo enrolls devices through it).
     pub auth: Arc<Authenticator>,
     task: tokio::task::JoinHandle<anyhow::Result<()>>,
-    stop: watch::Sender<bool>,
+    stop: Arc<watch::Sender<bool>>,
 }
 
 impl Running {
@@ -119,6 +119,21 @@ impl Running {
     /// Waits for the server to end (after [`Running::stop`], or a disk failure).
     pub async fn wait(self) -> anyhow::Result<()> {
         self.task.await.context("server task panicked")?
+    }
+
+    /// Runs until `signal` completes, then stops cleanly; or until the server stops by
+    /// itself because the disk failed, which is returned as an error so the process exits
+    /// non-zero and its supervisor (systemd `Restart=always`) restarts it.
+    pub async fn run_until(
+        mut self,
+        signal: impl std::future::Future<Output = ()>,
+    ) -> anyhow::Result<()> {
+        tokio::select! {
+            ended = &mut self.task => return ended.context("server task panicked")?,
+            () = signal => {}
+        }
+        self.stop();
+        self.wait().await
     }
 }
 
@@ -142,6 +157,7 @@ pub async fn start(config: Config, store: Store) -> anyhow::Result<Running> {
 
     let (jobs_tx, jobs_rx) = mpsc::channel(COMMITTER_QUEUE_JOBS);
     let (stop_tx, stop_rx) = watch::channel(false);
+    let stop_tx = Arc::new(stop_tx);
     let auth = Arc::new(Authenticator::new(store.clone(), signer));
     let shared = Arc::new(Shared {
         jobs: jobs_tx,
@@ -179,6 +195,22 @@ pub async fn start(config: Config, store: Store) -> anyhow::Result<Running> {
     );
     let committer_done =
         committer::spawn(committer, jobs_rx).context("cannot start the committer")?;
+    // A committer that ends on its own hit a disk failure: memory is ahead of the disk, so
+    // the whole server stops rather than serve state it cannot keep.
+    let stop_on_failure = stop_tx.clone();
+    let committer_task = tokio::spawn(async move {
+        let result = match committer_done.await {
+            // The store error's text already names the failure and its cause; as a
+            // plain message it is printed once, not once per error in its chain.
+            Ok(result) => result.map_err(|err| anyhow::anyhow!("{err}")),
+            Err(_) => Err(anyhow::anyhow!("committer panicked")),
+        };
+        if let Err(err) = &result {
+            tracing::error!("{err:#}: stopping the server, nothing more is acknowledged");
+            let _ = stop_on_failure.send(true);
+        }
+        result
+    });
     let mut stop_signal = stop_rx.clone();
 
     let task = tokio::spawn(async move {
@@ -189,10 +221,9 @@ pub async fn start(config: Config, store: Store) -> anyhow::Result<Running> {
         // Sessions saw the stop signal and are sending close frames; wait for them.
         let _ = tokio::time::timeout(SHUTDOWN_GRACE, done_rx.recv()).await;
         drop(shared);
-        committer_done
+        committer_task
             .await
-            .context("committer panicked")?
-            .context("storage failure")?;
+            .context("committer monitor panicked")??;
         tracing::info!("coordinator stopped cleanly");
         Ok(())
     });

@@ -108,12 +108,14 @@ async fn run_until_signal(
     mut stop: StopSignals,
 ) -> anyhow::Result<()> {
     let (term, interrupt) = (&mut stop.term, &mut stop.interrupt);
-    tokio::select! {
-        _ = interrupt.recv() => tracing::info!("interrupt: stopping"),
-        _ = term.recv() => tracing::info!("SIGTERM: stopping"),
-    }
-    running.stop();
-    running.wait().await
+    running
+        .run_until(async {
+            tokio::select! {
+                _ = interrupt.recv() => tracing::info!("interrupt: stopping"),
+                _ = term.recv() => tracing::info!("SIGTERM: stopping"),
+            }
+        })
+        .await
 }
 
 /// Demo credentials: printed for the person trying Antrean; never use them on a real site.
