@@ -15,6 +15,21 @@ fn antrean(args: &[&str]) -> Output {
         .unwrap()
 }
 
+/// Runs `antrean` with environment variables (the URL and credentials, as in a shell
+/// profile) and returns its `--json` output, failing the test on a non-zero exit.
+fn antrean_json(args: &[&str], env: &[(&str, &str)]) -> serde_json::Value {
+    let out = Command::new(antrean_bin())
+        .args(args)
+        .arg("--json")
+        .envs(env.iter().copied())
+        .env("RUST_LOG", "warn")
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{args:?}: {}", stderr(&out));
+    serde_json::from_str(&stdout(&out))
+        .unwrap_or_else(|e| panic!("{args:?}: {e}: {}", stdout(&out)))
+}
+
 fn stdout(o: &Output) -> String {
     String::from_utf8_lossy(&o.stdout).into_owned()
 }
@@ -457,4 +472,128 @@ fn a_simulated_day_feeds_the_waiting_report() {
         report["waiting"]["p90_s"].as_f64().unwrap()
             >= report["waiting"]["median_s"].as_f64().unwrap()
     );
+}
+
+/// Every role's action through the binary with `--json`, credentials from the environment:
+/// the manager enrolls a kiosk and an officer, the kiosk takes tickets, and the officer
+/// calls, recalls, starts, transfers, calls out of order, marks a no-show, reinstates,
+/// parks and returns, finishes and cancels.
+#[test]
+fn every_role_scripts_its_actions_with_json_output() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = Server::start(&dir.path().join("data"));
+    let url = server.url();
+    let manager = [
+        ("ANTREAN_URL", url.as_str()),
+        ("ANTREAN_MANAGER", "admin"),
+        ("ANTREAN_PASSWORD", ADMIN_PASSWORD),
+    ];
+    let enrolled = antrean_json(&["device", "enroll", "kiosk", "kiosk-lobi"], &manager);
+    assert_eq!(enrolled["kind"], "enrolled");
+    let kiosk_token = enrolled["token"].as_str().unwrap().to_owned();
+    let officer_set = antrean_json(
+        &[
+            "officer",
+            "set",
+            "siti",
+            "--name",
+            "Siti Rahayu",
+            "--new-pin",
+            "4321",
+        ],
+        &manager,
+    );
+    assert_eq!(officer_set["kind"], "accepted");
+
+    let kiosk = [
+        ("ANTREAN_URL", url.as_str()),
+        ("ANTREAN_TOKEN", kiosk_token.as_str()),
+    ];
+    let take = |service: &str| {
+        let json = antrean_json(&["ticket", "take", service], &kiosk);
+        json["ticket"]["number"].as_str().unwrap().to_owned()
+    };
+    let first = take("ktp-el-baru");
+    let second = take("ktp-el-baru");
+    let third = take("ktp-el-baru");
+    assert_eq!([&first, &second, &third], ["A-001", "A-002", "A-003"]);
+
+    let officer = [
+        ("ANTREAN_URL", url.as_str()),
+        ("ANTREAN_OFFICER", "siti"),
+        ("ANTREAN_PIN", "4321"),
+        ("ANTREAN_COUNTER", "1"),
+    ];
+    let act = |args: &[&str]| antrean_json(args, &officer);
+    let ticket = |json: &serde_json::Value| {
+        (
+            json["ticket"]["number"].as_str().unwrap().to_owned(),
+            json["ticket"]["state"].as_str().unwrap().to_owned(),
+        )
+    };
+    let called = act(&["counter", "next"]);
+    assert_eq!(ticket(&called), (first.clone(), "called".into()));
+    assert_eq!(called["ticket"]["counter"], "1");
+    assert_eq!(act(&["counter", "recall"])["ticket"]["recalls"], 1);
+    assert_eq!(ticket(&act(&["counter", "start"])).1, "serving");
+    // Transfer keeps the number and the issue time, and the ticket waits for the new service.
+    let transferred = act(&["counter", "transfer", "kk-baru"]);
+    assert_eq!(ticket(&transferred), (first.clone(), "waiting".into()));
+    assert_eq!(transferred["ticket"]["service"], "kk-baru");
+    assert_eq!(
+        transferred["ticket"]["issued_at_ms"],
+        called["ticket"]["issued_at_ms"]
+    );
+    // Out of order, then a no-show who comes back.
+    assert_eq!(
+        ticket(&act(&["counter", "call", &third])),
+        (third.clone(), "called".into())
+    );
+    assert_eq!(ticket(&act(&["counter", "no-show"])).1, "no_show");
+    assert_eq!(ticket(&act(&["ticket", "reinstate", &third])).1, "waiting");
+    // Park and return.
+    let next = ticket(&act(&["counter", "next"])).0;
+    assert_eq!(
+        ticket(&act(&["counter", "park"])),
+        (next.clone(), "parked".into())
+    );
+    assert_eq!(ticket(&act(&["ticket", "unpark", &next])).1, "waiting");
+    // Serve one to the end, and cancel one for a visitor who left.
+    let served = ticket(&act(&["counter", "next"])).0;
+    act(&["counter", "start"]);
+    assert_eq!(
+        ticket(&act(&["counter", "finish"])),
+        (served.clone(), "done".into())
+    );
+    let left = [&first, &second, &third]
+        .into_iter()
+        .find(|n| **n != served)
+        .unwrap();
+    assert_eq!(ticket(&act(&["ticket", "cancel", left])).1, "cancelled");
+
+    let status = antrean_json(&["status"], &manager);
+    assert_eq!(status["kind"], "queue_status");
+    let ktp = status["services"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["service"] == "ktp-el-baru")
+        .unwrap();
+    assert_eq!(ktp["issued_today"], 3);
+    // A wrong PIN is refused with exit code 2.
+    let out = Command::new(antrean_bin())
+        .args([
+            "counter",
+            "next",
+            "--url",
+            &url,
+            "--officer",
+            "siti",
+            "--pin",
+            "0000",
+        ])
+        .args(["--counter", "1"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
 }
