@@ -93,7 +93,7 @@ fn print_one(setup: &Option<PrinterSetup>, policy: &PrintPolicy, job: PrintJob) 
         health_code: code.to_owned(),
     };
     let Some(setup) = setup else {
-        return not_printed(WireHealth::NotSupported, "not_supported");
+        return not_printed(WireHealth::NotSupported, crate::model::NO_PRINTER);
     };
     let profile = match &setup.profile {
         Ok(profile) => profile,

@@ -161,7 +161,7 @@ impl Kiosk {
         screen: ScreenGeometry,
         coordinator_url: &str,
         token: &str,
-        printer_addr: SocketAddr,
+        printer_addr: Option<SocketAddr>,
     ) -> Kiosk {
         let mut app = App::new();
         app.add_plugins(
@@ -201,15 +201,14 @@ impl Kiosk {
                 .join("../../firmware-config/printers/generic-80mm.toml"),
         )
         .map_err(|e| e.to_string());
-        let printer = print::spawn(
-            Some(print::PrinterSetup {
-                target: PortTarget::Tcp {
-                    address: printer_addr.to_string(),
-                },
-                profile,
-            }),
-            waker,
-        );
+        // `None`: a kiosk configured without a printer, set up as the binary does.
+        let setup = printer_addr.map(|address| print::PrinterSetup {
+            target: PortTarget::Tcp {
+                address: address.to_string(),
+            },
+            profile,
+        });
+        let printer = print::spawn(setup, waker);
         app.insert_resource(NetLink::new(net))
             .insert_resource(PrintLink::new(printer));
 
@@ -509,7 +508,7 @@ fn run_flow(name: &'static str, screen: ScreenGeometry, runtime: &tokio::runtime
         screen,
         &url,
         &coordinator.token,
-        emulator.tcp_address().expect("tcp emulator"),
+        Some(emulator.tcp_address().expect("tcp emulator")),
     );
 
     // Idle, once the catalog arrived.
@@ -728,4 +727,75 @@ fn kiosk_flow_with_screenshots_in_both_orientations() {
         },
         &runtime,
     );
+}
+
+/// A kiosk without a printer (digital tickets only) gives the number and its QR on the
+/// result screen, says it does not print, and neither shows the printer-problem screen nor
+/// alerts the officers.
+#[test]
+fn a_kiosk_without_a_printer_gives_a_digital_ticket_and_raises_no_alert() {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .expect("runtime");
+    let data = tempfile::tempdir().expect("tempdir");
+    let mut coordinator = Coordinator::start(&runtime, data.path());
+    let url = format!("ws://{}/ws", coordinator.addr);
+    let screen = ScreenGeometry {
+        width_px: 1080,
+        height_px: 1920,
+        diagonal_in: 32.0,
+    };
+    let mut kiosk = Kiosk::new("no-printer", screen, &url, &coordinator.token, None);
+    kiosk.wait_until("catalog", |k| k.app.world().resource::<SiteData>().online);
+    kiosk.wait_for_screen(Screen::Idle);
+    kiosk.tap(TapAction::Start);
+    kiosk.wait_for_screen(Screen::Language);
+    kiosk.tap(TapAction::ChooseLanguage(Language::Indonesian));
+    kiosk.wait_for_screen(Screen::Agency);
+    kiosk.tap(TapAction::ChooseAgency("polres".into()));
+    kiosk.wait_for_screen(Screen::Service);
+    kiosk.tap(TapAction::ChooseService("skck".into()));
+    kiosk.wait_for_screen(Screen::Detail);
+    kiosk.tap(TapAction::TakeNumber);
+    kiosk.wait_for_screen(Screen::Priority);
+    kiosk.tap(TapAction::ChoosePriority(None));
+    kiosk.wait_for_screen(Screen::Result);
+    kiosk.wait_until("digital only", |k| {
+        session(k).print == PrintState::DigitalOnly
+    });
+    for _ in 0..10 {
+        kiosk.update();
+    }
+    assert_eq!(kiosk.screen(), Screen::Result, "no printer-problem screen");
+    let number = session(&kiosk).ticket.expect("a ticket").number;
+    assert_eq!(number, "N-001");
+    kiosk.capture("result-digital-only");
+
+    // The kiosk would have reported with the print result it just handled; give the report
+    // time to arrive before looking for it.
+    std::thread::sleep(Duration::from_millis(500));
+    let alerts = runtime.block_on(async {
+        let mut manager = antrean_client::Client::connect(
+            &url,
+            antrean_protocol::Auth::Manager {
+                username: "admin".into(),
+                password: common::ADMIN_PASSWORD.into(),
+            },
+        )
+        .await
+        .expect("manager login");
+        manager
+            .wait_for(Duration::from_secs(5), |message| match message {
+                antrean_protocol::ServerMessage::Snapshot { state, .. } => {
+                    Some(state.alerts.clone())
+                }
+                _ => None,
+            })
+            .await
+            .expect("manager snapshot")
+    });
+    assert!(alerts.is_empty(), "officers alerted: {alerts:?}");
+    coordinator.stop(&runtime);
 }

@@ -17,4 +17,7 @@ pub use detail_view::{ServiceDetail, service_detail};
 pub use ikm_view::ikm_line;
 pub use strings::{Language, Strings};
 pub use ticket_view::{IssuedTicket, ResultView, result_view, ticket_print};
-pub use unavailable::{Rejection, UnavailableView, printer_problem_reason, unavailable_view};
+pub use unavailable::{
+    NO_PRINTER, PrintOutcome, Rejection, UnavailableView, print_outcome, printer_problem_reason,
+    unavailable_view,
+};

@@ -50,6 +50,8 @@ pub fn unavailable_view(rejection: &Rejection, strings: &Strings) -> Unavailable
 /// The printer line on the printer-problem screen, from the printer health code.
 pub fn printer_problem_reason(health_code: &str, strings: &Strings) -> String {
     let key = match health_code {
+        "ready" => "printer_ready",
+        "paper_near_end" => "printer_paper_near_end",
         "paper_end" => "printer_paper_end",
         "cover_open" => "printer_cover_open",
         "offline" | "no_answer" => "printer_offline",
@@ -58,9 +60,65 @@ pub fn printer_problem_reason(health_code: &str, strings: &Strings) -> String {
     strings.get(key)
 }
 
+/// Health code of a kiosk configured without a printer (digital tickets only).
+pub const NO_PRINTER: &str = "not_supported";
+
+/// What a print outcome means for the visitor and for the officers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PrintOutcome {
+    /// On paper; officers hear about the printer's state (e.g. paper nearly out).
+    Printed,
+    /// This kiosk has no printer: the screen's QR is the ticket. Nothing is wrong, so
+    /// nobody is alerted and the visitor sees no problem screen.
+    DigitalOnly,
+    /// Not printed: the problem screen, and an alert for the officers.
+    Problem,
+}
+
+/// Classifies a print result from the printer thread.
+pub fn print_outcome(printed: bool, health_code: &str) -> PrintOutcome {
+    match (printed, health_code) {
+        (true, _) => PrintOutcome::Printed,
+        (false, NO_PRINTER) => PrintOutcome::DigitalOnly,
+        (false, _) => PrintOutcome::Problem,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_kiosk_without_a_printer_is_not_a_printer_problem() {
+        assert_eq!(print_outcome(true, "ready"), PrintOutcome::Printed);
+        assert_eq!(print_outcome(true, "paper_near_end"), PrintOutcome::Printed);
+        assert_eq!(print_outcome(false, NO_PRINTER), PrintOutcome::DigitalOnly);
+        assert_eq!(print_outcome(false, "paper_end"), PrintOutcome::Problem);
+        assert_eq!(print_outcome(false, "no_answer"), PrintOutcome::Problem);
+    }
+
+    #[test]
+    fn officers_read_what_the_printer_said() {
+        let id = Strings::for_language(Language::Indonesian);
+        assert_eq!(
+            printer_problem_reason("paper_near_end", &id),
+            "Kertas hampir habis"
+        );
+        assert_eq!(printer_problem_reason("ready", &id), "Printer siap");
+        assert_eq!(
+            printer_problem_reason("cover_open", &id),
+            "Tutup printer terbuka"
+        );
+        assert_eq!(
+            printer_problem_reason("error_profile", &id),
+            "Printer bermasalah"
+        );
+        let en = Strings::for_language(Language::English);
+        assert_eq!(
+            printer_problem_reason("paper_near_end", &en),
+            "Paper nearly out"
+        );
+    }
 
     #[test]
     fn break_is_explained_with_the_coordinators_detail() {

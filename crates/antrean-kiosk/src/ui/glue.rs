@@ -10,7 +10,7 @@ use super::{
     KioskSettings, NetLink, PrintLink, PrintState, Screen, Session, SiteData, Sizes, Texts,
 };
 use crate::model::sizing::Typography;
-use crate::model::{Language, Strings, ticket_print};
+use crate::model::{Language, PrintOutcome, Strings, ticket_print};
 use crate::net::{NetCommand, NetEvent};
 use crate::print::PrintJob;
 
@@ -308,11 +308,16 @@ fn poll_network(
                 session.ticket = Some(ticket);
                 session.print = match print.as_ref().map(|p| p.submit(job)) {
                     Some(Ok(())) => PrintState::Printing,
-                    _ => PrintState::Failed {
-                        health_code: "not_supported".into(),
+                    None => PrintState::DigitalOnly,
+                    // The printer thread is stuck on earlier tickets.
+                    Some(Err(_)) => PrintState::Failed {
+                        health_code: "error_queue_full".into(),
                     },
                 };
-                next.set(Screen::Result);
+                next.set(match session.print {
+                    PrintState::Failed { .. } => Screen::PrinterProblem,
+                    _ => Screen::Result,
+                });
             }
             NetEvent::TicketRejected {
                 request_id,
@@ -346,9 +351,10 @@ fn poll_printer(
             .ticket
             .as_ref()
             .is_some_and(|t| t.number == result.ticket_number);
-        // Report every outcome that needs an officer, and "ready" after a problem, so the
-        // alert on the officers' screens clears itself.
-        if let Some(net) = &net {
+        let outcome = crate::model::print_outcome(result.printed, &result.health_code);
+        // Report the printer's state after every print, "ready" included, so an alert on
+        // the officers' screens clears itself. A kiosk without a printer has nothing to say.
+        if let (Some(net), false) = (&net, outcome == PrintOutcome::DigitalOnly) {
             let detail = crate::model::printer_problem_reason(
                 &result.health_code,
                 &Strings::for_language(Language::Indonesian),
@@ -361,8 +367,12 @@ fn poll_printer(
         if !current_ticket {
             continue;
         }
-        if result.printed {
-            session.print = PrintState::Printed;
+        if outcome != PrintOutcome::Problem {
+            session.print = if outcome == PrintOutcome::Printed {
+                PrintState::Printed
+            } else {
+                PrintState::DigitalOnly
+            };
             if *screen.get() == Screen::Result {
                 next.set(Screen::Result); // redraw the progress line
             }

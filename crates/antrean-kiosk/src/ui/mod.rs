@@ -99,6 +99,8 @@ pub enum PrintState {
     Printing,
     /// On paper.
     Printed,
+    /// This kiosk has no printer: the QR on screen is the ticket.
+    DigitalOnly,
     /// Not printed; the printer crate's health code says why.
     Failed {
         /// e.g. "paper_end".

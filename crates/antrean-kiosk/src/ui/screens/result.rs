@@ -34,6 +34,7 @@ fn spawn(mut commands: Commands, mut inputs: ScreenInputs) {
     let strings = &inputs.texts.0;
     let progress = match &inputs.session.print {
         PrintState::Printed => strings.get("printed"),
+        PrintState::DigitalOnly => strings.get("digital_only"),
         _ => strings.get("printing"),
     };
     // Side by side only in landscape at normal size: large text needs the full width.
