@@ -133,6 +133,36 @@ fn without_a_display_the_demo_serves_and_says_why_no_kiosk_window_opens() {
     assert!(body.contains("\"ok\""), "{body}");
     assert!(!dir.path().join("data/kiosk.log").exists());
     assert!(demo.interrupt().success());
+
+    // A second run wipes its own earlier data, but never a directory it did not make.
+    let mut again = Demo::start(&dir.path().join("data"), None);
+    again.wait_for("Press Ctrl-C to stop.", Duration::from_secs(10));
+    assert!(again.interrupt().success());
+    let site = dir.path().join("site-data");
+    std::fs::create_dir_all(&site).unwrap();
+    std::fs::write(site.join("events.jsonl"), "{}\n").unwrap();
+    let refused = Command::new(antrean_bin())
+        .args([
+            "demo",
+            "--kiosk",
+            "off",
+            "--listen",
+            "127.0.0.1:0",
+            "--data",
+        ])
+        .arg(&site)
+        .output()
+        .unwrap();
+    assert!(!refused.status.success());
+    let stderr = String::from_utf8_lossy(&refused.stderr);
+    assert!(
+        stderr.contains("was not made by `antrean demo`"),
+        "{stderr}"
+    );
+    assert!(
+        site.join("events.jsonl").exists(),
+        "the demo deleted a directory it did not make"
+    );
 }
 
 /// Xvfb on a free display number (it writes the number it took to `-displayfd`).

@@ -38,7 +38,8 @@ pub struct ServeArgs {
 
 #[derive(Args)]
 pub struct DemoArgs {
-    /// Demo data directory; it is wiped and recreated on every run.
+    /// Demo data directory; it is wiped and recreated on every run (only if an earlier demo
+    /// made it: a directory without the demo's marker file is refused, never deleted).
     #[arg(long, default_value = "./antrean-demo-data")]
     data: PathBuf,
     /// Address to listen on.
@@ -126,11 +127,34 @@ const DEMO_OFFICERS: [(&str, &str, &str); 3] = [
     ("petugas3", "Dewi Lestari", "3333"),
 ];
 
+/// Marks a directory the demo made, so a later demo may wipe it. A mistyped `--data` that
+/// points at a real site's data (or anything else) is refused instead.
+const DEMO_MARKER: &str = ".antrean-demo";
+
 pub async fn demo(args: DemoArgs) -> anyhow::Result<()> {
     if args.data.exists() {
+        let is_empty = std::fs::read_dir(&args.data)
+            .with_context(|| format!("reading {}", args.data.display()))?
+            .next()
+            .is_none();
+        if !is_empty && !args.data.join(DEMO_MARKER).exists() {
+            anyhow::bail!(
+                "{} exists and was not made by `antrean demo` (no {DEMO_MARKER} file in it); \
+                 the demo wipes its data directory on every run, so it will not touch this one. \
+                 Choose another --data.",
+                args.data.display()
+            );
+        }
         std::fs::remove_dir_all(&args.data)
             .with_context(|| format!("removing old demo data {}", args.data.display()))?;
     }
+    std::fs::create_dir_all(&args.data)
+        .with_context(|| format!("creating {}", args.data.display()))?;
+    std::fs::write(
+        args.data.join(DEMO_MARKER),
+        "made by `antrean demo`; wiped on its next run\n",
+    )
+    .with_context(|| format!("marking {}", args.data.display()))?;
     let catalog = antrean_catalog::always_open(antrean_catalog::sample());
     let site = catalog.site.name.clone();
     let config = Config {
