@@ -17,8 +17,12 @@ use crate::virtual_printer::{decode, render_png_file, to_text};
 /// Printer commands.
 #[derive(Debug, Clone, Subcommand)]
 pub enum PrinterCommand {
-    /// Render the sample ticket to a PNG exactly as the virtual printer decodes our bytes.
+    /// Render a ticket (the sample, or `--ticket FILE`) to a PNG exactly as the virtual
+    /// printer decodes our bytes.
     Preview {
+        /// A ticket as TOML; its fields replace the sample's (see docs/printers.md).
+        #[arg(long, value_name = "FILE")]
+        ticket: Option<PathBuf>,
         /// Where to write the PNG.
         #[arg(long, value_name = "FILE")]
         out: PathBuf,
@@ -29,8 +33,12 @@ pub enum PrinterCommand {
         #[arg(long)]
         text: bool,
     },
-    /// Print a test ticket (the sample ticket) and report the outcome and printer health.
+    /// Print a test ticket (the sample, or `--ticket FILE`) and report the outcome and
+    /// printer health. Exits non-zero unless the whole ticket was printed.
     Test {
+        /// A ticket as TOML; its fields replace the sample's (see docs/printers.md).
+        #[arg(long, value_name = "FILE")]
+        ticket: Option<PathBuf>,
         /// Printer profile TOML.
         #[arg(long, value_name = "FILE")]
         profile: PathBuf,
@@ -97,12 +105,17 @@ impl TargetArgs {
 /// Runs one printer command.
 pub fn run(cmd: PrinterCommand) -> anyhow::Result<()> {
     match cmd {
-        PrinterCommand::Preview { out, profile, text } => {
+        PrinterCommand::Preview {
+            ticket,
+            out,
+            profile,
+            text,
+        } => {
             let profile = match profile {
                 Some(path) => load_profile(&path)?,
                 None => Profile::generic_58mm(),
             };
-            let bytes = encode_ticket(&TicketPrint::sample(), &profile)?;
+            let bytes = encode_ticket(&given_or_sample(ticket.as_deref())?, &profile)?;
             let doc = decode(&bytes, &profile).context("decoding our own ticket bytes")?;
             render_png_file(&doc, &out)
                 .with_context(|| format!("writing preview {}", out.display()))?;
@@ -117,10 +130,14 @@ pub fn run(cmd: PrinterCommand) -> anyhow::Result<()> {
             );
             Ok(())
         }
-        PrinterCommand::Test { profile, target } => {
+        PrinterCommand::Test {
+            ticket,
+            profile,
+            target,
+        } => {
             let profile = load_profile(&profile)?;
             let target = target.to_target(&profile)?;
-            let bytes = encode_ticket(&TicketPrint::sample(), &profile)?;
+            let bytes = encode_ticket(&given_or_sample(ticket.as_deref())?, &profile)?;
             let outcome = print_bytes(&target, &profile, &bytes, &PrintPolicy::default());
             // stdout may carry the ticket bytes themselves: report on stderr.
             eprintln!(
@@ -132,8 +149,14 @@ pub fn run(cmd: PrinterCommand) -> anyhow::Result<()> {
                 outcome.bytes_written,
                 outcome.bytes_total
             );
-            if outcome.bytes_written == 0 {
-                bail!("test ticket not printed: {:?}", outcome.delivery);
+            // A ticket cut short, or one after which the printer reported a problem, is a
+            // failed test: the person at the printer should look before the site opens.
+            if !outcome.printed() {
+                bail!(
+                    "test ticket not printed completely: {:?}, {}",
+                    outcome.delivery,
+                    outcome.health.label_id()
+                );
             }
             Ok(())
         }
@@ -153,4 +176,11 @@ pub fn run(cmd: PrinterCommand) -> anyhow::Result<()> {
 
 fn load_profile(path: &Path) -> anyhow::Result<Profile> {
     Ok(Profile::load(path)?)
+}
+
+fn given_or_sample(path: Option<&std::path::Path>) -> anyhow::Result<TicketPrint> {
+    path.map_or_else(
+        || Ok(TicketPrint::sample()),
+        crate::ticket_file::load_ticket,
+    )
 }

@@ -27,6 +27,7 @@ pub mod profile;
 pub mod status;
 pub mod templates;
 pub mod ticket;
+pub mod ticket_file;
 pub mod virtual_printer;
 mod wrap;
 

@@ -103,3 +103,89 @@ fn bad_profile_error_names_the_field() {
     .unwrap_err();
     assert!(format!("{err:#}").contains("`columns`"), "{err:#}");
 }
+
+/// `--ticket FILE`: a real service's ticket (English, a paid fee, no priority) replaces the
+/// sample's fields; the preview decodes to exactly those lines, and a bad field is named.
+#[test]
+fn a_given_ticket_file_is_previewed_and_test_printed() {
+    let dir = tempfile::tempdir().unwrap();
+    let ticket_path = dir.path().join("skck.toml");
+    std::fs::write(
+        &ticket_path,
+        r#"
+service_name = "Penerbitan SKCK"
+ticket_number = "N-104"
+priority_label = ""
+fee_idr = 30000
+wait_min = [15, 30]
+requirements = ["KTP-el asli", "Pas foto 4x6 latar merah (6 lembar)"]
+language = "en"
+"#,
+    )
+    .unwrap();
+    let ticket = antrean_printer::ticket_file::load_ticket(&ticket_path).unwrap();
+    let profile = Profile::generic_58mm();
+    let bytes = encode_ticket(&ticket, &profile).unwrap();
+    let text = antrean_printer::virtual_printer::to_text(
+        &antrean_printer::virtual_printer::decode(&bytes, &profile).unwrap(),
+    );
+    // The number is printed 4× wide; the text form spaces its characters out.
+    assert!(text.replace(' ', "").contains("N-104"), "{text}");
+    for expected in [
+        "Penerbitan SKCK",
+        "Fee: Rp30.000",
+        "Estimated wait: 15-30 min",
+        "- KTP-el asli",
+    ] {
+        assert!(text.contains(expected), "{expected:?} missing in:\n{text}");
+    }
+    assert!(!text.contains("PRIORITAS"), "{text}");
+
+    let out = dir.path().join("skck.png");
+    let ticket_arg = ticket_path.to_str().unwrap();
+    run(parse(&[
+        "preview",
+        "--ticket",
+        ticket_arg,
+        "--out",
+        out.to_str().unwrap(),
+    ]))
+    .unwrap();
+    assert!(image::open(&out).is_ok());
+
+    // The test print sends exactly that ticket; a printer out of paper fails the test.
+    let emulator = PrinterEmulator::listen_tcp(EmulatedStatus::Ready).unwrap();
+    let host = emulator.tcp_address().unwrap().to_string();
+    let profile_58 = profile_path("generic-58mm.toml");
+    run(parse(&[
+        "test",
+        "--ticket",
+        ticket_arg,
+        "--profile",
+        &profile_58,
+        "--host",
+        &host,
+    ]))
+    .unwrap();
+    assert!(emulator.wait_for_printed(5_000, |p| p.len() >= bytes.len()));
+    assert_eq!(emulator.printed(), bytes);
+    emulator.set_status(EmulatedStatus::PaperOut);
+    let err = run(parse(&[
+        "test",
+        "--ticket",
+        ticket_arg,
+        "--profile",
+        &profile_58,
+        "--host",
+        &host,
+    ]))
+    .unwrap_err();
+    assert!(err.to_string().contains("not printed completely"), "{err}");
+
+    std::fs::write(&ticket_path, "fee = 5000\n").unwrap();
+    let err = antrean_printer::ticket_file::load_ticket(&ticket_path).unwrap_err();
+    assert!(
+        format!("{err:#}").contains("unknown field `fee`"),
+        "{err:#}"
+    );
+}
