@@ -6,13 +6,13 @@
 //! the only parameter bytes are sizes, lengths and flags below 0x10 or far above it).
 
 use crate::escpos::{self, Align};
-use crate::layout::{Block, TextStyle, TicketLayout, layout_ticket};
+use crate::layout::{Block, TextStyle, TicketLayout};
 use crate::profile::{CutKind, Profile};
 use crate::ticket::{TicketError, TicketPrint};
 
 /// Lays out and encodes one ticket: the bytes to send to the printer.
 pub fn encode_ticket(ticket: &TicketPrint, profile: &Profile) -> Result<Vec<u8>, TicketError> {
-    Ok(encode_layout(&layout_ticket(ticket, profile)?))
+    Ok(crate::layout::fitted_ticket(ticket, profile)?.1)
 }
 
 /// Encodes a finished layout.

@@ -113,12 +113,22 @@ const QR_QUIET_ZONE_MODULES: u16 = 4;
 /// [`REQUIREMENT_ITEMS_MAX`]) as keep it within [`TICKET_BYTES_BUDGET`]. A ticket whose
 /// other fields alone exceed the budget still prints, only slower.
 pub fn layout_ticket(ticket: &TicketPrint, profile: &Profile) -> Result<TicketLayout, TicketError> {
+    Ok(fitted_ticket(ticket, profile)?.0)
+}
+
+/// The layout within budget and its bytes (measuring a layout means encoding it, so the
+/// encoder takes the bytes from here rather than encoding twice).
+pub(crate) fn fitted_ticket(
+    ticket: &TicketPrint,
+    profile: &Profile,
+) -> Result<(TicketLayout, Vec<u8>), TicketError> {
     ticket.validate()?;
     let mut items = REQUIREMENT_ITEMS_MAX.min(ticket.requirements.len());
     loop {
         let layout = layout_with_items(ticket, profile, items);
-        if items == 0 || crate::encode::encode_layout(&layout).len() <= TICKET_BYTES_BUDGET {
-            return Ok(layout);
+        let bytes = crate::encode::encode_layout(&layout);
+        if items == 0 || bytes.len() <= TICKET_BYTES_BUDGET {
+            return Ok((layout, bytes));
         }
         items -= 1;
     }
