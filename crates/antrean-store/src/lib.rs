@@ -62,7 +62,11 @@ impl Store {
         // into an error so the operator gets the recovery hint, not a backtrace.
         let config = sled::Config::new()
             .path(dir.join(SLED_DIR))
-            .mode(sled::Mode::HighThroughput);
+            .mode(sled::Mode::HighThroughput)
+            // Every commit is flushed explicitly before it is acknowledged; sled's own
+            // flusher thread (every 500 ms) only competed with those flushes for the log
+            // buffers, adding to the latency tail (BENCHMARKS.md, durable issue latency).
+            .flush_every_ms(None);
         let db = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| config.open()))
             .map_err(|_| open_err("sled panicked while reading the files".into()))?
             .map_err(|e| open_err(e.to_string()))?;
