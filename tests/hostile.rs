@@ -245,15 +245,24 @@ async fn malformed_input_gets_an_error_and_changes_nothing() {
     let token = enroll(&server, DeviceKind::Kiosk, "kiosk").await;
     let mut k = kiosk(&server, &token).await;
 
-    for bad in [
-        "{not json",
-        r#"{"type":"launch_missiles","id":"x"}"#,
-        r#"{"type":"issue_ticket"}"#,
-        "[]",
-        r#"{"type":"issue_ticket","service":5}"#,
+    // (frame, the id the error must echo)
+    for (bad, echoed) in [
+        ("{not json", None),
+        (r#"{"type":"launch_missiles","id":"x"}"#, Some("x")),
+        (r#"{"type":"issue_ticket","id":"k-7"}"#, Some("k-7")),
+        ("[]", None),
+        (r#"{"type":"issue_ticket","service":5}"#, None),
     ] {
         k.send_raw(bad).await.unwrap();
-        assert_eq!(next_error(&mut k).await, "bad_request", "{bad}");
+        let (code, id) = k
+            .wait_for(Duration::from_secs(5), |m| match m {
+                ServerMessage::Error { code, id, .. } => Some((code.clone(), id.clone())),
+                _ => None,
+            })
+            .await
+            .unwrap();
+        assert_eq!(code, "bad_request", "{bad}");
+        assert_eq!(id.as_deref(), echoed, "{bad}");
     }
     expect_code(&mut k, issue("no-such-service"), "unknown_service").await;
     expect_code(
@@ -445,4 +454,72 @@ async fn reqwest_health(server: &Server) -> String {
     let mut out = String::new();
     s.read_to_string(&mut out).await.unwrap();
     out
+}
+
+/// A metric's value from `GET /metrics` (0 when absent).
+fn metric(server: &Server, name: &str) -> u64 {
+    let (_, _, body) = raw_get(server.addr, "/metrics", "");
+    String::from_utf8_lossy(&body)
+        .lines()
+        .find_map(|line| line.strip_prefix(name)?.trim().parse::<f64>().ok())
+        .map_or(0, |v| v as u64)
+}
+
+/// A client that stops reading while events keep coming is dropped once a write to it has
+/// been stuck for the send timeout (10 s) and counted as a slow consumer; the manager
+/// importing all the while is never slowed by it. (A stuck manager screen: paper-survey
+/// imports are the largest events, so its buffers fill in a few seconds.)
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_client_that_stops_reading_is_dropped_and_counted_not_waited_for() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = Server::start(&dir.path().join("data"));
+    // The stuck screen: a raw socket that says hello, subscribes, and never reads again.
+    let (mut stuck, _) = tokio_tungstenite::connect_async(server.url())
+        .await
+        .unwrap();
+    let hello = serde_json::json!({
+        "type": "hello", "protocol": 1,
+        "auth": {"role": "manager", "username": "admin", "password": ADMIN_PASSWORD}
+    });
+    stuck.send(Message::text(hello.to_string())).await.unwrap();
+    let mut m = manager(&server).await;
+    let connected = metric(&server, "antrean_connections");
+    assert_eq!(connected, 2);
+
+    // ~250 KB per import event: 1,000 respondents with a 200-character suggestion each.
+    let respondent = ImportedResponseDto {
+        answers: [Some(3); 9],
+        profile: ProfileDto::default(),
+        suggestion: Some("Antrean sudah tertib, mohon tambah kursi tunggu. ".repeat(4)),
+    };
+    let started = std::time::Instant::now();
+    let mut slowest = Duration::ZERO;
+    let mut imports = 0;
+    while metric(&server, "antrean_slow_consumers_total") == 0 {
+        assert!(
+            started.elapsed() < Duration::from_secs(60),
+            "the stuck client was never dropped ({imports} imports)"
+        );
+        let sent = std::time::Instant::now();
+        m.request(Request::ImportSkm {
+            service: Some("ktp-el-baru".into()),
+            day: "2026-11-30".into(),
+            label: format!("kuesioner-{imports}.csv"),
+            respondents: vec![respondent.clone(); 1_000],
+        })
+        .await
+        .unwrap();
+        slowest = slowest.max(sent.elapsed());
+        imports += 1;
+        if imports >= 80 {
+            // Enough queued for the stuck socket; wait for its write to time out.
+            tokio::time::sleep(Duration::from_millis(500)).await;
+        }
+    }
+    assert_eq!(metric(&server, "antrean_connections"), connected - 1);
+    assert!(
+        slowest < Duration::from_secs(5),
+        "an import waited {slowest:?} for the stuck client"
+    );
+    drop(stuck);
 }

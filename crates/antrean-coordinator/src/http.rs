@@ -37,11 +37,16 @@ pub fn router(state: AppState, pages: Router) -> Router {
 }
 
 async fn websocket(State(state): State<AppState>, upgrade: WebSocketUpgrade) -> Response {
-    let metrics = &state.shared.metrics;
-    if metrics.connections.load(Relaxed) as usize >= MAX_CONNECTIONS {
-        metrics.connections_refused.fetch_add(1, Relaxed);
+    // Take the slot before upgrading, in one atomic step: checking the count and adding
+    // to it later let a burst of simultaneous connects pass the limit together.
+    let Some(slot) = session::ConnectionSlot::take(&state.shared.metrics, MAX_CONNECTIONS) else {
+        state
+            .shared
+            .metrics
+            .connections_refused
+            .fetch_add(1, Relaxed);
         return (StatusCode::SERVICE_UNAVAILABLE, "too many connections").into_response();
-    }
+    };
     if *state.shared.shutdown.borrow() {
         return (StatusCode::SERVICE_UNAVAILABLE, "shutting down").into_response();
     }
@@ -53,7 +58,7 @@ async fn websocket(State(state): State<AppState>, upgrade: WebSocketUpgrade) -> 
         .max_write_buffer_size(MAX_WRITE_BUFFER_BYTES)
         .max_message_size(MAX_MESSAGE_BYTES)
         .max_frame_size(MAX_MESSAGE_BYTES)
-        .on_upgrade(move |socket| session::run(socket, shared, done))
+        .on_upgrade(move |socket| session::run(socket, shared, slot, done))
 }
 
 async fn health(State(state): State<AppState>) -> Response {

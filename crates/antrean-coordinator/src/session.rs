@@ -67,13 +67,22 @@ const MAX_EVENTS_PER_WRITE: usize = 64;
 /// Runs a socket write. Nearly every write completes at once (the socket has room), and
 /// arming a timer per write costs more than the write itself when one event goes to
 /// thousands of boards: only a write that has to wait gets the [`SEND_TIMEOUT`] deadline.
+/// A client whose writes stay stuck that long is a slow consumer: it is counted
+/// (`antrean_slow_consumers_total`) and its session ends; nobody else waits for it.
 async fn within_send_timeout(
+    metrics: &crate::metrics::Metrics,
     write: impl std::future::Future<Output = Result<(), axum::Error>>,
 ) -> bool {
     let mut write = std::pin::pin!(write);
     match std::future::poll_fn(|cx| Poll::Ready(write.as_mut().poll(cx))).await {
         Poll::Ready(result) => result.is_ok(),
-        Poll::Pending => matches!(timeout(SEND_TIMEOUT, write).await, Ok(Ok(()))),
+        Poll::Pending => match timeout(SEND_TIMEOUT, write).await {
+            Ok(result) => result.is_ok(),
+            Err(_) => {
+                metrics.slow_consumers.fetch_add(1, Relaxed);
+                false
+            }
+        },
     }
 }
 
@@ -96,8 +105,12 @@ struct Session {
 
 /// Runs a session to its end. `_done` is dropped when the session ends (shutdown waits
 /// for all of them).
-pub async fn run(socket: WebSocket, shared: Arc<Shared>, _done: mpsc::Sender<()>) {
-    shared.metrics.connections.fetch_add(1, Relaxed);
+pub async fn run(
+    socket: WebSocket,
+    shared: Arc<Shared>,
+    _slot: ConnectionSlot,
+    _done: mpsc::Sender<()>,
+) {
     let (out_tx, out_rx) = mpsc::channel(SESSION_QUEUE_MESSAGES);
     let mut session = Session {
         socket,
@@ -111,7 +124,28 @@ pub async fn run(socket: WebSocket, shared: Arc<Shared>, _done: mpsc::Sender<()>
         tracing::debug!(role = principal.role(), name = %principal.name(), "session started");
         session.serve(principal, out_rx, subscribe).await;
     }
-    shared.metrics.connections.fetch_sub(1, Relaxed);
+}
+
+/// One of the [`crate::limits::MAX_CONNECTIONS`] connection slots, held from before the
+/// upgrade to the end of the session (or given back if the upgrade never completes).
+pub struct ConnectionSlot(Arc<crate::metrics::Metrics>);
+
+impl ConnectionSlot {
+    /// Takes a slot, or `None` when `max` are taken.
+    pub fn take(metrics: &Arc<crate::metrics::Metrics>, max: usize) -> Option<ConnectionSlot> {
+        let before = metrics.connections.fetch_add(1, Relaxed);
+        if before as usize >= max {
+            metrics.connections.fetch_sub(1, Relaxed);
+            return None;
+        }
+        Some(ConnectionSlot(metrics.clone()))
+    }
+}
+
+impl Drop for ConnectionSlot {
+    fn drop(&mut self) {
+        self.0.connections.fetch_sub(1, Relaxed);
+    }
 }
 
 enum Inbound {
@@ -159,7 +193,7 @@ impl Session {
     }
 
     async fn send_text(&mut self, text: Utf8Bytes) -> bool {
-        within_send_timeout(self.socket.send(Message::Text(text))).await
+        within_send_timeout(&self.shared.metrics, self.socket.send(Message::Text(text))).await
     }
 
     async fn send(&mut self, message: &ServerMessage) -> bool {
@@ -389,7 +423,7 @@ impl Session {
                         self.close(close::POLICY, "idle timeout").await;
                         return;
                     }
-                    if !within_send_timeout(self.socket.send(Message::Ping(Default::default()))).await {
+                    if !within_send_timeout(&self.shared.metrics, self.socket.send(Message::Ping(Default::default()))).await {
                         return;
                     }
                 }
@@ -464,12 +498,16 @@ impl Session {
             }
             *last = event.seq;
         }
-        within_send_timeout(self.socket.feed(Message::Text(event.text))).await
+        within_send_timeout(
+            &self.shared.metrics,
+            self.socket.feed(Message::Text(event.text)),
+        )
+        .await
     }
 
     /// Writes what was fed.
     async fn flush(&mut self) -> bool {
-        within_send_timeout(self.socket.flush()).await
+        within_send_timeout(&self.shared.metrics, self.socket.flush()).await
     }
 
     /// Asks the committer for a snapshot; the answer ends a resync (see [`Sync`]).
@@ -500,14 +538,13 @@ impl Session {
     ) -> Option<ServerMessage> {
         if !self.bucket.take() {
             self.shared.metrics.rate_limited.fetch_add(1, Relaxed);
-            let id = serde_json::from_str::<serde_json::Value>(text)
-                .ok()
-                .and_then(|v| v.get("id")?.as_str().map(str::to_owned));
-            return Some(protocol_error(id, "rate_limited"));
+            return Some(protocol_error(readable_id(text), "rate_limited"));
         }
         let message: ClientMessage = match serde_json::from_str(text) {
             Ok(m) => m,
-            Err(err) => return Some(bad_request(None, &err.to_string())),
+            // An unknown type or a missing field still echoes the id, so the client can
+            // tell which of its requests failed.
+            Err(err) => return Some(bad_request(readable_id(text), &err.to_string())),
         };
         let id = message.id;
         if id
@@ -1020,4 +1057,13 @@ fn receives_ticket_tokens(principal: &Principal) -> bool {
         principal,
         Principal::Kiosk { .. } | Principal::Officer { .. } | Principal::Manager { .. }
     )
+}
+
+/// The request id of a frame that did not parse as a request, if it is JSON with a
+/// string id of acceptable length.
+fn readable_id(text: &str) -> Option<String> {
+    serde_json::from_str::<serde_json::Value>(text)
+        .ok()
+        .and_then(|v| v.get("id")?.as_str().map(str::to_owned))
+        .filter(|id| id.chars().count() <= MAX_REQUEST_ID_CHARS)
 }
