@@ -1,9 +1,10 @@
 //! Printing on a blocking thread: the printer crate's `print_ticket` can take a second on a
 //! slow serial link (or time out on an unplugged one); the screen keeps drawing meanwhile.
 
-use std::sync::mpsc::{Receiver, SyncSender, TrySendError};
+use std::sync::mpsc::{Receiver, RecvTimeoutError, SyncSender, TrySendError};
+use std::time::{Duration, Instant};
 
-use antrean_printer::{PortTarget, PrintPolicy, Profile, TicketPrint, print_ticket};
+use antrean_printer::{PortTarget, PrintPolicy, Profile, TicketPrint, print_ticket, query_health};
 use antrean_protocol::PrinterHealth as WireHealth;
 
 use crate::net::Waker;
@@ -11,6 +12,11 @@ use crate::net::Waker;
 /// Jobs waiting for the printer. One visitor takes one ticket at a time; two absorbs the
 /// next visitor tapping while the previous ticket still feeds.
 pub const PRINT_QUEUE_LEN: usize = 2;
+
+/// How often an idle kiosk asks its printer for its status (DLE EOT). Officers learn of an
+/// empty roll or an open cover before the next visitor does; one status query a minute
+/// costs the printer nothing. Only a change is reported to the coordinator.
+pub const IDLE_HEALTH_CHECK: Duration = Duration::from_secs(60);
 
 /// A ticket to print.
 #[derive(Debug, Clone)]
@@ -22,10 +28,10 @@ pub struct PrintJob {
     pub ticket: Option<Box<TicketPrint>>,
 }
 
-/// What happened to a job.
+/// What happened to a job, or what an idle status check found.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PrintResult {
-    /// The ticket number.
+    /// The ticket number; empty for an idle status check.
     pub ticket_number: String,
     /// On paper (as far as the printer can tell).
     pub printed: bool,
@@ -64,14 +70,42 @@ pub struct PrinterSetup {
 
 /// Starts the printer thread. It ends when the UI drops its job sender.
 pub fn spawn(setup: Option<PrinterSetup>, waker: Waker) -> PrintHandle {
+    spawn_checking_every(setup, waker, IDLE_HEALTH_CHECK)
+}
+
+/// [`spawn`] with the idle status check every `idle_check` (the first one at start-up).
+pub fn spawn_checking_every(
+    setup: Option<PrinterSetup>,
+    waker: Waker,
+    idle_check: Duration,
+) -> PrintHandle {
     let (job_tx, job_rx) = std::sync::mpsc::sync_channel::<PrintJob>(PRINT_QUEUE_LEN);
     let (result_tx, result_rx) = std::sync::mpsc::sync_channel(PRINT_QUEUE_LEN);
     std::thread::Builder::new()
         .name("kiosk-printer".into())
         .spawn(move || {
             let policy = PrintPolicy::default();
-            for job in job_rx {
-                let result = print_one(&setup, &policy, job);
+            // The health the coordinator last heard of, so an unchanged printer is not
+            // reported every minute.
+            let mut last_code: Option<String> = None;
+            let mut next_check = Instant::now();
+            loop {
+                let wait = next_check.saturating_duration_since(Instant::now());
+                let result = match job_rx.recv_timeout(wait) {
+                    Ok(job) => print_one(&setup, &policy, job),
+                    Err(RecvTimeoutError::Timeout) => {
+                        next_check = Instant::now() + idle_check;
+                        match idle_status(&setup, &policy) {
+                            Some(result) if last_code.as_ref() != Some(&result.health_code) => {
+                                result
+                            }
+                            _ => continue,
+                        }
+                    }
+                    Err(RecvTimeoutError::Disconnected) => return,
+                };
+                next_check = Instant::now() + idle_check;
+                last_code = Some(result.health_code.clone());
                 if result_tx.send(result).is_err() {
                     return;
                 }
@@ -83,6 +117,23 @@ pub fn spawn(setup: Option<PrinterSetup>, waker: Waker) -> PrintHandle {
         jobs: job_tx,
         results: result_rx,
     }
+}
+
+/// The printer's status between tickets; `None` without a printer, or when its link or
+/// profile cannot report status.
+fn idle_status(setup: &Option<PrinterSetup>, policy: &PrintPolicy) -> Option<PrintResult> {
+    let setup = setup.as_ref()?;
+    let profile = setup.profile.as_ref().ok()?;
+    let health = query_health(&setup.target, profile, policy);
+    if health == antrean_printer::PrinterHealth::NotSupported {
+        return None;
+    }
+    Some(PrintResult {
+        ticket_number: String::new(),
+        printed: false,
+        health: wire_health(health),
+        health_code: health.code().to_owned(),
+    })
 }
 
 fn print_one(setup: &Option<PrinterSetup>, policy: &PrintPolicy, job: PrintJob) -> PrintResult {

@@ -35,7 +35,9 @@ pub use codepage::CodePage;
 pub use driver::{LinkTimeouts, PortTarget, PrinterPort};
 pub use encode::{encode_layout, encode_ticket};
 pub use layout::{TicketLayout, layout_ticket};
-pub use print_job::{Delivery, NotStartedReason, PrintOutcome, PrintPolicy, print_ticket};
+pub use print_job::{
+    Delivery, NotStartedReason, PrintOutcome, PrintPolicy, print_ticket, query_health,
+};
 pub use profile::{CutKind, InterfaceKind, Profile, ProfileError};
 pub use status::{PrinterFault, PrinterHealth, StatusQuery, StatusReport};
 pub use ticket::{Fee, IssuedAt, Language, TicketError, TicketPrint, TimeZoneLabel, WaitBand};

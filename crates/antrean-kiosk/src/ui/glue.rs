@@ -352,8 +352,9 @@ fn poll_printer(
             .as_ref()
             .is_some_and(|t| t.number == result.ticket_number);
         let outcome = crate::model::print_outcome(result.printed, &result.health_code);
-        // Report the printer's state after every print, "ready" included, so an alert on
-        // the officers' screens clears itself. A kiosk without a printer has nothing to say.
+        // Report the printer's state after every print and every change the idle check
+        // finds, "ready" included, so an alert on the officers' screens clears itself. A
+        // kiosk without a printer has nothing to say.
         if let (Some(net), false) = (&net, outcome == PrintOutcome::DigitalOnly) {
             let detail = crate::model::printer_problem_reason(
                 &result.health_code,
