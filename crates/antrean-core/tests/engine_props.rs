@@ -370,4 +370,16 @@ proptest! {
     fn strict_policy_invariants(ops in prop::collection::vec(op(), 1..300)) {
         run(QueuePolicy { priority: PriorityPolicy::Strict, max_wait_s: None, max_recalls: 2, ..QueuePolicy::default() }, &ops)?;
     }
+
+    /// Strict priority starves regular tickets when priority keeps coming; the guard must
+    /// still call any ticket waiting past the limit first.
+    #[test]
+    fn strict_policy_with_max_wait_guard_invariants(ops in prop::collection::vec(op(), 1..300)) {
+        run(QueuePolicy {
+            priority: PriorityPolicy::Strict,
+            max_wait_s: Some(30 * 60),
+            max_recalls: 2,
+            ..QueuePolicy::default()
+        }, &ops)?;
+    }
 }
