@@ -524,6 +524,15 @@ async fn the_report_page_the_exports_and_the_boards_show_the_ikm_of_the_worked_e
     );
     board.screenshot("board-ikm");
 
+    // A kiosk's printer runs out of paper: the manager sees it on the report page too.
+    kiosk
+        .request(Request::DeviceStatus {
+            printer: PrinterHealth::PaperEnd,
+            detail: None,
+        })
+        .await
+        .unwrap();
+
     // The report page, behind the manager login.
     let page = driver.open(Window {
         width: 1440,
@@ -553,6 +562,8 @@ async fn the_report_page_the_exports_and_the_boards_show_the_ikm_of_the_worked_e
     page.keys(ADMIN_PASSWORD);
     page.click("#login-button");
     page.wait_text("#ikm-value", &ikm_text, PATIENCE);
+    let alert = page.wait_text("#alerts", "kertas habis", PATIENCE);
+    assert!(alert.contains("kios-lobi"), "{alert}");
     // Default period: the current quarter up to today.
     let from: String =
         serde_json::from_value(page.js("return document.getElementById('from').value;")).unwrap();

@@ -178,9 +178,22 @@ var Antrean = (function () {
     };
   }
 
+  // A kiosk's printer alert as the officers' console and the managers' report show it.
+  var PRINTER_TEXT = { paper_near_end: "kertas hampir habis", paper_end: "kertas habis",
+    cover_open: "penutup printer terbuka", offline: "printer tidak tersambung",
+    no_answer: "printer tidak menjawab", error: "printer bermasalah",
+    not_supported: "status printer tidak diketahui" };
+  function printerAlertText(alert, catalog) {
+    var since = alert.at_ms && catalog ?
+      " sejak " + formatTime(alert.at_ms, catalog.site.utc_offset_min) : "";
+    return "⚠ Printer kios " + alert.device + ": " +
+      (PRINTER_TEXT[alert.printer] || alert.printer) +
+      (alert.detail ? " (" + alert.detail + ")" : "") + since;
+  }
+
   return {
     formatDate: formatDate, formatTime: formatTime, formatDecimal: formatDecimal,
-    byId: byId, setText: setText,
+    byId: byId, setText: setText, printerAlertText: printerAlertText,
     make: make, counterOf: counterOf, serviceOf: serviceOf, connect: connect
   };
 })();

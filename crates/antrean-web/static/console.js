@@ -9,10 +9,6 @@
     a: "transfer-panel", p: "park", b: "unpark-panel", k: "call-panel", i: "pause",
     l: "resume", x: "close-panel" };
   var PANELS = ["transfer-panel", "call-panel", "unpark-panel", "close-panel"];
-  var PRINTER_TEXT = { paper_near_end: "kertas hampir habis", paper_end: "kertas habis",
-    cover_open: "penutup printer terbuka", offline: "printer tidak tersambung",
-    no_answer: "printer tidak menjawab", error: "printer bermasalah",
-    not_supported: "status printer tidak diketahui" };
   var STATE_TEXT = { called: "Dipanggil", serving: "Sedang dilayani" };
   var STATUS_WORDS = { open: "buka", paused: "istirahat", closed: "tutup" };
 
@@ -194,9 +190,7 @@
     Object.keys(alerts).forEach(function (device) {
       var a = alerts[device];
       if (a.printer === "ready") return;
-      var since = a.at_ms && catalog ? " sejak " + A.formatTime(a.at_ms, catalog.site.utc_offset_min) : "";
-      var line = A.make("div", "", "⚠ Printer kios " + device + ": " +
-        (PRINTER_TEXT[a.printer] || a.printer) + (a.detail ? " (" + a.detail + ")" : "") + since);
+      var line = A.make("div", "", A.printerAlertText(a, catalog));
       line.dataset.device = device;
       box.appendChild(line);
     });

@@ -360,8 +360,26 @@
     });
   }
 
+  // Kiosk printer alerts: this page does not follow events, so it asks for the staff
+  // snapshot (which carries the latest alert of each kiosk) now and every minute.
+  var ALERTS_REFRESH_MS = 60000;
+  var alertsTimer = null;
+  function askAlerts() {
+    if (conn) conn.request({ type: "snapshot" });
+  }
+  function renderAlerts(alerts) {
+    var box = A.byId("alerts");
+    box.textContent = "";
+    alerts.forEach(function (a) {
+      if (a.printer === "ready") return;
+      box.appendChild(A.make("div", "", A.printerAlertText(a, catalog)));
+    });
+  }
+
   function onWelcome(msg) {
     catalog = msg.catalog;
+    askAlerts();
+    if (!alertsTimer) alertsTimer = setInterval(askAlerts, ALERTS_REFRESH_MS);
     A.byId("login").hidden = true;
     A.byId("app").hidden = false;
     A.setText("site", catalog.site.name);
@@ -394,7 +412,10 @@
       idPrefix: "m",
       subscribe: false,
       auth: function () { return { role: "manager", username: username, password: password }; },
-      onMessage: function (msg) { if (msg.type === "welcome") onWelcome(msg); },
+      onMessage: function (msg) {
+        if (msg.type === "welcome") onWelcome(msg);
+        if (msg.type === "snapshot") renderAlerts(msg.state.alerts || []);
+      },
       onStatus: function (text, ok) {
         A.setText("conn", ok ? "" : text);
         A.byId("conn").className = ok ? "conn" : "conn off";
