@@ -53,8 +53,8 @@ pub enum NetCommand {
     ReportPrinter {
         /// Health.
         health: PrinterHealth,
-        /// Human detail, Indonesian.
-        detail: String,
+        /// Which fault, in Indonesian, when the health alone does not say.
+        detail: Option<String>,
     },
 }
 
@@ -260,7 +260,7 @@ async fn session(
                         issue_ticket(&mut client, issue, outbox, pending).await
                     }
                     NetCommand::ReportPrinter { health, detail } => {
-                        match client.request(Request::DeviceStatus { printer: health, detail: Some(detail) }).await {
+                        match client.request(Request::DeviceStatus { printer: health, detail }).await {
                             Ok(_) | Err(ClientError::Rejected { .. }) => Ok(()),
                             Err(error) => Err(SessionEnd::Lost(error.to_string())),
                         }

@@ -60,6 +60,22 @@ pub fn printer_problem_reason(health_code: &str, strings: &Strings) -> String {
     strings.get(key)
 }
 
+/// The detail a printer alert carries for the officers, in Indonesian (their consoles are),
+/// or `None` when the health the alert already names says it all ("paper_end" is "kertas
+/// habis" on the console). The protocol has one `error` health; this tells which fault.
+pub fn printer_alert_detail(health_code: &str) -> Option<&'static str> {
+    Some(match health_code {
+        "error_autocutter" => "pemotong kertas bermasalah",
+        "error_unrecoverable" => "kerusakan printer, perlu servis",
+        "error_recoverable" | "error_auto_recoverable" => "gangguan printer sementara",
+        "error_invalid_answer" => "jawaban status printer tidak dikenal",
+        "error_profile" => "profil printer tidak terbaca, periksa konfigurasi kios",
+        "error_layout" => "tiket tidak dapat disusun",
+        "error_queue_full" => "printer masih mencetak tiket sebelumnya",
+        _ => return None,
+    })
+}
+
 /// Health code of a kiosk configured without a printer (digital tickets only).
 pub const NO_PRINTER: &str = "not_supported";
 
@@ -95,6 +111,21 @@ mod tests {
         assert_eq!(print_outcome(false, NO_PRINTER), PrintOutcome::DigitalOnly);
         assert_eq!(print_outcome(false, "paper_end"), PrintOutcome::Problem);
         assert_eq!(print_outcome(false, "no_answer"), PrintOutcome::Problem);
+    }
+
+    #[test]
+    fn alerts_name_the_fault_only_where_the_health_does_not() {
+        assert_eq!(printer_alert_detail("paper_end"), None);
+        assert_eq!(printer_alert_detail("ready"), None);
+        assert_eq!(
+            printer_alert_detail("error_autocutter"),
+            Some("pemotong kertas bermasalah")
+        );
+        assert!(
+            printer_alert_detail("error_profile")
+                .unwrap()
+                .contains("konfigurasi")
+        );
     }
 
     #[test]

@@ -356,13 +356,9 @@ fn poll_printer(
         // finds, "ready" included, so an alert on the officers' screens clears itself. A
         // kiosk without a printer has nothing to say.
         if let (Some(net), false) = (&net, outcome == PrintOutcome::DigitalOnly) {
-            let detail = crate::model::printer_problem_reason(
-                &result.health_code,
-                &Strings::for_language(Language::Indonesian),
-            );
             net.send(NetCommand::ReportPrinter {
                 health: result.health,
-                detail,
+                detail: crate::model::printer_alert_detail(&result.health_code).map(str::to_owned),
             });
         }
         if !current_ticket {
