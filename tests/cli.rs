@@ -560,6 +560,30 @@ fn every_role_scripts_its_actions_with_json_output() {
     assert_eq!(ticket(&act(&["ticket", "unpark", &next])).1, "waiting");
     // Serve one to the end, and cancel one for a visitor who left.
     let served = ticket(&act(&["counter", "next"])).0;
+    // The officer at counter 2 cannot cancel the ticket called at counter 1.
+    antrean_json(
+        &[
+            "officer",
+            "set",
+            "budi",
+            "--name",
+            "Budi Santoso",
+            "--new-pin",
+            "5678",
+        ],
+        &manager,
+    );
+    let refused = Command::new(antrean_bin())
+        .args(["ticket", "cancel", &served, "--url", &url])
+        .args(["--officer", "budi", "--pin", "5678", "--counter", "2"])
+        .output()
+        .unwrap();
+    assert_eq!(refused.status.code(), Some(2), "{}", stderr(&refused));
+    assert!(
+        stderr(&refused).contains("at_other_counter"),
+        "{}",
+        stderr(&refused)
+    );
     act(&["counter", "start"]);
     assert_eq!(
         ticket(&act(&["counter", "finish"])),

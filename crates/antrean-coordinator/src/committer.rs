@@ -24,11 +24,10 @@ use crate::secrets::TicketSigner;
 /// Starts the committer on its own thread, driven by the current tokio runtime, and
 /// returns a receiver for its result (closed without a value if it panicked).
 ///
-/// Why a thread of its own: a durable answer used to wait on four thread wake-ups
-/// (session → committer task → blocking pool for the flush → committer → session). The
-/// committer blocking its own thread on the flush removes the two around the blocking pool,
-/// which were most of what a single issue paid beyond the disk (BENCHMARKS.md, durable
-/// issue latency). Nothing else runs on that thread, so blocking it stalls no session.
+/// Why a thread of its own: the committer blocks on every flush. On a runtime worker that
+/// would stall sessions; a hop to the blocking pool per batch added two thread wake-ups to
+/// every durable answer (their effect on latency was within the run-to-run noise,
+/// BENCHMARKS.md). Nothing else runs on this thread, so blocking it stalls no session.
 pub fn spawn(
     committer: Committer,
     jobs: mpsc::Receiver<Job>,

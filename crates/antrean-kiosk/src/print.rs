@@ -31,8 +31,8 @@ pub struct PrintJob {
 /// What happened to a job, or what an idle status check found.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PrintResult {
-    /// The ticket number; empty for an idle status check.
-    pub ticket_number: String,
+    /// The ticket number; `None` for an idle status check.
+    pub ticket_number: Option<String>,
     /// On paper (as far as the printer can tell).
     pub printed: bool,
     /// Health for the coordinator.
@@ -129,7 +129,7 @@ fn idle_status(setup: &Option<PrinterSetup>, policy: &PrintPolicy) -> Option<Pri
         return None;
     }
     Some(PrintResult {
-        ticket_number: String::new(),
+        ticket_number: None,
         printed: false,
         health: wire_health(health),
         health_code: health.code().to_owned(),
@@ -138,7 +138,7 @@ fn idle_status(setup: &Option<PrinterSetup>, policy: &PrintPolicy) -> Option<Pri
 
 fn print_one(setup: &Option<PrinterSetup>, policy: &PrintPolicy, job: PrintJob) -> PrintResult {
     let not_printed = |health: WireHealth, code: &str| PrintResult {
-        ticket_number: job.ticket_number.clone(),
+        ticket_number: Some(job.ticket_number.clone()),
         printed: false,
         health,
         health_code: code.to_owned(),
@@ -158,7 +158,7 @@ fn print_one(setup: &Option<PrinterSetup>, policy: &PrintPolicy, job: PrintJob) 
     };
     match print_ticket(&setup.target, profile, ticket, policy) {
         Ok(outcome) => PrintResult {
-            ticket_number: job.ticket_number.clone(),
+            ticket_number: Some(job.ticket_number.clone()),
             printed: outcome.printed(),
             health: wire_health(outcome.health),
             health_code: outcome.health.code().to_owned(),

@@ -285,6 +285,26 @@ impl Kiosk {
         self.update();
     }
 
+    /// From the attract screen to a service's Standar Pelayanan, as a visitor taps.
+    fn open_service(&mut self, language: Language, agency: &str, service: &str) {
+        self.tap(TapAction::Start);
+        self.wait_for_screen(Screen::Language);
+        self.tap(TapAction::ChooseLanguage(language));
+        self.wait_for_screen(Screen::Agency);
+        self.tap(TapAction::ChooseAgency(agency.into()));
+        self.wait_for_screen(Screen::Service);
+        self.tap(TapAction::ChooseService(service.into()));
+        self.wait_for_screen(Screen::Detail);
+    }
+
+    /// On the standard: take a number without a priority class (the screen after it is
+    /// the caller's to check).
+    fn take_regular_number(&mut self) {
+        self.tap(TapAction::TakeNumber);
+        self.wait_for_screen(Screen::Priority);
+        self.tap(TapAction::ChoosePriority(None));
+    }
+
     /// Taps the button carrying `action`: move, press and release at its centre.
     fn tap(&mut self, action: TapAction) {
         self.update();
@@ -586,18 +606,9 @@ fn run_flow(name: &'static str, screen: ScreenGeometry, runtime: &tokio::runtime
     emulator.set_status(EmulatedStatus::PaperOut);
     kiosk.tap(TapAction::Home);
     kiosk.wait_for_screen(Screen::Idle);
-    kiosk.tap(TapAction::Start);
-    kiosk.wait_for_screen(Screen::Language);
-    kiosk.tap(TapAction::ChooseLanguage(Language::English));
-    kiosk.wait_for_screen(Screen::Agency);
-    kiosk.tap(TapAction::ChooseAgency("dukcapil".into()));
-    kiosk.wait_for_screen(Screen::Service);
-    kiosk.tap(TapAction::ChooseService("ktp-el-baru".into()));
-    kiosk.wait_for_screen(Screen::Detail);
+    kiosk.open_service(Language::English, "dukcapil", "ktp-el-baru");
     kiosk.capture("09-detail-english");
-    kiosk.tap(TapAction::TakeNumber);
-    kiosk.wait_for_screen(Screen::Priority);
-    kiosk.tap(TapAction::ChoosePriority(None));
+    kiosk.take_regular_number();
     kiosk.wait_for_screen(Screen::PrinterProblem);
     assert!(
         matches!(session(&kiosk).print, PrintState::Failed { ref health_code } if health_code == "paper_end")
@@ -609,17 +620,8 @@ fn run_flow(name: &'static str, screen: ScreenGeometry, runtime: &tokio::runtime
     for attempt in 0..2 {
         kiosk.tap(TapAction::Home);
         kiosk.wait_for_screen(Screen::Idle);
-        kiosk.tap(TapAction::Start);
-        kiosk.wait_for_screen(Screen::Language);
-        kiosk.tap(TapAction::ChooseLanguage(Language::Indonesian));
-        kiosk.wait_for_screen(Screen::Agency);
-        kiosk.tap(TapAction::ChooseAgency("polres".into()));
-        kiosk.wait_for_screen(Screen::Service);
-        kiosk.tap(TapAction::ChooseService("skck".into()));
-        kiosk.wait_for_screen(Screen::Detail);
-        kiosk.tap(TapAction::TakeNumber);
-        kiosk.wait_for_screen(Screen::Priority);
-        kiosk.tap(TapAction::ChoosePriority(None));
+        kiosk.open_service(Language::Indonesian, "polres", "skck");
+        kiosk.take_regular_number();
         if attempt == 0 {
             kiosk.wait_for_screen(Screen::Result);
         } else {
@@ -750,17 +752,8 @@ fn a_kiosk_without_a_printer_gives_a_digital_ticket_and_raises_no_alert() {
     let mut kiosk = Kiosk::new("no-printer", screen, &url, &coordinator.token, None);
     kiosk.wait_until("catalog", |k| k.app.world().resource::<SiteData>().online);
     kiosk.wait_for_screen(Screen::Idle);
-    kiosk.tap(TapAction::Start);
-    kiosk.wait_for_screen(Screen::Language);
-    kiosk.tap(TapAction::ChooseLanguage(Language::Indonesian));
-    kiosk.wait_for_screen(Screen::Agency);
-    kiosk.tap(TapAction::ChooseAgency("polres".into()));
-    kiosk.wait_for_screen(Screen::Service);
-    kiosk.tap(TapAction::ChooseService("skck".into()));
-    kiosk.wait_for_screen(Screen::Detail);
-    kiosk.tap(TapAction::TakeNumber);
-    kiosk.wait_for_screen(Screen::Priority);
-    kiosk.tap(TapAction::ChoosePriority(None));
+    kiosk.open_service(Language::Indonesian, "polres", "skck");
+    kiosk.take_regular_number();
     kiosk.wait_for_screen(Screen::Result);
     kiosk.wait_until("digital only", |k| {
         session(k).print == PrintState::DigitalOnly

@@ -43,11 +43,11 @@ fn an_idle_printer_is_checked_and_only_changes_are_reported() {
     let first = next_result(&handle, Duration::from_secs(5)).expect("a start-up check");
     assert_eq!(
         (
-            first.ticket_number.as_str(),
+            first.ticket_number.as_deref(),
             first.health,
             first.health_code.as_str()
         ),
-        ("", PrinterHealth::PaperEnd, "paper_end")
+        (None, PrinterHealth::PaperEnd, "paper_end")
     );
     // Still empty: several checks, no new report.
     assert_eq!(next_result(&handle, Duration::from_millis(500)), None);

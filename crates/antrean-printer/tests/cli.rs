@@ -157,7 +157,7 @@ language = "en"
     let emulator = PrinterEmulator::listen_tcp(EmulatedStatus::Ready).unwrap();
     let host = emulator.tcp_address().unwrap().to_string();
     let profile_58 = profile_path("generic-58mm.toml");
-    run(parse(&[
+    let test_print = [
         "test",
         "--ticket",
         ticket_arg,
@@ -165,21 +165,12 @@ language = "en"
         &profile_58,
         "--host",
         &host,
-    ]))
-    .unwrap();
+    ];
+    run(parse(&test_print)).unwrap();
     assert!(emulator.wait_for_printed(5_000, |p| p.len() >= bytes.len()));
     assert_eq!(emulator.printed(), bytes);
     emulator.set_status(EmulatedStatus::PaperOut);
-    let err = run(parse(&[
-        "test",
-        "--ticket",
-        ticket_arg,
-        "--profile",
-        &profile_58,
-        "--host",
-        &host,
-    ]))
-    .unwrap_err();
+    let err = run(parse(&test_print)).unwrap_err();
     assert!(err.to_string().contains("not printed completely"), "{err}");
 
     std::fs::write(&ticket_path, "fee = 5000\n").unwrap();

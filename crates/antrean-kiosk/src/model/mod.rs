@@ -18,6 +18,6 @@ pub use ikm_view::ikm_line;
 pub use strings::{Language, Strings};
 pub use ticket_view::{IssuedTicket, ResultView, result_view, ticket_print};
 pub use unavailable::{
-    NO_PRINTER, PrintOutcome, Rejection, UnavailableView, print_outcome, printer_alert_detail,
+    NO_PRINTER, PaperOutcome, Rejection, UnavailableView, paper_outcome, printer_alert_detail,
     printer_problem_reason, unavailable_view,
 };

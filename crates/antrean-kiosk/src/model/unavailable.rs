@@ -76,12 +76,15 @@ pub fn printer_alert_detail(health_code: &str) -> Option<&'static str> {
     })
 }
 
-/// Health code of a kiosk configured without a printer (digital tickets only).
-pub const NO_PRINTER: &str = "not_supported";
+/// Health code of a kiosk configured without a printer (digital tickets only). Not one of
+/// the printer crate's codes: its `not_supported` means a link that cannot report status
+/// (a file, a write-only printer), which still prints.
+pub const NO_PRINTER: &str = "no_printer";
 
-/// What a print outcome means for the visitor and for the officers.
+/// What a print result means for the visitor and for the officers (not the printer crate's
+/// `PrintOutcome`, which says how the bytes went).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum PrintOutcome {
+pub enum PaperOutcome {
     /// On paper; officers hear about the printer's state (e.g. paper nearly out).
     Printed,
     /// This kiosk has no printer: the screen's QR is the ticket. Nothing is wrong, so
@@ -92,11 +95,11 @@ pub enum PrintOutcome {
 }
 
 /// Classifies a print result from the printer thread.
-pub fn print_outcome(printed: bool, health_code: &str) -> PrintOutcome {
+pub fn paper_outcome(printed: bool, health_code: &str) -> PaperOutcome {
     match (printed, health_code) {
-        (true, _) => PrintOutcome::Printed,
-        (false, NO_PRINTER) => PrintOutcome::DigitalOnly,
-        (false, _) => PrintOutcome::Problem,
+        (true, _) => PaperOutcome::Printed,
+        (false, NO_PRINTER) => PaperOutcome::DigitalOnly,
+        (false, _) => PaperOutcome::Problem,
     }
 }
 
@@ -106,11 +109,13 @@ mod tests {
 
     #[test]
     fn a_kiosk_without_a_printer_is_not_a_printer_problem() {
-        assert_eq!(print_outcome(true, "ready"), PrintOutcome::Printed);
-        assert_eq!(print_outcome(true, "paper_near_end"), PrintOutcome::Printed);
-        assert_eq!(print_outcome(false, NO_PRINTER), PrintOutcome::DigitalOnly);
-        assert_eq!(print_outcome(false, "paper_end"), PrintOutcome::Problem);
-        assert_eq!(print_outcome(false, "no_answer"), PrintOutcome::Problem);
+        assert_eq!(paper_outcome(true, "ready"), PaperOutcome::Printed);
+        assert_eq!(paper_outcome(true, "paper_near_end"), PaperOutcome::Printed);
+        assert_eq!(paper_outcome(false, NO_PRINTER), PaperOutcome::DigitalOnly);
+        assert_eq!(paper_outcome(false, "paper_end"), PaperOutcome::Problem);
+        assert_eq!(paper_outcome(false, "no_answer"), PaperOutcome::Problem);
+        // A printer on a link without status that failed is a problem, not "no printer".
+        assert_eq!(paper_outcome(false, "not_supported"), PaperOutcome::Problem);
     }
 
     #[test]
@@ -125,29 +130,6 @@ mod tests {
             printer_alert_detail("error_profile")
                 .unwrap()
                 .contains("konfigurasi")
-        );
-    }
-
-    #[test]
-    fn officers_read_what_the_printer_said() {
-        let id = Strings::for_language(Language::Indonesian);
-        assert_eq!(
-            printer_problem_reason("paper_near_end", &id),
-            "Kertas hampir habis"
-        );
-        assert_eq!(printer_problem_reason("ready", &id), "Printer siap");
-        assert_eq!(
-            printer_problem_reason("cover_open", &id),
-            "Tutup printer terbuka"
-        );
-        assert_eq!(
-            printer_problem_reason("error_profile", &id),
-            "Printer bermasalah"
-        );
-        let en = Strings::for_language(Language::English);
-        assert_eq!(
-            printer_problem_reason("paper_near_end", &en),
-            "Paper nearly out"
         );
     }
 
@@ -195,14 +177,21 @@ mod tests {
 
     #[test]
     fn printer_reasons() {
-        let strings = Strings::for_language(Language::Indonesian);
+        let id = Strings::for_language(Language::Indonesian);
+        for (code, text) in [
+            ("ready", "Printer siap"),
+            ("paper_near_end", "Kertas hampir habis"),
+            ("paper_end", "Kertas habis"),
+            ("cover_open", "Tutup printer terbuka"),
+            ("no_answer", "Printer tidak terhubung"),
+            ("error_profile", "Printer bermasalah"),
+        ] {
+            assert_eq!(printer_problem_reason(code, &id), text, "{code}");
+        }
+        let en = Strings::for_language(Language::English);
         assert_eq!(
-            printer_problem_reason("paper_end", &strings),
-            "Kertas habis"
-        );
-        assert_eq!(
-            printer_problem_reason("no_answer", &strings),
-            "Printer tidak terhubung"
+            printer_problem_reason("paper_near_end", &en),
+            "Paper nearly out"
         );
     }
 }

@@ -10,7 +10,7 @@ use super::{
     KioskSettings, NetLink, PrintLink, PrintState, Screen, Session, SiteData, Sizes, Texts,
 };
 use crate::model::sizing::Typography;
-use crate::model::{Language, PrintOutcome, Strings, ticket_print};
+use crate::model::{Language, PaperOutcome, Strings, ticket_print};
 use crate::net::{NetCommand, NetEvent};
 use crate::print::PrintJob;
 
@@ -350,12 +350,12 @@ fn poll_printer(
         let current_ticket = session
             .ticket
             .as_ref()
-            .is_some_and(|t| t.number == result.ticket_number);
-        let outcome = crate::model::print_outcome(result.printed, &result.health_code);
+            .is_some_and(|t| result.ticket_number.as_ref() == Some(&t.number));
+        let outcome = crate::model::paper_outcome(result.printed, &result.health_code);
         // Report the printer's state after every print and every change the idle check
         // finds, "ready" included, so an alert on the officers' screens clears itself. A
         // kiosk without a printer has nothing to say.
-        if let (Some(net), false) = (&net, outcome == PrintOutcome::DigitalOnly) {
+        if let (Some(net), false) = (&net, outcome == PaperOutcome::DigitalOnly) {
             net.send(NetCommand::ReportPrinter {
                 health: result.health,
                 detail: crate::model::printer_alert_detail(&result.health_code).map(str::to_owned),
@@ -364,8 +364,8 @@ fn poll_printer(
         if !current_ticket {
             continue;
         }
-        if outcome != PrintOutcome::Problem {
-            session.print = if outcome == PrintOutcome::Printed {
+        if outcome != PaperOutcome::Problem {
+            session.print = if outcome == PaperOutcome::Printed {
                 PrintState::Printed
             } else {
                 PrintState::DigitalOnly
@@ -376,7 +376,7 @@ fn poll_printer(
         } else {
             tracing::warn!(
                 "ticket {} not printed: {}",
-                result.ticket_number,
+                result.ticket_number.as_deref().unwrap_or_default(),
                 result.health_code
             );
             session.print = PrintState::Failed {
