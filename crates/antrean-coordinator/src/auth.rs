@@ -5,7 +5,10 @@ use std::sync::Mutex;
 use std::time::Instant;
 
 use antrean_protocol::{Auth, DeviceKind, Request};
-use antrean_store::{PrincipalKind, PrincipalRecord, Store, StoreError};
+use antrean_store::{PrincipalKind, PrincipalRecord, PrincipalWrite, Store, StoreError};
+use tokio::sync::{mpsc, oneshot};
+
+use crate::committer::Job;
 
 use crate::limits::{LOGIN_LOCKOUT, MAX_LOGIN_FAILURES};
 use crate::secrets::{TicketSigner, fingerprint, hash_secret, random_secret, verify_secret};
@@ -132,11 +135,19 @@ pub enum AuthError {
     /// Storage failure.
     #[error(transparent)]
     Store(#[from] StoreError),
+    /// The committer has stopped (shutdown or a disk failure): nothing was written.
+    #[error("the server is stopping; nothing was written")]
+    Stopped,
 }
 
-/// Verifies credentials against the store.
+/// Verifies credentials against the store, and changes them through the committer (the
+/// store's one writer), so that a change is durable, in the one log order, before it is
+/// confirmed.
 pub struct Authenticator {
     store: Store,
+    /// Weak, so that holding an authenticator does not keep the committer running after
+    /// the server was asked to stop (it stops when every strong sender is gone).
+    jobs: mpsc::WeakSender<Job>,
     signer: TicketSigner,
     /// Failed logins per officer/manager name: (count, last failure).
     failures: Mutex<HashMap<String, (u32, Instant)>>,
@@ -152,10 +163,11 @@ type CachedDevice = (String, PrincipalKind, Option<String>);
 const DEVICE_CACHE_ENTRIES: usize = 4096;
 
 impl Authenticator {
-    /// An authenticator over `store`.
-    pub fn new(store: Store, signer: TicketSigner) -> Authenticator {
+    /// An authenticator reading `store` and writing through the committer's `jobs`.
+    pub fn new(store: Store, jobs: mpsc::Sender<Job>, signer: TicketSigner) -> Authenticator {
         Authenticator {
             store,
+            jobs: jobs.downgrade(),
             signer,
             failures: Mutex::default(),
             device_cache: Mutex::default(),
@@ -269,9 +281,20 @@ impl Authenticator {
         }
     }
 
+    /// Writes one credential change through the committer and waits until it is durable;
+    /// true if the principal existed before.
+    async fn write(&self, write: PrincipalWrite) -> Result<bool, AuthError> {
+        let (reply, answer) = oneshot::channel();
+        let jobs = self.jobs.upgrade().ok_or(AuthError::Stopped)?;
+        jobs.send(Job::Principal { write, reply })
+            .await
+            .map_err(|_| AuthError::Stopped)?;
+        answer.await.map_err(|_| AuthError::Stopped)
+    }
+
     /// Enrolls a device and returns its token (`name.secret`), shown once.
     /// `counter` binds a rating screen (the caller checks it is given and exists).
-    pub fn enroll_device(
+    pub async fn enroll_device(
         &self,
         kind: DeviceKind,
         name: &str,
@@ -283,25 +306,27 @@ impl Authenticator {
             DeviceKind::Display => PrincipalKind::Display,
             DeviceKind::Rating => PrincipalKind::Rating,
         };
-        self.store.put_principal(&PrincipalRecord {
+        let secret_hash = hash_off_runtime(token.clone()).await;
+        self.write(PrincipalWrite::Put(PrincipalRecord {
             kind,
             name: name.to_owned(),
             display_name: None,
-            secret_hash: hash_secret(&token),
+            secret_hash,
             revoked: false,
             counter: counter.map(str::to_owned),
-        })?;
+        }))
+        .await?;
         self.forget_device(name);
         Ok(token)
     }
 
     /// Revokes a device token; true if the device existed.
-    pub fn revoke_device(&self, name: &str) -> Result<bool, AuthError> {
+    pub async fn revoke_device(&self, name: &str) -> Result<bool, AuthError> {
         let Some(mut record) = self.store.principal(PrincipalKind::Kiosk, name)? else {
             return Ok(false);
         };
         record.revoked = true;
-        self.store.put_principal(&record)?;
+        self.write(PrincipalWrite::Put(record)).await?;
         self.forget_device(name);
         Ok(true)
     }
@@ -314,21 +339,15 @@ impl Authenticator {
     }
 
     /// Creates or updates an officer or manager with a new secret.
-    pub fn set_person(
+    pub async fn set_person(
         &self,
         kind: PrincipalKind,
         name: &str,
         display_name: Option<&str>,
         secret: &str,
     ) -> Result<(), AuthError> {
-        self.store.put_principal(&PrincipalRecord {
-            kind,
-            name: name.to_owned(),
-            display_name: display_name.map(str::to_owned),
-            secret_hash: hash_secret(secret),
-            revoked: false,
-            counter: None,
-        })?;
+        let record = person_record(kind, name, display_name, secret.to_owned()).await;
+        self.write(PrincipalWrite::Put(record)).await?;
         self.failures
             .lock()
             .expect("failures lock")
@@ -336,10 +355,43 @@ impl Authenticator {
         Ok(())
     }
 
+    /// Removes an officer or manager; true if they existed.
+    pub async fn remove_person(&self, kind: PrincipalKind, name: &str) -> Result<bool, AuthError> {
+        self.write(PrincipalWrite::Remove {
+            kind,
+            name: name.to_owned(),
+        })
+        .await
+    }
+
     /// The store (for listings).
     pub fn store(&self) -> &Store {
         &self.store
     }
+}
+
+/// A person's record with a freshly hashed secret (argon2, on the blocking pool).
+pub async fn person_record(
+    kind: PrincipalKind,
+    name: &str,
+    display_name: Option<&str>,
+    secret: String,
+) -> PrincipalRecord {
+    PrincipalRecord {
+        kind,
+        name: name.to_owned(),
+        display_name: display_name.map(str::to_owned),
+        secret_hash: hash_off_runtime(secret).await,
+        revoked: false,
+        counter: None,
+    }
+}
+
+/// argon2 costs ~50 ms of CPU: never on a runtime worker.
+async fn hash_off_runtime(secret: String) -> String {
+    tokio::task::spawn_blocking(move || hash_secret(&secret))
+        .await
+        .expect("hashing task")
 }
 
 /// A valid hash with the current parameters, used to equalize timing for unknown names.

@@ -1,11 +1,12 @@
-//! The committer: the one task that owns the engine and the store.
+//! The committer: the one task that owns the engine and the store's writer.
 //!
 //! Jobs arrive on a bounded channel. The committer takes every job waiting (up to
-//! [`MAX_BATCH_JOBS`]), runs the commands through the engine, appends all resulting events
-//! to the log, flushes **once** (group commit), and only then broadcasts the events and
-//! answers. Reads are answered after the flush too, so nobody ever sees state that is not
-//! on disk. If a flush fails the committer stops and the server exits: memory would be
-//! ahead of the disk, and acknowledging anything more could lose it.
+//! [`MAX_BATCH_JOBS`]), runs the commands through the engine, and writes all resulting
+//! events and credential changes as **one** write-ahead log frame with one `fdatasync`
+//! (group commit); only then does it broadcast the events and answer. Reads are answered
+//! after that sync too, so nobody ever sees state that is not on disk. sled is brought up
+//! to date after the answers. If a write fails the committer stops and the server exits:
+//! memory would be ahead of the disk, and acknowledging anything more could lose it.
 
 use std::collections::{HashMap, VecDeque};
 use std::sync::Arc;
@@ -13,7 +14,7 @@ use std::time::Instant;
 
 use antrean_core::{Command, Engine, Event, Rejection, TicketId, Timestamp};
 use antrean_protocol::*;
-use antrean_store::Store;
+use antrean_store::{PrincipalWrite, Writer};
 use axum::extract::ws::Utf8Bytes;
 use tokio::sync::{broadcast, mpsc};
 
@@ -98,6 +99,14 @@ pub enum Job {
     Alert(DeviceAlert),
     /// Internal reads for the HTTP side (metrics) that want typed answers.
     Inspect(tokio::sync::oneshot::Sender<Inspection>),
+    /// A credential change (device, officer, manager): written in the batch's log frame;
+    /// the answer (whether the principal existed) comes once it is durable.
+    Principal {
+        /// The change.
+        write: PrincipalWrite,
+        /// Where the answer goes.
+        reply: tokio::sync::oneshot::Sender<bool>,
+    },
 }
 
 /// A command, possibly naming its ticket by number (resolved against current state).
@@ -179,8 +188,8 @@ impl RequestMemory {
 pub struct Committer {
     /// The engine (state = projection of the durable log).
     pub engine: Engine,
-    /// The store.
-    pub store: Store,
+    /// The store's one writer.
+    pub writer: Writer,
     /// Last durable seq.
     pub seq: u64,
     /// Recent request ids.
@@ -228,7 +237,7 @@ impl Committer {
     /// Rebuilds the engine from the log.
     pub fn recover(
         mut engine: Engine,
-        store: Store,
+        writer: Writer,
         signer: TicketSigner,
         events: broadcast::Sender<Broadcast>,
         metrics: Arc<Metrics>,
@@ -237,7 +246,7 @@ impl Committer {
         let mut requests = RequestMemory::default();
         let mut seq = 0;
         let mut replayed = Vec::new();
-        for record in store.read_log() {
+        for record in writer.store().read_log() {
             let record = record?;
             let event = event_from_dto(&record.event).expect("read_log validated the event");
             engine.replay(&event, Timestamp(record.at_ms));
@@ -253,7 +262,7 @@ impl Committer {
         facts.record(replayed);
         Ok(Committer {
             engine,
-            store,
+            writer,
             seq,
             requests,
             alerts: Vec::new(),
@@ -287,13 +296,13 @@ impl Committer {
             }
             self.process(batch.drain(..))?;
         }
-        // Everything acknowledged was flushed already; make the mirror durable too.
-        self.store.flush()?;
-        self.store.sync_mirror()
+        // Everything acknowledged is in the log already; a clean stop also checkpoints
+        // sled, so the next start replays nothing.
+        self.writer.close()
     }
 
-    /// Runs one batch: engine, append, one flush, then answers and broadcasts. Blocks on
-    /// the disk, which is why the committer has its own thread ([`spawn`]).
+    /// Runs one batch: engine, one durable log frame, then answers and broadcasts, then
+    /// sled. Blocks on the disk, which is why the committer has its own thread ([`spawn`]).
     fn process(
         &mut self,
         batch: impl Iterator<Item = Job>,
@@ -303,6 +312,8 @@ impl Committer {
         let mut records: Vec<LogRecord> = Vec::new();
         let mut pending: Vec<Pending> = Vec::new();
         let mut alerts: Vec<DeviceAlert> = Vec::new();
+        let mut principal_writes: Vec<PrincipalWrite> = Vec::new();
+        let mut principal_replies = Vec::new();
 
         let tick = self.engine.tick(now);
         self.log(&mut records, &tick.events, tick.at, None);
@@ -331,16 +342,22 @@ impl Committer {
                 Job::Inspect(reply) => {
                     let _ = reply.send(self.inspect());
                 }
+                Job::Principal { write, reply } => {
+                    principal_writes.push(write);
+                    principal_replies.push(reply);
+                }
             }
         }
 
-        if !records.is_empty() {
+        if !records.is_empty() || !principal_writes.is_empty() {
             let flush_started = Instant::now();
-            self.store.append(&records)?;
-            self.store.flush()?;
+            let existed = self.writer.commit(&records, &principal_writes)?;
             self.metrics.record_flush(flush_started.elapsed());
             self.seq = records.last().map_or(self.seq, |r| r.seq);
             self.facts.record(std::mem::take(&mut self.unflushed));
+            for (reply, existed) in principal_replies.into_iter().zip(existed) {
+                let _ = reply.send(existed);
+            }
         }
 
         // Durable now: tell everyone.
@@ -405,7 +422,8 @@ impl Committer {
         }
         self.metrics
             .record_batch(commands, records.len() as u64, started.elapsed());
-        Ok(())
+        // Everyone has their answer; now the indexed copy (reports) catches up.
+        self.writer.apply_committed()
     }
 
     fn log(

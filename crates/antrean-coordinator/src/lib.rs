@@ -22,7 +22,7 @@ use std::sync::Arc;
 
 use antrean_core::{Catalog, Engine};
 use antrean_protocol::catalog_view;
-use antrean_store::{PrincipalKind, Store};
+use antrean_store::{PrincipalKind, PrincipalRecord, PrincipalWrite, Store, Writer};
 use anyhow::Context;
 use tokio::net::TcpListener;
 use tokio::sync::{broadcast, mpsc, watch};
@@ -56,16 +56,41 @@ pub struct Config {
     pub pages: axum::Router,
 }
 
-/// Opens the store, replays the log, and makes sure a manager exists. Returns the store
-/// and, if a password was generated, where it was written.
-pub fn prepare(config: &Config) -> anyhow::Result<(Store, Option<PathBuf>)> {
-    let store = Store::open(&config.data_dir, secrets::random_key)?;
-    let auth = Authenticator::new(store.clone(), TicketSigner::new(store.site_secret()?));
+/// An opened data directory, ready for [`start`].
+pub struct Prepared {
+    /// Reads.
+    pub store: Store,
+    /// The store's one writer, handed to the committer.
+    pub writer: Writer,
+    /// Where a generated first manager password was written, if one was.
+    pub password_file: Option<PathBuf>,
+}
+
+/// Opens the store (recovering its write-ahead log) and makes sure a manager exists.
+pub fn prepare(config: &Config) -> anyhow::Result<Prepared> {
+    let (store, mut writer) = Store::open(&config.data_dir, secrets::random_key)?;
+    let recovery = writer.recovery();
+    if let Some(torn) = &recovery.torn_tail {
+        tracing::warn!(
+            file = %torn.file,
+            offset = torn.offset,
+            lsn = torn.lsn,
+            last_seq = recovery.last_seq,
+            "write-ahead log: cut off an incomplete last frame (a write interrupted by a crash; \
+             it was never acknowledged); the log ends at seq {}", recovery.last_seq
+        );
+    }
+    if recovery.replayed_frames > 0 {
+        tracing::info!(
+            frames = recovery.replayed_frames,
+            "write-ahead log: replayed frames written after the database's last checkpoint"
+        );
+    }
     let has_manager = store
         .principals()?
         .iter()
         .any(|p| p.kind == PrincipalKind::Manager);
-    let mut written = None;
+    let mut password_file = None;
     if !has_manager {
         let password = match &config.initial_admin_password {
             Some(p) => p.clone(),
@@ -74,18 +99,28 @@ pub fn prepare(config: &Config) -> anyhow::Result<(Store, Option<PathBuf>)> {
                 let path = config.data_dir.join(INITIAL_PASSWORD_FILE);
                 write_private(&path, &format!("{password}\n"))
                     .with_context(|| format!("writing {}", path.display()))?;
-                written = Some(path);
+                password_file = Some(path);
                 password
             }
         };
-        auth.set_person(
-            PrincipalKind::Manager,
-            INITIAL_MANAGER,
-            Some("Administrator"),
-            &password,
+        // Before the committer exists, the writer is still ours to use directly.
+        writer.commit(
+            &[],
+            &[PrincipalWrite::Put(PrincipalRecord {
+                kind: PrincipalKind::Manager,
+                name: INITIAL_MANAGER.into(),
+                display_name: Some("Administrator".into()),
+                secret_hash: secrets::hash_secret(&password),
+                revoked: false,
+                counter: None,
+            })],
         )?;
     }
-    Ok((store, written))
+    Ok(Prepared {
+        store,
+        writer,
+        password_file,
+    })
 }
 
 fn write_private(path: &std::path::Path, text: &str) -> std::io::Result<()> {
@@ -138,7 +173,8 @@ impl Running {
 }
 
 /// Starts the server on `config.listen` with an opened store.
-pub async fn start(config: Config, store: Store) -> anyhow::Result<Running> {
+pub async fn start(config: Config, prepared: Prepared) -> anyhow::Result<Running> {
+    let Prepared { store, writer, .. } = prepared;
     let metrics = Arc::new(Metrics::default());
     let signer = TicketSigner::new(store.site_secret()?);
     let (events, _) = broadcast::channel(BROADCAST_CAPACITY);
@@ -147,7 +183,7 @@ pub async fn start(config: Config, store: Store) -> anyhow::Result<Running> {
     let report_facts = Arc::new(crate::reports::ReportFacts::new(&config.catalog));
     let committer = Committer::recover(
         Engine::new(config.catalog),
-        store.clone(),
+        writer,
         signer.clone(),
         events.clone(),
         metrics.clone(),
@@ -158,7 +194,7 @@ pub async fn start(config: Config, store: Store) -> anyhow::Result<Running> {
     let (jobs_tx, jobs_rx) = mpsc::channel(COMMITTER_QUEUE_JOBS);
     let (stop_tx, stop_rx) = watch::channel(false);
     let stop_tx = Arc::new(stop_tx);
-    let auth = Arc::new(Authenticator::new(store.clone(), signer));
+    let auth = Arc::new(Authenticator::new(store.clone(), jobs_tx.clone(), signer));
     let shared = Arc::new(Shared {
         jobs: jobs_tx,
         events,

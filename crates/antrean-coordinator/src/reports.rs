@@ -265,7 +265,11 @@ mod tests {
     use antrean_protocol::{LogRecord, event_to_dto};
 
     /// A few days of traffic through the real engine, stored in a real log.
-    fn history(store: &Store, catalog: &Catalog, days: &[LocalDate]) -> Vec<(Event, Timestamp)> {
+    fn history(
+        writer: &mut antrean_store::Writer,
+        catalog: &Catalog,
+        days: &[LocalDate],
+    ) -> Vec<(Event, Timestamp)> {
         let mut engine = Engine::new(catalog.clone());
         let mut out = Vec::new();
         let tz = catalog.site.time_zone;
@@ -332,19 +336,18 @@ mod tests {
                 request: None,
             })
             .collect();
-        store.append(&records).unwrap();
-        store.flush().unwrap();
+        writer.append(&records).unwrap();
         out
     }
 
     #[test]
     fn the_facts_in_memory_and_the_log_on_disk_give_the_same_report_and_old_periods_fall_back() {
         let dir = tempfile::tempdir().unwrap();
-        let store = Store::open(dir.path(), || [1; 32]).unwrap();
+        let (store, mut writer) = Store::open(dir.path(), || [1; 32]).unwrap();
         let catalog = antrean_catalog::always_open(antrean_catalog::sample());
         let d = |text: &str| LocalDate::parse(text).unwrap();
         let days = [d("2026-11-30"), d("2026-12-01"), d("2028-01-10")];
-        let events = history(&store, &catalog, &days);
+        let events = history(&mut writer, &catalog, &days);
         let facts = ReportFacts::new(&catalog);
         facts.record(events);
         let query = |from: &str, to: &str| ReportQueryDto {

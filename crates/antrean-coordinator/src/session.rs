@@ -309,6 +309,7 @@ impl Session {
                     tracing::error!(%err, "credential store failure");
                     protocol_error(id.clone(), "internal")
                 }
+                AuthError::Stopped => protocol_error(id.clone(), "shutting_down"),
             })?;
         if let Principal::Officer { officer, counter } = &principal {
             // Sitting at a counter opens it (fails if another officer holds it).
@@ -825,102 +826,110 @@ impl Session {
     }
 
     async fn admin(&mut self, request: Request, id: Option<String>) -> ServerMessage {
-        let auth = self.shared.auth.clone();
-        let catalog = self.shared.core_catalog.clone();
-        let result = tokio::task::spawn_blocking(move || -> Result<ResultDto, &'static str> {
-            let store_err = |err: AuthError| {
-                tracing::error!(%err, "credential store failure");
-                "internal"
-            };
-            match request {
-                Request::EnrollDevice {
-                    kind,
-                    name,
-                    counter,
-                } => {
-                    if !valid_name(&name) {
-                        return Err("invalid_name");
-                    }
-                    // A rating screen belongs to one existing counter; others to none.
-                    match (kind, &counter) {
-                        (DeviceKind::Rating, Some(c)) if catalog.counter(c).is_some() => {}
-                        (DeviceKind::Rating, _) => return Err("counter_required"),
-                        (_, Some(_)) => return Err("bad_request"),
-                        (_, None) => {}
-                    }
-                    let token = auth
-                        .enroll_device(kind, &name, counter.as_deref())
-                        .map_err(store_err)?;
-                    let device_kind = match kind {
-                        DeviceKind::Kiosk => "kiosk",
-                        DeviceKind::Display => "display",
-                        DeviceKind::Rating => "rating",
-                    };
-                    Ok(ResultDto::Enrolled {
-                        name,
-                        device_kind: device_kind.into(),
-                        token,
-                    })
-                }
-                Request::RevokeDevice { name } => {
-                    match auth.revoke_device(&name).map_err(store_err)? {
-                        true => Ok(ResultDto::Accepted),
-                        false => Err("not_found"),
-                    }
-                }
-                Request::SetOfficer { officer, name, pin } => {
-                    if !valid_name(&officer) {
-                        return Err("invalid_name");
-                    }
-                    if !(4..=8).contains(&pin.len()) || !pin.chars().all(|c| c.is_ascii_digit()) {
-                        return Err("invalid_pin");
-                    }
-                    auth.set_person(PrincipalKind::Officer, &officer, Some(&name), &pin)
-                        .map_err(store_err)?;
-                    Ok(ResultDto::Accepted)
-                }
-                Request::RemoveOfficer { officer } => {
-                    match auth
-                        .store()
-                        .remove_principal(PrincipalKind::Officer, &officer)
-                        .map_err(|e| store_err(e.into()))?
-                    {
-                        true => Ok(ResultDto::Accepted),
-                        false => Err("not_found"),
-                    }
-                }
-                Request::ListPrincipals => {
-                    let all = auth.store().principals().map_err(|e| store_err(e.into()))?;
-                    let info = |p: &antrean_store::PrincipalRecord| PrincipalInfo {
-                        name: p.name.clone(),
-                        kind: p.kind.key().to_owned(),
-                        display_name: p.display_name.clone(),
-                        revoked: p.revoked,
-                    };
-                    let of = |kinds: &[PrincipalKind]| {
-                        all.iter()
-                            .filter(|p| kinds.contains(&p.kind))
-                            .map(info)
-                            .collect()
-                    };
-                    Ok(ResultDto::Principals {
-                        devices: of(&[
-                            PrincipalKind::Kiosk,
-                            PrincipalKind::Display,
-                            PrincipalKind::Rating,
-                        ]),
-                        officers: of(&[PrincipalKind::Officer]),
-                        managers: of(&[PrincipalKind::Manager]),
-                    })
-                }
-                _ => Err("bad_request"),
-            }
-        })
-        .await
-        .expect("admin task");
-        match result {
+        let shared = self.shared.clone();
+        match admin_result(&shared, request).await {
             Ok(result) => ok(id, result),
             Err(code) => protocol_error(id, code),
+        }
+    }
+}
+
+/// Credential changes go through the committer (the store's one writer) and are answered
+/// once durable.
+async fn admin_result(shared: &Shared, request: Request) -> Result<ResultDto, &'static str> {
+    {
+        let auth = &shared.auth;
+        let store_err = |err: AuthError| match err {
+            AuthError::Stopped => "shutting_down",
+            err => {
+                tracing::error!(%err, "credential store failure");
+                "internal"
+            }
+        };
+        match request {
+            Request::EnrollDevice {
+                kind,
+                name,
+                counter,
+            } => {
+                if !valid_name(&name) {
+                    return Err("invalid_name");
+                }
+                // A rating screen belongs to one existing counter; others to none.
+                match (kind, &counter) {
+                    (DeviceKind::Rating, Some(c)) if shared.core_catalog.counter(c).is_some() => {}
+                    (DeviceKind::Rating, _) => return Err("counter_required"),
+                    (_, Some(_)) => return Err("bad_request"),
+                    (_, None) => {}
+                }
+                let token = auth
+                    .enroll_device(kind, &name, counter.as_deref())
+                    .await
+                    .map_err(store_err)?;
+                let device_kind = match kind {
+                    DeviceKind::Kiosk => "kiosk",
+                    DeviceKind::Display => "display",
+                    DeviceKind::Rating => "rating",
+                };
+                Ok(ResultDto::Enrolled {
+                    name,
+                    device_kind: device_kind.into(),
+                    token,
+                })
+            }
+            Request::RevokeDevice { name } => {
+                match auth.revoke_device(&name).await.map_err(store_err)? {
+                    true => Ok(ResultDto::Accepted),
+                    false => Err("not_found"),
+                }
+            }
+            Request::SetOfficer { officer, name, pin } => {
+                if !valid_name(&officer) {
+                    return Err("invalid_name");
+                }
+                if !(4..=8).contains(&pin.len()) || !pin.chars().all(|c| c.is_ascii_digit()) {
+                    return Err("invalid_pin");
+                }
+                auth.set_person(PrincipalKind::Officer, &officer, Some(&name), &pin)
+                    .await
+                    .map_err(store_err)?;
+                Ok(ResultDto::Accepted)
+            }
+            Request::RemoveOfficer { officer } => {
+                match auth
+                    .remove_person(PrincipalKind::Officer, &officer)
+                    .await
+                    .map_err(store_err)?
+                {
+                    true => Ok(ResultDto::Accepted),
+                    false => Err("not_found"),
+                }
+            }
+            Request::ListPrincipals => {
+                let all = auth.store().principals().map_err(|e| store_err(e.into()))?;
+                let info = |p: &antrean_store::PrincipalRecord| PrincipalInfo {
+                    name: p.name.clone(),
+                    kind: p.kind.key().to_owned(),
+                    display_name: p.display_name.clone(),
+                    revoked: p.revoked,
+                };
+                let of = |kinds: &[PrincipalKind]| {
+                    all.iter()
+                        .filter(|p| kinds.contains(&p.kind))
+                        .map(info)
+                        .collect()
+                };
+                Ok(ResultDto::Principals {
+                    devices: of(&[
+                        PrincipalKind::Kiosk,
+                        PrincipalKind::Display,
+                        PrincipalKind::Rating,
+                    ]),
+                    officers: of(&[PrincipalKind::Officer]),
+                    managers: of(&[PrincipalKind::Manager]),
+                })
+            }
+            _ => Err("bad_request"),
         }
     }
 }

@@ -26,14 +26,17 @@ fn main() {
         pages: axum::Router::new(),
     };
     let running = runtime.block_on(async {
-        let (store, _) = antrean_coordinator::prepare(&config).expect("store");
-        antrean_coordinator::start(config, store)
+        let prepared = antrean_coordinator::prepare(&config).expect("store");
+        antrean_coordinator::start(config, prepared)
             .await
             .expect("start")
     });
-    let token = running
-        .auth
-        .enroll_device(antrean_protocol::DeviceKind::Kiosk, "kiosk-bench", None)
+    let token = runtime
+        .block_on(running.auth.enroll_device(
+            antrean_protocol::DeviceKind::Kiosk,
+            "kiosk-bench",
+            None,
+        ))
         .expect("enroll");
     let handle = net::spawn(format!("ws://{}/ws", running.addr), token, Arc::new(|| {}));
     loop {

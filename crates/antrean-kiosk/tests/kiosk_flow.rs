@@ -113,8 +113,8 @@ impl Coordinator {
             "127.0.0.1:0".parse().expect("addr"),
         ));
         let auth = running.auth.clone();
-        let token = auth
-            .enroll_device(antrean_protocol::DeviceKind::Kiosk, "kiosk-test", None)
+        let token = runtime
+            .block_on(auth.enroll_device(antrean_protocol::DeviceKind::Kiosk, "kiosk-test", None))
             .expect("enroll kiosk");
         runtime.block_on(import_questionnaires(running.addr));
         Coordinator {

@@ -50,9 +50,12 @@ fn the_kiosk_is_back_within_2_s_of_a_coordinator_restart_and_never_issues_offlin
     let data = dir.path().join("data");
     let running = runtime.block_on(start(&data, "127.0.0.1:0".parse().unwrap()));
     let addr = running.addr;
-    let token = running
-        .auth
-        .enroll_device(antrean_protocol::DeviceKind::Kiosk, "kiosk-net", None)
+    let token = runtime
+        .block_on(running.auth.enroll_device(
+            antrean_protocol::DeviceKind::Kiosk,
+            "kiosk-net",
+            None,
+        ))
         .unwrap();
     let handle = net::spawn(format!("ws://{addr}/ws"), token, Arc::new(|| {}));
     wait_for(&handle.events, Duration::from_secs(10), |e| {

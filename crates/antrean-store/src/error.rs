@@ -47,6 +47,13 @@ pub enum StoreError {
     /// sled failed during operation (disk full, I/O error).
     #[error("storage failure: {0}")]
     Sled(#[from] sled::Error),
+    /// The write-ahead log failed: an I/O error (disk full, read-only, EIO) while writing,
+    /// or damage found while reading it.
+    #[error("{0}. Nothing acknowledged before this was lost; see {RECOVERY_DOC}")]
+    Wal(#[from] crate::wal::WalError),
+    /// A background checkpoint of sled failed (disk full or an I/O error).
+    #[error("checkpoint of the database failed: {0}")]
+    Checkpoint(String),
     /// An export/import file problem.
     #[error("{0}")]
     Io(#[from] std::io::Error),

@@ -1,39 +1,59 @@
-//! Durable storage for the coordinator: the event log and the credentials, on sled 0.34.
+//! Durable storage for the coordinator: a write-ahead log of our own in front of sled 0.34.
 //!
-//! **Key design decision:** nothing here is durable until [`Store::flush`] returns. The
-//! coordinator appends a whole batch of commands' events, flushes once (group commit), and
-//! only then acknowledges or broadcasts them. sled's own background flush (every 500 ms)
-//! would lose acknowledged writes on a crash; we never rely on it.
+//! **Key design decision:** a change is durable — and may be acknowledged — when
+//! [`Writer::commit`] returned: its write-ahead log frame was written and `fdatasync`ed.
+//! sled's own `flush()` is not that (it uses `sync_file_range`, which neither flushes the
+//! disk's cache nor makes a new file size durable), so sled holds the indexed copy (events
+//! by seq, credentials, meta) and is brought up to date from the log behind the
+//! acknowledgement; a background checkpoint makes it durable and lets log segments be
+//! reused. docs/storage.md has the formats and the reasoning.
+//!
+//! Opening a data directory gives a [`Store`] (reads, cheap to clone) and its one
+//! [`Writer`], which the coordinator hands to its committer: every write after opening goes
+//! through it, so there is exactly one durable order.
 //!
 //! A damaged data directory is reported with [`StoreError`] and a recovery hint — never
 //! reset. `export`/`import` move the log through plain JSON Lines for backup and recovery.
 #![deny(missing_docs)]
 
+mod checkpoint;
 mod error;
 mod log;
 mod mirror;
 mod principals;
+pub mod wal;
+mod writer;
 
 pub use error::StoreError;
 pub use log::{ImportReport, export_dir};
 pub use mirror::MIRROR_FILE;
 pub use principals::{PrincipalKind, PrincipalRecord};
+pub use wal::WalOptions;
+pub use writer::{PrincipalWrite, RecoveryReport, Writer};
 
 use std::path::{Path, PathBuf};
 
+use wal::fs::{OsFs, WalFs};
+
 /// The on-disk format version in the `meta` tree; bumped on incompatible changes.
-pub const FORMAT_VERSION: u32 = 1;
+/// 2: the write-ahead log (`wal/`) is part of the data; version 1 (sled alone) is
+/// upgraded in place on open.
+pub const FORMAT_VERSION: u32 = 2;
 
 const META_FORMAT: &[u8] = b"format_version";
 const META_SITE_SECRET: &[u8] = b"site_secret";
+/// The last write-ahead log frame applied to sled (big-endian u64).
+const META_WAL_CHECKPOINT: &[u8] = b"wal_checkpoint";
 
 /// The sled database inside the data directory.
 pub const SLED_DIR: &str = "sled";
+/// The write-ahead log's segments inside the data directory.
+pub const WAL_DIR: &str = "wal";
 
-/// An open data directory: `sled/` (the database) and `events.jsonl` (the mirror).
+/// The reading half of an open data directory: `sled/` (the indexed copy), `wal/` (the
+/// write-ahead log, the writer's) and `events.jsonl` (the mirror).
 #[derive(Clone)]
 pub struct Store {
-    mirror: std::sync::Arc<std::sync::Mutex<mirror::Mirror>>,
     db: sled::Db,
     events: sled::Tree,
     principals: sled::Tree,
@@ -50,30 +70,47 @@ impl std::fmt::Debug for Store {
 }
 
 impl Store {
-    /// Opens (or creates) the data directory. `new_secret` makes the site secret the first
-    /// time (the store has no randomness of its own).
-    pub fn open(dir: &Path, new_secret: impl FnOnce() -> [u8; 32]) -> Result<Store, StoreError> {
+    /// Opens (or creates) the data directory and recovers it: log frames written after
+    /// sled's last checkpoint are replayed into sled, an incomplete last frame (never
+    /// acknowledged) is cut off and reported in [`Writer::recovery`]. `new_secret` makes
+    /// the site secret the first time (the store has no randomness of its own).
+    pub fn open(
+        dir: &Path,
+        new_secret: impl FnOnce() -> [u8; 32],
+    ) -> Result<(Store, Writer), StoreError> {
+        let fs = OsFs::new(&dir.join(WAL_DIR)).map_err(|e| StoreError::Open {
+            dir: dir.to_owned(),
+            detail: e.to_string(),
+        })?;
+        Store::open_with(dir, fs, WalOptions::default(), new_secret)
+    }
+
+    /// [`Store::open`] with the log on a given file system (crash tests use
+    /// [`wal::sim::SimFs`]) and given sizes.
+    pub fn open_with<F: WalFs>(
+        dir: &Path,
+        fs: F,
+        options: WalOptions,
+        new_secret: impl FnOnce() -> [u8; 32],
+    ) -> Result<(Store, Writer<F>), StoreError> {
         let open_err = |detail: String| StoreError::Open {
             dir: dir.to_owned(),
             detail,
         };
         std::fs::create_dir_all(dir).map_err(|e| open_err(e.to_string()))?;
-        // sled 0.34 can panic instead of returning an error on some damaged files: turn that
-        // into an error so the operator gets the recovery hint, not a backtrace.
         let config = sled::Config::new()
             .path(dir.join(SLED_DIR))
             .mode(sled::Mode::HighThroughput)
-            // Every commit is flushed explicitly before it is acknowledged; sled's own
-            // flusher thread (every 500 ms) only competed with those flushes for the log
-            // buffers, adding to the latency tail (BENCHMARKS.md, durable issue latency).
+            // sled's flusher thread (every 500 ms) would only compete with the checkpoints
+            // for its log buffers; durability comes from the write-ahead log.
             .flush_every_ms(None);
+        // sled 0.34 can panic instead of returning an error on some damaged files: turn that
+        // into an error so the operator gets the recovery hint, not a backtrace.
         let db = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| config.open()))
             .map_err(|_| open_err("sled panicked while reading the files".into()))?
             .map_err(|e| open_err(e.to_string()))?;
         let tree = |name: &str| db.open_tree(name).map_err(|e| open_err(e.to_string()));
-        let (mirror, mirror_seq) = mirror::Mirror::open(dir)?;
         let store = Store {
-            mirror: std::sync::Arc::new(std::sync::Mutex::new(mirror)),
             events: tree("events")?,
             principals: tree("principals")?,
             meta: tree("meta")?,
@@ -81,80 +118,193 @@ impl Store {
             dir: dir.to_owned(),
         };
         store.check_format(new_secret)?;
-        store.complete_mirror(mirror_seq)?;
-        Ok(store)
+        let writer = store.recover(fs, options)?;
+        Ok((store, writer))
+    }
+
+    /// Replays the log after sled's checkpoint and builds the writer.
+    fn recover<F: WalFs>(&self, fs: F, options: WalOptions) -> Result<Writer<F>, StoreError> {
+        let checkpoint_lsn = self.wal_checkpoint()?;
+        let (wal, recovered) = wal::Wal::open(fs, options, checkpoint_lsn)?;
+        let replayed_frames = recovered.frames.len();
+        let mut applied_lsn = checkpoint_lsn;
+        for (lsn, payload) in &recovered.frames {
+            self.replay_frame(*lsn, payload)?;
+            applied_lsn = *lsn;
+        }
+        // What sled read at open may have come from the page cache after a killed process,
+        // not from the disk: make it durable before any segment is reused on its strength.
+        checkpoint::make_durable(&self.db, &self.dir.join(SLED_DIR))?;
+        let last_seq = self.last_seq()?;
+        let (mirror, mirror_seq) = mirror::Mirror::open(&self.dir)?;
+        let mut mirror = mirror;
+        self.complete_mirror(&mut mirror, mirror_seq)?;
+        let checkpointer =
+            checkpoint::Checkpointer::start(self.db.clone(), self.dir.join(SLED_DIR), applied_lsn);
+        let mut writer = Writer {
+            store: self.clone(),
+            wal,
+            mirror,
+            checkpointer,
+            last_seq,
+            applied_lsn,
+            unapplied: Vec::new(),
+            unapplied_lsn: applied_lsn,
+            events_since_checkpoint: 0,
+            recovery: RecoveryReport {
+                replayed_frames,
+                torn_tail: recovered.torn_tail,
+                last_seq,
+            },
+            payload: Vec::new(),
+        };
+        writer.wal.retire_through(applied_lsn)?;
+        Ok(writer)
+    }
+
+    /// Applies one recovered frame to sled. Replaying a frame sled already partly holds is
+    /// harmless: every entry is a put or a remove of a whole value.
+    fn replay_frame(&self, lsn: u64, payload: &[u8]) -> Result<(), StoreError> {
+        use wal::frame::EntryKind;
+        let entries = wal::frame::decode_entries(payload).map_err(|detail| {
+            StoreError::corrupt(
+                &self.dir,
+                format!("write-ahead log frame lsn {lsn}: {detail}"),
+            )
+        })?;
+        let mut last_seq = self.last_seq()?;
+        let mut batch = sled::Batch::default();
+        for (kind, bytes) in entries {
+            match kind {
+                EntryKind::Event => {
+                    let record: antrean_protocol::LogRecord = serde_json::from_slice(bytes)
+                        .map_err(|e| {
+                            StoreError::corrupt(
+                                &self.dir,
+                                format!("write-ahead log frame lsn {lsn}: an event: {e}"),
+                            )
+                        })?;
+                    if record.seq > last_seq + 1 {
+                        return Err(StoreError::corrupt(
+                            &self.dir,
+                            format!(
+                                "write-ahead log frame lsn {lsn} holds seq {} but the database \
+                                 ends at seq {last_seq}",
+                                record.seq
+                            ),
+                        ));
+                    }
+                    last_seq = last_seq.max(record.seq);
+                    batch.insert(&record.seq.to_be_bytes(), bytes);
+                }
+                EntryKind::PutPrincipal => {
+                    let record: PrincipalRecord = serde_json::from_slice(bytes).map_err(|e| {
+                        StoreError::corrupt(
+                            &self.dir,
+                            format!("write-ahead log frame lsn {lsn}: a principal: {e}"),
+                        )
+                    })?;
+                    self.apply_principal_write(&PrincipalWrite::Put(record))?;
+                }
+                EntryKind::RemovePrincipal => {
+                    self.principals.remove(bytes)?;
+                }
+            }
+        }
+        self.events.apply_batch(batch)?;
+        self.meta.insert(META_WAL_CHECKPOINT, &lsn.to_be_bytes())?;
+        Ok(())
+    }
+
+    fn wal_checkpoint(&self) -> Result<u64, StoreError> {
+        match self.meta.get(META_WAL_CHECKPOINT)? {
+            None => Ok(0),
+            Some(v) => {
+                v.as_ref().try_into().map(u64::from_be_bytes).map_err(|_| {
+                    StoreError::corrupt(&self.dir, "meta/wal_checkpoint is not 8 bytes")
+                })
+            }
+        }
     }
 
     /// Brings the mirror up to the store's last seq, or fails if it is ahead of the store.
-    fn complete_mirror(&self, mirror_seq: u64) -> Result<(), StoreError> {
+    fn complete_mirror(
+        &self,
+        mirror: &mut mirror::Mirror,
+        mirror_seq: u64,
+    ) -> Result<(), StoreError> {
         let store_seq = self.last_seq()?;
         if mirror_seq > store_seq {
             return Err(StoreError::corrupt(
                 self.dir(),
                 format!(
-                    "{MIRROR_FILE} holds events up to seq {mirror_seq} but the database only up to \
-                     {store_seq}: the database lost flushed data. Restore from the mirror: \
-                     `antrean import --from {} --data NEW_DIR`",
+                    "{MIRROR_FILE} holds events up to seq {mirror_seq} but the database and its \
+                     log only up to {store_seq}: acknowledged data was lost. Restore from the \
+                     mirror: `antrean import --from {} --data NEW_DIR`",
                     self.dir().join(MIRROR_FILE).display()
                 ),
             ));
         }
-        let mut mirror = self.mirror.lock().expect("mirror lock");
         for item in self.events.range((mirror_seq + 1).to_be_bytes()..) {
             let (_, value) = item?;
-            let record: antrean_protocol::LogRecord =
-                serde_json::from_slice(&value).map_err(|e| {
-                    StoreError::corrupt(self.dir(), format!("event after seq {mirror_seq}: {e}"))
-                })?;
-            mirror.queue(&record);
+            mirror.queue_line(&value);
         }
         mirror.sync()
     }
 
     /// Path of the mirror file.
     pub fn mirror_path(&self) -> PathBuf {
-        self.mirror.lock().expect("mirror lock").path().to_owned()
-    }
-
-    /// Writes the mirror to disk (shutdown).
-    pub fn sync_mirror(&self) -> Result<(), StoreError> {
-        self.mirror.lock().expect("mirror lock").sync()
+        self.dir.join(MIRROR_FILE)
     }
 
     fn check_format(&self, new_secret: impl FnOnce() -> [u8; 32]) -> Result<(), StoreError> {
+        let mut changed = false;
         match self.meta.get(META_FORMAT)? {
             Some(v) => {
                 let found = v.as_ref().try_into().map(u32::from_be_bytes).map_err(|_| {
-                    StoreError::Corrupt {
-                        dir: self.dir.clone(),
-                        detail: "meta/format_version is not a 4-byte number".into(),
-                    }
+                    StoreError::corrupt(&self.dir, "meta/format_version is not a 4-byte number")
                 })?;
-                if found != FORMAT_VERSION {
-                    return Err(StoreError::Format {
-                        dir: self.dir.clone(),
-                        found,
-                        expected: FORMAT_VERSION,
-                    });
+                match found {
+                    FORMAT_VERSION => {}
+                    // Version 1 is sled alone, everything in it flushed: the log starts
+                    // empty after it.
+                    1 => {
+                        self.meta
+                            .insert(META_FORMAT, &FORMAT_VERSION.to_be_bytes())?;
+                        changed = true;
+                    }
+                    _ => {
+                        return Err(StoreError::Format {
+                            dir: self.dir.clone(),
+                            found,
+                            expected: FORMAT_VERSION,
+                        });
+                    }
                 }
             }
             None => {
                 // A directory that has events but no format marker was not written by us
                 // (or lost its meta tree): refuse rather than guess.
                 if self.events.first()?.is_some() {
-                    return Err(StoreError::Corrupt {
-                        dir: self.dir.clone(),
-                        detail: "events exist but meta/format_version is missing".into(),
-                    });
+                    return Err(StoreError::corrupt(
+                        &self.dir,
+                        "events exist but meta/format_version is missing",
+                    ));
                 }
                 self.meta
                     .insert(META_FORMAT, &FORMAT_VERSION.to_be_bytes())?;
+                changed = true;
             }
         }
         if self.meta.get(META_SITE_SECRET)?.is_none() {
             self.meta.insert(META_SITE_SECRET, &new_secret())?;
+            changed = true;
         }
-        self.flush()?;
+        if changed {
+            // Written before the writer exists (opening is single-threaded), and durable
+            // before anything can depend on it.
+            checkpoint::make_durable(&self.db, &self.dir.join(SLED_DIR))?;
+        }
         Ok(())
     }
 
@@ -168,22 +318,11 @@ impl Store {
         let value = self
             .meta
             .get(META_SITE_SECRET)?
-            .ok_or_else(|| StoreError::Corrupt {
-                dir: self.dir.clone(),
-                detail: "meta/site_secret is missing".into(),
-            })?;
-        value.as_ref().try_into().map_err(|_| StoreError::Corrupt {
-            dir: self.dir.clone(),
-            detail: "meta/site_secret has the wrong length".into(),
-        })
-    }
-
-    /// Makes every write so far durable (fsync), then appends the new events to the
-    /// mirror. Blocking: call it off the async runtime.
-    pub fn flush(&self) -> Result<usize, StoreError> {
-        let bytes = self.db.flush()?;
-        self.mirror.lock().expect("mirror lock").write_pending()?;
-        Ok(bytes)
+            .ok_or_else(|| StoreError::corrupt(&self.dir, "meta/site_secret is missing"))?;
+        value
+            .as_ref()
+            .try_into()
+            .map_err(|_| StoreError::corrupt(&self.dir, "meta/site_secret has the wrong length"))
     }
 
     /// Bytes the database occupies on disk (sled has known space amplification; watch it).

@@ -1,7 +1,7 @@
 //! The event log: key = sequence number (big-endian u64, so sled's order is log order),
 //! value = one JSON [`LogRecord`].
 
-use std::io::{BufRead, Write};
+use std::io::Write;
 use std::path::Path;
 
 use antrean_protocol::{LogRecord, event_from_dto};
@@ -16,45 +16,6 @@ impl Store {
             Some((key, _)) => decode_key(&key)
                 .ok_or_else(|| StoreError::corrupt(self.dir(), "an event key is not 8 bytes")),
         }
-    }
-
-    /// Appends records (not yet durable: call [`Store::flush`]). Records must continue the
-    /// log without gaps; a violation is a bug in the caller and is refused.
-    ///
-    /// Several records go in as one sled batch, so a crash keeps all of them or none. One
-    /// record is a plain insert, which is atomic by itself: a sled batch first writes and
-    /// syncs a 24-byte manifest in its own log buffer, a second write-and-sync pair that
-    /// made a single durable issue cost twice the disk round trips (measured with strace;
-    /// BENCHMARKS.md, durable issue latency).
-    pub fn append(&self, records: &[LogRecord]) -> Result<(), StoreError> {
-        let mut mirror = self.mirror.lock().expect("mirror lock");
-        // One serialization for both copies.
-        let encode =
-            |record: &LogRecord| serde_json::to_vec(record).expect("log records always serialize");
-        let written = match records {
-            [] => Ok(()),
-            [record] => {
-                let value = encode(record);
-                mirror.queue_line(&value);
-                self.events
-                    .insert(record.seq.to_be_bytes(), value)
-                    .map(|_| ())
-            }
-            _ => {
-                let mut batch = sled::Batch::default();
-                for record in records {
-                    let value = encode(record);
-                    mirror.queue_line(&value);
-                    batch.insert(&record.seq.to_be_bytes(), value);
-                }
-                self.events.apply_batch(batch)
-            }
-        };
-        if let Err(err) = written {
-            mirror.discard_pending();
-            return Err(err.into());
-        }
-        Ok(())
     }
 
     /// The first seq whose event time is at or after `at_ms` (last seq + 1 when none).
@@ -166,62 +127,6 @@ impl Store {
         out.flush()?;
         Ok((count, None))
     }
-
-    /// Loads a JSON Lines export (or a copy of the mirror) into this empty store and
-    /// flushes it. Validates every line first: nothing is written unless the whole file is
-    /// good — except a torn last line without its newline (a mirror copied while the server
-    /// was writing), which is left out and reported.
-    pub fn import(&self, input: &mut dyn BufRead) -> Result<ImportReport, StoreError> {
-        if self.last_seq()? != 0 {
-            return Err(StoreError::Import {
-                line: 0,
-                detail: "the target data directory already has events; import into a new directory"
-                    .into(),
-            });
-        }
-        let mut records: Vec<LogRecord> = Vec::new();
-        let mut torn_last_line = false;
-        let mut line = String::new();
-        for number in 1.. {
-            line.clear();
-            if input.read_line(&mut line)? == 0 {
-                break;
-            }
-            let complete = line.ends_with('\n');
-            if line.trim().is_empty() {
-                continue;
-            }
-            let bad = |detail: String| StoreError::Import {
-                line: number,
-                detail,
-            };
-            let record: LogRecord = match serde_json::from_str(&line) {
-                Ok(record) => record,
-                Err(_) if !complete => {
-                    torn_last_line = true;
-                    break;
-                }
-                Err(e) => return Err(bad(e.to_string())),
-            };
-            let expected = records.len() as u64 + 1;
-            if record.seq != expected {
-                return Err(bad(format!(
-                    "expected seq {expected}, found {}",
-                    record.seq
-                )));
-            }
-            event_from_dto(&record.event).map_err(|e| bad(e.to_string()))?;
-            records.push(record);
-        }
-        for chunk in records.chunks(10_000) {
-            self.append(chunk)?;
-        }
-        self.flush()?;
-        Ok(ImportReport {
-            imported: records.len() as u64,
-            torn_last_line,
-        })
-    }
 }
 
 /// What an import did.
@@ -246,11 +151,13 @@ fn decode_key(key: &[u8]) -> Option<u64> {
     key.try_into().ok().map(u64::from_be_bytes)
 }
 
-/// Opens `dir` read-only in spirit (no writes beyond sled's own open) and exports its log.
+/// Opens `dir` (recovering its log like a start would) and exports its events.
 pub fn export_dir(
     dir: &Path,
     out: &mut dyn Write,
 ) -> Result<(u64, Option<StoreError>), StoreError> {
-    let store = Store::open(dir, || [0; 32])?;
-    store.export(out)
+    let (store, writer) = Store::open(dir, || [0; 32])?;
+    let exported = store.export(out);
+    writer.close()?;
+    exported
 }

@@ -1,16 +1,16 @@
 //! The event-log mirror: `DATA/events.jsonl`, one [`LogRecord`] per line, appended after
-//! every flush. sled has known corruption reports after abrupt stops; the mirror is a plain
+//! every commit. sled has known corruption reports after abrupt stops; the mirror is a plain
 //! append-only file that `antrean import` restores from, and that can be copied to another
 //! disk while the server runs (a half-copied last line is ignored on import).
 //!
-//! Order matters: lines are written only after sled's flush returned, so the mirror never
-//! holds an event the store lacks. On open, a mirror that is behind (a crash between the
+//! Order matters: lines are written only after their log frame was synced, so the mirror
+//! never holds an event the store lacks. On open, a mirror that is behind (a crash between the
 //! two writes, or a deleted file) is completed from the store; a mirror that is *ahead*
 //! means the store lost flushed data, and opening fails with the recovery hint.
 
 use std::fs::{File, OpenOptions};
 use std::io::{BufRead, BufReader, Seek, SeekFrom, Write};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use antrean_protocol::LogRecord;
 
@@ -20,7 +20,6 @@ use crate::StoreError;
 pub const MIRROR_FILE: &str = "events.jsonl";
 
 pub(crate) struct Mirror {
-    path: PathBuf,
     file: File,
     /// Lines appended to sled but not yet flushed there.
     pending: Vec<u8>,
@@ -44,17 +43,11 @@ impl Mirror {
         file.seek(SeekFrom::End(0))?;
         Ok((
             Mirror {
-                path,
                 file,
                 pending: Vec::new(),
             },
             last_seq,
         ))
-    }
-
-    pub(crate) fn queue(&mut self, record: &LogRecord) {
-        let line = serde_json::to_vec(record).expect("log records always serialize");
-        self.queue_line(&line);
     }
 
     /// Queues one already serialized record.
@@ -63,14 +56,9 @@ impl Mirror {
         self.pending.push(b'\n');
     }
 
-    /// Forgets queued lines whose database write failed.
-    pub(crate) fn discard_pending(&mut self) {
-        self.pending.clear();
-    }
-
-    /// Writes queued lines (after sled's flush). Not fsynced: sled is the durable copy; the
-    /// mirror trails it by at most what the OS had not written at a power cut, and is
-    /// completed from sled on the next start.
+    /// Writes queued lines (after their log frame was synced). Not fsynced: the log is the
+    /// durable copy; the mirror trails it by at most what the OS had not written at a power
+    /// cut, and is completed from sled on the next start.
     pub(crate) fn write_pending(&mut self) -> Result<(), StoreError> {
         if !self.pending.is_empty() {
             self.file.write_all(&self.pending)?;
@@ -84,10 +72,6 @@ impl Mirror {
         self.write_pending()?;
         self.file.sync_data()?;
         Ok(())
-    }
-
-    pub(crate) fn path(&self) -> &Path {
-        &self.path
     }
 }
 

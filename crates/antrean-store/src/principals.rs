@@ -63,18 +63,27 @@ pub struct PrincipalRecord {
     pub counter: Option<String>,
 }
 
-fn key(kind: PrincipalKind, name: &str) -> Vec<u8> {
+pub(crate) fn key(kind: PrincipalKind, name: &str) -> Vec<u8> {
     format!("{}:{name}", kind.namespace()).into_bytes()
 }
 
 impl Store {
-    /// Stores (creates or replaces) a principal durably.
-    pub fn put_principal(&self, record: &PrincipalRecord) -> Result<(), StoreError> {
-        let value = serde_json::to_vec(record).expect("principal records serialize");
-        self.principals
-            .insert(key(record.kind, &record.name), value)?;
-        self.flush()?;
-        Ok(())
+    /// Applies one credential change to sled (the writer calls it after the change is
+    /// durable in the log); true if the principal existed before.
+    pub(crate) fn apply_principal_write(
+        &self,
+        write: &crate::PrincipalWrite,
+    ) -> Result<bool, StoreError> {
+        let previous = match write {
+            crate::PrincipalWrite::Put(record) => self.principals.insert(
+                key(record.kind, &record.name),
+                serde_json::to_vec(record).expect("principal records serialize"),
+            )?,
+            crate::PrincipalWrite::Remove { kind, name } => {
+                self.principals.remove(key(*kind, name))?
+            }
+        };
+        Ok(previous.is_some())
     }
 
     /// A principal by kind and name (a device lookup finds kiosks and displays).
@@ -89,13 +98,6 @@ impl Store {
                 .map(Some)
                 .map_err(|e| StoreError::corrupt(self.dir(), format!("principal {name}: {e}"))),
         }
-    }
-
-    /// Removes a principal durably; true if it existed.
-    pub fn remove_principal(&self, kind: PrincipalKind, name: &str) -> Result<bool, StoreError> {
-        let existed = self.principals.remove(key(kind, name))?.is_some();
-        self.flush()?;
-        Ok(existed)
     }
 
     /// Every principal.

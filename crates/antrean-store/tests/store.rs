@@ -1,5 +1,5 @@
 use antrean_protocol::{EventDto, LogRecord};
-use antrean_store::{PrincipalKind, PrincipalRecord, Store, StoreError};
+use antrean_store::{PrincipalKind, PrincipalRecord, PrincipalWrite, Store, StoreError};
 
 fn record(seq: u64) -> LogRecord {
     LogRecord {
@@ -21,21 +21,19 @@ fn record(seq: u64) -> LogRecord {
 fn appended_and_flushed_records_survive_reopen() {
     let dir = tempfile::tempdir().unwrap();
     {
-        let store = Store::open(dir.path(), || [7; 32]).unwrap();
-        // A batch, single records (a plain insert, not a sled batch), and a batch again.
-        store
+        let (_store, mut writer) = Store::open(dir.path(), || [7; 32]).unwrap();
+        // A batch, single records, nothing, and a batch again.
+        writer
             .append(&(1..=3).map(record).collect::<Vec<_>>())
             .unwrap();
-        store.flush().unwrap();
         for seq in 4..=5 {
-            store.append(&[record(seq)]).unwrap();
-            store.flush().unwrap();
+            writer.append(&[record(seq)]).unwrap();
         }
-        store.append(&[]).unwrap();
-        store.append(&[record(6), record(7)]).unwrap();
-        store.flush().unwrap();
+        writer.append(&[]).unwrap();
+        writer.append(&[record(6), record(7)]).unwrap();
+        writer.close().unwrap();
     }
-    let store = Store::open(dir.path(), || [9; 32]).unwrap();
+    let (store, _writer) = Store::open(dir.path(), || [9; 32]).unwrap();
     assert_eq!(store.last_seq().unwrap(), 7);
     let log: Vec<_> = store.read_log().collect::<Result<_, _>>().unwrap();
     assert_eq!(log, (1..=7).map(record).collect::<Vec<_>>());
@@ -51,21 +49,25 @@ fn appended_and_flushed_records_survive_reopen() {
 }
 
 #[test]
-fn a_gap_or_garbage_is_reported_with_its_sequence_number() {
+fn a_gap_is_refused_and_garbage_is_reported_with_its_sequence_number() {
     let dir = tempfile::tempdir().unwrap();
-    let store = Store::open(dir.path(), || [1; 32]).unwrap();
-    store.append(&[record(1), record(3)]).unwrap();
-    let err = store.read_log().find_map(Result::err).unwrap();
-    assert!(err.to_string().contains("expected seq 2, found 3"), "{err}");
-    assert!(err.to_string().contains("NOT reset"), "{err}");
+    let (store, mut writer) = Store::open(dir.path(), || [1; 32]).unwrap();
+    let err = writer.append(&[record(1), record(3)]).unwrap_err();
+    assert!(err.to_string().contains("refused to write seq 3"), "{err}");
+    assert_eq!(
+        store.last_seq().unwrap(),
+        0,
+        "nothing of a refused commit is written"
+    );
+    writer.append(&[record(1)]).unwrap();
 
     let dir2 = tempfile::tempdir().unwrap();
-    let store2 = Store::open(dir2.path(), || [1; 32]).unwrap();
+    let (store2, mut writer2) = Store::open(dir2.path(), || [1; 32]).unwrap();
     let mut bad = record(1);
     bad.event = EventDto::DayStarted {
         day: "2026-02-31".into(),
     };
-    store2.append(&[bad]).unwrap();
+    writer2.append(&[bad]).unwrap();
     let err = store2.read_log().find_map(Result::err).unwrap();
     assert!(matches!(err, StoreError::Corrupt { .. }));
     assert!(err.to_string().contains("event seq 1"), "{err}");
@@ -74,8 +76,8 @@ fn a_gap_or_garbage_is_reported_with_its_sequence_number() {
 #[test]
 fn export_then_import_reproduces_the_log_and_import_is_all_or_nothing() {
     let dir = tempfile::tempdir().unwrap();
-    let store = Store::open(dir.path(), || [1; 32]).unwrap();
-    store
+    let (store, mut writer) = Store::open(dir.path(), || [1; 32]).unwrap();
+    writer
         .append(&(1..=50).map(record).collect::<Vec<_>>())
         .unwrap();
     let mut out = Vec::new();
@@ -83,8 +85,8 @@ fn export_then_import_reproduces_the_log_and_import_is_all_or_nothing() {
     assert_eq!((count, problem.is_none()), (50, true));
 
     let target = tempfile::tempdir().unwrap();
-    let restored = Store::open(target.path(), || [2; 32]).unwrap();
-    assert_eq!(restored.import(&mut out.as_slice()).unwrap().imported, 50);
+    let (restored, mut restorer) = Store::open(target.path(), || [2; 32]).unwrap();
+    assert_eq!(restorer.import(&mut out.as_slice()).unwrap().imported, 50);
     let a: Vec<_> = store.read_log().collect::<Result<_, _>>().unwrap();
     let b: Vec<_> = restored.read_log().collect::<Result<_, _>>().unwrap();
     assert_eq!(a, b);
@@ -97,8 +99,10 @@ fn export_then_import_reproduces_the_log_and_import_is_all_or_nothing() {
         .collect();
     lines[2] = "{not json".into();
     let empty = tempfile::tempdir().unwrap();
-    let fresh = Store::open(empty.path(), || [3; 32]).unwrap();
-    let err = fresh.import(&mut lines.join("\n").as_bytes()).unwrap_err();
+    let (fresh, mut fresh_writer) = Store::open(empty.path(), || [3; 32]).unwrap();
+    let err = fresh_writer
+        .import(&mut lines.join("\n").as_bytes())
+        .unwrap_err();
     assert!(matches!(err, StoreError::Import { line: 3, .. }), "{err}");
     assert_eq!(fresh.last_seq().unwrap(), 0);
 }
@@ -106,7 +110,7 @@ fn export_then_import_reproduces_the_log_and_import_is_all_or_nothing() {
 #[test]
 fn principals_round_trip_and_devices_share_a_namespace() {
     let dir = tempfile::tempdir().unwrap();
-    let store = Store::open(dir.path(), || [1; 32]).unwrap();
+    let (store, mut writer) = Store::open(dir.path(), || [1; 32]).unwrap();
     let kiosk = PrincipalRecord {
         kind: PrincipalKind::Kiosk,
         name: "lobby".into(),
@@ -115,7 +119,12 @@ fn principals_round_trip_and_devices_share_a_namespace() {
         revoked: false,
         counter: None,
     };
-    store.put_principal(&kiosk).unwrap();
+    assert_eq!(
+        writer
+            .commit(&[], &[PrincipalWrite::Put(kiosk.clone())])
+            .unwrap(),
+        [false]
+    );
     assert_eq!(
         store.principal(PrincipalKind::Display, "lobby").unwrap(),
         Some(kiosk.clone())
@@ -124,21 +133,42 @@ fn principals_round_trip_and_devices_share_a_namespace() {
         store.principal(PrincipalKind::Officer, "lobby").unwrap(),
         None
     );
-    assert!(
-        store
-            .remove_principal(PrincipalKind::Kiosk, "lobby")
-            .unwrap()
-    );
+    let remove = PrincipalWrite::Remove {
+        kind: PrincipalKind::Kiosk,
+        name: "lobby".into(),
+    };
+    assert_eq!(writer.commit(&[], std::slice::from_ref(&remove)).unwrap(), [true]);
+    assert_eq!(writer.commit(&[], &[remove]).unwrap(), [false]);
     assert!(store.principals().unwrap().is_empty());
+    // Durable through the log alone: after a restart without a clean stop, still gone,
+    // and a principal put just before the stop is there.
+    writer
+        .commit(
+            &[],
+            &[PrincipalWrite::Put(PrincipalRecord {
+                name: "lobby-2".into(),
+                ..kiosk
+            })],
+        )
+        .unwrap();
+    drop((store, writer));
+    let (store, _writer) = Store::open(dir.path(), || [1; 32]).unwrap();
+    let names: Vec<_> = store
+        .principals()
+        .unwrap()
+        .into_iter()
+        .map(|p| p.name)
+        .collect();
+    assert_eq!(names, ["lobby-2"]);
 }
 
 #[test]
 fn garbage_files_give_an_error_not_a_reset() {
     let dir = tempfile::tempdir().unwrap();
     {
-        let store = Store::open(dir.path(), || [1; 32]).unwrap();
-        store.append(&[record(1)]).unwrap();
-        store.flush().unwrap();
+        let (_store, mut writer) = Store::open(dir.path(), || [1; 32]).unwrap();
+        writer.append(&[record(1)]).unwrap();
+        writer.close().unwrap();
     }
     // Overwrite every file in the directory with garbage.
     for entry in walk(dir.path()) {
@@ -146,7 +176,7 @@ fn garbage_files_give_an_error_not_a_reset() {
     }
     match Store::open(dir.path(), || [1; 32]) {
         Err(err) => assert!(err.to_string().contains("NOT reset"), "{err}"),
-        Ok(store) => {
+        Ok((store, _writer)) => {
             // If sled opens at all, the log must not silently appear empty and valid.
             let seq = store.last_seq();
             assert!(seq.is_err() || seq.unwrap() == 0 && store.read_log().count() == 0);
@@ -181,17 +211,17 @@ mod mirror {
     }
 
     #[test]
-    fn flushed_events_are_mirrored_as_json_lines() {
+    fn committed_events_are_mirrored_as_json_lines() {
         let dir = tempfile::tempdir().unwrap();
-        let store = Store::open(dir.path(), || [1; 32]).unwrap();
-        store
-            .append(&(1..=3).map(record).collect::<Vec<_>>())
+        let (_store, mut writer) = Store::open(dir.path(), || [1; 32]).unwrap();
+        writer
+            .commit(&(1..=3).map(record).collect::<Vec<_>>(), &[])
             .unwrap();
         assert!(
             mirror_lines(dir.path()).is_empty(),
-            "nothing mirrored before the flush"
+            "mirrored once applied, after the answers"
         );
-        store.flush().unwrap();
+        writer.apply_committed().unwrap();
         let lines = mirror_lines(dir.path());
         assert_eq!(lines.len(), 3);
         let back: LogRecord = serde_json::from_str(&lines[2]).unwrap();
@@ -202,11 +232,11 @@ mod mirror {
     fn a_missing_or_torn_mirror_is_completed_from_the_database() {
         let dir = tempfile::tempdir().unwrap();
         {
-            let store = Store::open(dir.path(), || [1; 32]).unwrap();
-            store
+            let (_store, mut writer) = Store::open(dir.path(), || [1; 32]).unwrap();
+            writer
                 .append(&(1..=5).map(record).collect::<Vec<_>>())
                 .unwrap();
-            store.flush().unwrap();
+            writer.close().unwrap();
         }
         // Tear the last line, as a power cut during the write would.
         let text = std::fs::read_to_string(dir.path().join(MIRROR_FILE)).unwrap();
@@ -226,20 +256,20 @@ mod mirror {
     fn a_database_behind_its_mirror_refuses_to_open_and_points_to_the_mirror() {
         let full = tempfile::tempdir().unwrap();
         {
-            let store = Store::open(full.path(), || [1; 32]).unwrap();
-            store
+            let (_store, mut writer) = Store::open(full.path(), || [1; 32]).unwrap();
+            writer
                 .append(&(1..=4).map(record).collect::<Vec<_>>())
                 .unwrap();
-            store.flush().unwrap();
+            writer.close().unwrap();
         }
         // A database that lost its last events (e.g. sled damage) next to the full mirror.
         let damaged = tempfile::tempdir().unwrap();
         {
-            let store = Store::open(damaged.path(), || [1; 32]).unwrap();
-            store
+            let (_store, mut writer) = Store::open(damaged.path(), || [1; 32]).unwrap();
+            writer
                 .append(&(1..=2).map(record).collect::<Vec<_>>())
                 .unwrap();
-            store.flush().unwrap();
+            writer.close().unwrap();
         }
         std::fs::copy(
             full.path().join(MIRROR_FILE),
@@ -260,8 +290,8 @@ mod mirror {
         let mut copy = std::fs::read(full.path().join(MIRROR_FILE)).unwrap();
         copy.extend_from_slice(br#"{"seq":5,"at_ms":1,"ev"#);
         let target = tempfile::tempdir().unwrap();
-        let restored = Store::open(target.path(), || [2; 32]).unwrap();
-        let report = restored.import(&mut copy.as_slice()).unwrap();
+        let (restored, mut writer) = Store::open(target.path(), || [2; 32]).unwrap();
+        let report = writer.import(&mut copy.as_slice()).unwrap();
         assert_eq!((report.imported, report.torn_last_line), (4, true));
         assert_eq!(restored.last_seq().unwrap(), 4);
     }

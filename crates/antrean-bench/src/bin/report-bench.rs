@@ -307,7 +307,7 @@ fn main() -> anyhow::Result<()> {
         let dir = tempfile::Builder::new()
             .prefix("report-bench-")
             .tempdir_in(".")?;
-        let store = antrean_store::Store::open(dir.path(), || [7; 32])?;
+        let (store, mut writer) = antrean_store::Store::open(dir.path(), || [7; 32])?;
         let started = Instant::now();
         for (i, chunk) in events.chunks(10_000).enumerate() {
             let records: Vec<LogRecord> = chunk
@@ -320,9 +320,9 @@ fn main() -> anyhow::Result<()> {
                     request: None,
                 })
                 .collect();
-            store.append(&records)?;
+            writer.append(&records)?;
         }
-        store.flush()?;
+        writer.checkpoint()?;
         eprintln!(
             "sled log written in {:.1} s ({} MB on disk)",
             started.elapsed().as_secs_f64(),

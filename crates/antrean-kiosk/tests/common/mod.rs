@@ -20,8 +20,8 @@ pub async fn start_coordinator(
         requests_per_second: antrean_coordinator::limits::REQUESTS_PER_SECOND,
         pages: axum::Router::new(),
     };
-    let (store, _) = antrean_coordinator::prepare(&config).expect("prepare store");
-    antrean_coordinator::start(config, store)
+    let prepared = antrean_coordinator::prepare(&config).expect("prepare store");
+    antrean_coordinator::start(config, prepared)
         .await
         .expect("start coordinator")
 }

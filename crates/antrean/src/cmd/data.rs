@@ -55,8 +55,9 @@ pub fn export(args: ExportArgs) -> anyhow::Result<()> {
 pub fn import(args: ImportArgs) -> anyhow::Result<()> {
     let file = std::fs::File::open(&args.from)
         .with_context(|| format!("opening {}", args.from.display()))?;
-    let store = Store::open(&args.data, antrean_coordinator::secrets::random_key)?;
-    let report = store.import(&mut BufReader::new(file))?;
+    let (_, mut writer) = Store::open(&args.data, antrean_coordinator::secrets::random_key)?;
+    let report = writer.import(&mut BufReader::new(file))?;
+    writer.close()?;
     if report.torn_last_line {
         eprintln!(
             "note: the last line was incomplete (copied while being written) and was left out"

@@ -71,8 +71,8 @@ pub async fn serve(args: ServeArgs) -> anyhow::Result<()> {
         requests_per_second: args.max_requests_per_second,
         pages: antrean_web::router(),
     };
-    let (store, password_file) = antrean_coordinator::prepare(&config)?;
-    if let Some(path) = password_file {
+    let prepared = antrean_coordinator::prepare(&config)?;
+    if let Some(path) = &prepared.password_file {
         println!(
             "First start: manager `{INITIAL_MANAGER}` created; its password is in {}",
             path.display()
@@ -81,7 +81,7 @@ pub async fn serve(args: ServeArgs) -> anyhow::Result<()> {
     // Handlers go in before the "listening" line: a supervisor (or test) that sends SIGTERM as
     // soon as it reads that line must get a clean stop, not the default kill.
     let stop = StopSignals::install()?;
-    let running = antrean_coordinator::start(config, store).await?;
+    let running = antrean_coordinator::start(config, prepared).await?;
     println!(
         "Antrean coordinator listening on http://{} (WebSocket ws://{}/ws)",
         running.addr, running.addr
@@ -165,21 +165,22 @@ pub async fn demo(args: DemoArgs) -> anyhow::Result<()> {
         requests_per_second: antrean_coordinator::limits::REQUESTS_PER_SECOND,
         pages: antrean_web::router(),
     };
-    let (store, _) = antrean_coordinator::prepare(&config)?;
-    let running = antrean_coordinator::start(config, store).await?;
-    let auth = running.auth.clone();
-    let (kiosk, board, rating) =
-        tokio::task::spawn_blocking(move || -> anyhow::Result<(String, String, String)> {
-            for (id, name, pin) in DEMO_OFFICERS {
-                auth.set_person(PrincipalKind::Officer, id, Some(name), pin)?;
-            }
-            Ok((
-                auth.enroll_device(DeviceKind::Kiosk, "kiosk-demo", None)?,
-                auth.enroll_device(DeviceKind::Display, "board-demo", None)?,
-                auth.enroll_device(DeviceKind::Rating, "rating-demo-1", Some("1"))?,
-            ))
-        })
-        .await??;
+    let prepared = antrean_coordinator::prepare(&config)?;
+    let running = antrean_coordinator::start(config, prepared).await?;
+    let auth = &running.auth;
+    for (id, name, pin) in DEMO_OFFICERS {
+        auth.set_person(PrincipalKind::Officer, id, Some(name), pin)
+            .await?;
+    }
+    let kiosk = auth
+        .enroll_device(DeviceKind::Kiosk, "kiosk-demo", None)
+        .await?;
+    let board = auth
+        .enroll_device(DeviceKind::Display, "board-demo", None)
+        .await?;
+    let rating = auth
+        .enroll_device(DeviceKind::Rating, "rating-demo-1", Some("1"))
+        .await?;
     let stop = StopSignals::install()?;
     let url = format!("ws://{}/ws", running.addr);
     let exe =
