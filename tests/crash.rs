@@ -182,28 +182,6 @@ async fn sigkill_never_loses_an_acknowledged_ticket_or_reuses_a_number() {
     assert!(checked > 0);
 }
 
-/// The sample catalog's services.
-const SERVICES: [&str; 18] = [
-    "ktp-el-baru",
-    "ktp-el-ganti",
-    "kk-baru",
-    "kk-perubahan",
-    "akta-kelahiran",
-    "akta-kematian",
-    "kia",
-    "pindah",
-    "paspor-baru",
-    "paspor-ganti",
-    "stnk-tahunan",
-    "stnk-5-tahunan",
-    "skck",
-    "bpjs-daftar",
-    "nib",
-    "pbb-pembetulan",
-    "roya",
-    "nikah",
-];
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_watching_client_reconnects_and_resyncs_after_a_crash() {
     use std::io::BufRead;

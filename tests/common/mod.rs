@@ -13,6 +13,28 @@ use std::time::Duration;
 use antrean_client::Client;
 use antrean_protocol::*;
 
+/// The sample catalog's services.
+pub const SERVICES: [&str; 18] = [
+    "ktp-el-baru",
+    "ktp-el-ganti",
+    "kk-baru",
+    "kk-perubahan",
+    "akta-kelahiran",
+    "akta-kematian",
+    "kia",
+    "pindah",
+    "paspor-baru",
+    "paspor-ganti",
+    "stnk-tahunan",
+    "stnk-5-tahunan",
+    "skck",
+    "bpjs-daftar",
+    "nib",
+    "pbb-pembetulan",
+    "roya",
+    "nikah",
+];
+
 pub const ADMIN_PASSWORD: &str = "rahasia-uji-123";
 
 /// The antrean binary built by cargo for this test run.
@@ -54,15 +76,49 @@ impl Server {
                 "trap '' XFSZ; ulimit -f {blocks}; exec \"$0\" \"$@\""
             ))
             .arg(antrean_bin());
-        Server::spawn_command(command, data, &["--always-open"], "127.0.0.1:0")
+        // Small log segments, so that each segment file fits under the limit and the
+        // limit is met by the files that grow.
+        Server::spawn_command(
+            command,
+            data,
+            &["--always-open", "--wal-segment-kib", "16"],
+            "127.0.0.1:0",
+        )
     }
 
     fn spawn(data: &Path, extra: &[&str], listen: &str) -> Server {
         Server::spawn_command(Command::new(antrean_bin()), data, extra, listen)
     }
 
-    fn spawn_command(mut command: Command, data: &Path, extra: &[&str], listen: &str) -> Server {
-        let stderr_log = data.with_extension("stderr.log");
+    /// Starts with its standard error going to `stderr_log` (not next to the data: a test
+    /// that fills the data's disk still reads what the server said).
+    pub fn start_logging_to(data: &Path, extra: &[&str], stderr_log: &Path) -> Server {
+        Server::spawn_logged(
+            Command::new(antrean_bin()),
+            data,
+            extra,
+            "127.0.0.1:0",
+            stderr_log.to_owned(),
+        )
+    }
+
+    fn spawn_command(command: Command, data: &Path, extra: &[&str], listen: &str) -> Server {
+        Server::spawn_logged(
+            command,
+            data,
+            extra,
+            listen,
+            data.with_extension("stderr.log"),
+        )
+    }
+
+    fn spawn_logged(
+        mut command: Command,
+        data: &Path,
+        extra: &[&str],
+        listen: &str,
+        stderr_log: PathBuf,
+    ) -> Server {
         let stderr = std::fs::File::create(&stderr_log).unwrap();
         let mut child = command
             .args(["serve", "--data"])

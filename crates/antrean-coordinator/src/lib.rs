@@ -22,6 +22,7 @@ use std::sync::Arc;
 
 use antrean_core::{Catalog, Engine};
 use antrean_protocol::catalog_view;
+pub use antrean_store::WalOptions;
 use antrean_store::{PrincipalKind, PrincipalRecord, PrincipalWrite, Store, Writer};
 use anyhow::Context;
 use tokio::net::TcpListener;
@@ -42,8 +43,10 @@ pub const INITIAL_PASSWORD_FILE: &str = "initial-admin-password.txt";
 
 /// Server configuration.
 pub struct Config {
-    /// Data directory (sled).
+    /// Data directory (write-ahead log, sled, mirror).
     pub data_dir: PathBuf,
+    /// Write-ahead log sizes (`WalOptions::default()` on a site).
+    pub wal: antrean_store::WalOptions,
     /// Address to listen on.
     pub listen: SocketAddr,
     /// The site catalog.
@@ -68,7 +71,11 @@ pub struct Prepared {
 
 /// Opens the store (recovering its write-ahead log) and makes sure a manager exists.
 pub fn prepare(config: &Config) -> anyhow::Result<Prepared> {
-    let (store, mut writer) = Store::open(&config.data_dir, secrets::random_key)?;
+    let wal_dir = config.data_dir.join(antrean_store::WAL_DIR);
+    let wal_fs = antrean_store::wal::fs::OsFs::new(&wal_dir)
+        .with_context(|| format!("creating {}", wal_dir.display()))?;
+    let (store, mut writer) =
+        Store::open_with(&config.data_dir, wal_fs, config.wal, secrets::random_key)?;
     let recovery = writer.recovery();
     if let Some(torn) = &recovery.torn_tail {
         tracing::warn!(

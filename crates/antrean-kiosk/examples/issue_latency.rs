@@ -19,6 +19,7 @@ fn main() {
     let runtime = tokio::runtime::Runtime::new().expect("runtime");
     let config = antrean_coordinator::Config {
         data_dir: data.path().to_owned(),
+        wal: antrean_coordinator::WalOptions::default(),
         listen: "127.0.0.1:0".parse().expect("addr"),
         catalog: antrean_catalog::always_open(antrean_catalog::sample()),
         initial_admin_password: Some("bench-admin".into()),

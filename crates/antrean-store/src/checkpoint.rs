@@ -117,8 +117,8 @@ fn run(shared: &Shared, db: &sled::Db, sled_dir: &Path) {
 /// sled's flush, then `fsync` of every file sled keeps and of its directories.
 pub(crate) fn make_durable(db: &sled::Db, sled_dir: &Path) -> Result<(), crate::StoreError> {
     db.flush()?;
-    sync_tree(sled_dir)?;
-    Ok(())
+    sync_tree(sled_dir)
+        .map_err(|e| crate::StoreError::Behind(format!("making the database durable (fsync): {e}")))
 }
 
 fn sync_tree(dir: &Path) -> std::io::Result<()> {

@@ -49,11 +49,14 @@ pub enum StoreError {
     Sled(#[from] sled::Error),
     /// The write-ahead log failed: an I/O error (disk full, read-only, EIO) while writing,
     /// or damage found while reading it.
-    #[error("{0}. Nothing acknowledged before this was lost; see {RECOVERY_DOC}")]
+    #[error("storage failure: {0}. Nothing acknowledged before this was lost; see {RECOVERY_DOC}")]
     Wal(#[from] crate::wal::WalError),
-    /// A background checkpoint of sled failed (disk full or an I/O error).
-    #[error("checkpoint of the database failed: {0}")]
-    Checkpoint(String),
+    /// Bringing sled or the mirror up to date with the log failed (disk full or an I/O
+    /// error): the log still holds every acknowledged change.
+    #[error(
+        "storage failure: {0}. Nothing acknowledged was lost (it is in the write-ahead log); see {RECOVERY_DOC}"
+    )]
+    Behind(String),
     /// An export/import file problem.
     #[error("{0}")]
     Io(#[from] std::io::Error),

@@ -167,19 +167,32 @@ impl<F: WalFs> Writer<F> {
             return Ok(());
         }
         if let Some(failure) = self.checkpointer.failure() {
-            return Err(StoreError::Checkpoint(failure));
+            return Err(StoreError::Behind(format!(
+                "checkpoint of the database: {failure}"
+            )));
         }
         let mut batch = sled::Batch::default();
         for (seq, json) in &self.unapplied {
             batch.insert(&seq.to_be_bytes(), json.as_slice());
             self.mirror.queue_line(json);
         }
-        self.store.events.apply_batch(batch)?;
-        self.store.meta.insert(
-            crate::META_WAL_CHECKPOINT,
-            &self.unapplied_lsn.to_be_bytes(),
-        )?;
-        self.mirror.write_pending()?;
+        let behind = |what: &str, err: &dyn std::fmt::Display| {
+            StoreError::Behind(format!("updating {what}: {err}"))
+        };
+        self.store
+            .events
+            .apply_batch(batch)
+            .map_err(|e| behind("the database", &e))?;
+        self.store
+            .meta
+            .insert(
+                crate::META_WAL_CHECKPOINT,
+                &self.unapplied_lsn.to_be_bytes(),
+            )
+            .map_err(|e| behind("the database", &e))?;
+        self.mirror
+            .write_pending()
+            .map_err(|e| behind(crate::MIRROR_FILE, &e))?;
         self.events_since_checkpoint += self.unapplied.len() as u64;
         self.unapplied.clear();
         self.applied_lsn = self.unapplied_lsn;
@@ -208,7 +221,9 @@ impl<F: WalFs> Writer<F> {
     /// A clean stop: everything applied, sled checkpointed, the mirror synced.
     pub fn close(mut self) -> Result<(), StoreError> {
         self.checkpoint()?;
-        self.mirror.sync()
+        self.mirror
+            .sync()
+            .map_err(|e| StoreError::Behind(format!("syncing {}: {e}", crate::MIRROR_FILE)))
     }
 
     /// Commits records and applies them at once (tools and tests; the committer splits

@@ -137,7 +137,10 @@ fn principals_round_trip_and_devices_share_a_namespace() {
         kind: PrincipalKind::Kiosk,
         name: "lobby".into(),
     };
-    assert_eq!(writer.commit(&[], std::slice::from_ref(&remove)).unwrap(), [true]);
+    assert_eq!(
+        writer.commit(&[], std::slice::from_ref(&remove)).unwrap(),
+        [true]
+    );
     assert_eq!(writer.commit(&[], &[remove]).unwrap(), [false]);
     assert!(store.principals().unwrap().is_empty());
     // Durable through the log alone: after a restart without a clean stop, still gone,

@@ -14,6 +14,7 @@ pub async fn start_coordinator(
 ) -> antrean_coordinator::Running {
     let config = antrean_coordinator::Config {
         data_dir: data.to_owned(),
+        wal: antrean_coordinator::WalOptions::default(),
         listen,
         catalog,
         initial_admin_password: Some(ADMIN_PASSWORD.into()),

@@ -34,6 +34,10 @@ pub struct ServeArgs {
     /// Sustained requests per second allowed per connection (burst: twice that).
     #[arg(long, default_value_t = antrean_coordinator::limits::REQUESTS_PER_SECOND)]
     max_requests_per_second: f64,
+    /// Size of a new write-ahead log segment in KiB (zero-filled when made; docs/storage.md).
+    /// The default suits every site; tests use small ones.
+    #[arg(long, default_value_t = 16 * 1024, value_parser = clap::value_parser!(u64).range(4..=1024 * 1024))]
+    wal_segment_kib: u64,
 }
 
 #[derive(Args)]
@@ -64,6 +68,10 @@ pub async fn serve(args: ServeArgs) -> anyhow::Result<()> {
         catalog = antrean_catalog::always_open(catalog);
     }
     let config = Config {
+        wal: antrean_store::WalOptions {
+            segment_bytes: args.wal_segment_kib * 1024,
+            ..antrean_store::WalOptions::default()
+        },
         data_dir: args.data,
         listen: args.listen,
         catalog,
@@ -158,6 +166,7 @@ pub async fn demo(args: DemoArgs) -> anyhow::Result<()> {
     let catalog = antrean_catalog::always_open(antrean_catalog::sample());
     let site = catalog.site.name.clone();
     let config = Config {
+        wal: antrean_store::WalOptions::default(),
         data_dir: args.data.clone(),
         listen: args.listen,
         catalog,
