@@ -22,13 +22,15 @@ impl Summary {
 }
 
 /// Appends 256 bytes and fsyncs: what one durable write costs on this disk.
-pub struct FsyncProbe {
+/// The reference for a durable answer: append 256 B to a file and `fdatasync` it, on the
+/// same file system as the server's data — the same guarantee the write-ahead log gives.
+pub struct FdatasyncProbe {
     file: std::fs::File,
 }
 
-impl FsyncProbe {
-    pub fn open(path: &Path) -> std::io::Result<FsyncProbe> {
-        Ok(FsyncProbe {
+impl FdatasyncProbe {
+    pub fn open(path: &Path) -> std::io::Result<FdatasyncProbe> {
+        Ok(FdatasyncProbe {
             file: std::fs::OpenOptions::new()
                 .create(true)
                 .append(true)
@@ -39,7 +41,7 @@ impl FsyncProbe {
     pub fn sample(&mut self) -> std::io::Result<Duration> {
         let started = Instant::now();
         self.file.write_all(&[0x5au8; 256])?;
-        self.file.sync_all()?;
+        self.file.sync_data()?;
         Ok(started.elapsed())
     }
 }

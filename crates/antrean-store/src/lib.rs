@@ -16,6 +16,7 @@
 //! reset. `export`/`import` move the log through plain JSON Lines for backup and recovery.
 #![deny(missing_docs)]
 
+mod backup;
 mod checkpoint;
 mod error;
 mod log;
@@ -24,6 +25,7 @@ mod principals;
 pub mod wal;
 mod writer;
 
+pub use backup::{BackupReport, backup};
 pub use error::StoreError;
 pub use log::{ImportReport, export_dir};
 pub use mirror::MIRROR_FILE;
@@ -173,7 +175,6 @@ impl Store {
             )
         })?;
         let mut last_seq = self.last_seq()?;
-        let mut batch = sled::Batch::default();
         for (kind, bytes) in entries {
             match kind {
                 EntryKind::Event => {
@@ -195,7 +196,7 @@ impl Store {
                         ));
                     }
                     last_seq = last_seq.max(record.seq);
-                    batch.insert(&record.seq.to_be_bytes(), bytes);
+                    self.events.insert(record.seq.to_be_bytes(), bytes)?;
                 }
                 EntryKind::PutPrincipal => {
                     let record: PrincipalRecord = serde_json::from_slice(bytes).map_err(|e| {
@@ -211,7 +212,6 @@ impl Store {
                 }
             }
         }
-        self.events.apply_batch(batch)?;
         self.meta.insert(META_WAL_CHECKPOINT, &lsn.to_be_bytes())?;
         Ok(())
     }

@@ -41,6 +41,8 @@ enum Command {
     Principals(cmd::client::StatusArgs),
     /// Write the event log of a (stopped) data directory as JSON Lines.
     Export(cmd::data::ExportArgs),
+    /// Copy the event log while the server runs (a consistent copy up to one seq).
+    Backup(cmd::data::BackupArgs),
     /// Restore an exported event log into a new data directory.
     Import(cmd::data::ImportArgs),
     /// Catalog tools.
@@ -74,6 +76,7 @@ fn main() -> std::process::ExitCode {
         }
         Command::Skm(command) => cmd::skm::run(command),
         Command::Export(args) => cmd::data::export(args),
+        Command::Backup(args) => cmd::data::backup(args),
         Command::Import(args) => cmd::data::import(args),
         Command::Catalog(command) => cmd::data::catalog(command),
         Command::Simulate(args) => cmd::simulate::simulate(args),
@@ -114,6 +117,7 @@ async fn run_async(command: Command) -> anyhow::Result<()> {
         Command::Printer(_)
         | Command::Skm(_)
         | Command::Export(_)
+        | Command::Backup(_)
         | Command::Import(_)
         | Command::Catalog(_)
         | Command::Simulate(_) => {

@@ -18,6 +18,16 @@ pub struct ExportArgs {
 }
 
 #[derive(Args)]
+pub struct BackupArgs {
+    /// Data directory (the server may be running).
+    #[arg(long, default_value = "./data", env = "ANTREAN_DATA")]
+    data: PathBuf,
+    /// Backup file to write (replaced whole, never left half written).
+    #[arg(long)]
+    out: PathBuf,
+}
+
+#[derive(Args)]
 pub struct ImportArgs {
     /// JSON Lines file from `antrean export`.
     #[arg(long)]
@@ -49,6 +59,17 @@ pub fn export(args: ExportArgs) -> anyhow::Result<()> {
     if let Some(problem) = problem {
         bail!("stopped at the first damaged record after {count} good ones: {problem}");
     }
+    Ok(())
+}
+
+pub fn backup(args: BackupArgs) -> anyhow::Result<()> {
+    let report = antrean_store::backup(&args.data, &args.out)?;
+    println!(
+        "backed up events 1..={} to {} (restore with `antrean import --from {} --data NEW_DIR`)",
+        report.last_seq,
+        args.out.display(),
+        args.out.display()
+    );
     Ok(())
 }
 
