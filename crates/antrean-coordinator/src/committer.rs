@@ -246,16 +246,15 @@ impl Committer {
         let mut requests = RequestMemory::default();
         let mut seq = 0;
         let mut replayed = Vec::new();
-        for record in writer.store().read_log() {
-            let record = record?;
-            let event = event_from_dto(&record.event).expect("read_log validated the event");
+        for item in writer.store().read_events() {
+            let (record, event) = item?;
             engine.replay(&event, Timestamp(record.at_ms));
-            replayed.push((event.clone(), Timestamp(record.at_ms)));
-            if replayed.len() >= 10_000 {
-                facts.record(std::mem::take(&mut replayed));
-            }
             if let Some(key) = record.request {
                 requests.remember(key, event.ticket(), record.seq);
+            }
+            replayed.push((event, Timestamp(record.at_ms)));
+            if replayed.len() >= 10_000 {
+                facts.record(std::mem::take(&mut replayed));
             }
             seq = record.seq;
         }

@@ -64,6 +64,15 @@ impl Store {
     /// Reads and validates the whole log in order: gapless from 1, every record decodable
     /// into a core event. The first problem is reported with its sequence number.
     pub fn read_log(&self) -> impl Iterator<Item = Result<LogRecord, StoreError>> + '_ {
+        self.read_events()
+            .map(|item| item.map(|(record, _)| record))
+    }
+
+    /// [`Store::read_log`] with each record's core event, decoded once (the start-up replay
+    /// of a large log pays for every decoding).
+    pub fn read_events(
+        &self,
+    ) -> impl Iterator<Item = Result<(LogRecord, antrean_core::Event), StoreError>> + '_ {
         let mut expected = 1u64;
         let mut failed = false;
         self.events.iter().map_while(move |item| {
@@ -81,7 +90,7 @@ impl Store {
         &self,
         item: sled::Result<(sled::IVec, sled::IVec)>,
         expected: u64,
-    ) -> Result<LogRecord, StoreError> {
+    ) -> Result<(LogRecord, antrean_core::Event), StoreError> {
         let (key, value) = item?;
         let seq = decode_key(&key).ok_or_else(|| {
             StoreError::corrupt(
@@ -104,9 +113,9 @@ impl Store {
                 format!("event at key {seq} says seq {}", record.seq),
             ));
         }
-        event_from_dto(&record.event)
+        let event = event_from_dto(&record.event)
             .map_err(|e| StoreError::corrupt(self.dir(), format!("event seq {seq}: {e}")))?;
-        Ok(record)
+        Ok((record, event))
     }
 
     /// Writes the log as JSON Lines (one [`LogRecord`] per line), stopping at the first

@@ -9,7 +9,7 @@
 //! means the store lost flushed data, and opening fails with the recovery hint.
 
 use std::fs::{File, OpenOptions};
-use std::io::{BufRead, BufReader, Seek, SeekFrom, Write};
+use std::io::{Read, Seek, SeekFrom, Write};
 use std::path::Path;
 
 use antrean_protocol::LogRecord;
@@ -76,35 +76,50 @@ impl Mirror {
 }
 
 /// The last complete record's seq and the byte length of the complete lines.
+///
+/// Only the end of the file is read: a start must not parse a year of events again (the
+/// whole file is checked line by line where it is read — `antrean backup` and `import`).
 fn scan(file: &mut File, path: &Path) -> Result<(u64, u64), StoreError> {
-    file.seek(SeekFrom::Start(0))?;
-    let mut reader = BufReader::new(&mut *file);
-    let mut line = String::new();
-    let (mut last_seq, mut good_len) = (0u64, 0u64);
-    loop {
-        line.clear();
-        let n = reader.read_line(&mut line)?;
-        if n == 0 || !line.ends_with('\n') {
-            break;
+    let len = file.metadata()?.len();
+    // Walk back from the end in chunks until the last two newlines are found: the last
+    // complete line lies between them; anything after the last one is a torn line.
+    let mut tail: Vec<u8> = Vec::new();
+    let mut start = len;
+    let (good_len, last_line) = loop {
+        let newlines: Vec<usize> = tail
+            .iter()
+            .enumerate()
+            .filter(|(_, b)| **b == b'\n')
+            .map(|(i, _)| i)
+            .collect();
+        if let Some(&last) = newlines.last() {
+            let from = match newlines.len() {
+                1 if start > 0 => None, // the line may begin before what was read
+                1 => Some(0),
+                n => Some(newlines[n - 2] + 1),
+            };
+            if let Some(from) = from {
+                break (start + last as u64 + 1, tail[from..last].to_vec());
+            }
+        } else if start == 0 {
+            break (0, Vec::new());
         }
-        let record: LogRecord = serde_json::from_str(&line).map_err(|e| {
-            StoreError::corrupt(
-                path,
-                format!("{} line after seq {last_seq}: {e}", MIRROR_FILE),
-            )
-        })?;
-        if record.seq != last_seq + 1 {
-            return Err(StoreError::corrupt(
-                path,
-                format!(
-                    "{MIRROR_FILE}: expected seq {}, found {}",
-                    last_seq + 1,
-                    record.seq
-                ),
-            ));
-        }
-        last_seq = record.seq;
-        good_len += n as u64;
+        let chunk = start.min(TAIL_CHUNK_BYTES);
+        start -= chunk;
+        let mut buf = vec![0u8; chunk as usize];
+        file.seek(SeekFrom::Start(start))?;
+        file.read_exact(&mut buf)?;
+        buf.extend_from_slice(&tail);
+        tail = buf;
+    };
+    if last_line.is_empty() && good_len == 0 {
+        return Ok((0, 0));
     }
-    Ok((last_seq, good_len))
+    let record: LogRecord = serde_json::from_slice(&last_line).map_err(|e| {
+        StoreError::corrupt(path, format!("{MIRROR_FILE}: the last complete line: {e}"))
+    })?;
+    Ok((record.seq, good_len))
 }
+
+/// Bytes read per step from the end of the mirror (lines are well under 2 KiB).
+const TAIL_CHUNK_BYTES: u64 = 64 * 1024;

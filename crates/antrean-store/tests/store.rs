@@ -298,4 +298,30 @@ mod mirror {
         assert_eq!((report.imported, report.torn_last_line), (4, true));
         assert_eq!(restored.last_seq().unwrap(), 4);
     }
+
+    #[test]
+    fn a_long_mirror_is_read_from_its_end_across_chunks() {
+        let dir = tempfile::tempdir().unwrap();
+        {
+            let (_store, mut writer) = Store::open(dir.path(), || [1; 32]).unwrap();
+            for chunk in (1..=1_000u64).collect::<Vec<_>>().chunks(100) {
+                writer
+                    .append(&chunk.iter().copied().map(record).collect::<Vec<_>>())
+                    .unwrap();
+            }
+            writer.close().unwrap();
+        }
+        let path = dir.path().join(MIRROR_FILE);
+        let full = std::fs::read(&path).unwrap();
+        // Torn in the middle of the last line; or followed by 100 KiB of zeros with no
+        // newline (what a crash can leave after an unsynced append), so the last complete
+        // line is found only two 64 KiB steps back from the end.
+        let mut zeros = full.clone();
+        zeros.extend_from_slice(&[0u8; 100 * 1024]);
+        for damaged in [full[..full.len() - 30].to_vec(), zeros] {
+            std::fs::write(&path, &damaged).unwrap();
+            drop(Store::open(dir.path(), || [1; 32]).unwrap());
+            assert_eq!(std::fs::read(&path).unwrap(), full);
+        }
+    }
 }

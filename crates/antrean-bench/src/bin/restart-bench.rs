@@ -60,7 +60,7 @@ fn generate(
     let mut i = 0usize;
     while seq < first_seq + count {
         // 6,000 tickets a day, three seconds apart, then the next morning.
-        if i % 6_000 == 0 && i > 0 {
+        if i.is_multiple_of(6_000) && i > 0 {
             *clock_ms += 24 * 3_600_000 - 6_000 * 3_000;
         }
         *clock_ms += 3_000;
