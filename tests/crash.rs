@@ -326,3 +326,71 @@ async fn a_failing_disk_stops_the_server_and_keeps_every_acknowledged_ticket() {
         "{next} after {served_a} acknowledged A tickets"
     );
 }
+
+/// Credential changes go through the committer, in the log's one order: enrolling devices
+/// while kiosks issue at full speed, then SIGKILL, never leaves a data directory that
+/// refuses to start (a second writer once could copy unsynced lines into the mirror), and
+/// every device whose enrolment was answered can log in after the restart.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn devices_enrolled_during_issuing_survive_a_kill_and_the_store_opens() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let server = Server::start(&data);
+    let kiosk_token = enroll(&server, DeviceKind::Kiosk, "kiosk-busy").await;
+    let acked = Arc::new(Mutex::new(Vec::new()));
+    let issuing = {
+        let (url, acked) = (server.url(), acked.clone());
+        tokio::spawn(async move {
+            let mut client = Client::connect(&url, Auth::Kiosk { token: kiosk_token })
+                .await
+                .unwrap();
+            for i in 0.. {
+                match client.request(issue(SERVICES[i % SERVICES.len()])).await {
+                    Ok(result) => acked
+                        .lock()
+                        .unwrap()
+                        .push(ticket_of(&result).number.clone()),
+                    Err(antrean_client::ClientError::Rejected { .. }) => {}
+                    Err(_) => return,
+                }
+            }
+        })
+    };
+    let mut m = manager(&server).await;
+    let mut enrolled = Vec::new();
+    for k in 0..25 {
+        let name = format!("board-{k}");
+        match m
+            .request(Request::EnrollDevice {
+                kind: DeviceKind::Display,
+                name: name.clone(),
+                counter: None,
+            })
+            .await
+            .unwrap()
+        {
+            ResultDto::Enrolled { token, .. } => enrolled.push(token),
+            other => panic!("unexpected {other:?}"),
+        }
+    }
+    server.kill();
+    issuing.await.unwrap();
+    let acked = std::mem::take(&mut *acked.lock().unwrap());
+    assert!(!acked.is_empty());
+
+    // Server::start panics if the server does not come up.
+    let server = Server::start(&data);
+    for token in enrolled {
+        Client::connect(&server.url(), Auth::Display { token })
+            .await
+            .expect("a device whose enrolment was answered logs in after the crash");
+    }
+    let mut m = manager(&server).await;
+    for number in &acked {
+        m.request(Request::GetTicket {
+            ticket: Some(TicketRef::Number(number.clone())),
+        })
+        .await
+        .unwrap_or_else(|e| panic!("acknowledged {number} lost: {e}"));
+    }
+}

@@ -439,3 +439,184 @@ async fn raw_without_hello(server: &Server, request: &Request) -> Result<(), Str
         other => panic!("without hello: {other:?}"),
     }
 }
+
+/// Waits for the server to close `client` and returns the close code and reason.
+async fn closed_with(client: &mut Client) -> String {
+    match client
+        .wait_for(Duration::from_secs(10), |_| None::<()>)
+        .await
+    {
+        Err(ClientError::Closed(reason)) => reason,
+        other => panic!("expected the server to close the socket, got {other:?}"),
+    }
+}
+
+async fn accepted(m: &mut Client, request: Request) {
+    let result = m.request(request).await.unwrap();
+    assert!(
+        matches!(result, ResultDto::Accepted | ResultDto::Enrolled { .. }),
+        "{result:?}"
+    );
+}
+
+/// Revocation takes effect on open sockets, for every role with a stored credential: a
+/// revoked kiosk, display board or rating screen, a removed officer, an officer whose PIN
+/// changed and a device enrolled again under its name are closed with 4001 by the time
+/// the manager has the answer, and cannot log in again with the old secret.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn revoking_or_removing_cuts_the_live_sessions_of_every_role() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = Server::start(&dir.path().join("data"));
+    let url = server.url();
+    let mut m = manager(&server).await;
+    let kiosk_token = enroll(&server, DeviceKind::Kiosk, "lobby").await;
+    let board_token = enroll(&server, DeviceKind::Display, "hall").await;
+    let rating_token = enroll_rating(&server, "rate-1", "1").await;
+    set_officer(&server, "siti", "1234").await;
+    set_officer(&server, "budi", "5678").await;
+
+    let devices = [
+        (
+            Auth::Kiosk {
+                token: kiosk_token.clone(),
+            },
+            "lobby",
+        ),
+        (Auth::Display { token: board_token }, "hall"),
+        (
+            Auth::Rating {
+                token: rating_token,
+            },
+            "rate-1",
+        ),
+    ];
+    for (auth, name) in devices {
+        let mut session = Client::connect(&url, auth.clone()).await.unwrap();
+        accepted(&mut m, Request::RevokeDevice { name: name.into() }).await;
+        let reason = closed_with(&mut session).await;
+        assert!(reason.starts_with("4001"), "{name}: {reason}");
+        let again = Client::connect(&url, auth)
+            .await
+            .err()
+            .expect("the old token still works");
+        assert_eq!(again.code(), Some("unauthorized"), "{name}");
+    }
+
+    // A removed officer, at the counter they opened.
+    let siti = Auth::Officer {
+        officer: "siti".into(),
+        pin: "1234".into(),
+        counter: "1".into(),
+    };
+    let mut session = Client::connect(&url, siti.clone()).await.unwrap();
+    accepted(
+        &mut m,
+        Request::RemoveOfficer {
+            officer: "siti".into(),
+        },
+    )
+    .await;
+    assert!(closed_with(&mut session).await.starts_with("4001"));
+    assert_eq!(
+        Client::connect(&url, siti).await.err().unwrap().code(),
+        Some("unauthorized")
+    );
+
+    // An officer whose PIN changed: the old session ends, the new PIN works.
+    let budi = |pin: &str| Auth::Officer {
+        officer: "budi".into(),
+        pin: pin.into(),
+        counter: "2".into(),
+    };
+    let mut session = Client::connect(&url, budi("5678")).await.unwrap();
+    accepted(
+        &mut m,
+        Request::SetOfficer {
+            officer: "budi".into(),
+            name: "Budi".into(),
+            pin: "8765".into(),
+        },
+    )
+    .await;
+    assert!(closed_with(&mut session).await.starts_with("4001"));
+    Client::connect(&url, budi("8765")).await.unwrap();
+
+    // A device enrolled again under its name: the old token's session ends.
+    let old = enroll(&server, DeviceKind::Kiosk, "gate").await;
+    let mut session = Client::connect(&url, Auth::Kiosk { token: old })
+        .await
+        .unwrap();
+    let new = enroll(&server, DeviceKind::Kiosk, "gate").await;
+    assert!(closed_with(&mut session).await.starts_with("4001"));
+    Client::connect(&url, Auth::Kiosk { token: new })
+        .await
+        .unwrap();
+}
+
+/// The hole this closes: a kiosk revoked while it keeps issuing on its open socket. After
+/// the manager's answer no ticket of it is issued any more; its next request is refused or
+/// its socket is closed.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_kiosk_issuing_at_full_speed_issues_nothing_after_its_revocation_is_answered() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = Server::start(&dir.path().join("data"));
+    let token = enroll(&server, DeviceKind::Kiosk, "stolen").await;
+    let mut kiosk = Client::connect(&server.url(), Auth::Kiosk { token })
+        .await
+        .unwrap();
+    let issuing = tokio::spawn(async move {
+        let mut issued = 0u32;
+        for i in 0.. {
+            match kiosk.request(issue(SERVICES[i % SERVICES.len()])).await {
+                Ok(_) => issued += 1,
+                Err(ClientError::Rejected { code, .. }) if code == "revoked" => {
+                    return (issued, code);
+                }
+                Err(ClientError::Rejected { .. }) => {}
+                Err(ClientError::Closed(reason)) => return (issued, reason),
+                Err(other) => panic!("{other}"),
+            }
+        }
+        unreachable!()
+    });
+    let mut m = manager(&server).await;
+    // Let it issue for a while first.
+    let before = loop {
+        let n = issued_count(&mut m).await;
+        if n >= 50 {
+            break n;
+        }
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    };
+    assert!(before >= 50);
+    accepted(
+        &mut m,
+        Request::RevokeDevice {
+            name: "stolen".into(),
+        },
+    )
+    .await;
+    let at_revoke = issued_count(&mut m).await;
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert_eq!(
+        issued_count(&mut m).await,
+        at_revoke,
+        "tickets issued after the revocation"
+    );
+    let (issued, ended) = issuing.await.unwrap();
+    // Its last answer may be lost with the socket, never a ticket after the revocation.
+    assert!(
+        issued as usize <= at_revoke,
+        "{issued} answered, {at_revoke} issued"
+    );
+    assert!(ended == "revoked" || ended.starts_with("4001"), "{ended}");
+}
+
+async fn issued_count(m: &mut Client) -> usize {
+    match m.request(Request::QueueStatus).await.unwrap() {
+        ResultDto::QueueStatus { services, .. } => {
+            services.iter().map(|s| s.issued_today as usize).sum()
+        }
+        other => panic!("{other:?}"),
+    }
+}

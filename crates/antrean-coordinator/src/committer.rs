@@ -83,6 +83,9 @@ pub enum Job {
         id: Option<String>,
         /// Include the digital-ticket token in the answer (kiosk and staff only).
         with_token: bool,
+        /// The sending session's revocation flag: a command from a session whose
+        /// credentials were revoked meanwhile is refused.
+        cut: Option<Arc<crate::revocation::Cut>>,
         /// Answer channel.
         reply: ReplyTo,
     },
@@ -207,6 +210,8 @@ pub struct Committer {
     pub metrics: Arc<Metrics>,
     /// Report facts, fed with every durable event.
     pub facts: Arc<crate::reports::ReportFacts>,
+    /// Live sessions, cut when their principal's credentials change.
+    sessions: Arc<crate::revocation::Sessions>,
     /// Events of the batch being written, for `facts` once durable.
     unflushed: Vec<(Event, Timestamp)>,
 }
@@ -238,6 +243,7 @@ impl Committer {
     pub fn recover(
         mut engine: Engine,
         writer: Writer,
+        sessions: Arc<crate::revocation::Sessions>,
         signer: TicketSigner,
         events: broadcast::Sender<Broadcast>,
         metrics: Arc<Metrics>,
@@ -270,6 +276,7 @@ impl Committer {
             events,
             metrics,
             facts,
+            sessions,
             unflushed: Vec::new(),
         })
     }
@@ -321,11 +328,21 @@ impl Committer {
         for job in batch {
             match job {
                 Job::Command {
+                    cut: Some(cut),
+                    id,
+                    reply,
+                    ..
+                } if cut.is_revoked() => {
+                    let message = crate::session::protocol_error(id, "revoked");
+                    pending.push(Pending::Answer { reply, message });
+                }
+                Job::Command {
                     command,
                     request_key,
                     id,
                     with_token,
                     reply,
+                    ..
                 } => {
                     commands += 1;
                     let message =
@@ -342,6 +359,13 @@ impl Committer {
                     let _ = reply.send(self.inspect());
                 }
                 Job::Principal { write, reply } => {
+                    // Cut the principal's live sessions now, before any later job of this
+                    // batch runs: nothing of theirs is executed after the change.
+                    let (kind, name) = match &write {
+                        PrincipalWrite::Put(record) => (record.kind, record.name.as_str()),
+                        PrincipalWrite::Remove { kind, name } => (*kind, name.as_str()),
+                    };
+                    self.sessions.cut(&crate::revocation::key(kind, name));
                     principal_writes.push(write);
                     principal_replies.push(reply);
                 }

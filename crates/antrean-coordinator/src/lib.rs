@@ -13,6 +13,7 @@ pub mod http;
 pub mod limits;
 pub mod metrics;
 pub mod reports;
+pub mod revocation;
 pub mod secrets;
 pub mod session;
 
@@ -188,9 +189,11 @@ pub async fn start(config: Config, prepared: Prepared) -> anyhow::Result<Running
     let catalog_dto = catalog_view(&config.catalog);
     let core_catalog = Arc::new(config.catalog.clone());
     let report_facts = Arc::new(crate::reports::ReportFacts::new(&config.catalog));
+    let sessions = Arc::new(revocation::Sessions::default());
     let committer = Committer::recover(
         Engine::new(config.catalog),
         writer,
+        sessions.clone(),
         signer.clone(),
         events.clone(),
         metrics.clone(),
@@ -218,6 +221,7 @@ pub async fn start(config: Config, prepared: Prepared) -> anyhow::Result<Running
         )),
         shutdown: stop_rx.clone(),
         requests_per_second: config.requests_per_second,
+        sessions,
     });
     let (done_tx, mut done_rx) = mpsc::channel::<()>(1);
     let listener = TcpListener::bind(config.listen)

@@ -53,6 +53,8 @@ pub struct Shared {
     pub shutdown: watch::Receiver<bool>,
     /// Sustained request rate per connection (see [`REQUESTS_PER_SECOND`]).
     pub requests_per_second: f64,
+    /// Live sessions by principal (cut when credentials change).
+    pub sessions: Arc<crate::revocation::Sessions>,
 }
 
 /// Requests one session may have waiting for answers; half the answer queue, so the
@@ -92,6 +94,7 @@ mod close {
     pub const INVALID_DATA: u16 = 1007;
     pub const POLICY: u16 = 1008;
     pub const TOO_BIG: u16 = 1009;
+    pub use crate::revocation::CLOSE_REVOKED as REVOKED;
 }
 
 struct Session {
@@ -101,6 +104,8 @@ struct Session {
     in_flight: usize,
     last_seen: Instant,
     bucket: TokenBucket,
+    /// Set once logged in with a stored credential: revoking it cuts this session.
+    cut: Option<Arc<crate::revocation::Cut>>,
 }
 
 /// Runs a session to its end. `_done` is dropped when the session ends (shutdown waits
@@ -119,10 +124,16 @@ pub async fn run(
         in_flight: 0,
         last_seen: Instant::now(),
         bucket: TokenBucket::new(shared.requests_per_second),
+        cut: None,
     };
     if let Some((principal, subscribe)) = session.handshake().await {
         tracing::debug!(role = principal.role(), name = %principal.name(), "session started");
+        // Held to the end of the session: dropping it deregisters.
+        let registration =
+            crate::revocation::principal_key(&principal).map(|key| shared.sessions.register(key));
+        session.cut = registration.as_ref().map(|r| r.cut.clone());
         session.serve(principal, out_rx, subscribe).await;
+        drop(registration);
     }
 }
 
@@ -323,6 +334,7 @@ impl Session {
                 request_key: None,
                 id: id.clone(),
                 with_token: false,
+                cut: None,
                 reply: tx,
             };
             if self.shared.jobs.send(job).await.is_err() {
@@ -360,6 +372,16 @@ impl Session {
         // Made once, not per loop turn: a fresh `changed()` each turn registers with and
         // deregisters from the one watch channel every session shares.
         let mut shutdown = std::pin::pin!(shutdown_rx.changed());
+        // A session without a stored credential (a visitor's phone) is never cut.
+        let mut revoked_rx = self.cut.as_ref().map(|cut| cut.watch());
+        let mut revoked = std::pin::pin!(async move {
+            match revoked_rx.as_mut() {
+                Some(rx) => {
+                    let _ = rx.wait_for(|cut| *cut).await;
+                }
+                None => std::future::pending().await,
+            }
+        });
         let mut pings = interval(PING_INTERVAL);
         pings.tick().await;
         let mut sync = Sync::Live(0);
@@ -373,6 +395,11 @@ impl Session {
             tokio::select! {
                 _ = &mut shutdown => {
                     self.close(close::GOING_AWAY, "server shutting down").await;
+                    return;
+                }
+                () = &mut revoked => {
+                    let _ = self.flush().await;
+                    self.close(close::REVOKED, "credentials revoked or changed").await;
                     return;
                 }
                 event = events.recv() => {
@@ -775,6 +802,7 @@ impl Session {
             request_key,
             id,
             with_token,
+            cut: self.cut.clone(),
             reply,
         })
         .await;
@@ -834,6 +862,19 @@ impl Session {
     }
 }
 
+/// The committer cut the principal's sessions when it wrote the change; the manager's
+/// answer waits (a bounded time) until they have closed.
+async fn cut_sessions_gone(shared: &Shared, kind: PrincipalKind, name: &str) {
+    let key = crate::revocation::key(kind, name);
+    if !shared
+        .sessions
+        .wait_gone(&key, crate::revocation::CLOSE_WAIT)
+        .await
+    {
+        tracing::warn!(%key, "a cut session did not close in time; its requests are refused");
+    }
+}
+
 /// Credential changes go through the committer (the store's one writer) and are answered
 /// once durable.
 async fn admin_result(shared: &Shared, request: Request) -> Result<ResultDto, &'static str> {
@@ -866,6 +907,8 @@ async fn admin_result(shared: &Shared, request: Request) -> Result<ResultDto, &'
                     .enroll_device(kind, &name, counter.as_deref())
                     .await
                     .map_err(store_err)?;
+                // A device enrolled again: the old token's sessions are gone first.
+                cut_sessions_gone(shared, PrincipalKind::Kiosk, &name).await;
                 let device_kind = match kind {
                     DeviceKind::Kiosk => "kiosk",
                     DeviceKind::Display => "display",
@@ -878,7 +921,9 @@ async fn admin_result(shared: &Shared, request: Request) -> Result<ResultDto, &'
                 })
             }
             Request::RevokeDevice { name } => {
-                match auth.revoke_device(&name).await.map_err(store_err)? {
+                let existed = auth.revoke_device(&name).await.map_err(store_err)?;
+                cut_sessions_gone(shared, PrincipalKind::Kiosk, &name).await;
+                match existed {
                     true => Ok(ResultDto::Accepted),
                     false => Err("not_found"),
                 }
@@ -893,14 +938,17 @@ async fn admin_result(shared: &Shared, request: Request) -> Result<ResultDto, &'
                 auth.set_person(PrincipalKind::Officer, &officer, Some(&name), &pin)
                     .await
                     .map_err(store_err)?;
+                // A new PIN ends the sessions opened with the old one.
+                cut_sessions_gone(shared, PrincipalKind::Officer, &officer).await;
                 Ok(ResultDto::Accepted)
             }
             Request::RemoveOfficer { officer } => {
-                match auth
+                let existed = auth
                     .remove_person(PrincipalKind::Officer, &officer)
                     .await
-                    .map_err(store_err)?
-                {
+                    .map_err(store_err)?;
+                cut_sessions_gone(shared, PrincipalKind::Officer, &officer).await;
+                match existed {
                     true => Ok(ResultDto::Accepted),
                     false => Err("not_found"),
                 }
@@ -1008,6 +1056,10 @@ pub fn protocol_error(id: Option<String>, code: &str) -> ServerMessage {
         ),
         "not_found" => ("Tidak ditemukan.", "Not found."),
         "shutting_down" => ("Server sedang berhenti.", "The server is shutting down."),
+        "revoked" => (
+            "Akses perangkat atau petugas ini telah dicabut atau diubah.",
+            "This device's or officer's access was revoked or changed.",
+        ),
         _ => ("Terjadi kesalahan internal.", "Internal error."),
     };
     ServerMessage::Error {

@@ -1,0 +1,182 @@
+//! Live sessions by principal, so that a credential change takes effect at once.
+//!
+//! A revoked device, a removed officer, an officer whose PIN changed or a device enrolled
+//! again under its name must not keep acting through a socket it opened before. Every
+//! session registers under its principal's key after `hello`. When the committer writes a
+//! credential change it cuts every session under that key *before* it runs the next job:
+//! requests already on their way from those sessions are refused (`revoked`), and each
+//! session closes its socket with [`CLOSE_REVOKED`]. The manager's answer waits (a bounded
+//! time) until those sessions are gone.
+
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use antrean_store::PrincipalKind;
+use tokio::sync::{Notify, watch};
+
+use crate::auth::Principal;
+
+/// The close code a session gets when its credentials are revoked or changed (an
+/// application code, RFC 6455 §7.4.2; docs/protocol.md).
+pub const CLOSE_REVOKED: u16 = 4001;
+
+/// How long a manager's answer waits for the cut sessions to close. A session closes as
+/// soon as its task runs; only one stuck writing to a dead peer takes longer, and it can no
+/// longer act anyway (its flag refuses its requests).
+pub const CLOSE_WAIT: Duration = Duration::from_secs(2);
+
+/// The flag and the signal one session watches.
+#[derive(Debug)]
+pub struct Cut {
+    revoked: AtomicBool,
+    signal: watch::Sender<bool>,
+}
+
+impl Cut {
+    /// True once the session's credentials were revoked or changed.
+    pub fn is_revoked(&self) -> bool {
+        self.revoked.load(Ordering::Acquire)
+    }
+
+    /// Resolves when the session is cut.
+    pub fn watch(&self) -> watch::Receiver<bool> {
+        self.signal.subscribe()
+    }
+}
+
+/// The sessions of one principal: (session id, its flag).
+type Registered = Vec<(u64, Arc<Cut>)>;
+
+/// Every live session, by principal key.
+#[derive(Default)]
+pub struct Sessions {
+    by_key: Mutex<HashMap<String, Registered>>,
+    next_id: AtomicU64,
+    ended: Notify,
+}
+
+/// A session's place in [`Sessions`]; leaving it (drop) deregisters the session.
+pub struct Registration {
+    sessions: Arc<Sessions>,
+    key: String,
+    id: u64,
+    /// The session's flag and signal.
+    pub cut: Arc<Cut>,
+}
+
+impl Drop for Registration {
+    fn drop(&mut self) {
+        let mut by_key = self.sessions.by_key.lock().expect("sessions lock");
+        if let Some(list) = by_key.get_mut(&self.key) {
+            list.retain(|(id, _)| *id != self.id);
+            if list.is_empty() {
+                by_key.remove(&self.key);
+            }
+        }
+        drop(by_key);
+        self.sessions.ended.notify_waiters();
+    }
+}
+
+/// The key of a stored principal (devices share one namespace, as in the store).
+pub fn key(kind: PrincipalKind, name: &str) -> String {
+    let namespace = match kind {
+        PrincipalKind::Kiosk | PrincipalKind::Display | PrincipalKind::Rating => "device",
+        PrincipalKind::Officer => "officer",
+        PrincipalKind::Manager => "manager",
+    };
+    format!("{namespace}:{name}")
+}
+
+/// The key of a logged-in principal; None for a visitor's phone (no stored credential).
+pub fn principal_key(principal: &Principal) -> Option<String> {
+    match principal {
+        Principal::Kiosk { name }
+        | Principal::Display { name }
+        | Principal::Rating { name, .. } => Some(key(PrincipalKind::Kiosk, name)),
+        Principal::Officer { officer, .. } => Some(key(PrincipalKind::Officer, officer)),
+        Principal::Manager { username } => Some(key(PrincipalKind::Manager, username)),
+        Principal::Public { .. } => None,
+    }
+}
+
+impl Sessions {
+    /// Registers a session under `key`.
+    pub fn register(self: &Arc<Sessions>, key: String) -> Registration {
+        let id = self.next_id.fetch_add(1, Ordering::Relaxed);
+        let cut = Arc::new(Cut {
+            revoked: AtomicBool::new(false),
+            signal: watch::channel(false).0,
+        });
+        self.by_key
+            .lock()
+            .expect("sessions lock")
+            .entry(key.clone())
+            .or_default()
+            .push((id, cut.clone()));
+        Registration {
+            sessions: self.clone(),
+            key,
+            id,
+            cut,
+        }
+    }
+
+    /// Cuts every session under `key` (never blocks); returns how many.
+    pub fn cut(&self, key: &str) -> usize {
+        let by_key = self.by_key.lock().expect("sessions lock");
+        let Some(list) = by_key.get(key) else {
+            return 0;
+        };
+        for (_, cut) in list {
+            cut.revoked.store(true, Ordering::Release);
+            cut.signal.send_replace(true);
+        }
+        list.len()
+    }
+
+    /// Waits until no session is registered under `key`, at most `limit`; true if none is.
+    pub async fn wait_gone(&self, key: &str, limit: Duration) -> bool {
+        let gone = async {
+            loop {
+                let ended = self.ended.notified();
+                if !self.by_key.lock().expect("sessions lock").contains_key(key) {
+                    return;
+                }
+                ended.await;
+            }
+        };
+        tokio::time::timeout(limit, gone).await.is_ok()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn a_cut_flags_and_signals_every_session_of_the_key_and_only_those() {
+        let sessions = Arc::new(Sessions::default());
+        let a1 = sessions.register("device:lobby".into());
+        let a2 = sessions.register("device:lobby".into());
+        let b = sessions.register("officer:siti".into());
+        let mut signal = a1.cut.watch();
+        assert_eq!(sessions.cut("device:lobby"), 2);
+        signal.changed().await.unwrap();
+        assert!(a1.cut.is_revoked() && a2.cut.is_revoked() && !b.cut.is_revoked());
+        assert!(
+            !sessions
+                .wait_gone("device:lobby", Duration::from_millis(10))
+                .await
+        );
+        drop((a1, a2));
+        assert!(
+            sessions
+                .wait_gone("device:lobby", Duration::from_secs(1))
+                .await
+        );
+        assert_eq!(sessions.cut("device:nobody"), 0);
+    }
+}
