@@ -451,6 +451,10 @@ async fn closed_with(client: &mut Client) -> String {
     }
 }
 
+async fn accepted_ok(m: &mut Client, request: Request) {
+    m.request(request).await.unwrap();
+}
+
 async fn accepted(m: &mut Client, request: Request) {
     let result = m.request(request).await.unwrap();
     assert!(
@@ -540,6 +544,30 @@ async fn revoking_or_removing_cuts_the_live_sessions_of_every_role() {
     .await;
     assert!(closed_with(&mut session).await.starts_with("4001"));
     Client::connect(&url, budi("8765")).await.unwrap();
+
+    // A counter closed by a manager ends the officer session holding it; an officer who
+    // closes their own counter keeps theirs.
+    set_officer(&server, "ani", "2468").await;
+    let ani = |counter: &str| Auth::Officer {
+        officer: "ani".into(),
+        pin: "2468".into(),
+        counter: counter.into(),
+    };
+    let mut session = Client::connect(&url, ani("3")).await.unwrap();
+    accepted_ok(
+        &mut m,
+        Request::CloseCounter {
+            counter: Some("3".into()),
+        },
+    )
+    .await;
+    assert!(closed_with(&mut session).await.starts_with("4001"));
+    let mut session = Client::connect(&url, ani("3")).await.unwrap();
+    session
+        .request(Request::CloseCounter { counter: None })
+        .await
+        .unwrap();
+    session.request(Request::QueueStatus).await.unwrap();
 
     // A device enrolled again under its name: the old token's session ends.
     let old = enroll(&server, DeviceKind::Kiosk, "gate").await;

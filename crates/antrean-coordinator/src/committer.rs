@@ -341,12 +341,24 @@ impl Committer {
                     request_key,
                     id,
                     with_token,
+                    cut,
                     reply,
-                    ..
                 } => {
                     commands += 1;
+                    let closes = match &command {
+                        CommandSpec::Ready(Command::CloseCounter { counter }) => {
+                            Some(counter.clone())
+                        }
+                        _ => None,
+                    };
                     let message =
                         self.execute(command, request_key, id, with_token, now, &mut records);
+                    if let (Some(counter), ServerMessage::Ok { .. }) = (closes, &message) {
+                        // A counter closed by someone else (a manager) ends the officer
+                        // session that held it; the officer closing it keeps theirs.
+                        let key = crate::revocation::counter_key(&counter);
+                        self.sessions.cut_except(&key, cut.as_ref());
+                    }
                     pending.push(Pending::Answer { reply, message });
                 }
                 Job::Read { read, id, reply } => pending.push(Pending::Read { reply, read, id }),

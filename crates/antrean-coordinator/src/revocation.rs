@@ -1,7 +1,8 @@
 //! Live sessions by principal, so that a credential change takes effect at once.
 //!
 //! A revoked device, a removed officer, an officer whose PIN changed or a device enrolled
-//! again under its name must not keep acting through a socket it opened before. Every
+//! again under its name must not keep acting through a socket it opened before; nor may an
+//! officer keep acting at a counter a manager closed. Every
 //! session registers under its principal's key after `hello`. When the committer writes a
 //! credential change it cuts every session under that key *before* it runs the next job:
 //! requests already on their way from those sessions are refused (`revoked`), and each
@@ -60,7 +61,7 @@ pub struct Sessions {
 /// A session's place in [`Sessions`]; leaving it (drop) deregisters the session.
 pub struct Registration {
     sessions: Arc<Sessions>,
-    key: String,
+    keys: Vec<String>,
     id: u64,
     /// The session's flag and signal.
     pub cut: Arc<Cut>,
@@ -69,10 +70,12 @@ pub struct Registration {
 impl Drop for Registration {
     fn drop(&mut self) {
         let mut by_key = self.sessions.by_key.lock().expect("sessions lock");
-        if let Some(list) = by_key.get_mut(&self.key) {
-            list.retain(|(id, _)| *id != self.id);
-            if list.is_empty() {
-                by_key.remove(&self.key);
+        for key in &self.keys {
+            if let Some(list) = by_key.get_mut(key) {
+                list.retain(|(id, _)| *id != self.id);
+                if list.is_empty() {
+                    by_key.remove(key);
+                }
             }
         }
         drop(by_key);
@@ -90,35 +93,45 @@ pub fn key(kind: PrincipalKind, name: &str) -> String {
     format!("{namespace}:{name}")
 }
 
-/// The key of a logged-in principal; None for a visitor's phone (no stored credential).
-pub fn principal_key(principal: &Principal) -> Option<String> {
+/// The key of the officer sessions sitting at a counter.
+pub fn counter_key(counter: &str) -> String {
+    format!("counter:{counter}")
+}
+
+/// The keys a logged-in principal is cut by: its credential, and for an officer the counter
+/// it holds. Empty for a visitor's phone (no stored credential).
+pub fn principal_keys(principal: &Principal) -> Vec<String> {
     match principal {
         Principal::Kiosk { name }
         | Principal::Display { name }
-        | Principal::Rating { name, .. } => Some(key(PrincipalKind::Kiosk, name)),
-        Principal::Officer { officer, .. } => Some(key(PrincipalKind::Officer, officer)),
-        Principal::Manager { username } => Some(key(PrincipalKind::Manager, username)),
-        Principal::Public { .. } => None,
+        | Principal::Rating { name, .. } => vec![key(PrincipalKind::Kiosk, name)],
+        Principal::Officer { officer, counter } => {
+            vec![key(PrincipalKind::Officer, officer), counter_key(counter)]
+        }
+        Principal::Manager { username } => vec![key(PrincipalKind::Manager, username)],
+        Principal::Public { .. } => Vec::new(),
     }
 }
 
 impl Sessions {
-    /// Registers a session under `key`.
-    pub fn register(self: &Arc<Sessions>, key: String) -> Registration {
+    /// Registers a session under each of `keys` (one flag for all of them).
+    pub fn register(self: &Arc<Sessions>, keys: Vec<String>) -> Registration {
         let id = self.next_id.fetch_add(1, Ordering::Relaxed);
         let cut = Arc::new(Cut {
             revoked: AtomicBool::new(false),
             signal: watch::channel(false).0,
         });
-        self.by_key
-            .lock()
-            .expect("sessions lock")
-            .entry(key.clone())
-            .or_default()
-            .push((id, cut.clone()));
+        let mut by_key = self.by_key.lock().expect("sessions lock");
+        for key in &keys {
+            by_key
+                .entry(key.clone())
+                .or_default()
+                .push((id, cut.clone()));
+        }
+        drop(by_key);
         Registration {
             sessions: self.clone(),
-            key,
+            keys,
             id,
             cut,
         }
@@ -126,15 +139,26 @@ impl Sessions {
 
     /// Cuts every session under `key` (never blocks); returns how many.
     pub fn cut(&self, key: &str) -> usize {
+        self.cut_except(key, None)
+    }
+
+    /// Cuts every session under `key` but `except` (the session that asked); returns how
+    /// many.
+    pub fn cut_except(&self, key: &str, except: Option<&Arc<Cut>>) -> usize {
         let by_key = self.by_key.lock().expect("sessions lock");
         let Some(list) = by_key.get(key) else {
             return 0;
         };
+        let mut count = 0;
         for (_, cut) in list {
+            if except.is_some_and(|except| Arc::ptr_eq(except, cut)) {
+                continue;
+            }
             cut.revoked.store(true, Ordering::Release);
             cut.signal.send_replace(true);
+            count += 1;
         }
-        list.len()
+        count
     }
 
     /// Waits until no session is registered under `key`, at most `limit`; true if none is.
@@ -159,9 +183,9 @@ mod tests {
     #[tokio::test]
     async fn a_cut_flags_and_signals_every_session_of_the_key_and_only_those() {
         let sessions = Arc::new(Sessions::default());
-        let a1 = sessions.register("device:lobby".into());
-        let a2 = sessions.register("device:lobby".into());
-        let b = sessions.register("officer:siti".into());
+        let a1 = sessions.register(vec!["device:lobby".into()]);
+        let a2 = sessions.register(vec!["device:lobby".into()]);
+        let b = sessions.register(vec!["officer:siti".into(), "counter:1".into()]);
         let mut signal = a1.cut.watch();
         assert_eq!(sessions.cut("device:lobby"), 2);
         signal.changed().await.unwrap();
@@ -178,5 +202,10 @@ mod tests {
                 .await
         );
         assert_eq!(sessions.cut("device:nobody"), 0);
+        // The officer closing their own counter is not cut; anyone else at it would be.
+        assert_eq!(sessions.cut_except("counter:1", Some(&b.cut)), 0);
+        assert!(!b.cut.is_revoked());
+        assert_eq!(sessions.cut_except("counter:1", None), 1);
+        assert!(b.cut.is_revoked());
     }
 }

@@ -129,8 +129,8 @@ pub async fn run(
     if let Some((principal, subscribe)) = session.handshake().await {
         tracing::debug!(role = principal.role(), name = %principal.name(), "session started");
         // Held to the end of the session: dropping it deregisters.
-        let registration =
-            crate::revocation::principal_key(&principal).map(|key| shared.sessions.register(key));
+        let keys = crate::revocation::principal_keys(&principal);
+        let registration = (!keys.is_empty()).then(|| shared.sessions.register(keys));
         session.cut = registration.as_ref().map(|r| r.cut.clone());
         session.serve(principal, out_rx, subscribe).await;
         drop(registration);
@@ -399,7 +399,8 @@ impl Session {
                 }
                 () = &mut revoked => {
                     let _ = self.flush().await;
-                    self.close(close::REVOKED, "credentials revoked or changed").await;
+                    self.close(close::REVOKED, "access revoked: credentials changed or counter closed")
+                        .await;
                     return;
                 }
                 event = events.recv() => {
