@@ -522,3 +522,82 @@ async fn a_client_that_stops_reading_is_dropped_and_counted_not_waited_for() {
     );
     drop(stuck);
 }
+
+/// The next error or ok, skipping events and snapshots.
+async fn next_answer(client: &mut Client) -> ServerMessage {
+    client
+        .wait_for(Duration::from_secs(10), |message| match message {
+            ServerMessage::Ok { .. } | ServerMessage::Error { .. } => Some(message.clone()),
+            _ => None,
+        })
+        .await
+        .unwrap()
+}
+
+fn error_code(message: &ServerMessage) -> Option<(&str, Option<&str>)> {
+    match message {
+        ServerMessage::Error { code, id, .. } => Some((code.as_str(), id.as_deref())),
+        _ => None,
+    }
+}
+
+/// Idempotency keys cannot surprise: a queue command without an id, or with an empty one,
+/// is refused (two empty ids once returned the same ticket); an id reused for a different
+/// request is `id_reused`, also after a restart; the same request again is the retry it
+/// looks like.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn ids_are_idempotency_keys_that_cannot_surprise() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let server = Server::start(&data);
+    let token = enroll(&server, DeviceKind::Kiosk, "kiosk-ids").await;
+    let mut client = kiosk(&server, &token).await;
+    for raw in [
+        r#"{"id":"","type":"issue_ticket","service":"ktp-el-baru"}"#,
+        r#"{"id":"","type":"issue_ticket","service":"ktp-el-baru"}"#,
+        r#"{"type":"issue_ticket","service":"ktp-el-baru"}"#,
+    ] {
+        client.send_raw(raw).await.unwrap();
+        let answer = next_answer(&mut client).await;
+        assert_eq!(
+            error_code(&answer).map(|(c, _)| c),
+            Some("bad_request"),
+            "{raw}: {answer:?}"
+        );
+    }
+    let status = client.request(Request::QueueStatus).await.unwrap();
+    let ResultDto::QueueStatus { services, .. } = status else {
+        panic!("{status:?}")
+    };
+    assert_eq!(services.iter().map(|s| s.issued_today).sum::<u32>(), 0);
+
+    let first = client
+        .request_with_id("same-id", issue("ktp-el-baru"))
+        .await
+        .unwrap();
+    let retry = client
+        .request_with_id("same-id", issue("ktp-el-baru"))
+        .await
+        .unwrap();
+    assert_eq!(ticket_of(&first).id, ticket_of(&retry).id);
+    let other = client
+        .request_with_id("same-id", issue("skck"))
+        .await
+        .unwrap_err();
+    assert_eq!(other.code(), Some("id_reused"), "{other}");
+
+    // The digest is kept with the key in the log: the same after a restart.
+    assert!(server.terminate().success());
+    let server = Server::start(&data);
+    let mut client = kiosk(&server, &token).await;
+    let other = client
+        .request_with_id("same-id", issue("skck"))
+        .await
+        .unwrap_err();
+    assert_eq!(other.code(), Some("id_reused"), "{other}");
+    let retry = client
+        .request_with_id("same-id", issue("ktp-el-baru"))
+        .await
+        .unwrap();
+    assert_eq!(ticket_of(&first).id, ticket_of(&retry).id);
+}

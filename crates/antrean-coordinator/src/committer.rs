@@ -77,8 +77,9 @@ pub enum Job {
     Command {
         /// The core command.
         command: CommandSpec,
-        /// Idempotency key (principal + request id), if the client gave an id.
-        request_key: Option<String>,
+        /// Idempotency key (principal + request id) and request digest, if the client
+        /// gave an id.
+        request_key: Option<RequestKey>,
         /// Client request id to echo.
         id: Option<String>,
         /// Include the digital-ticket token in the answer (kiosk and staff only).
@@ -163,16 +164,31 @@ pub fn resolve_ticket(engine: &Engine, ticket: &TicketRef) -> Result<TicketId, R
     }
 }
 
+/// A command's idempotency key (principal + client request id) and the digest of what it
+/// asked, so that the same id with a different request is refused, not answered with the
+/// first one's result.
+#[derive(Clone, Debug)]
+pub struct RequestKey {
+    /// `role:name:id`.
+    pub key: String,
+    /// Hex digest of the request's content.
+    pub digest: String,
+}
+
+/// What a remembered request did: its ticket, the seq of its last event, its digest (None
+/// in logs written before digests existed).
+type Outcome = (Option<TicketId>, u64, Option<String>);
+
 /// Remembered outcomes of recent requests, for idempotent retries.
 #[derive(Default)]
 pub struct RequestMemory {
-    outcomes: HashMap<String, (Option<TicketId>, u64)>,
+    outcomes: HashMap<String, Outcome>,
     order: VecDeque<String>,
 }
 
 impl RequestMemory {
-    fn remember(&mut self, key: String, ticket: Option<TicketId>, seq: u64) {
-        if self.outcomes.insert(key.clone(), (ticket, seq)).is_none() {
+    fn remember(&mut self, key: String, outcome: Outcome) {
+        if self.outcomes.insert(key.clone(), outcome).is_none() {
             self.order.push_back(key);
             while self.order.len() > REMEMBERED_REQUEST_IDS {
                 if let Some(old) = self.order.pop_front() {
@@ -182,8 +198,8 @@ impl RequestMemory {
         }
     }
 
-    fn get(&self, key: &str) -> Option<(Option<TicketId>, u64)> {
-        self.outcomes.get(key).copied()
+    fn get(&self, key: &str) -> Option<&Outcome> {
+        self.outcomes.get(key)
     }
 }
 
@@ -256,7 +272,7 @@ impl Committer {
             let (record, event) = item?;
             engine.replay(&event, Timestamp(record.at_ms));
             if let Some(key) = record.request {
-                requests.remember(key, event.ticket(), record.seq);
+                requests.remember(key, (event.ticket(), record.seq, record.request_digest));
             }
             replayed.push((event, Timestamp(record.at_ms)));
             if replayed.len() >= 10_000 {
@@ -466,7 +482,7 @@ impl Committer {
         records: &mut Vec<LogRecord>,
         events: &[Event],
         at: Timestamp,
-        request: Option<&str>,
+        request: Option<&RequestKey>,
     ) {
         for event in events {
             self.unflushed.push((event.clone(), at));
@@ -475,7 +491,8 @@ impl Committer {
                 seq,
                 at_ms: at.0,
                 event: event_to_dto(event),
-                request: request.map(str::to_owned),
+                request: request.map(|r| r.key.clone()),
+                request_digest: request.map(|r| r.digest.clone()),
             });
         }
     }
@@ -483,13 +500,18 @@ impl Committer {
     fn execute(
         &mut self,
         command: CommandSpec,
-        request_key: Option<String>,
+        request_key: Option<RequestKey>,
         id: Option<String>,
         with_token: bool,
         now: Timestamp,
         records: &mut Vec<LogRecord>,
     ) -> ServerMessage {
-        if let Some((ticket, seq)) = request_key.as_deref().and_then(|k| self.requests.get(k)) {
+        if let Some(request) = &request_key
+            && let Some((ticket, seq, digest)) = self.requests.get(&request.key).cloned()
+        {
+            if digest.is_some_and(|digest| digest != request.digest) {
+                return crate::session::protocol_error(id, "id_reused");
+            }
             // A retry of a command that already happened: answer as the first time.
             return self.ticket_answer(id, ticket, seq, with_token);
         }
@@ -503,10 +525,11 @@ impl Committer {
         match self.engine.handle(&command, now) {
             Err(rejection) => error_message(id, &rejection),
             Ok(outcome) => {
-                self.log(records, &outcome.events, outcome.at, request_key.as_deref());
+                self.log(records, &outcome.events, outcome.at, request_key.as_ref());
                 let seq = self.seq + records.len() as u64;
-                if let Some(key) = request_key.filter(|_| !outcome.events.is_empty()) {
-                    self.requests.remember(key, outcome.ticket, seq);
+                if let Some(request) = request_key.filter(|_| !outcome.events.is_empty()) {
+                    self.requests
+                        .remember(request.key, (outcome.ticket, seq, Some(request.digest)));
                 }
                 if matches!(command, Command::IssueTicket { .. }) {
                     self.metrics

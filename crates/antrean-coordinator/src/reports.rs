@@ -334,6 +334,7 @@ mod tests {
                 at_ms: at.0,
                 event: event_to_dto(e),
                 request: None,
+                request_digest: None,
             })
             .collect();
         writer.append(&records).unwrap();

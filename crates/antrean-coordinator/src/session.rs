@@ -591,9 +591,10 @@ impl Session {
         }
         let staff = principal.is_staff();
         let reply = self.out_tx.clone();
-        let request_key = id
-            .as_ref()
-            .map(|i| format!("{}:{}:{i}", principal.role(), principal.name()));
+        let request_key = id.as_ref().map(|i| crate::committer::RequestKey {
+            key: format!("{}:{}:{i}", principal.role(), principal.name()),
+            digest: request_digest(&request),
+        });
 
         // Counter actions: an officer acts on their own counter only.
         let counter = match request_counter(&request) {
@@ -797,6 +798,14 @@ impl Session {
             } => return Some(self.report(query, Some((kind, format)), id).await),
             Request::Hello { .. } => unreachable!("handled above"),
         };
+        // The id is the idempotency key: without one, a retry after a lost answer would
+        // act twice (two empty ids would even share one key).
+        if id.as_deref().is_none_or(str::is_empty) {
+            return Some(bad_request(
+                id,
+                "a command that changes the queue needs a non-empty \"id\" (its idempotency key)",
+            ));
+        }
         let with_token = receives_ticket_tokens(principal);
         self.submit(Job::Command {
             command: spec,
@@ -1057,6 +1066,10 @@ pub fn protocol_error(id: Option<String>, code: &str) -> ServerMessage {
         ),
         "not_found" => ("Tidak ditemukan.", "Not found."),
         "shutting_down" => ("Server sedang berhenti.", "The server is shutting down."),
+        "id_reused" => (
+            "Id permintaan ini sudah dipakai untuk permintaan lain; buat id baru.",
+            "This request id was already used for a different request; use a new id.",
+        ),
         "revoked" => (
             "Akses perangkat atau petugas ini telah dicabut atau diubah.",
             "This device's or officer's access was revoked or changed.",
@@ -1123,6 +1136,16 @@ fn receives_ticket_tokens(principal: &Principal) -> bool {
 
 /// The request id of a frame that did not parse as a request, if it is JSON with a
 /// string id of acceptable length.
+/// A digest of what a request asks (its canonical JSON, SHA-256, the first 16 bytes in
+/// hex): stored with its idempotency key so that a reused id with another request is
+/// refused.
+fn request_digest(request: &Request) -> String {
+    use sha2::Digest;
+    let json = serde_json::to_vec(request).expect("requests serialize");
+    let hash = sha2::Sha256::digest(&json);
+    hash[..16].iter().map(|b| format!("{b:02x}")).collect()
+}
+
 fn readable_id(text: &str) -> Option<String> {
     serde_json::from_str::<serde_json::Value>(text)
         .ok()

@@ -638,6 +638,7 @@ mod tests {
             at_ms: 5,
             event: dto,
             request: None,
+            request_digest: None,
         })
         .unwrap();
         assert_eq!(

@@ -160,4 +160,9 @@ pub struct LogRecord {
     /// Idempotency key of the request (principal + client request id), if any.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub request: Option<String>,
+    /// Digest of the request's content (hex), kept with its key so that a later request
+    /// reusing the id with a different content is refused (`id_reused`), also after a
+    /// restart. Absent in logs written before it existed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub request_digest: Option<String>,
 }

@@ -451,6 +451,7 @@ impl<'a> Simulation<'a> {
                 at_ms: outcome.at.0,
                 event: event_to_dto(event),
                 request: None,
+                request_digest: None,
             });
         }
     }

@@ -137,6 +137,7 @@ impl Site {
                     at_ms: at.0,
                     event: event_to_dto(event),
                     request: None,
+                    request_digest: None,
                 });
             }
         };

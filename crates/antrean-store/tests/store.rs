@@ -14,6 +14,7 @@ fn record(seq: u64) -> LogRecord {
             channel: "kiosk".into(),
         },
         request: Some(format!("kiosk-1:{seq}")),
+        request_digest: Some(format!("{seq:032x}")),
     }
 }
 

@@ -318,6 +318,7 @@ fn main() -> anyhow::Result<()> {
                     at_ms: at.0,
                     event: event_to_dto(event),
                     request: None,
+                    request_digest: None,
                 })
                 .collect();
             writer.append(&records)?;

@@ -84,6 +84,7 @@ fn generate(
                 at_ms: *clock_ms,
                 event: event_to_dto(&event),
                 request: None,
+                request_digest: None,
             });
             seq += 1;
         }
