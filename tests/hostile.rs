@@ -601,3 +601,82 @@ async fn ids_are_idempotency_keys_that_cannot_surprise() {
         .unwrap();
     assert_eq!(ticket_of(&first).id, ticket_of(&retry).id);
 }
+
+/// Answers echo the id whenever it can be read: an unknown role, a number out of range
+/// and an over-long id (in `hello` too, which has the same 64-character limit) get
+/// `bad_request` with the id, so no client waits for an answer that never names it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn bad_requests_echo_every_readable_id() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = Server::start(&dir.path().join("data"));
+    let token = enroll(&server, DeviceKind::Kiosk, "kiosk-echo").await;
+    let (mut ws, _) = tokio_tungstenite::connect_async(server.url())
+        .await
+        .unwrap();
+    let long_id = "y".repeat(65);
+    let before_hello = [
+        (
+            r#"{"id":"h-role","type":"hello","protocol":1,"auth":{"role":"wizard"}}"#.to_owned(),
+            "h-role".to_owned(),
+        ),
+        (
+            r#"{"id":"h-range","type":"hello","protocol":99999999999999999999,"auth":{"role":"kiosk","token":"x"}}"#
+                .to_owned(),
+            "h-range".to_owned(),
+        ),
+        (
+            format!(
+                r#"{{"id":"{long_id}","type":"hello","protocol":1,"auth":{{"role":"kiosk","token":"{token}"}}}}"#
+            ),
+            long_id.clone(),
+        ),
+    ];
+    for (text, id) in before_hello {
+        ws.send(Message::text(text.clone())).await.unwrap();
+        match read_message(&mut ws).await {
+            ServerMessage::Error {
+                code, id: echoed, ..
+            } => {
+                assert_eq!(code, "bad_request", "{text}");
+                assert_eq!(echoed.as_deref(), Some(id.as_str()), "{text}");
+            }
+            other => panic!("{text}: {other:?}"),
+        }
+    }
+    // The over-long hello did not log in; a proper one does, and after it the same holds.
+    ws.send(Message::text(format!(
+        r#"{{"id":"h-ok","type":"hello","protocol":1,"subscribe":false,"auth":{{"role":"kiosk","token":"{token}"}}}}"#
+    )))
+    .await
+    .unwrap();
+    assert!(matches!(
+        read_message(&mut ws).await,
+        ServerMessage::Welcome { .. }
+    ));
+    ws.send(Message::text(format!(
+        r#"{{"id":"{long_id}","type":"queue_status"}}"#
+    )))
+    .await
+    .unwrap();
+    match read_message(&mut ws).await {
+        ServerMessage::Error { code, id, .. } => {
+            assert_eq!(
+                (code.as_str(), id.as_deref()),
+                ("bad_request", Some(long_id.as_str()))
+            );
+        }
+        other => panic!("{other:?}"),
+    }
+}
+
+async fn read_message(
+    ws: &mut (impl StreamExt<Item = Result<Message, tokio_tungstenite::tungstenite::Error>> + Unpin),
+) -> ServerMessage {
+    loop {
+        match ws.next().await {
+            Some(Ok(Message::Text(text))) => return serde_json::from_str(text.as_str()).unwrap(),
+            Some(Ok(_)) => continue,
+            other => panic!("connection ended: {other:?}"),
+        }
+    }
+}

@@ -242,11 +242,18 @@ impl Session {
             };
             let message: ClientMessage = match serde_json::from_str(&text) {
                 Ok(m) => m,
+                // An unknown role, a number out of range or a missing field: the id still
+                // comes back, so the client is not left waiting.
                 Err(err) => {
-                    self.send(&bad_request(None, &err.to_string())).await;
+                    self.send(&bad_request(readable_id(&text), &err.to_string()))
+                        .await;
                     continue;
                 }
             };
+            if id_too_long(message.id.as_deref()) {
+                self.send(&bad_request(message.id, ID_TOO_LONG)).await;
+                continue;
+            }
             let Request::Hello {
                 protocol,
                 auth,
@@ -576,11 +583,8 @@ impl Session {
             Err(err) => return Some(bad_request(readable_id(text), &err.to_string())),
         };
         let id = message.id;
-        if id
-            .as_ref()
-            .is_some_and(|i| i.chars().count() > MAX_REQUEST_ID_CHARS)
-        {
-            return Some(bad_request(None, "request id longer than 64 characters"));
+        if id_too_long(id.as_deref()) {
+            return Some(bad_request(id, ID_TOO_LONG));
         }
         let request = message.request;
         if matches!(request, Request::Hello { .. }) {
@@ -1146,9 +1150,18 @@ fn request_digest(request: &Request) -> String {
     hash[..16].iter().map(|b| format!("{b:02x}")).collect()
 }
 
+/// The `id` of a request that did not decode, if it can be read at all: echoed so the
+/// client can tell which request failed (an over-long one too — the frame limit bounds it).
 fn readable_id(text: &str) -> Option<String> {
     serde_json::from_str::<serde_json::Value>(text)
         .ok()
         .and_then(|v| v.get("id")?.as_str().map(str::to_owned))
-        .filter(|id| id.chars().count() <= MAX_REQUEST_ID_CHARS)
+}
+
+const ID_TOO_LONG: &str = "request id longer than 64 characters";
+
+/// Ids are at most [`MAX_REQUEST_ID_CHARS`], `hello` included: they are stored as
+/// idempotency keys.
+fn id_too_long(id: Option<&str>) -> bool {
+    id.is_some_and(|i| i.chars().count() > MAX_REQUEST_ID_CHARS)
 }
