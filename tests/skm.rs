@@ -139,7 +139,7 @@ async fn a_finished_ticket_is_rated_once_and_reaches_the_ikm_report_and_its_expo
     );
     assert_eq!(
         code(pad.request(rate(Some(elsewhere), face(4))).await),
-        "not_rateable",
+        "forbidden",
         "a pad cannot rate another counter's visitor"
     );
     assert_eq!(

@@ -120,6 +120,9 @@ pub enum Rejection {
         /// The site's rating window in minutes.
         window_min: u32,
     },
+    /// A rating screen rating a ticket served at another counter: it may rate only what
+    /// its own counter served.
+    RatedAtOtherCounter,
     /// This part of the rating (face or questionnaire) was already given.
     AlreadyRated,
     /// The rating itself is not valid.
@@ -166,6 +169,7 @@ impl Rejection {
             Rejection::RecallLimit { .. } => "recall_limit",
             Rejection::SameService => "same_service",
             Rejection::NotRateable { .. } => "not_rateable",
+            Rejection::RatedAtOtherCounter => "forbidden",
             Rejection::AlreadyRated => "already_rated",
             Rejection::InvalidRating(_) => "invalid_rating",
             Rejection::InvalidImport { .. } => "invalid_import",
@@ -274,6 +278,10 @@ impl Rejection {
             Rejection::NotRateable { window_min } => format!(
                 "Penilaian hanya dapat diberikan setelah selesai dilayani, paling lambat {window_min} menit sesudahnya."
             ),
+            Rejection::RatedAtOtherCounter => {
+                "Nomor ini dilayani di loket lain; layar ini hanya menilai layanan lokenya sendiri."
+                    .to_owned()
+            }
             Rejection::AlreadyRated => {
                 "Terima kasih, penilaian untuk nomor ini sudah diterima sebelumnya.".to_owned()
             }
@@ -383,6 +391,10 @@ impl Rejection {
             Rejection::NotRateable { window_min } => format!(
                 "A ticket can be rated only after it was served, within {window_min} minutes."
             ),
+            Rejection::RatedAtOtherCounter => {
+                "This ticket was served at another counter; this screen rates its own counter only."
+                    .to_owned()
+            }
             Rejection::AlreadyRated => "Thank you, this ticket was already rated.".to_owned(),
             Rejection::InvalidRating(problem) => problem.message_en(),
             Rejection::InvalidImport {

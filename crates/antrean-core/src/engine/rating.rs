@@ -25,10 +25,12 @@ impl Engine {
             .rateable
             .get(&ticket)
             .filter(|r| at.0 - r.finished_at.0 <= window_ms)
-            .filter(|r| at_counter.is_none_or(|c| c == r.counter))
             .ok_or(Rejection::NotRateable {
                 window_min: self.catalog.policy.rating_window_s / 60,
             })?;
+        if at_counter.is_some_and(|c| c != rateable.counter) {
+            return Err(Rejection::RatedAtOtherCounter);
+        }
         if (rating.face.is_some() && rateable.face_given)
             || (rating.questionnaire.is_some() && rateable.questionnaire_given)
         {
