@@ -293,7 +293,7 @@ var AntreanSkm = (function () {
         // The face was given before (at the counter or an earlier visit): the
         // questionnaire may still be open.
         if (answer.code === "already_rated") show(offer);
-        else if (answer.code === "not_rateable") finish(faces);
+        else if (answer.code === "not_rateable" || answer.code === "forbidden") finish(faces);
       });
     });
     start.addEventListener("click", function () { say(""); show(form); form.scrollIntoView(); });
@@ -307,7 +307,7 @@ var AntreanSkm = (function () {
         if (answer.type === "ok") { finish(thanks); return; }
         say(answer.message);
         if (answer.code === "already_rated") finish(thanks);
-        else if (answer.code === "not_rateable") finish(form);
+        else if (answer.code === "not_rateable" || answer.code === "forbidden") finish(form);
       });
     });
     ["click", "input", "change", "keydown"].forEach(function (type) {
