@@ -680,3 +680,86 @@ async fn read_message(
         }
     }
 }
+
+/// One frame, one meaning: a binary frame is closed with 1003; `snapshot` is answered with
+/// a snapshot carrying its id; `get_ticket` carries the real `seq`; a WebSocket upgrade
+/// with a malformed `Sec-WebSocket-Key` is refused with 400.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn each_frame_gets_the_documented_answer() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = Server::start(&dir.path().join("data"));
+    let token = enroll(&server, DeviceKind::Kiosk, "kiosk-frames").await;
+    let mut k = kiosk(&server, &token).await;
+    let issued = k.request(issue("ktp-el-baru")).await.unwrap();
+    let issued_seq = match &issued {
+        ResultDto::Ticket { seq, .. } => *seq,
+        other => panic!("{other:?}"),
+    };
+    let number = ticket_of(&issued).number.clone();
+    match k
+        .request(Request::GetTicket {
+            ticket: Some(TicketRef::Number(number)),
+        })
+        .await
+        .unwrap()
+    {
+        ResultDto::Ticket { seq, .. } => assert!(seq >= issued_seq && seq > 0, "seq {seq}"),
+        other => panic!("{other:?}"),
+    }
+    k.send_raw(r#"{"id":"r-snap","type":"snapshot"}"#)
+        .await
+        .unwrap();
+    let snapshot_id = k
+        .wait_for(Duration::from_secs(10), |m| match m {
+            ServerMessage::Snapshot { id: Some(id), .. } => Some(id.clone()),
+            _ => None,
+        })
+        .await
+        .unwrap();
+    assert_eq!(snapshot_id, "r-snap");
+
+    let (mut ws, _) = tokio_tungstenite::connect_async(server.url())
+        .await
+        .unwrap();
+    ws.send(Message::text(format!(
+        r#"{{"id":"h","type":"hello","protocol":1,"subscribe":false,"auth":{{"role":"kiosk","token":"{token}"}}}}"#
+    )))
+    .await
+    .unwrap();
+    assert!(matches!(
+        read_message(&mut ws).await,
+        ServerMessage::Welcome { .. }
+    ));
+    ws.send(Message::binary(vec![1u8, 2, 3])).await.unwrap();
+    assert_eq!(close_code(&mut ws).await, Some(1003));
+
+    assert_eq!(upgrade_status(server.addr, "dGhlIHNhbXBsZSBub25jZQ=="), 101);
+    assert_eq!(upgrade_status(server.addr, "not a key"), 400);
+    assert_eq!(upgrade_status(server.addr, "c2hvcnQ="), 400);
+}
+
+/// The HTTP status of a WebSocket upgrade request with `key`.
+fn upgrade_status(addr: std::net::SocketAddr, key: &str) -> u16 {
+    use std::io::{Read, Write};
+    let mut stream = std::net::TcpStream::connect(addr).unwrap();
+    stream
+        .set_read_timeout(Some(Duration::from_secs(10)))
+        .unwrap();
+    write!(
+        stream,
+        "GET /ws HTTP/1.1\r\nHost: antrean\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\
+         Sec-WebSocket-Version: 13\r\nSec-WebSocket-Key: {key}\r\n\r\n"
+    )
+    .unwrap();
+    let mut head = Vec::new();
+    let mut byte = [0u8; 1];
+    while !head.ends_with(b"\r\n\r\n") && stream.read(&mut byte).unwrap() == 1 {
+        head.push(byte[0]);
+    }
+    String::from_utf8_lossy(&head)
+        .split_whitespace()
+        .nth(1)
+        .unwrap()
+        .parse()
+        .unwrap()
+}

@@ -443,10 +443,11 @@ impl Committer {
         for item in pending {
             let (reply, message) = match item {
                 Pending::Answer { reply, message } => (reply, message),
+                // The shared serialization only for snapshots nobody asked for by id.
                 Pending::Read {
                     reply,
                     read: Read::Snapshot { staff: false },
-                    ..
+                    id: None,
                 } => {
                     let text = self.public_snapshot_text();
                     let _ = reply.try_send(Outgoing {
@@ -601,6 +602,7 @@ impl Committer {
                     state.alerts = self.alerts.clone();
                 }
                 ServerMessage::Snapshot {
+                    id,
                     seq: self.seq,
                     state: Box::new(state),
                 }
@@ -627,7 +629,8 @@ impl Committer {
                 match found {
                     Ok(t) => ServerMessage::Ok {
                         id,
-                        result: Box::new(self.ticket_result(t, 0, with_token)),
+                        // The seq the answer is current at, as every other answer.
+                        result: Box::new(self.ticket_result(t, self.seq, with_token)),
                     },
                     Err(rejection) => error_message(id, &rejection),
                 }

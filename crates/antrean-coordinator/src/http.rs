@@ -36,7 +36,16 @@ pub fn router(state: AppState, pages: Router) -> Router {
         .merge(pages)
 }
 
-async fn websocket(State(state): State<AppState>, upgrade: WebSocketUpgrade) -> Response {
+async fn websocket(
+    State(state): State<AppState>,
+    headers: axum::http::HeaderMap,
+    upgrade: WebSocketUpgrade,
+) -> Response {
+    // RFC 6455 §4.2.1: the key is 16 random bytes in base64. axum answers any string;
+    // a malformed key is a client we would rather refuse than half-understand.
+    if !valid_websocket_key(headers.get("sec-websocket-key")) {
+        return (StatusCode::BAD_REQUEST, "invalid Sec-WebSocket-Key").into_response();
+    }
     // Take the slot before upgrading, in one atomic step: checking the count and adding
     // to it later let a burst of simultaneous connects pass the limit together.
     let Some(slot) = session::ConnectionSlot::take(&state.shared.metrics, MAX_CONNECTIONS) else {
@@ -97,4 +106,14 @@ async fn inspect(state: &AppState) -> Option<crate::committer::Inspection> {
     let (tx, rx) = oneshot::channel();
     state.shared.jobs.send(Job::Inspect(tx)).await.ok()?;
     rx.await.ok()
+}
+
+fn valid_websocket_key(key: Option<&axum::http::HeaderValue>) -> bool {
+    use base64::Engine as _;
+    key.and_then(|k| {
+        base64::engine::general_purpose::STANDARD
+            .decode(k.as_bytes())
+            .ok()
+    })
+    .is_some_and(|bytes| bytes.len() == 16)
 }

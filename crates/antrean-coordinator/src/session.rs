@@ -91,6 +91,7 @@ async fn within_send_timeout(
 /// WebSocket close codes (RFC 6455).
 mod close {
     pub const GOING_AWAY: u16 = 1001;
+    pub const UNSUPPORTED_DATA: u16 = 1003;
     pub const INVALID_DATA: u16 = 1007;
     pub const POLICY: u16 = 1008;
     pub const TOO_BIG: u16 = 1009;
@@ -175,6 +176,10 @@ async fn recv(socket: &mut WebSocket, last_seen: &mut Instant) -> Inbound {
             Inbound::Text(text.to_string())
         }
         Some(Ok(Message::Close(_))) => Inbound::Closed,
+        // The protocol is JSON text; a binary frame is refused, not silently ignored.
+        Some(Ok(Message::Binary(_))) => {
+            Inbound::Failed(close::UNSUPPORTED_DATA, "binary frames are not supported")
+        }
         Some(Ok(_)) => {
             *last_seen = Instant::now();
             Inbound::Other

@@ -460,6 +460,7 @@ mod tests {
             alerts: Vec::new(),
         };
         let changed = figures.apply(ServerMessage::Snapshot {
+            id: None,
             seq: 7,
             state: Box::new(state),
         });

@@ -23,8 +23,14 @@ pub enum ServerMessage {
         counter: Option<String>,
         catalog: Box<CatalogDto>,
     },
-    /// The full queue state at `seq`; events with higher `seq` follow.
-    Snapshot { seq: u64, state: Box<StateDto> },
+    /// The full queue state at `seq`; events with higher `seq` follow. `id` echoes a
+    /// `snapshot` request's id (absent on the snapshot that starts a session or a resync).
+    Snapshot {
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        id: Option<String>,
+        seq: u64,
+        state: Box<StateDto>,
+    },
     /// One event, in log order.
     Event {
         seq: u64,

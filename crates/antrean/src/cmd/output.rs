@@ -108,7 +108,7 @@ pub fn message_line(message: &ServerMessage, json: bool) -> String {
         return serde_json::to_string(message).expect("messages serialize");
     }
     match message {
-        ServerMessage::Snapshot { seq, state } => {
+        ServerMessage::Snapshot { seq, state, .. } => {
             let issued: u32 = state.services.iter().map(|s| s.issued_today).sum();
             let waiting: u32 = state.services.iter().map(|s| s.waiting).sum();
             let open = state.counters.iter().filter(|c| c.status == "open").count();
