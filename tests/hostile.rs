@@ -763,3 +763,45 @@ fn upgrade_status(addr: std::net::SocketAddr, key: &str) -> u16 {
         .parse()
         .unwrap()
 }
+
+/// Error messages quote what the client sent, with control characters and bidirectional
+/// overrides replaced: a console or terminal showing them cannot be rewritten or misread.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn messages_never_echo_control_or_bidi_characters() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = Server::start(&dir.path().join("data"));
+    let token = enroll(&server, DeviceKind::Kiosk, "kiosk-text").await;
+    let mut k = kiosk(&server, &token).await;
+    let hostile = "ktp\u{202E}lx\u{1b}[2J\u{2066}";
+    let err = k.request(issue(hostile)).await.unwrap_err();
+    let antrean_client::ClientError::Rejected {
+        code,
+        message,
+        message_en,
+    } = err
+    else {
+        panic!("{err}")
+    };
+    assert_eq!(code, "unknown_service");
+    for text in [&message, &message_en] {
+        assert!(
+            text.contains("ktp\u{FFFD}lx\u{FFFD}[2J\u{FFFD}"),
+            "{text:?}"
+        );
+        assert!(
+            !text
+                .chars()
+                .any(|c| c.is_control() || ('\u{202A}'..='\u{202E}').contains(&c)),
+            "{text:?}"
+        );
+    }
+    // A decoder complaint quoting raw input is cleaned the same way.
+    k.send_raw("{\"id\":\"b-1\",\"type\":\"issue_ticket\",\"service\":7,\"x\u{202E}\":1}")
+        .await
+        .unwrap();
+    let answer = next_answer(&mut k).await;
+    let ServerMessage::Error { message, .. } = answer else {
+        panic!("{answer:?}")
+    };
+    assert!(!message.contains('\u{202E}'), "{message:?}");
+}

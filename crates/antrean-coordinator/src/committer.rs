@@ -679,8 +679,9 @@ pub fn error_message(id: Option<String>, rejection: &Rejection) -> ServerMessage
     ServerMessage::Error {
         id,
         code: rejection.code().to_owned(),
-        message: rejection.message_id(),
-        message_en: rejection.message_en(),
+        // Rejections name what the client sent (a service code, a ticket number).
+        message: printable(&rejection.message_id()),
+        message_en: printable(&rejection.message_en()),
     }
 }
 

@@ -1037,8 +1037,9 @@ fn bad_request(id: Option<String>, detail: &str) -> ServerMessage {
     ServerMessage::Error {
         id,
         code: "bad_request".into(),
-        message: format!("Permintaan tidak valid: {detail}"),
-        message_en: format!("Bad request: {detail}"),
+        // The detail can quote what the client sent.
+        message: printable(&format!("Permintaan tidak valid: {detail}")),
+        message_en: printable(&format!("Bad request: {detail}")),
     }
 }
 

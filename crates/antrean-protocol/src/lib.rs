@@ -13,6 +13,7 @@ mod event_dto;
 mod rating_dto;
 mod report_dto;
 mod server;
+mod untrusted;
 
 pub use catalog_dto::*;
 pub use client::*;
@@ -21,6 +22,7 @@ pub use event_dto::*;
 pub use rating_dto::*;
 pub use report_dto::*;
 pub use server::*;
+pub use untrusted::printable;
 
 /// Version of this protocol. A client sends it in `hello`; a mismatch is refused.
 pub const PROTOCOL_VERSION: u32 = 1;

@@ -75,6 +75,23 @@ mod tests {
         }
     }
 
+    /// Messages from the server can quote what a client sent: pages put text in with
+    /// `textContent`, never parse it as HTML.
+    #[test]
+    fn no_page_parses_strings_as_html() {
+        for (name, found) in FILES {
+            let text = std::str::from_utf8(found.bytes).unwrap();
+            for sink in [
+                "innerHTML",
+                "outerHTML",
+                "insertAdjacentHTML",
+                "document.write",
+            ] {
+                assert!(!text.contains(sink), "{name} uses {sink}");
+            }
+        }
+    }
+
     #[test]
     fn only_embedded_names_resolve() {
         assert!(asset("board.js").is_some());
