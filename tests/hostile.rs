@@ -805,3 +805,52 @@ async fn messages_never_echo_control_or_bidi_characters() {
     };
     assert!(!message.contains('\u{202E}'), "{message:?}");
 }
+
+/// One hello from `source` (a loopback address of our choosing) and its answer.
+async fn hello_from(source: std::net::IpAddr, server: &Server, auth: &str) -> ServerMessage {
+    let socket = tokio::net::TcpSocket::new_v4().unwrap();
+    socket.bind(std::net::SocketAddr::new(source, 0)).unwrap();
+    let stream = socket.connect(server.addr).await.unwrap();
+    let (mut ws, _) = tokio_tungstenite::client_async(server.url(), stream)
+        .await
+        .unwrap();
+    ws.send(Message::text(format!(
+        r#"{{"id":"h","type":"hello","protocol":1,"subscribe":false,"auth":{auth}}}"#
+    )))
+    .await
+    .unwrap();
+    read_message(&mut ws).await
+}
+
+/// Someone on the LAN guessing the manager's password locks out only their own machine:
+/// the manager at another address logs in at once, and the failures are counted.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_outsider_guessing_cannot_lock_the_manager_out() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = Server::start(&dir.path().join("data"));
+    let outsider: std::net::IpAddr = [127, 0, 0, 66].into();
+    let manager_desk: std::net::IpAddr = [127, 0, 0, 10].into();
+    let wrong = r#"{"role":"manager","username":"admin","password":"tebak-tebak"}"#;
+    let right = format!(r#"{{"role":"manager","username":"admin","password":"{ADMIN_PASSWORD}"}}"#);
+    let mut codes = Vec::new();
+    for _ in 0..8 {
+        match hello_from(outsider, &server, wrong).await {
+            ServerMessage::Error { code, .. } => codes.push(code),
+            other => panic!("{other:?}"),
+        }
+    }
+    assert_eq!(codes[..5], ["unauthorized"; 5]);
+    assert_eq!(codes[5..], ["locked_out"; 3]);
+    // The outsider's machine stays locked even with the right password…
+    assert!(matches!(
+        hello_from(outsider, &server, &right).await,
+        ServerMessage::Error { code, .. } if code == "locked_out"
+    ));
+    // …while the manager at their own desk logs in.
+    assert!(matches!(
+        hello_from(manager_desk, &server, &right).await,
+        ServerMessage::Welcome { .. }
+    ));
+    assert_eq!(metric(&server, "antrean_login_failures_total"), 5);
+    assert_eq!(metric(&server, "antrean_logins_locked_out_total"), 4);
+}

@@ -1,6 +1,7 @@
 //! Who a client is, and what each role may do.
 
 use std::collections::HashMap;
+use std::net::IpAddr;
 use std::sync::Mutex;
 use std::time::Instant;
 
@@ -10,7 +11,6 @@ use tokio::sync::{mpsc, oneshot};
 
 use crate::committer::Job;
 
-use crate::limits::{LOGIN_LOCKOUT, MAX_LOGIN_FAILURES};
 use crate::secrets::{TicketSigner, fingerprint, hash_secret, random_secret, verify_secret};
 
 /// An authenticated client.
@@ -149,8 +149,8 @@ pub struct Authenticator {
     /// the server was asked to stop (it stops when every strong sender is gone).
     jobs: mpsc::WeakSender<Job>,
     signer: TicketSigner,
-    /// Failed logins per officer/manager name: (count, last failure).
-    failures: Mutex<HashMap<String, (u32, Instant)>>,
+    /// Failed logins per (source address, officer/manager name).
+    failures: Mutex<crate::lockout::Lockouts>,
     /// Device tokens already verified (by SHA-256), so a reconnecting board does not pay
     /// an argon2 verification (~50 ms of CPU) every time. Cleared on revoke.
     device_cache: Mutex<HashMap<[u8; 32], CachedDevice>>,
@@ -174,8 +174,9 @@ impl Authenticator {
         }
     }
 
-    /// Checks credentials. Blocking (argon2): call from `spawn_blocking`.
-    pub fn login(&self, auth: &Auth) -> Result<Principal, AuthError> {
+    /// Checks credentials presented from `source`. Blocking (argon2): call from
+    /// `spawn_blocking`.
+    pub fn login(&self, auth: &Auth, source: IpAddr) -> Result<Principal, AuthError> {
         match auth {
             Auth::Kiosk { token } => self
                 .device(token, PrincipalKind::Kiosk)
@@ -192,14 +193,14 @@ impl Authenticator {
                 pin,
                 counter,
             } => {
-                self.secret(PrincipalKind::Officer, officer, pin)?;
+                self.secret(PrincipalKind::Officer, officer, pin, source)?;
                 Ok(Principal::Officer {
                     officer: officer.clone(),
                     counter: counter.clone(),
                 })
             }
             Auth::Manager { username, password } => {
-                self.secret(PrincipalKind::Manager, username, password)?;
+                self.secret(PrincipalKind::Manager, username, password, source)?;
                 Ok(Principal::Manager {
                     username: username.clone(),
                 })
@@ -247,17 +248,19 @@ impl Authenticator {
         Ok((record.name, record.counter))
     }
 
-    fn secret(&self, kind: PrincipalKind, name: &str, secret: &str) -> Result<(), AuthError> {
+    fn secret(
+        &self,
+        kind: PrincipalKind,
+        name: &str,
+        secret: &str,
+        source: IpAddr,
+    ) -> Result<(), AuthError> {
         let lock_key = format!("{}:{name}", kind.key());
-        {
-            let failures = self.failures.lock().expect("failures lock");
-            if let Some((count, last)) = failures.get(&lock_key)
-                && *count >= MAX_LOGIN_FAILURES
-                && last.elapsed() < LOGIN_LOCKOUT
-            {
-                return Err(AuthError::LockedOut);
-            }
-        }
+        self.failures
+            .lock()
+            .expect("failures lock")
+            .check(source, &lock_key, Instant::now())
+            .map_err(|_| AuthError::LockedOut)?;
         let ok = match self.store.principal(kind, name)? {
             Some(record) => !record.revoked && verify_secret(secret, &record.secret_hash),
             None => {
@@ -268,15 +271,12 @@ impl Authenticator {
         };
         let mut failures = self.failures.lock().expect("failures lock");
         if ok {
-            failures.remove(&lock_key);
+            failures.succeeded(source, &lock_key);
             Ok(())
         } else {
-            let entry = failures.entry(lock_key).or_insert((0, Instant::now()));
-            if entry.1.elapsed() >= LOGIN_LOCKOUT {
-                entry.0 = 0;
+            if let Some(lockout) = failures.failed(source, &lock_key, Instant::now()) {
+                tracing::warn!(%source, name = %lock_key, lockout_s = lockout.as_secs(), "too many failed logins: locked out");
             }
-            entry.0 += 1;
-            entry.1 = Instant::now();
             Err(AuthError::Invalid)
         }
     }
@@ -351,7 +351,7 @@ impl Authenticator {
         self.failures
             .lock()
             .expect("failures lock")
-            .remove(&format!("{}:{name}", kind.key()));
+            .forget_name(&format!("{}:{name}", kind.key()));
         Ok(())
     }
 

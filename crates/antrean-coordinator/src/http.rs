@@ -38,6 +38,7 @@ pub fn router(state: AppState, pages: Router) -> Router {
 
 async fn websocket(
     State(state): State<AppState>,
+    axum::extract::ConnectInfo(peer): axum::extract::ConnectInfo<std::net::SocketAddr>,
     headers: axum::http::HeaderMap,
     upgrade: WebSocketUpgrade,
 ) -> Response {
@@ -67,7 +68,7 @@ async fn websocket(
         .max_write_buffer_size(MAX_WRITE_BUFFER_BYTES)
         .max_message_size(MAX_MESSAGE_BYTES)
         .max_frame_size(MAX_MESSAGE_BYTES)
-        .on_upgrade(move |socket| session::run(socket, shared, slot, done))
+        .on_upgrade(move |socket| session::run(socket, peer.ip(), shared, slot, done))
 }
 
 async fn health(State(state): State<AppState>) -> Response {

@@ -11,6 +11,7 @@ pub mod auth;
 pub mod committer;
 pub mod http;
 pub mod limits;
+pub mod lockout;
 pub mod metrics;
 pub mod reports;
 pub mod revocation;
@@ -261,7 +262,11 @@ pub async fn start(config: Config, prepared: Prepared) -> anyhow::Result<Running
     let mut stop_signal = stop_rx.clone();
 
     let task = tokio::spawn(async move {
-        let serve = axum::serve(listener, app).with_graceful_shutdown(async move {
+        let serve = axum::serve(
+            listener,
+            app.into_make_service_with_connect_info::<SocketAddr>(),
+        )
+        .with_graceful_shutdown(async move {
             let _ = stop_signal.wait_for(|stop| *stop).await;
         });
         serve.await.context("HTTP server failed")?;

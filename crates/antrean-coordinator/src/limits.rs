@@ -60,11 +60,23 @@ pub const REQUESTS_PER_SECOND: f64 = 200.0;
 /// Burst allowance on top of the sustained rate.
 pub const REQUEST_BURST: f64 = 400.0;
 
-/// Failed logins per officer/manager before a lockout: PINs are short.
+/// Failed logins per (source address, officer/manager name) before a lockout: PINs are
+/// short. Counted per source so that someone on the LAN guessing cannot lock the real
+/// officer or manager out from their own desk.
 pub const MAX_LOGIN_FAILURES: u32 = 5;
 
-/// Lockout after too many failed logins.
+/// The first lockout after too many failed logins; each further lockout of the same source
+/// and name doubles it (1, 2, 4 … minutes), so guessing a 4-digit PIN from one machine
+/// takes days, not hours.
 pub const LOGIN_LOCKOUT: Duration = Duration::from_secs(60);
+
+/// The longest lockout the doubling reaches.
+pub const MAX_LOGIN_LOCKOUT: Duration = Duration::from_secs(3600);
+
+/// (source, name) pairs with failures remembered. Each is ~100 B; a flood of made-up names
+/// from one machine must not grow memory without bound: past this, the entries whose
+/// lockout is over are dropped first, then the oldest.
+pub const MAX_LOGIN_FAILURE_ENTRIES: usize = 10_000;
 
 /// Request ids remembered for idempotent retries. A retry arrives within seconds of the
 /// original; 100,000 ids cover many busy days of traffic at ~100 B each (~10 MiB).

@@ -31,6 +31,10 @@ pub struct Metrics {
     pub slow_consumers: AtomicU64,
     /// Requests refused by the rate limit.
     pub rate_limited: AtomicU64,
+    /// Wrong PINs or passwords.
+    pub login_failures: AtomicU64,
+    /// Logins refused because their source and name were locked out.
+    pub logins_locked_out: AtomicU64,
     flush_buckets: [AtomicU64; LATENCY_BUCKETS_S.len()],
     flush_sum_us: AtomicU64,
 }
@@ -105,6 +109,18 @@ impl Metrics {
             "Requests refused by the per-connection rate limit.",
             "counter",
             self.rate_limited.load(Relaxed),
+        );
+        counter(
+            "antrean_login_failures_total",
+            "Officer and manager logins with a wrong PIN or password.",
+            "counter",
+            self.login_failures.load(Relaxed),
+        );
+        counter(
+            "antrean_logins_locked_out_total",
+            "Logins refused because their source address and name were locked out.",
+            "counter",
+            self.logins_locked_out.load(Relaxed),
         );
         counter(
             "antrean_log_seq",

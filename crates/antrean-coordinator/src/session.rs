@@ -100,6 +100,8 @@ mod close {
 
 struct Session {
     socket: WebSocket,
+    /// The client's address: failed logins are counted per address and name.
+    peer: std::net::IpAddr,
     shared: Arc<Shared>,
     out_tx: mpsc::Sender<Outgoing>,
     in_flight: usize,
@@ -113,6 +115,7 @@ struct Session {
 /// for all of them).
 pub async fn run(
     socket: WebSocket,
+    peer: std::net::IpAddr,
     shared: Arc<Shared>,
     _slot: ConnectionSlot,
     _done: mpsc::Sender<()>,
@@ -120,6 +123,7 @@ pub async fn run(
     let (out_tx, out_rx) = mpsc::channel(SESSION_QUEUE_MESSAGES);
     let mut session = Session {
         socket,
+        peer,
         shared: shared.clone(),
         out_tx,
         in_flight: 0,
@@ -322,12 +326,28 @@ impl Session {
             return Err(error_message(id, &rejection));
         }
         let authenticator = self.shared.auth.clone();
-        let principal = tokio::task::spawn_blocking(move || authenticator.login(&auth))
+        let peer = self.peer;
+        let person = match &auth {
+            Auth::Officer { officer, .. } => Some(format!("officer:{officer}")),
+            Auth::Manager { username, .. } => Some(format!("manager:{username}")),
+            _ => None,
+        };
+        let metrics = self.shared.metrics.clone();
+        let principal = tokio::task::spawn_blocking(move || authenticator.login(&auth, peer))
             .await
             .expect("login task")
             .map_err(|err| match err {
-                AuthError::Invalid => protocol_error(id.clone(), "unauthorized"),
-                AuthError::LockedOut => protocol_error(id.clone(), "locked_out"),
+                AuthError::Invalid => {
+                    if let Some(person) = &person {
+                        metrics.login_failures.fetch_add(1, Relaxed);
+                        tracing::warn!(source = %peer, name = %person, "failed login");
+                    }
+                    protocol_error(id.clone(), "unauthorized")
+                }
+                AuthError::LockedOut => {
+                    metrics.logins_locked_out.fetch_add(1, Relaxed);
+                    protocol_error(id.clone(), "locked_out")
+                }
                 AuthError::Store(err) => {
                     tracing::error!(%err, "credential store failure");
                     protocol_error(id.clone(), "internal")
@@ -1053,8 +1073,8 @@ pub fn protocol_error(id: Option<String>, code: &str) -> ServerMessage {
         ),
         "unauthorized" => ("Kredensial tidak valid.", "Invalid credentials."),
         "locked_out" => (
-            "Terlalu banyak percobaan gagal. Coba lagi dalam 1 menit.",
-            "Too many failed attempts. Try again in a minute.",
+            "Terlalu banyak percobaan gagal dari perangkat ini. Coba lagi nanti.",
+            "Too many failed attempts from this device. Try again later.",
         ),
         "already_authenticated" => ("Sudah masuk.", "Already authenticated."),
         "forbidden" => (
