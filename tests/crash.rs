@@ -385,12 +385,22 @@ async fn devices_enrolled_during_issuing_survive_a_kill_and_the_store_opens() {
             .await
             .expect("a device whose enrolment was answered logs in after the crash");
     }
+    // Every acknowledged ticket is in the snapshot (one read, not one request per ticket:
+    // hundreds of those would meet the rate limit).
     let mut m = manager(&server).await;
-    for number in &acked {
-        m.request(Request::GetTicket {
-            ticket: Some(TicketRef::Number(number.clone())),
+    let snapshot = m
+        .wait_for(Duration::from_secs(10), |msg| match msg {
+            ServerMessage::Snapshot { state, .. } => Some(state.clone()),
+            _ => None,
         })
         .await
-        .unwrap_or_else(|e| panic!("acknowledged {number} lost: {e}"));
+        .unwrap();
+    let numbers: std::collections::HashSet<&str> =
+        snapshot.tickets.iter().map(|t| t.number.as_str()).collect();
+    for number in &acked {
+        assert!(
+            numbers.contains(number.as_str()),
+            "acknowledged {number} lost"
+        );
     }
 }
