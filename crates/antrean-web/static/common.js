@@ -129,12 +129,21 @@ var Antrean = (function () {
         }
         opts.onMessage(msg);
       };
-      mine.onclose = function () {
+      mine.onclose = function (ev) {
         clearTimeout(helloTimer);
         if (socket !== mine) return;
         live = false;
         failPending();
         if (stopped) return;
+        // 4001: this page's access was revoked or changed (device revoked, PIN changed,
+        // counter closed by the manager). Reconnecting with the same secret cannot help,
+        // and for an officer it would reopen a counter the manager closed.
+        if (ev && ev.code === 4001) {
+          stopped = true;
+          opts.onFatal("Akses ditutup: loket ditutup oleh pengelola, atau PIN/perangkat " +
+            "diubah. Masuk lagi.", "revoked");
+          return;
+        }
         opts.onStatus("Terputus dari server — menyambung ulang…", false);
         retry = setTimeout(function () { retry = null; open(); },
           backoff * (0.5 + Math.random() * 0.5));
