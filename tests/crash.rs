@@ -119,13 +119,7 @@ async fn sigkill_never_loses_an_acknowledged_ticket_or_reuses_a_number() {
     // Restart once more and check every acknowledged effect.
     let server = Server::start(&data);
     let mut m = manager(&server).await;
-    let snapshot = m
-        .wait_for(Duration::from_secs(10), |msg| match msg {
-            ServerMessage::Snapshot { state, .. } => Some(state.clone()),
-            _ => None,
-        })
-        .await
-        .unwrap();
+    let snapshot = first_snapshot(&mut m).await;
     let recovered: HashMap<u64, &TicketView> = snapshot.tickets.iter().map(|t| (t.id, t)).collect();
     let acked = std::mem::take(&mut *acked.lock().unwrap());
     assert!(
@@ -286,17 +280,10 @@ async fn a_failing_disk_stops_the_server_and_keeps_every_acknowledged_ticket() {
         acknowledged.len()
     );
 
-    let started = std::time::Instant::now();
-    let status = loop {
-        if let Some(status) = server.child.try_wait().unwrap() {
-            break status;
-        }
-        assert!(
-            started.elapsed() < Duration::from_secs(20),
-            "the server kept running after its disk failed"
-        );
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    };
+    let status = server
+        .exited_within(Duration::from_secs(20))
+        .await
+        .expect("the server kept running after its disk failed");
     assert!(!status.success(), "a disk failure must exit non-zero");
     let stderr = server.stderr();
     assert!(stderr.contains("storage failure"), "{stderr}");
@@ -388,13 +375,7 @@ async fn devices_enrolled_during_issuing_survive_a_kill_and_the_store_opens() {
     // Every acknowledged ticket is in the snapshot (one read, not one request per ticket:
     // hundreds of those would meet the rate limit).
     let mut m = manager(&server).await;
-    let snapshot = m
-        .wait_for(Duration::from_secs(10), |msg| match msg {
-            ServerMessage::Snapshot { state, .. } => Some(state.clone()),
-            _ => None,
-        })
-        .await
-        .unwrap();
+    let snapshot = first_snapshot(&mut m).await;
     let numbers: std::collections::HashSet<&str> =
         snapshot.tickets.iter().map(|t| t.number.as_str()).collect();
     for number in &acked {

@@ -132,13 +132,7 @@ fn issue_at_full_speed(
 /// number is given twice, and the next ticket continues after the acknowledged ones.
 async fn check_every_acknowledged_ticket(server: &Server, acked: &HashMap<u64, String>) {
     let mut m = manager(server).await;
-    let snapshot = m
-        .wait_for(Duration::from_secs(10), |msg| match msg {
-            ServerMessage::Snapshot { state, .. } => Some(state.clone()),
-            _ => None,
-        })
-        .await
-        .unwrap();
+    let snapshot = first_snapshot(&mut m).await;
     let recovered: HashMap<u64, &TicketView> = snapshot.tickets.iter().map(|t| (t.id, t)).collect();
     let lost: Vec<_> = acked
         .iter()
@@ -238,17 +232,10 @@ async fn a_full_disk_stops_the_server_with_a_clear_error_and_loses_nothing() {
         .unwrap();
     let acked = Arc::new(Mutex::new(HashMap::new()));
     let tasks = issue_at_full_speed(&server.url(), &tokens, &acked);
-    // A deadline that only ends the wait: the server must stop by itself.
-    let status = tokio::time::timeout(Duration::from_secs(120), async {
-        loop {
-            if let Some(status) = server.child.try_wait().unwrap() {
-                break status;
-            }
-            tokio::time::sleep(Duration::from_millis(50)).await;
-        }
-    })
-    .await
-    .expect("the server kept acknowledging on a full disk");
+    let status = server
+        .exited_within(Duration::from_secs(120))
+        .await
+        .expect("the server kept acknowledging on a full disk");
     for task in tasks {
         task.await.unwrap();
     }

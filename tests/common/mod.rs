@@ -156,6 +156,21 @@ impl Server {
         }
     }
 
+    /// Waits for the server to exit by itself (a disk failure); None if it is still
+    /// running after `limit` (a deadline that only ends the wait).
+    pub async fn exited_within(&mut self, limit: Duration) -> Option<std::process::ExitStatus> {
+        tokio::time::timeout(limit, async {
+            loop {
+                if let Some(status) = self.child.try_wait().unwrap() {
+                    return status;
+                }
+                tokio::time::sleep(Duration::from_millis(20)).await;
+            }
+        })
+        .await
+        .ok()
+    }
+
     pub fn url(&self) -> String {
         format!("ws://{}/ws", self.addr)
     }
@@ -205,6 +220,17 @@ pub async fn manager(server: &Server) -> Client {
     )
     .await
     .expect("manager login")
+}
+
+/// The snapshot a session starts with (a manager's holds every ticket of today).
+pub async fn first_snapshot(client: &mut Client) -> StateDto {
+    client
+        .wait_for(Duration::from_secs(10), |msg| match msg {
+            ServerMessage::Snapshot { state, .. } => Some((**state).clone()),
+            _ => None,
+        })
+        .await
+        .unwrap()
 }
 
 /// Enrolls a device and returns its token.
