@@ -311,6 +311,18 @@ async fn a_board_whose_browser_blocks_sound_asks_for_a_tap_and_then_speaks() {
         voice_played(&board)[6..],
         ["chime", "tidak-ada-klip:missing", "dua"]
     );
+
+    // Revoking the board's token closes the page's socket at once (4001); the page says so
+    // and does not reconnect with the dead token.
+    let mut m = manager(&server).await;
+    m.request(Request::RevokeDevice {
+        name: "papan".into(),
+    })
+    .await
+    .unwrap();
+    let notice = board.wait_text("#notice", "Akses ditutup", PATIENCE);
+    assert!(notice.contains("Papan tidak dapat masuk"), "{notice}");
+    board.screenshot("board-revoked");
 }
 
 #[tokio::test]

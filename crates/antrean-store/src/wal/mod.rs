@@ -160,6 +160,18 @@ impl<F: WalFs> Wal<F> {
             }
         }
         valid.sort_by_key(|(_, _, header)| header.segment_no);
+        // Segments wholly before the checkpoint are not read: the next segment starts at or
+        // before the checkpoint's next frame, so sled holds all of theirs. They are spares,
+        // whatever a crash while reusing one left in them (an old header over a first frame
+        // the new header's write already zeroed, say).
+        if let Some(first_needed) = valid
+            .iter()
+            .rposition(|(_, _, header)| header.first_lsn <= checkpoint_lsn + 1)
+        {
+            for (name, file, _) in valid.drain(..first_needed) {
+                spare.push((name, file));
+            }
+        }
 
         let mut recovered = Recovered::default();
         let mut segments: Vec<Segment<F::File>> = Vec::new();
