@@ -7,6 +7,13 @@ use std::process::{Command, Output};
 use antrean_protocol::{Auth, DeviceKind, LogRecord, ServerMessage};
 use common::*;
 
+/// Runs `antrean` and expects it to succeed (its standard error in the failure message).
+fn antrean_ok(args: &[&str]) -> Output {
+    let out = antrean(args);
+    assert!(out.status.success(), "{args:?}: {}", stderr(&out));
+    out
+}
+
 fn antrean(args: &[&str]) -> Output {
     Command::new(antrean_bin())
         .args(args)
@@ -137,10 +144,9 @@ async fn take_a_ticket_export_and_restore_from_the_shell() {
     let token = enroll(&server, DeviceKind::Kiosk, "kiosk").await;
     let url = server.url();
 
-    let out = antrean(&[
+    let out = antrean_ok(&[
         "ticket", "take", "skck", "--url", &url, "--token", &token, "--json",
     ]);
-    assert!(out.status.success(), "{}", stderr(&out));
     let json: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
     assert_eq!(json["ticket"]["number"], "N-001");
     assert!(json["public_token"].as_str().unwrap().len() >= 30);
@@ -154,7 +160,7 @@ async fn take_a_ticket_export_and_restore_from_the_shell() {
         stderr(&refused)
     );
 
-    let out = antrean(&[
+    let out = antrean_ok(&[
         "status",
         "--url",
         &url,
@@ -174,31 +180,29 @@ async fn take_a_ticket_export_and_restore_from_the_shell() {
     // Stop, export, restore into a new directory, serve it: the ticket is there.
     assert!(server.terminate().success());
     let backup = dir.path().join("backup.jsonl");
-    let out = antrean(&[
+    antrean_ok(&[
         "export",
         "--data",
         data.to_str().unwrap(),
         "--out",
         backup.to_str().unwrap(),
     ]);
-    assert!(out.status.success(), "{}", stderr(&out));
     assert!(
         std::fs::read_to_string(&backup)
             .unwrap()
             .contains("\"N-001\"")
     );
     let restored = dir.path().join("restored");
-    let out = antrean(&[
+    antrean_ok(&[
         "import",
         "--from",
         backup.to_str().unwrap(),
         "--data",
         restored.to_str().unwrap(),
     ]);
-    assert!(out.status.success(), "{}", stderr(&out));
     let server = Server::start(&restored);
     let token = enroll(&server, DeviceKind::Kiosk, "kiosk").await;
-    let out = antrean(&[
+    let out = antrean_ok(&[
         "ticket",
         "take",
         "skck",
@@ -275,8 +279,7 @@ fn skm_ikm_of_a_questionnaire_file_in_both_weights() {
     )
     .unwrap();
     let path = file.to_str().unwrap();
-    let out = antrean(&["skm", "ikm", path, "--population", "100"]);
-    assert!(out.status.success(), "{}", stderr(&out));
+    let out = antrean_ok(&["skm", "ikm", path, "--population", "100"]);
     let text = stdout(&out);
     assert!(text.contains("NILAI IKM 80,42 — mutu B (Baik)"), "{text}");
     assert!(
@@ -658,14 +661,13 @@ async fn a_backup_taken_while_the_server_issues_restores_a_consistent_prefix() {
         tokio::time::sleep(std::time::Duration::from_millis(10)).await;
     }
     let backup = dir.path().join("backup.jsonl");
-    let out = antrean(&[
+    let out = antrean_ok(&[
         "backup",
         "--data",
         data.to_str().unwrap(),
         "--out",
         backup.to_str().unwrap(),
     ]);
-    assert!(out.status.success(), "{}", stderr(&out));
     let last_seq: usize = stdout(&out)
         .split("1..=")
         .nth(1)
@@ -678,14 +680,13 @@ async fn a_backup_taken_while_the_server_issues_restores_a_consistent_prefix() {
 
     // The backup is a prefix of the full log, taken while it grew.
     let full = dir.path().join("full.jsonl");
-    let out = antrean(&[
+    antrean_ok(&[
         "export",
         "--data",
         data.to_str().unwrap(),
         "--out",
         full.to_str().unwrap(),
     ]);
-    assert!(out.status.success(), "{}", stderr(&out));
     let parse = |path: &std::path::Path| -> Vec<LogRecord> {
         std::fs::read_to_string(path)
             .unwrap()
@@ -703,14 +704,13 @@ async fn a_backup_taken_while_the_server_issues_restores_a_consistent_prefix() {
     assert_eq!(copied[..], all[..last_seq]);
 
     let restored = dir.path().join("restored");
-    let out = antrean(&[
+    antrean_ok(&[
         "import",
         "--from",
         backup.to_str().unwrap(),
         "--data",
         restored.to_str().unwrap(),
     ]);
-    assert!(out.status.success(), "{}", stderr(&out));
     let server = Server::start(&restored);
     let mut m = manager(&server).await;
     let snapshot = m

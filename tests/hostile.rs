@@ -358,15 +358,17 @@ async fn silent_connections_are_dropped_after_the_handshake_timeout() {
     let (mut ws, _) = tokio_tungstenite::connect_async(server.url())
         .await
         .unwrap();
-    let started = std::time::Instant::now();
+    // Still open after 5 s (the timeout is 10 s), closed with 1008 after it.
+    assert!(
+        tokio::time::timeout(Duration::from_secs(5), close_code(&mut ws))
+            .await
+            .is_err(),
+        "closed before the handshake timeout"
+    );
     let code = tokio::time::timeout(Duration::from_secs(20), close_code(&mut ws))
         .await
         .expect("server closes the idle connection");
     assert_eq!(code, Some(1008));
-    assert!(
-        started.elapsed() >= Duration::from_secs(5),
-        "closed too early"
-    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -492,13 +494,13 @@ async fn a_client_that_stops_reading_is_dropped_and_counted_not_waited_for() {
         profile: ProfileDto::default(),
         suggestion: Some("Antrean sudah tertib, mohon tambah kursi tunggu. ".repeat(4)),
     };
-    let started = std::time::Instant::now();
+    // At most 80 quick imports, then ~60 s of half-second waits: a bound that only ends
+    // the wait (the send timeout is 10 s).
     let mut imports = 0;
-    while metric(&server, "antrean_slow_consumers_total") == 0 {
-        assert!(
-            started.elapsed() < Duration::from_secs(60),
-            "the stuck client was never dropped ({imports} imports)"
-        );
+    for _ in 0..200 {
+        if metric(&server, "antrean_slow_consumers_total") > 0 {
+            break;
+        }
         m.request(Request::ImportSkm {
             service: Some("ktp-el-baru".into()),
             day: "2026-11-30".into(),
@@ -513,6 +515,10 @@ async fn a_client_that_stops_reading_is_dropped_and_counted_not_waited_for() {
             tokio::time::sleep(Duration::from_millis(500)).await;
         }
     }
+    assert!(
+        metric(&server, "antrean_slow_consumers_total") > 0,
+        "the stuck client was never dropped ({imports} imports)"
+    );
     assert_eq!(metric(&server, "antrean_connections"), connected - 1);
     // The importer was answered all along and is still served.
     let status = m.request(Request::QueueStatus).await.unwrap();

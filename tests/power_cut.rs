@@ -153,20 +153,7 @@ async fn check_every_acknowledged_ticket(server: &Server, acked: &HashMap<u64, S
             t.number
         );
     }
-    let highest_a = acked
-        .values()
-        .filter_map(|n| n.strip_prefix("A-"))
-        .filter_map(|n| n.parse::<u32>().ok())
-        .max()
-        .unwrap_or(0);
-    let next = ticket_of(&m.request(issue("ktp-el-baru")).await.unwrap())
-        .number
-        .clone();
-    let next_seq: u32 = next.trim_start_matches("A-").parse().unwrap();
-    assert!(
-        next_seq > highest_a,
-        "{next} after acknowledged A-{highest_a:03}"
-    );
+    assert_numbering_continues(&mut m, acked.values()).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]

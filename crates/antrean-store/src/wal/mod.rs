@@ -336,10 +336,10 @@ impl<F: WalFs> Wal<F> {
 
     fn free_name(&self) -> Result<String, WalError> {
         let taken = self.fs.list().map_err(io_err("(directory)"))?;
-        (1u64..)
+        Ok((1u64..)
             .map(|i| format!("{SEGMENT_PREFIX}{i:06}{SEGMENT_SUFFIX}"))
             .find(|name| !taken.contains(name))
-            .ok_or_else(unreachable_name)
+            .expect("finitely many files leave a free name"))
     }
 
     /// Sealed segments whose every frame sled holds durably (`lsn` is a checkpoint) become
@@ -364,14 +364,6 @@ impl<F: WalFs> Wal<F> {
     /// Segment files in use (current and sealed), for tests and diagnostics.
     pub fn segments_in_use(&self) -> usize {
         self.sealed.len() + usize::from(self.current.is_some())
-    }
-}
-
-fn unreachable_name() -> WalError {
-    WalError::Corrupt {
-        file: "(directory)".into(),
-        offset: 0,
-        detail: "no free segment name".into(),
     }
 }
 

@@ -28,8 +28,6 @@ struct SimState {
     /// `sync_data` fails (EIO) without making anything durable while set: the moment
     /// before a crash, with the last write still pending.
     sync_fails: bool,
-    /// `fdatasync` calls so far (all files).
-    syncs: u64,
 }
 
 /// The in-memory file system (cheap to clone: clones share the files).
@@ -65,11 +63,6 @@ impl SimFs {
     /// Makes `sync_data` fail (`true`), leaving writes pending, or work again.
     pub fn set_sync_fails(&self, fails: bool) {
         self.lock().sync_fails = fails;
-    }
-
-    /// `fdatasync` calls so far.
-    pub fn syncs(&self) -> u64 {
-        self.lock().syncs
     }
 
     /// Pending (unsynced) writes of every file, in order: (file, offset, length).
@@ -232,7 +225,6 @@ impl WalFile for SimHandle {
         if state.sync_fails {
             return Err(io::Error::from_raw_os_error(5));
         }
-        state.syncs += 1;
         let file = state
             .files
             .get_mut(&self.name)
