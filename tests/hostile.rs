@@ -434,18 +434,6 @@ async fn next_text(
     }
 }
 
-async fn close_code(
-    ws: &mut (impl StreamExt<Item = Result<Message, tokio_tungstenite::tungstenite::Error>> + Unpin),
-) -> Option<u16> {
-    loop {
-        match ws.next().await {
-            Some(Ok(Message::Close(frame))) => return frame.map(|f| u16::from(f.code)),
-            Some(Ok(_)) => continue,
-            _ => return None,
-        }
-    }
-}
-
 /// GET /health over a plain TCP socket (no HTTP client dependency needed).
 async fn reqwest_health(server: &Server) -> String {
     use tokio::io::{AsyncReadExt, AsyncWriteExt};
@@ -672,18 +660,6 @@ async fn bad_requests_echo_every_readable_id() {
             );
         }
         other => panic!("{other:?}"),
-    }
-}
-
-async fn read_message(
-    ws: &mut (impl StreamExt<Item = Result<Message, tokio_tungstenite::tungstenite::Error>> + Unpin),
-) -> ServerMessage {
-    loop {
-        match ws.next().await {
-            Some(Ok(Message::Text(text))) => return serde_json::from_str(text.as_str()).unwrap(),
-            Some(Ok(_)) => continue,
-            other => panic!("connection ended: {other:?}"),
-        }
     }
 }
 

@@ -48,22 +48,7 @@ async fn issue_ticket(
 
 fn log_in(console: &Browser, base: &str, officer: &str, pin: &str, counter: &str) {
     console.goto(&format!("{base}/console"));
-    console.wait_for("the counter list", PATIENCE, |b| {
-        (b.js("return document.querySelectorAll('#counter option').length") != json!(0))
-            .then_some(())
-    });
-    console.click("#officer");
-    console.keys(officer);
-    console.click("#pin");
-    console.keys(pin);
-    console.js(&format!(
-        "document.getElementById('counter').value = {};",
-        json!(counter)
-    ));
-    console.click("#login-button");
-    console.wait_for("the officer desk", PATIENCE, |b| {
-        b.visible("#desk").then_some(())
-    });
+    console.log_in_to_console(officer, pin, counter, PATIENCE);
 }
 
 fn waiting_numbers(console: &Browser) -> Vec<String> {

@@ -75,28 +75,8 @@ fn open_ticket(driver: &Driver, base: &str, token: &str, number: &str) -> Browse
     phone
 }
 
-fn show_login_form(console: &Browser) {
-    console.wait_for("the counter list", PATIENCE, |b| {
-        (b.js("return document.querySelectorAll('#counter option').length") != json!(0))
-            .then_some(())
-    });
-}
-
 fn log_in(console: &Browser, officer: &str, pin: &str, counter: &str) {
-    show_login_form(console);
-    console.js("document.getElementById('officer').value = '';");
-    console.click("#officer");
-    console.keys(officer);
-    console.click("#pin");
-    console.keys(pin);
-    console.js(&format!(
-        "document.getElementById('counter').value = {};",
-        json!(counter)
-    ));
-    console.click("#login-button");
-    console.wait_for("the officer desk", PATIENCE, |b| {
-        (b.visible("#desk") && b.text("#who").contains("buka")).then_some(())
-    });
+    console.log_in_to_console(officer, pin, counter, PATIENCE);
 }
 
 fn open_console(driver: &Driver, base: &str, officer: &str, pin: &str, counter: &str) -> Browser {

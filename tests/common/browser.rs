@@ -35,6 +35,7 @@ pub struct Driver {
 }
 
 /// How a browser window starts.
+#[derive(Clone, Copy)]
 pub struct Window {
     pub width: u32,
     pub height: u32,
@@ -169,6 +170,37 @@ impl Browser {
                 "height": u64::from(height) + frame_height,
             })),
         );
+    }
+
+    /// Every cookie the browser keeps for the page, HttpOnly ones included (WebDriver sees
+    /// what scripts cannot).
+    pub fn cookies(&self) -> Vec<Value> {
+        self.command("GET", "/cookie", None)
+            .as_array()
+            .cloned()
+            .unwrap_or_default()
+    }
+
+    /// Fills the officer console's login form (the page is loaded) like an officer, and
+    /// waits for the desk with the counter open.
+    pub fn log_in_to_console(&self, officer: &str, pin: &str, counter: &str, patience: Duration) {
+        self.wait_for("the counter list", patience, |b| {
+            (b.js("return document.querySelectorAll('#counter option').length") != json!(0))
+                .then_some(())
+        });
+        self.js("document.getElementById('officer').value = '';");
+        self.click("#officer");
+        self.keys(officer);
+        self.click("#pin");
+        self.keys(pin);
+        self.js(&format!(
+            "document.getElementById('counter').value = {};",
+            json!(counter)
+        ));
+        self.click("#login-button");
+        self.wait_for("the officer desk", patience, |b| {
+            (b.visible("#desk") && b.text("#who").contains("buka")).then_some(())
+        });
     }
 
     pub fn goto(&self, url: &str) {

@@ -12,6 +12,8 @@ use std::time::Duration;
 
 use antrean_client::Client;
 use antrean_protocol::*;
+use futures_util::StreamExt;
+use tokio_tungstenite::tungstenite::Message;
 
 /// The sample catalog's services.
 pub const SERVICES: [&str; 18] = [
@@ -376,4 +378,64 @@ pub fn raw_get(addr: SocketAddr, path: &str, extra: &str) -> (u16, String, Vec<u
     let head = String::from_utf8_lossy(&answer[..split]).to_lowercase();
     let status = head.split_whitespace().nth(1).unwrap().parse().unwrap();
     (status, head, answer[split + 4..].to_vec())
+}
+
+/// The close code the server ends a raw WebSocket with (None: no close frame).
+pub async fn close_code(
+    ws: &mut (impl StreamExt<Item = Result<Message, tokio_tungstenite::tungstenite::Error>> + Unpin),
+) -> Option<u16> {
+    loop {
+        match ws.next().await {
+            Some(Ok(Message::Close(frame))) => return frame.map(|f| u16::from(f.code)),
+            Some(Ok(_)) => continue,
+            _ => return None,
+        }
+    }
+}
+
+/// The next text message of a raw WebSocket, decoded.
+pub async fn read_message(
+    ws: &mut (impl StreamExt<Item = Result<Message, tokio_tungstenite::tungstenite::Error>> + Unpin),
+) -> ServerMessage {
+    loop {
+        match ws.next().await {
+            Some(Ok(Message::Text(text))) => return serde_json::from_str(text.as_str()).unwrap(),
+            Some(Ok(_)) => continue,
+            other => panic!("connection ended: {other:?}"),
+        }
+    }
+}
+
+/// One HTTP/1.1 request over a plain TCP socket: `head_lines` are extra header lines, each
+/// ending in CRLF. Returns the status, the head as sent (header names keep the server's
+/// case; cookies are case-sensitive) and the body.
+pub fn raw_request(
+    addr: SocketAddr,
+    method: &str,
+    path: &str,
+    head_lines: &str,
+    body: &str,
+) -> (u16, String, String) {
+    use std::io::{Read, Write};
+    let mut stream = std::net::TcpStream::connect(addr).unwrap();
+    stream
+        .set_read_timeout(Some(Duration::from_secs(30)))
+        .unwrap();
+    write!(
+        stream,
+        "{method} {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n{head_lines}\
+         Content-Length: {}\r\n\r\n{body}",
+        body.len()
+    )
+    .unwrap();
+    let mut answer = Vec::new();
+    stream.read_to_end(&mut answer).unwrap();
+    let split = answer.windows(4).position(|w| w == b"\r\n\r\n").unwrap();
+    let head = String::from_utf8_lossy(&answer[..split]).into_owned();
+    let status = head.split_whitespace().nth(1).unwrap().parse().unwrap();
+    (
+        status,
+        head,
+        String::from_utf8_lossy(&answer[split + 4..]).into_owned(),
+    )
 }

@@ -205,6 +205,8 @@ impl Authenticator {
                     username: username.clone(),
                 })
             }
+            // Resolved from the cookie by the session (see `crate::login::resume`).
+            Auth::Session {} => Err(AuthError::Invalid),
             Auth::Public { ticket_token } => self
                 .signer
                 .verify(ticket_token)
@@ -279,6 +281,21 @@ impl Authenticator {
             }
             Err(AuthError::Invalid)
         }
+    }
+
+    /// A short fingerprint of a person's stored credential, or `None` if the person does
+    /// not exist or is revoked. A web session remembers it at login: a changed PIN or
+    /// password (which always gets a new salt) no longer matches.
+    pub fn credential_fingerprint(
+        &self,
+        kind: PrincipalKind,
+        name: &str,
+    ) -> Result<Option<String>, AuthError> {
+        Ok(self
+            .store
+            .principal(kind, name)?
+            .filter(|record| record.kind == kind && !record.revoked)
+            .map(|record| crate::secrets::hex(&fingerprint(&record.secret_hash)[..8])))
     }
 
     /// Writes one credential change through the committer and waits until it is durable;

@@ -1,4 +1,5 @@
-//! HTTP routes on the one port: `/ws`, `/health`, `/metrics`.
+//! HTTP routes on the one port: `/ws`, `/health`, `/metrics`, `/api/catalog` and the
+//! browser login under `/api/session` ([`crate::web_login`]).
 
 use std::sync::Arc;
 use std::sync::atomic::Ordering::Relaxed;
@@ -7,7 +8,7 @@ use axum::Router;
 use axum::extract::{State, WebSocketUpgrade};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
+use axum::routing::{get, post};
 use tokio::sync::{mpsc, oneshot};
 
 use crate::committer::Job;
@@ -23,7 +24,6 @@ pub struct AppState {
     pub done: mpsc::Sender<()>,
 }
 
-/// The router.
 /// The router. `pages` are stateless routes served on the same port (the web pages of the
 /// officer console, display board and digital ticket; see the `antrean` binary).
 pub fn router(state: AppState, pages: Router) -> Router {
@@ -32,6 +32,11 @@ pub fn router(state: AppState, pages: Router) -> Router {
         .route("/health", get(health))
         .route("/metrics", get(metrics))
         .route("/api/catalog", get(catalog))
+        .route(
+            "/api/session",
+            get(crate::web_login::who).post(crate::web_login::log_in),
+        )
+        .route("/api/session/logout", post(crate::web_login::log_out))
         .with_state(state)
         .merge(pages)
 }
@@ -47,6 +52,12 @@ async fn websocket(
     if !valid_websocket_key(headers.get("sec-websocket-key")) {
         return (StatusCode::BAD_REQUEST, "invalid Sec-WebSocket-Key").into_response();
     }
+    // A page of another site must not open a socket here: with the browser's cookie it
+    // would act as the logged-in officer or manager (cross-site WebSocket hijacking).
+    if !crate::web_login::from_own_pages(&headers) {
+        return (StatusCode::FORBIDDEN, "cross-site WebSocket refused").into_response();
+    }
+    let cookie = crate::web_login::request_cookie(&headers).map(str::to_owned);
     // Take the slot before upgrading, in one atomic step: checking the count and adding
     // to it later let a burst of simultaneous connects pass the limit together.
     let Some(slot) = session::ConnectionSlot::take(&state.shared.metrics, MAX_CONNECTIONS) else {
@@ -68,7 +79,7 @@ async fn websocket(
         .max_write_buffer_size(MAX_WRITE_BUFFER_BYTES)
         .max_message_size(MAX_MESSAGE_BYTES)
         .max_frame_size(MAX_MESSAGE_BYTES)
-        .on_upgrade(move |socket| session::run(socket, peer.ip(), shared, slot, done))
+        .on_upgrade(move |socket| session::run(socket, peer.ip(), cookie, shared, slot, done))
 }
 
 async fn health(State(state): State<AppState>) -> Response {

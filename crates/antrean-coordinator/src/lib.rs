@@ -12,11 +12,14 @@ pub mod committer;
 pub mod http;
 pub mod limits;
 pub mod lockout;
+pub mod login;
 pub mod metrics;
 pub mod reports;
 pub mod revocation;
 pub mod secrets;
 pub mod session;
+pub mod web_login;
+pub mod web_sessions;
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -190,7 +193,9 @@ pub async fn start(config: Config, prepared: Prepared) -> anyhow::Result<Running
     let catalog_dto = catalog_view(&config.catalog);
     let core_catalog = Arc::new(config.catalog.clone());
     let report_facts = Arc::new(crate::reports::ReportFacts::new(&config.catalog));
-    let sessions = Arc::new(revocation::Sessions::default());
+    let sessions = Arc::new(revocation::Sessions::with_web(
+        web_sessions::WebSessions::load(store.dir().to_owned()),
+    ));
     let committer = Committer::recover(
         Engine::new(config.catalog),
         writer,

@@ -92,3 +92,25 @@ pub const MAX_REPORT_DAYS: u32 = 400;
 /// Reports running at once. Each reads part of the log on a blocking thread and takes a
 /// CPU core; with two cores, two managers' reports must not starve the committer.
 pub const MAX_CONCURRENT_REPORTS: usize = 1;
+
+/// Logged-in browsers kept at once (officer consoles and manager reports). A site has tens
+/// of counters and a few managers; the bound keeps a login loop with valid credentials from
+/// growing memory and the sessions file without end.
+pub const MAX_WEB_SESSIONS: usize = 512;
+
+/// Logged-in browsers per person; a ninth login ends that person's oldest session (a
+/// manager on a laptop, a phone and a desk PC stays far below it).
+pub const MAX_WEB_SESSIONS_PER_PERSON: usize = 8;
+
+/// How long an officer's browser stays logged in: a working day with overtime, so a
+/// console opened in the morning never asks for the PIN mid-shift, and a forgotten one
+/// is dead by the next morning.
+pub const OFFICER_WEB_SESSION: Duration = Duration::from_secs(12 * 3600);
+
+/// How long a manager's browser stays logged in: a working day. Managers hold the keys to
+/// every credential, so their sessions are the shorter ones.
+pub const MANAGER_WEB_SESSION: Duration = Duration::from_secs(8 * 3600);
+
+/// Largest login body accepted on `POST /api/session` (an id, a PIN or password and a
+/// counter: well under 1 KiB).
+pub const MAX_LOGIN_BODY_BYTES: usize = 4 * 1024;

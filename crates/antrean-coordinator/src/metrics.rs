@@ -35,6 +35,8 @@ pub struct Metrics {
     pub login_failures: AtomicU64,
     /// Logins refused because their source and name were locked out.
     pub logins_locked_out: AtomicU64,
+    /// Browsers logged in through `POST /api/session`.
+    pub web_logins: AtomicU64,
     flush_buckets: [AtomicU64; LATENCY_BUCKETS_S.len()],
     flush_sum_us: AtomicU64,
 }
@@ -121,6 +123,12 @@ impl Metrics {
             "Logins refused because their source address and name were locked out.",
             "counter",
             self.logins_locked_out.load(Relaxed),
+        );
+        counter(
+            "antrean_web_logins_total",
+            "Officer and manager browsers logged in (session cookie) since start.",
+            "counter",
+            self.web_logins.load(Relaxed),
         );
         counter(
             "antrean_log_seq",

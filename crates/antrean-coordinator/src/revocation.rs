@@ -18,6 +18,7 @@ use antrean_store::PrincipalKind;
 use tokio::sync::{Notify, watch};
 
 use crate::auth::Principal;
+use crate::web_sessions::WebSessions;
 
 /// The close code a session gets when its credentials are revoked or changed (an
 /// application code, RFC 6455 §7.4.2; docs/protocol.md).
@@ -56,6 +57,9 @@ pub struct Sessions {
     by_key: Mutex<HashMap<String, Registered>>,
     next_id: AtomicU64,
     ended: Notify,
+    /// Logged-in browsers: a cut ends the ones under the same key too, so a page cannot
+    /// come back with its cookie.
+    pub web: WebSessions,
 }
 
 /// A session's place in [`Sessions`]; leaving it (drop) deregisters the session.
@@ -114,6 +118,14 @@ pub fn principal_keys(principal: &Principal) -> Vec<String> {
 }
 
 impl Sessions {
+    /// The registry with the browsers' session table `web`.
+    pub fn with_web(web: WebSessions) -> Sessions {
+        Sessions {
+            web,
+            ..Sessions::default()
+        }
+    }
+
     /// Registers a session under each of `keys` (one flag for all of them).
     pub fn register(self: &Arc<Sessions>, keys: Vec<String>) -> Registration {
         let id = self.next_id.fetch_add(1, Ordering::Relaxed);
@@ -143,21 +155,21 @@ impl Sessions {
     }
 
     /// Cuts every session under `key` but `except` (the session that asked); returns how
-    /// many.
+    /// many. The web sessions under `key` end in every case: an officer who closes their
+    /// own counter keeps the socket that asked (to read the answer) but not the login.
     pub fn cut_except(&self, key: &str, except: Option<&Arc<Cut>>) -> usize {
-        let by_key = self.by_key.lock().expect("sessions lock");
-        let Some(list) = by_key.get(key) else {
-            return 0;
-        };
         let mut count = 0;
-        for (_, cut) in list {
-            if except.is_some_and(|except| Arc::ptr_eq(except, cut)) {
-                continue;
+        if let Some(list) = self.by_key.lock().expect("sessions lock").get(key) {
+            for (_, cut) in list {
+                if except.is_some_and(|except| Arc::ptr_eq(except, cut)) {
+                    continue;
+                }
+                cut.revoked.store(true, Ordering::Release);
+                cut.signal.send_replace(true);
+                count += 1;
             }
-            cut.revoked.store(true, Ordering::Release);
-            cut.signal.send_replace(true);
-            count += 1;
         }
+        self.web.end_key(key);
         count
     }
 

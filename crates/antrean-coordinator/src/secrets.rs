@@ -157,6 +157,11 @@ pub fn fingerprint(token: &str) -> [u8; 32] {
     Sha256::digest(token.as_bytes()).into()
 }
 
+/// Lower-case hex of `bytes`.
+pub fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
 const TICKET_MAC_BYTES: usize = 16;
 
 /// Signs ticket ids into digital-ticket tokens.

@@ -20,7 +20,7 @@ use tokio::sync::{broadcast, mpsc, watch};
 use tokio::time::{interval, timeout};
 
 use crate::auth::{AuthError, Authenticator, Principal, valid_name};
-use crate::committer::{Broadcast, CommandSpec, Job, Outgoing, Read, error_message, now, to_text};
+use crate::committer::{Broadcast, CommandSpec, Job, Outgoing, Read, now, to_text};
 use crate::limits::*;
 use crate::metrics::Metrics;
 
@@ -109,6 +109,10 @@ struct Session {
     bucket: TokenBucket,
     /// Set once logged in with a stored credential: revoking it cuts this session.
     cut: Option<Arc<crate::revocation::Cut>>,
+    /// The `antrean_session` cookie sent with the upgrade (a browser's login).
+    cookie: Option<String>,
+    /// The web session this socket logged in with (its cookie's SHA-256): a logout cuts it.
+    web_session: Option<String>,
 }
 
 /// Runs a session to its end. `_done` is dropped when the session ends (shutdown waits
@@ -116,6 +120,7 @@ struct Session {
 pub async fn run(
     socket: WebSocket,
     peer: std::net::IpAddr,
+    cookie: Option<String>,
     shared: Arc<Shared>,
     _slot: ConnectionSlot,
     _done: mpsc::Sender<()>,
@@ -130,14 +135,38 @@ pub async fn run(
         last_seen: Instant::now(),
         bucket: TokenBucket::new(shared.requests_per_second),
         cut: None,
+        cookie,
+        web_session: None,
     };
     if let Some((principal, subscribe)) = session.handshake().await {
         tracing::debug!(role = principal.role(), name = %principal.name(), "session started");
         // Held to the end of the session: dropping it deregisters.
-        let keys = crate::revocation::principal_keys(&principal);
+        let mut keys = crate::revocation::principal_keys(&principal);
+        keys.extend(
+            session
+                .web_session
+                .as_deref()
+                .map(crate::web_sessions::web_key),
+        );
         let registration = (!keys.is_empty()).then(|| shared.sessions.register(keys));
         session.cut = registration.as_ref().map(|r| r.cut.clone());
-        session.serve(principal, out_rx, subscribe).await;
+        // A logout or revocation between finding the web session and registering would
+        // have missed this socket: look again now that a cut reaches it.
+        let ended = session.cookie.as_deref().is_some_and(|cookie| {
+            session.web_session.is_some()
+                && shared
+                    .sessions
+                    .web
+                    .find(cookie, crate::committer::now().0)
+                    .is_none()
+        });
+        if ended {
+            session
+                .close(crate::revocation::CLOSE_REVOKED, "session ended")
+                .await;
+        } else {
+            session.serve(principal, out_rx, subscribe).await;
+        }
         drop(registration);
     }
 }
@@ -312,77 +341,13 @@ impl Session {
     }
 
     async fn login(&mut self, auth: Auth, id: Option<String>) -> Result<Principal, ServerMessage> {
-        if let Auth::Officer { counter, .. } = &auth
-            && !self
-                .shared
-                .catalog
-                .counters
-                .iter()
-                .any(|c| &c.id == counter)
-        {
-            let rejection = antrean_core::Rejection::UnknownCounter {
-                counter: counter.clone(),
-            };
-            return Err(error_message(id, &rejection));
+        if let Auth::Session {} = auth {
+            let (principal, record) =
+                crate::login::resume(&self.shared, self.cookie.as_deref(), id).await?;
+            self.web_session = Some(record.token_sha256);
+            return Ok(principal);
         }
-        let authenticator = self.shared.auth.clone();
-        let peer = self.peer;
-        let person = match &auth {
-            Auth::Officer { officer, .. } => Some(format!("officer:{officer}")),
-            Auth::Manager { username, .. } => Some(format!("manager:{username}")),
-            _ => None,
-        };
-        let metrics = self.shared.metrics.clone();
-        let principal = tokio::task::spawn_blocking(move || authenticator.login(&auth, peer))
-            .await
-            .expect("login task")
-            .map_err(|err| match err {
-                AuthError::Invalid => {
-                    if let Some(person) = &person {
-                        metrics.login_failures.fetch_add(1, Relaxed);
-                        tracing::warn!(source = %peer, name = %person, "failed login");
-                    }
-                    protocol_error(id.clone(), "unauthorized")
-                }
-                AuthError::LockedOut => {
-                    metrics.logins_locked_out.fetch_add(1, Relaxed);
-                    protocol_error(id.clone(), "locked_out")
-                }
-                AuthError::Store(err) => {
-                    tracing::error!(%err, "credential store failure");
-                    protocol_error(id.clone(), "internal")
-                }
-                AuthError::Stopped => protocol_error(id.clone(), "shutting_down"),
-            })?;
-        if let Principal::Officer { officer, counter } = &principal {
-            // Sitting at a counter opens it (fails if another officer holds it).
-            let command = Command::OpenCounter {
-                counter: counter.clone(),
-                officer: officer.clone(),
-            };
-            let (tx, mut rx) = mpsc::channel(1);
-            let job = Job::Command {
-                command: CommandSpec::Ready(command),
-                request_key: None,
-                id: id.clone(),
-                with_token: false,
-                cut: None,
-                reply: tx,
-            };
-            if self.shared.jobs.send(job).await.is_err() {
-                return Err(protocol_error(id, "shutting_down"));
-            }
-            let answer = rx
-                .recv()
-                .await
-                .ok_or_else(|| protocol_error(id.clone(), "shutting_down"))?;
-            if let Ok(reply @ ServerMessage::Error { .. }) =
-                serde_json::from_str::<ServerMessage>(answer.text.as_str())
-            {
-                return Err(reply);
-            }
-        }
-        Ok(principal)
+        crate::login::log_in(&self.shared, auth, self.peer, id).await
     }
 
     async fn serve(
@@ -1053,7 +1018,8 @@ fn ok(id: Option<String>, result: ResultDto) -> ServerMessage {
     }
 }
 
-fn bad_request(id: Option<String>, detail: &str) -> ServerMessage {
+/// A request that does not decode or breaks a documented limit; `detail` says which.
+pub fn bad_request(id: Option<String>, detail: &str) -> ServerMessage {
     ServerMessage::Error {
         id,
         code: "bad_request".into(),
@@ -1099,6 +1065,18 @@ pub fn protocol_error(id: Option<String>, code: &str) -> ServerMessage {
         "id_reused" => (
             "Id permintaan ini sudah dipakai untuk permintaan lain; buat id baru.",
             "This request id was already used for a different request; use a new id.",
+        ),
+        "session_expired" => (
+            "Sesi masuk sudah berakhir. Silakan masuk lagi.",
+            "Your login session has ended. Please log in again.",
+        ),
+        "too_many_sessions" => (
+            "Terlalu banyak sesi masuk di server ini. Coba lagi nanti.",
+            "Too many logged-in browsers on this server. Try again later.",
+        ),
+        "cross_site" => (
+            "Permintaan dari situs lain ditolak.",
+            "Cross-site request refused.",
         ),
         "revoked" => (
             "Akses perangkat atau petugas ini telah dicabut atau diubah.",
@@ -1164,8 +1142,6 @@ fn receives_ticket_tokens(principal: &Principal) -> bool {
     )
 }
 
-/// The request id of a frame that did not parse as a request, if it is JSON with a
-/// string id of acceptable length.
 /// A digest of what a request asks (its canonical JSON, SHA-256, the first 16 bytes in
 /// hex): stored with its idempotency key so that a reused id with another request is
 /// refused.
@@ -1173,7 +1149,7 @@ fn request_digest(request: &Request) -> String {
     use sha2::Digest;
     let json = serde_json::to_vec(request).expect("requests serialize");
     let hash = sha2::Sha256::digest(&json);
-    hash[..16].iter().map(|b| format!("{b:02x}")).collect()
+    crate::secrets::hex(&hash[..16])
 }
 
 /// The `id` of a request that did not decode, if it can be read at all: echoed so the

@@ -53,6 +53,10 @@ pub enum Auth {
         /// Device token from enrollment.
         token: String,
     },
+    /// A browser logged in through `POST /api/session` (officer console, manager report):
+    /// the person comes from the `antrean_session` cookie sent with the WebSocket upgrade,
+    /// so the page never holds the PIN or password.
+    Session {},
     /// A visitor holding a digital ticket (the token from the ticket's QR code).
     Public {
         /// Per-ticket token.

@@ -260,3 +260,18 @@ pub struct PrincipalInfo {
     #[serde(default)]
     pub revoked: bool,
 }
+
+/// The answer of `POST /api/session` and `GET /api/session`: who the browser's session
+/// cookie logs in as (docs/protocol.md, "Web sessions").
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct WebSessionDto {
+    /// `officer` or `manager`.
+    pub role: String,
+    /// Officer id or manager user name.
+    pub principal: String,
+    /// The officer's counter.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub counter: Option<String>,
+    /// When the session ends unless logged out before, ms since the Unix epoch.
+    pub expires_ms: i64,
+}

@@ -23,6 +23,7 @@ mod log;
 mod mirror;
 mod principals;
 pub mod wal;
+mod web_sessions;
 mod writer;
 
 pub use backup::{BackupReport, backup};
@@ -31,6 +32,7 @@ pub use log::{ImportReport, export_dir};
 pub use mirror::MIRROR_FILE;
 pub use principals::{PrincipalKind, PrincipalRecord};
 pub use wal::WalOptions;
+pub use web_sessions::{WEB_SESSIONS_FILE, WebSessionRecord, load_web_sessions, save_web_sessions};
 pub use writer::{PrincipalWrite, RecoveryReport, Writer};
 
 use std::path::{Path, PathBuf};

@@ -17,7 +17,8 @@ var Antrean = (function () {
   var HELLO_TIMEOUT_MS = 10000;
   // Codes after which retrying with the same credentials cannot help.
   var FATAL = { unauthorized: 1, locked_out: 1, counter_in_use: 1, forbidden: 1,
-    unsupported_protocol: 1, bad_request: 1, counter_required: 1, unknown_counter: 1 };
+    unsupported_protocol: 1, bad_request: 1, counter_required: 1, unknown_counter: 1,
+    session_expired: 1 };
 
   function pad2(n) { return (n < 10 ? "0" : "") + n; }
 
@@ -187,6 +188,37 @@ var Antrean = (function () {
     };
   }
 
+  // Browser login (docs/protocol.md, "Web sessions"): the PIN or password goes to the
+  // server once; what comes back is an HttpOnly cookie this script cannot read. Pages keep
+  // no secret: their socket says {"role":"session"} and the browser sends the cookie.
+  // done(error, session): error is the server's error message object, or one made here
+  // when the server cannot be reached.
+  function logIn(auth, done) {
+    fetch("/api/session", {
+      method: "POST", credentials: "same-origin", cache: "no-store",
+      headers: { "Content-Type": "application/json" }, body: JSON.stringify(auth)
+    }).then(function (r) {
+      return r.json().then(function (body) { return r.ok ? done(null, body) : done(body); });
+    }).catch(function () {
+      done({ code: "disconnected", message: "Server tidak dapat dihubungi. Periksa jaringan, lalu ulangi." });
+    });
+  }
+
+  // done(session or null): the live session of this browser, if any.
+  function whoAmI(done) {
+    fetch("/api/session", { credentials: "same-origin", cache: "no-store" }).then(function (r) {
+      return r.ok ? r.json().then(done) : done(null);
+    }).catch(function () { done(null); });
+  }
+
+  function logOut(done) {
+    fetch("/api/session/logout", { method: "POST", credentials: "same-origin", cache: "no-store" })
+      .then(function () { if (done) done(); }, function () { if (done) done(); });
+  }
+
+  // The socket of a logged-in browser (see logIn).
+  function sessionAuth() { return { role: "session" }; }
+
   // A kiosk's printer alert as the officers' console and the managers' report show it.
   var PRINTER_TEXT = { paper_near_end: "kertas hampir habis", paper_end: "kertas habis",
     cover_open: "penutup printer terbuka", offline: "printer tidak tersambung",
@@ -203,6 +235,7 @@ var Antrean = (function () {
   return {
     formatDate: formatDate, formatTime: formatTime, formatDecimal: formatDecimal,
     byId: byId, setText: setText, printerAlertText: printerAlertText,
-    make: make, counterOf: counterOf, serviceOf: serviceOf, connect: connect
+    make: make, counterOf: counterOf, serviceOf: serviceOf, connect: connect,
+    logIn: logIn, whoAmI: whoAmI, logOut: logOut, sessionAuth: sessionAuth
   };
 })();

@@ -288,6 +288,9 @@
   function closed(text) {
     if (conn) conn.stop();
     conn = null;
+    // The server ended this browser's session with the counter; this clears the cookie.
+    A.logOut();
+    counterId = null;
     live = false;
     closePanels();
     A.byId("desk").hidden = true;
@@ -355,6 +358,13 @@
 
   function onMessage(msg) {
     if (msg.type === "welcome") {
+      // Another tab of this browser logged in at another counter: the cookie is shared,
+      // so this tab's reconnect came back as that desk. Leave rather than act there.
+      if (counterId && msg.counter !== counterId) {
+        if (conn) conn.stop();
+        showLogin("Peramban ini sudah masuk di loket lain (tab lain). Tutup tab ini atau masuk lagi.");
+        return;
+      }
       catalog = msg.catalog;
       counterId = msg.counter;
       var c = A.counterOf(catalog, counterId);
@@ -410,12 +420,24 @@
     }
   }
 
-  function login(officer, pin, counter) {
+  // Shows the login form with a message (an error, or why the desk was left).
+  function showLogin(text) {
+    conn = null;
+    counterId = null;
+    live = false;
+    A.byId("desk").hidden = true;
+    A.byId("login").hidden = false;
+    A.setText("conn", "");
+    A.setText("login-message", text);
+  }
+
+  // Opens the desk's socket with this browser's session cookie.
+  function connectDesk() {
     A.setText("login-message", "");
     A.byId("login-message").className = "error";
     conn = A.connect({
       idPrefix: "o",
-      auth: function () { return { role: "officer", officer: officer, pin: pin, counter: counter }; },
+      auth: A.sessionAuth,
       onMessage: onMessage,
       onStatus: function (text, ok) {
         live = ok;
@@ -423,16 +445,29 @@
         A.byId("conn").className = ok ? "conn" : "conn off";
         if (catalog) { renderHeader(); renderButtons(); }
       },
-      onFatal: function (text) {
-        conn = null;
-        live = false;
-        A.byId("desk").hidden = true;
-        A.byId("login").hidden = false;
-        A.setText("conn", "");
-        A.setText("login-message", text);
-      }
+      onFatal: function (text) { showLogin(text); }
     });
   }
+
+  function login(officer, pin, counter) {
+    A.setText("login-message", "");
+    A.byId("login-message").className = "error";
+    A.byId("login-button").disabled = true;
+    A.logIn({ role: "officer", officer: officer, pin: pin, counter: counter }, function (error) {
+      A.byId("login-button").disabled = false;
+      if (error) { showLogin(error.message); return; }
+      connectDesk();
+    });
+  }
+
+  // A reload (or a console left open overnight) goes straight to the desk while this
+  // browser's session lives.
+  A.whoAmI(function (session) {
+    var mine = session && session.role === "officer";
+    // What the check found, for whoever looks at the page (and the browser tests).
+    document.documentElement.setAttribute("data-session", mine ? "officer" : "none");
+    if (mine && !conn) connectDesk();
+  });
 
   // Counters for the login form come from the public catalog.
   fetch("/api/catalog").then(function (r) { return r.json(); }).then(function (full) {

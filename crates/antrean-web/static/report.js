@@ -406,29 +406,60 @@
     run();
   }
 
-  function login(username, password) {
+  function showLogin(text) {
+    conn = null;
+    A.byId("app").hidden = true;
+    A.byId("login").hidden = false;
+    A.setText("conn", "");
+    A.setText("who", "");
+    A.byId("logout").hidden = true;
+    A.setText("login-message", text);
+    A.byId("login-message").className = "error";
+  }
+
+  // Opens the report's socket with this browser's session cookie.
+  function connectReport() {
     A.setText("login-message", "");
     conn = A.connect({
       idPrefix: "m",
       subscribe: false,
-      auth: function () { return { role: "manager", username: username, password: password }; },
+      auth: A.sessionAuth,
       onMessage: function (msg) {
-        if (msg.type === "welcome") onWelcome(msg);
+        if (msg.type === "welcome") { A.byId("logout").hidden = false; onWelcome(msg); }
         if (msg.type === "snapshot") renderAlerts(msg.state.alerts || []);
       },
       onStatus: function (text, ok) {
         A.setText("conn", ok ? "" : text);
         A.byId("conn").className = ok ? "conn" : "conn off";
       },
-      onFatal: function (text) {
-        conn = null;
-        A.byId("app").hidden = true;
-        A.byId("login").hidden = false;
-        A.setText("conn", "");
-        A.setText("login-message", text);
-      }
+      onFatal: function (text) { showLogin(text); }
     });
   }
+
+  function login(username, password) {
+    A.setText("login-message", "");
+    A.byId("login-button").disabled = true;
+    A.logIn({ role: "manager", username: username, password: password }, function (error) {
+      A.byId("login-button").disabled = false;
+      if (error) { showLogin(error.message); return; }
+      connectReport();
+    });
+  }
+
+  A.whoAmI(function (session) {
+    var mine = session && session.role === "manager";
+    // What the check found, for whoever looks at the page (and the browser tests).
+    document.documentElement.setAttribute("data-session", mine ? "manager" : "none");
+    if (mine && !conn) connectReport();
+  });
+  A.byId("logout").addEventListener("click", function () {
+    if (conn) conn.stop();
+    conn = null;
+    A.logOut(function () {
+      showLogin("Anda sudah keluar.");
+      A.byId("login-message").className = "";
+    });
+  });
 
   A.byId("login-form").addEventListener("submit", function (e) {
     e.preventDefault();

@@ -1,0 +1,150 @@
+//! Logging in: checking credentials (a socket's `hello` or a browser's `POST /api/session`)
+//! and resuming a browser's web session from its cookie.
+//!
+//! Both ways end the same: a [`Principal`], and for an officer the counter opened in their
+//! name (sitting at a counter opens it; it fails if another officer holds it).
+
+use std::net::IpAddr;
+use std::sync::atomic::Ordering::Relaxed;
+
+use antrean_core::Command;
+use antrean_protocol::{Auth, ServerMessage};
+use antrean_store::WebSessionRecord;
+use tokio::sync::mpsc;
+
+use crate::auth::{AuthError, Principal};
+use crate::committer::{CommandSpec, Job, error_message};
+use crate::session::{Shared, protocol_error};
+use crate::web_sessions::principal_of;
+
+/// Checks `auth` presented from `peer` (argon2 runs off the async threads) and, for an
+/// officer, opens the counter. Errors are the answers to send (with the request's `id`).
+pub async fn log_in(
+    shared: &Shared,
+    auth: Auth,
+    peer: IpAddr,
+    id: Option<String>,
+) -> Result<Principal, ServerMessage> {
+    if let Auth::Officer { counter, .. } = &auth
+        && let Some(refusal) = unknown_counter(shared, counter, id.clone())
+    {
+        return Err(refusal);
+    }
+    let authenticator = shared.auth.clone();
+    let person = match &auth {
+        Auth::Officer { officer, .. } => Some(format!("officer:{officer}")),
+        Auth::Manager { username, .. } => Some(format!("manager:{username}")),
+        _ => None,
+    };
+    let metrics = shared.metrics.clone();
+    let principal = tokio::task::spawn_blocking(move || authenticator.login(&auth, peer))
+        .await
+        .expect("login task")
+        .map_err(|err| match err {
+            AuthError::Invalid => {
+                if let Some(person) = &person {
+                    metrics.login_failures.fetch_add(1, Relaxed);
+                    tracing::warn!(source = %peer, name = %person, "failed login");
+                }
+                protocol_error(id.clone(), "unauthorized")
+            }
+            AuthError::LockedOut => {
+                metrics.logins_locked_out.fetch_add(1, Relaxed);
+                protocol_error(id.clone(), "locked_out")
+            }
+            AuthError::Store(err) => {
+                tracing::error!(%err, "credential store failure");
+                protocol_error(id.clone(), "internal")
+            }
+            AuthError::Stopped => protocol_error(id.clone(), "shutting_down"),
+        })?;
+    sit_down(shared, &principal, id).await?;
+    Ok(principal)
+}
+
+/// The person behind a browser's session cookie: the session must be live and the
+/// person's credential unchanged since the login (a change while this process was not
+/// running ends the session here). `None` = log in again.
+pub fn find_session(
+    shared: &Shared,
+    cookie: Option<&str>,
+) -> Option<(Principal, WebSessionRecord)> {
+    let web = &shared.sessions.web;
+    let record = web.find(cookie?, crate::committer::now().0)?;
+    let principal = principal_of(&record)?;
+    let fingerprint = match shared
+        .auth
+        .credential_fingerprint(record.kind, &record.name)
+    {
+        Ok(fingerprint) => fingerprint,
+        Err(err) => {
+            // Refuse now, keep the session: the store may answer again in a moment.
+            tracing::error!(%err, "credential store failure");
+            return None;
+        }
+    };
+    if fingerprint.as_deref() != Some(record.credential.as_str()) {
+        web.end_key(&crate::web_sessions::web_key(&record.token_sha256));
+        return None;
+    }
+    Some((principal, record))
+}
+
+/// Logs a socket in with its browser's session cookie ([`find_session`]); for an officer
+/// the counter is opened again (a console reconnecting after a restart).
+pub async fn resume(
+    shared: &Shared,
+    cookie: Option<&str>,
+    id: Option<String>,
+) -> Result<(Principal, WebSessionRecord), ServerMessage> {
+    let (principal, record) = find_session(shared, cookie)
+        .ok_or_else(|| protocol_error(id.clone(), "session_expired"))?;
+    sit_down(shared, &principal, id).await?;
+    Ok((principal, record))
+}
+
+/// The refusal for a counter the catalog does not have, if `counter` is one.
+fn unknown_counter(shared: &Shared, counter: &str, id: Option<String>) -> Option<ServerMessage> {
+    if shared.catalog.counters.iter().any(|c| c.id == counter) {
+        return None;
+    }
+    let rejection = antrean_core::Rejection::UnknownCounter {
+        counter: counter.to_owned(),
+    };
+    Some(error_message(id, &rejection))
+}
+
+/// Opens an officer's counter in their name (a no-op for everyone else).
+async fn sit_down(
+    shared: &Shared,
+    principal: &Principal,
+    id: Option<String>,
+) -> Result<(), ServerMessage> {
+    let Principal::Officer { officer, counter } = principal else {
+        return Ok(());
+    };
+    let command = Command::OpenCounter {
+        counter: counter.clone(),
+        officer: officer.clone(),
+    };
+    let (tx, mut rx) = mpsc::channel(1);
+    let job = Job::Command {
+        command: CommandSpec::Ready(command),
+        request_key: None,
+        id: id.clone(),
+        with_token: false,
+        cut: None,
+        reply: tx,
+    };
+    if shared.jobs.send(job).await.is_err() {
+        return Err(protocol_error(id, "shutting_down"));
+    }
+    let answer = rx
+        .recv()
+        .await
+        .ok_or_else(|| protocol_error(id.clone(), "shutting_down"))?;
+    match serde_json::from_str::<ServerMessage>(answer.text.as_str()) {
+        Ok(reply @ ServerMessage::Error { .. }) => Err(reply),
+        _ => Ok(()),
+    }
+}
