@@ -324,6 +324,21 @@ async fn the_counter_rating_screen_rates_a_finished_ticket_and_the_report_counts
         })
         .await;
     assert_eq!(last_error_code(again), "already_rated");
+
+    // Revoking the tablet closes the page's socket at once (4001): it says so and does not
+    // reconnect with the dead token.
+    let mut m = manager(&server).await;
+    m.request(Request::RevokeDevice {
+        name: "tablet-loket-1".into(),
+    })
+    .await
+    .unwrap();
+    let notice = tablet.wait_text("#notice", "Akses ditutup", PATIENCE);
+    assert!(
+        notice.contains("Layar penilaian tidak dapat masuk"),
+        "{notice}"
+    );
+    tablet.screenshot("rate-revoked");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
