@@ -99,6 +99,18 @@ pub enum Job {
         /// Answer channel.
         reply: ReplyTo,
     },
+    /// An officer sits at a counter (their login opens it): the answer is typed, for the
+    /// login code, and comes once the opening is durable.
+    OpenCounter {
+        /// The counter.
+        counter: String,
+        /// The officer.
+        officer: String,
+        /// The login request's id (echoed in a refusal).
+        id: Option<String>,
+        /// `ok`, or the refusal (`counter_in_use`, …).
+        reply: tokio::sync::oneshot::Sender<ServerMessage>,
+    },
     /// A kiosk printer health report (kept in memory, broadcast to staff).
     Alert(DeviceAlert),
     /// Internal reads for the HTTP side (metrics) that want typed answers.
@@ -247,6 +259,10 @@ enum Pending {
         reply: ReplyTo,
         message: ServerMessage,
     },
+    Typed {
+        reply: tokio::sync::oneshot::Sender<ServerMessage>,
+        message: ServerMessage,
+    },
     Read {
         reply: ReplyTo,
         read: Read,
@@ -349,7 +365,7 @@ impl Committer {
                     reply,
                     ..
                 } if cut.is_revoked() => {
-                    let message = crate::session::protocol_error(id, "revoked");
+                    let message = antrean_protocol::protocol_error(id, ErrorCode::Revoked);
                     pending.push(Pending::Answer { reply, message });
                 }
                 Job::Command {
@@ -376,6 +392,17 @@ impl Committer {
                         self.sessions.cut_except(&key, cut.as_ref());
                     }
                     pending.push(Pending::Answer { reply, message });
+                }
+                Job::OpenCounter {
+                    counter,
+                    officer,
+                    id,
+                    reply,
+                } => {
+                    commands += 1;
+                    let command = CommandSpec::Ready(Command::OpenCounter { counter, officer });
+                    let message = self.execute(command, None, id, false, now, &mut records);
+                    pending.push(Pending::Typed { reply, message });
                 }
                 Job::Read { read, id, reply } => pending.push(Pending::Read { reply, read, id }),
                 Job::Alert(alert) => {
@@ -443,6 +470,10 @@ impl Committer {
         for item in pending {
             let (reply, message) = match item {
                 Pending::Answer { reply, message } => (reply, message),
+                Pending::Typed { reply, message } => {
+                    let _ = reply.send(message);
+                    continue;
+                }
                 // The shared serialization only for snapshots nobody asked for by id.
                 Pending::Read {
                     reply,
@@ -511,7 +542,7 @@ impl Committer {
             && let Some((ticket, seq, digest)) = self.requests.get(&request.key).cloned()
         {
             if digest.is_some_and(|digest| digest != request.digest) {
-                return crate::session::protocol_error(id, "id_reused");
+                return antrean_protocol::protocol_error(id, ErrorCode::IdReused);
             }
             // A retry of a command that already happened: answer as the first time.
             return self.ticket_answer(id, ticket, seq, with_token);

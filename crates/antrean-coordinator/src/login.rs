@@ -7,14 +7,12 @@
 use std::net::IpAddr;
 use std::sync::atomic::Ordering::Relaxed;
 
-use antrean_core::Command;
-use antrean_protocol::{Auth, ServerMessage};
+use antrean_protocol::{Auth, ErrorCode, ServerMessage, protocol_error};
 use antrean_store::WebSessionRecord;
-use tokio::sync::mpsc;
 
 use crate::auth::{AuthError, Principal};
-use crate::committer::{CommandSpec, Job, error_message};
-use crate::session::{Shared, protocol_error};
+use crate::committer::{Job, error_message};
+use crate::session::Shared;
 use crate::web_sessions::principal_of;
 
 /// Checks `auth` presented from `peer` (argon2 runs off the async threads) and, for an
@@ -46,17 +44,17 @@ pub async fn log_in(
                     metrics.login_failures.fetch_add(1, Relaxed);
                     tracing::warn!(source = %peer, name = %person, "failed login");
                 }
-                protocol_error(id.clone(), "unauthorized")
+                protocol_error(id.clone(), ErrorCode::Unauthorized)
             }
             AuthError::LockedOut => {
                 metrics.logins_locked_out.fetch_add(1, Relaxed);
-                protocol_error(id.clone(), "locked_out")
+                protocol_error(id.clone(), ErrorCode::LockedOut)
             }
             AuthError::Store(err) => {
                 tracing::error!(%err, "credential store failure");
-                protocol_error(id.clone(), "internal")
+                protocol_error(id.clone(), ErrorCode::Internal)
             }
-            AuthError::Stopped => protocol_error(id.clone(), "shutting_down"),
+            AuthError::Stopped => protocol_error(id.clone(), ErrorCode::ShuttingDown),
         })?;
     sit_down(shared, &principal, id).await?;
     Ok(principal)
@@ -98,7 +96,7 @@ pub async fn resume(
     id: Option<String>,
 ) -> Result<(Principal, WebSessionRecord), ServerMessage> {
     let (principal, record) = find_session(shared, cookie)
-        .ok_or_else(|| protocol_error(id.clone(), "session_expired"))?;
+        .ok_or_else(|| protocol_error(id.clone(), ErrorCode::SessionExpired))?;
     sit_down(shared, &principal, id).await?;
     Ok((principal, record))
 }
@@ -123,28 +121,19 @@ async fn sit_down(
     let Principal::Officer { officer, counter } = principal else {
         return Ok(());
     };
-    let command = Command::OpenCounter {
+    let (reply, answer) = tokio::sync::oneshot::channel();
+    let job = Job::OpenCounter {
         counter: counter.clone(),
         officer: officer.clone(),
-    };
-    let (tx, mut rx) = mpsc::channel(1);
-    let job = Job::Command {
-        command: CommandSpec::Ready(command),
-        request_key: None,
         id: id.clone(),
-        with_token: false,
-        cut: None,
-        reply: tx,
+        reply,
     };
     if shared.jobs.send(job).await.is_err() {
-        return Err(protocol_error(id, "shutting_down"));
+        return Err(protocol_error(id, ErrorCode::ShuttingDown));
     }
-    let answer = rx
-        .recv()
-        .await
-        .ok_or_else(|| protocol_error(id.clone(), "shutting_down"))?;
-    match serde_json::from_str::<ServerMessage>(answer.text.as_str()) {
-        Ok(reply @ ServerMessage::Error { .. }) => Err(reply),
-        _ => Ok(()),
+    match answer.await {
+        Ok(refusal @ ServerMessage::Error { .. }) => Err(refusal),
+        Ok(_) => Ok(()),
+        Err(_) => Err(protocol_error(id, ErrorCode::ShuttingDown)),
     }
 }

@@ -8,14 +8,13 @@
 
 use std::sync::atomic::Ordering::Relaxed;
 
-use antrean_protocol::{Auth, ServerMessage, WebSessionDto};
+use antrean_protocol::{Auth, ErrorCode, ServerMessage, WebSessionDto, protocol_error};
 use axum::body::Bytes;
 use axum::extract::{ConnectInfo, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 
 use crate::http::AppState;
-use crate::session::protocol_error;
 use crate::web_sessions::{COOKIE_NAME, WebSessionError, cookie_value, web_key};
 
 /// `POST /api/session` with an officer's or a manager's `auth` object as the body.
@@ -26,7 +25,7 @@ pub async fn log_in(
     body: Bytes,
 ) -> Response {
     if !from_own_pages(&headers) || !is_json(&headers) {
-        return refused(StatusCode::FORBIDDEN, "cross_site");
+        return refused(StatusCode::FORBIDDEN, ErrorCode::CrossSite);
     }
     if body.len() > crate::limits::MAX_LOGIN_BODY_BYTES {
         return error(
@@ -56,8 +55,8 @@ pub async fn log_in(
     let credential = match shared.auth.credential_fingerprint(kind, &principal.name()) {
         Ok(Some(credential)) => credential,
         // Removed between the check and now.
-        Ok(None) => return refused(StatusCode::UNAUTHORIZED, "unauthorized"),
-        Err(_) => return refused(StatusCode::INTERNAL_SERVER_ERROR, "internal"),
+        Ok(None) => return refused(StatusCode::UNAUTHORIZED, ErrorCode::Unauthorized),
+        Err(_) => return refused(StatusCode::INTERNAL_SERVER_ERROR, ErrorCode::Internal),
     };
     let now_ms = crate::committer::now().0;
     // Off the async threads: creating writes the sessions file (and syncs it).
@@ -69,9 +68,11 @@ pub async fn log_in(
     let created = match created {
         Ok(created) => created,
         Err(WebSessionError::Full) => {
-            return refused(StatusCode::SERVICE_UNAVAILABLE, "too_many_sessions");
+            return refused(StatusCode::SERVICE_UNAVAILABLE, ErrorCode::TooManySessions);
         }
-        Err(WebSessionError::NotAPerson) => return refused(StatusCode::FORBIDDEN, "forbidden"),
+        Err(WebSessionError::NotAPerson) => {
+            return refused(StatusCode::FORBIDDEN, ErrorCode::Forbidden);
+        }
     };
     shared.metrics.web_logins.fetch_add(1, Relaxed);
     tracing::info!(source = %peer, role = principal.role(), name = %principal.name(), "browser logged in");
@@ -107,7 +108,7 @@ pub async fn who(State(state): State<AppState>, headers: HeaderMap) -> Response 
                 expires_ms: record.expires_ms,
             },
         ),
-        None => refused(StatusCode::UNAUTHORIZED, "session_expired"),
+        None => refused(StatusCode::UNAUTHORIZED, ErrorCode::SessionExpired),
     }
 }
 
@@ -115,7 +116,7 @@ pub async fn who(State(state): State<AppState>, headers: HeaderMap) -> Response 
 /// and clears the cookie. Logging out twice is fine.
 pub async fn log_out(State(state): State<AppState>, headers: HeaderMap) -> Response {
     if !from_own_pages(&headers) {
-        return refused(StatusCode::FORBIDDEN, "cross_site");
+        return refused(StatusCode::FORBIDDEN, ErrorCode::CrossSite);
     }
     if let Some(cookie) = request_cookie(&headers).map(str::to_owned) {
         let shared = state.shared.clone();
@@ -200,7 +201,7 @@ fn over_https(headers: &HeaderMap) -> bool {
 }
 
 fn bad_request(detail: &str) -> ServerMessage {
-    crate::session::bad_request(None, detail)
+    antrean_protocol::bad_request(None, detail)
 }
 
 /// The HTTP status that goes with an error answer's code.
@@ -219,7 +220,7 @@ fn status_of(answer: &ServerMessage) -> StatusCode {
     }
 }
 
-fn refused(status: StatusCode, code: &str) -> Response {
+fn refused(status: StatusCode, code: ErrorCode) -> Response {
     error(status, protocol_error(None, code))
 }
 

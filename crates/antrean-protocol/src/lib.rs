@@ -9,6 +9,7 @@
 mod catalog_dto;
 mod client;
 mod convert;
+mod error_code;
 mod event_dto;
 mod rating_dto;
 mod report_dto;
@@ -18,6 +19,7 @@ mod untrusted;
 pub use catalog_dto::*;
 pub use client::*;
 pub use convert::*;
+pub use error_code::{ErrorCode, bad_request, protocol_error};
 pub use event_dto::*;
 pub use rating_dto::*;
 pub use report_dto::*;

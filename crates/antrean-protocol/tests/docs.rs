@@ -134,3 +134,25 @@ fn every_message_type_has_an_example() {
         missing.join(", ")
     );
 }
+
+/// Every protocol-level error code is listed under "Error codes" (a new code in
+/// `ErrorCode` without a line in the reference fails here).
+#[test]
+fn every_protocol_error_code_is_documented() {
+    let doc = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../docs/protocol.md"
+    ))
+    .unwrap();
+    let section = doc
+        .split("## Error codes")
+        .nth(1)
+        .and_then(|rest| rest.split("\n## ").next())
+        .expect("an \"Error codes\" section");
+    for code in antrean_protocol::ErrorCode::ALL {
+        assert!(
+            section.contains(&format!("`{code}`")),
+            "`{code}` is not listed under \"Error codes\" in docs/protocol.md"
+        );
+    }
+}
