@@ -272,7 +272,7 @@ fn a_damaged_data_directory_is_an_error_not_a_reset() {
 fn skm_ikm_of_a_questionnaire_file_in_both_weights() {
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("triwulan-iv.csv");
-    // domain-id.md §1 worked example; respondent 4 left U9 blank.
+    // docs/domain.md §3 worked example; respondent 4 left U9 blank.
     std::fs::write(
         &file,
         "U1,U2,U3,U4,U5,U6,U7,U8,U9\n4,3,3,2,4,3,4,3,2\n3,3,2,4,4,3,3,3,3\n4,4,3,4,3,4,4,2,3\n2,3,3,4,3,3,4,3,\n3,2,4,4,4,3,3,4,3\n",

@@ -16,7 +16,7 @@ trap 'rm -rf "$tmp"' EXIT
 # Slower than espeak's default (175 wpm) so a waiting room hears each word clearly.
 speed=140
 
-# clip name → spoken text. Letters are spelled out by their PUEBI names (domain-id.md §5),
+# clip name → spoken text. Letters are spelled out by their PUEBI names (docs/domain.md §8),
 # because espeak reads a lone letter inconsistently.
 clips=(
   "nomor-antrean|nomor antrean"

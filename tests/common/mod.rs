@@ -320,7 +320,7 @@ pub fn issue(service: &str) -> Request {
     }
 }
 
-/// The worked example of domain-id.md §1: five respondents (U1..U9), R4 left U9 blank.
+/// The worked example of docs/domain.md §3: five respondents (U1..U9), R4 left U9 blank.
 /// IKM 80,42 with the exact 1/9 weight, 80,34 with 0,111; both B (Baik).
 #[allow(dead_code)]
 pub const WORKED: [[Option<u8>; 9]; 5] = {

@@ -12,6 +12,7 @@ use std::collections::{HashMap, VecDeque};
 use std::sync::Arc;
 use std::time::Instant;
 
+use antrean_core::event::Audience;
 use antrean_core::{Command, Engine, Event, Rejection, TicketId, Timestamp};
 use antrean_protocol::*;
 use antrean_store::{PrincipalWrite, Writer};
@@ -242,6 +243,9 @@ pub struct Committer {
     sessions: Arc<crate::revocation::Sessions>,
     /// Events of the batch being written, for `facts` once durable.
     unflushed: Vec<(Event, Timestamp)>,
+    /// Who may see each event of the batch and what boards say for it, decided by the
+    /// core when the event is logged (parallel to the batch's log records).
+    heralds: Vec<(Audience, Option<Vec<String>>)>,
 }
 
 /// Milliseconds since the epoch from the system clock: the one place time enters.
@@ -310,6 +314,7 @@ impl Committer {
             facts,
             sessions,
             unflushed: Vec::new(),
+            heralds: Vec::new(),
         })
     }
 
@@ -439,7 +444,8 @@ impl Committer {
         }
 
         // Durable now: tell everyone.
-        for record in &records {
+        let heralds = std::mem::take(&mut self.heralds);
+        for (record, (audience, announce)) in records.iter().zip(heralds) {
             let ticket = record
                 .event
                 .ticket()
@@ -450,12 +456,12 @@ impl Committer {
                 at_ms: record.at_ms,
                 event: record.event.clone(),
                 ticket,
-                announce: announcement(&record.event, self.engine.state()),
+                announce,
             };
             let _ = self.events.send(Broadcast {
                 seq: record.seq,
                 staff_only: false,
-                managers_only: record.event.is_managers_only(),
+                managers_only: audience == Audience::Managers,
                 text: to_text(&message),
             });
         }
@@ -488,7 +494,7 @@ impl Committer {
                     continue;
                 }
                 Pending::Read { reply, read, id } => {
-                    let message = self.read(read, id);
+                    let message = self.read(read, id, now);
                     (reply, message)
                 }
             };
@@ -518,6 +524,8 @@ impl Committer {
     ) {
         for event in events {
             self.unflushed.push((event.clone(), at));
+            let announce = antrean_core::voice::announcement(event, self.engine.state());
+            self.heralds.push((event.audience(), announce));
             let seq = self.seq + records.len() as u64 + 1;
             records.push(LogRecord {
                 seq,
@@ -545,7 +553,7 @@ impl Committer {
                 return antrean_protocol::protocol_error(id, ErrorCode::IdReused);
             }
             // A retry of a command that already happened: answer as the first time.
-            return self.ticket_answer(id, ticket, seq, with_token);
+            return self.ticket_answer(id, ticket, seq, with_token, now);
         }
         let command = match command {
             CommandSpec::Ready(command) => command,
@@ -568,7 +576,7 @@ impl Committer {
                         .tickets_issued
                         .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
                 }
-                self.ticket_answer(id, outcome.ticket, seq, with_token)
+                self.ticket_answer(id, outcome.ticket, seq, with_token, now)
             }
         }
     }
@@ -579,9 +587,10 @@ impl Committer {
         ticket: Option<TicketId>,
         seq: u64,
         with_token: bool,
+        now: Timestamp,
     ) -> ServerMessage {
         let result = match ticket.and_then(|t| self.engine.state().ticket(t)) {
-            Some(t) => self.ticket_result(t, seq, with_token),
+            Some(t) => self.ticket_result(t, seq, with_token, now),
             None => ResultDto::Done { seq },
         };
         ServerMessage::Ok {
@@ -595,6 +604,7 @@ impl Committer {
         ticket: &antrean_core::Ticket,
         seq: u64,
         with_token: bool,
+        now: Timestamp,
     ) -> ResultDto {
         ResultDto::Ticket {
             ticket: ticket_view(ticket),
@@ -612,7 +622,7 @@ impl Committer {
                 self.engine.state(),
                 self.engine.catalog(),
                 ticket.id,
-                self.engine.effective_now(now()),
+                self.engine.effective_now(now),
             )
             .as_ref()
             .map(estimate_view),
@@ -620,7 +630,7 @@ impl Committer {
         }
     }
 
-    fn read(&self, read: Read, id: Option<String>) -> ServerMessage {
+    fn read(&self, read: Read, id: Option<String>, now: Timestamp) -> ServerMessage {
         match read {
             Read::Snapshot { staff } => {
                 let scope = if staff {
@@ -661,7 +671,7 @@ impl Committer {
                     Ok(t) => ServerMessage::Ok {
                         id,
                         // The seq the answer is current at, as every other answer.
-                        result: Box::new(self.ticket_result(t, self.seq, with_token)),
+                        result: Box::new(self.ticket_result(t, self.seq, with_token, now)),
                     },
                     Err(rejection) => error_message(id, &rejection),
                 }
@@ -675,7 +685,9 @@ impl Committer {
         {
             return text.clone();
         }
-        let text = to_text(&self.read(Read::Snapshot { staff: false }, None));
+        // A snapshot does not depend on the time: the state's own last time will do.
+        let at = self.engine.state().last_at;
+        let text = to_text(&self.read(Read::Snapshot { staff: false }, None, at));
         self.public_snapshot = Some((self.seq, text.clone()));
         text
     }
@@ -714,20 +726,4 @@ pub fn error_message(id: Option<String>, rejection: &Rejection) -> ServerMessage
         message: printable(&rejection.message_id()),
         message_en: printable(&rejection.message_en()),
     }
-}
-
-/// The voice clips a display board plays for a call or recall (docs/protocol.md); the
-/// board speaks exactly what the coordinator decided, so every board says the same words.
-fn announcement(event: &EventDto, state: &antrean_core::State) -> Option<Vec<String>> {
-    let (ticket, counter) = match event {
-        EventDto::TicketCalled {
-            ticket, counter, ..
-        }
-        | EventDto::TicketRecalled {
-            ticket, counter, ..
-        } => (*ticket, counter),
-        _ => return None,
-    };
-    let ticket = state.ticket(TicketId(ticket))?;
-    Some(antrean_core::voice::call_clips(&ticket.number, counter))
 }

@@ -318,7 +318,7 @@ impl Default for QueuePolicy {
     }
 }
 
-/// Priority policy. No regulation fixes the algorithm (domain-id.md §3); both are common.
+/// Priority policy. No regulation fixes the algorithm (docs/domain.md §6); both are common.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum PriorityPolicy {
     /// Priority tickets always go first.

@@ -164,7 +164,27 @@ pub enum Event {
     FollowUpRecorded(FollowUp),
 }
 
+/// Who may see an event as it happens.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Audience {
+    /// Every connected client (queue movements; boards and phones follow them).
+    Everyone,
+    /// Managers only: ratings carry free-text suggestions and the officer's name, imports
+    /// and follow-ups are internal (boards and kiosks get the quarter's IKM instead).
+    Managers,
+}
+
 impl Event {
+    /// Who may see this event as it happens.
+    pub fn audience(&self) -> Audience {
+        match self {
+            Event::ServiceRated { .. }
+            | Event::ResponsesImported { .. }
+            | Event::FollowUpRecorded(_) => Audience::Managers,
+            _ => Audience::Everyone,
+        }
+    }
+
     /// The ticket this event is about, if any.
     pub fn ticket(&self) -> Option<TicketId> {
         match self {
@@ -189,5 +209,29 @@ impl Event {
             | Event::ResponsesImported { .. }
             | Event::FollowUpRecorded(_) => None,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ratings_imports_and_follow_ups_are_for_managers_only() {
+        let called = Event::TicketCalled {
+            ticket: TicketId(1),
+            counter: "1".into(),
+            officer: None,
+            out_of_order: false,
+        };
+        assert_eq!(called.audience(), Audience::Everyone);
+        let imported = Event::ResponsesImported {
+            service: Some("kk".into()),
+            agency: None,
+            day: LocalDate::parse("2026-11-30").unwrap(),
+            label: "x".into(),
+            respondents: Vec::new(),
+        };
+        assert_eq!(imported.audience(), Audience::Managers);
     }
 }

@@ -1,6 +1,6 @@
 //! Survei Kepuasan Masyarakat (SKM) and its index, the IKM — PermenPAN-RB No. 14 Tahun 2017.
 //!
-//! Where other implementations go wrong (domain-id.md §1), and what this module does:
+//! Where other implementations go wrong (docs/domain.md §1–§2), and what this module does:
 //! - **Per-unsur denominators.** NRR of an unsur = sum of its answers / number of
 //!   respondents who *answered that unsur*; a blank is not a zero.
 //! - **Weight.** Exact 1/9 by default; the rounded 0,111 many offices' spreadsheets use is a
@@ -362,7 +362,7 @@ mod tests {
         Response::new(a.map(|v| (v != 0).then_some(v))).unwrap()
     }
 
-    /// domain-id.md §1 worked example: 5 respondents, R4 left U9 blank.
+    /// docs/domain.md §3 worked example: 5 respondents, R4 left U9 blank.
     fn worked_example() -> Vec<Response> {
         vec![
             r([4, 3, 3, 2, 4, 3, 4, 3, 2]),

@@ -10,6 +10,19 @@ use crate::skm::Tally;
 use crate::ticket::{Ticket, TicketId, TicketState};
 use crate::time::{LocalDate, Timestamp};
 
+/// Today's figures of one service (queue status for boards, kiosks and /metrics).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ServiceFigures {
+    /// Service code.
+    pub service: String,
+    /// Tickets waiting now.
+    pub waiting: u32,
+    /// Tickets issued today (transfers in do not count).
+    pub issued_today: u32,
+    /// The ticket called last, if any today.
+    pub last_called: Option<crate::ticket::TicketNumber>,
+}
+
 /// Status of a counter.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum CounterStatus {
@@ -109,6 +122,31 @@ impl State {
     /// How many tickets wait in `service` (O(1), from the index).
     pub fn waiting_count(&self, service: &str) -> usize {
         self.waiting.get(service).map_or(0, BTreeSet::len)
+    }
+
+    /// Today's figures per service of `catalog`, in catalog order.
+    pub fn service_figures(&self, catalog: &crate::Catalog) -> Vec<ServiceFigures> {
+        let mut last_called: HashMap<&str, (Timestamp, &Ticket)> = HashMap::new();
+        for t in self.tickets.values() {
+            if let Some(at) = t.called_at {
+                let entry = last_called.entry(&t.service).or_insert((at, t));
+                if at >= entry.0 {
+                    *entry = (at, t);
+                }
+            }
+        }
+        catalog
+            .services
+            .iter()
+            .map(|s| ServiceFigures {
+                service: s.code.clone(),
+                waiting: self.waiting_count(&s.code) as u32,
+                issued_today: self.issued_today.get(&s.code).copied().unwrap_or(0),
+                last_called: last_called
+                    .get(s.code.as_str())
+                    .map(|(_, t)| t.number.clone()),
+            })
+            .collect()
     }
 
     /// Waiting tickets of `service`, in id order.

@@ -1,6 +1,6 @@
 //! The spoken call: which audio clips a display board plays, in order, for one call.
 //!
-//! "Nomor antrean A-012, silakan menuju loket 3" is spoken (domain-id.md §5) as
+//! "Nomor antrean A-012, silakan menuju loket 3" is spoken (docs/domain.md §8) as
 //! chime · "nomor antrean" · "a" · "dua" · "belas" · "silakan menuju loket" · "tiga".
 //! Boards assemble the sentence from short recorded clips instead of a speech engine, so the
 //! call works offline and a site can swap in a human voice by replacing files with the same
@@ -79,6 +79,22 @@ pub const ALL_CLIPS: [&str; 45] = [
 
 /// Largest number spoken as words; a longer counter number is read digit by digit.
 pub const MAX_NUMBER_WORDS: u16 = 999;
+
+/// What display boards say for `event`, decided once when it is logged so every board
+/// says the same words: the call clips for a call or a recall, nothing for anything else.
+/// `state` is the state the event was applied to (it knows the ticket's number).
+pub fn announcement(event: &crate::Event, state: &crate::State) -> Option<Vec<String>> {
+    let (ticket, counter) = match event {
+        crate::Event::TicketCalled {
+            ticket, counter, ..
+        }
+        | crate::Event::TicketRecalled {
+            ticket, counter, ..
+        } => (*ticket, counter),
+        _ => return None,
+    };
+    Some(call_clips(&state.ticket(ticket)?.number, counter))
+}
 
 /// The clips of one call of `number` to the counter `counter_id`.
 ///
@@ -185,7 +201,7 @@ mod tests {
 
     #[test]
     fn number_words_follow_domain_examples() {
-        // domain-id.md §5.
+        // docs/domain.md §8.
         let cases = [
             (0, "nol"),
             (1, "satu"),

@@ -518,7 +518,7 @@ fn a_rating_window_crosses_midnight_and_the_quarter_tally_follows() {
 
 #[test]
 fn the_report_ikm_equals_the_ikm_of_the_questionnaires_and_keeps_comments_and_imports() {
-    // The worked example of domain-id.md: 5 respondents, one blank → 80,42 (1/9).
+    // The worked example of docs/domain.md §3: 5 respondents, one blank → 80,42 (1/9).
     let rows: [[Option<u8>; 9]; 5] = [
         [4, 3, 3, 2, 4, 3, 4, 3, 2].map(Some),
         [3, 3, 2, 4, 4, 3, 3, 3, 3].map(Some),

@@ -1,6 +1,6 @@
 //! Fixed ticket wording per language.
 //!
-//! Spelling follows domain-id.md §5 ("antrean", "nomor", "silakan"). Every string here is part
+//! Spelling follows docs/domain.md §8 ("antrean", "nomor", "silakan"). Every string here is part
 //! of the code-page round-trip test, so a new label with a character a page lacks shows up there.
 
 use crate::ticket::Language;

@@ -1,7 +1,7 @@
 //! The ticket as the printer sees it: a plain view model, already resolved by the queue core.
 //!
 //! Nothing here knows about ESC/POS or columns; `layout` turns it into lines. Formatting rules
-//! (money per PUEBI, dates with a period in the time) come from domain-id.md §5.
+//! (money per PUEBI, dates with a period in the time) come from docs/domain.md §8.
 
 use thiserror::Error;
 
@@ -18,7 +18,7 @@ pub enum Language {
 /// Service fee as published in the service standard (PermenPAN-RB 15/2014, component 4).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Fee {
-    /// No fee: printed as "Gratis", never "Rp0" (domain-id.md §2).
+    /// No fee: printed as "Gratis", never "Rp0" (docs/domain.md §5).
     Free,
     /// A fee in whole rupiah.
     Rupiah(u64),

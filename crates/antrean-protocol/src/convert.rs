@@ -3,7 +3,6 @@
 use antrean_core::catalog::{Catalog, Fee};
 use antrean_core::money::format_rupiah;
 use antrean_core::state::{CounterStatus, State};
-use std::collections::HashMap;
 
 use antrean_core::{Channel, Event, LocalDate, Ticket, TicketId, TicketNumber, TicketState};
 
@@ -306,31 +305,17 @@ pub enum SnapshotScope {
     Public,
 }
 
-/// Waiting, issued-today and last-called per service of the catalog, in catalog order.
+/// Waiting, issued-today and last-called per service of the catalog, in catalog order
+/// (the figures are the core's, [`State::service_figures`]).
 pub fn service_statuses(state: &State, catalog: &Catalog) -> Vec<ServiceStatus> {
-    let mut waiting: HashMap<&str, u32> = HashMap::new();
-    let mut last_called: HashMap<&str, (i64, &Ticket)> = HashMap::new();
-    for t in state.tickets.values() {
-        if t.state == TicketState::Waiting {
-            *waiting.entry(&t.service).or_default() += 1;
-        }
-        if let Some(at) = t.called_at {
-            let entry = last_called.entry(&t.service).or_insert((at.0, t));
-            if at.0 >= entry.0 {
-                *entry = (at.0, t);
-            }
-        }
-    }
-    catalog
-        .services
-        .iter()
-        .map(|s| ServiceStatus {
-            service: s.code.clone(),
-            waiting: waiting.get(s.code.as_str()).copied().unwrap_or(0),
-            issued_today: state.issued_today.get(&s.code).copied().unwrap_or(0),
-            last_called: last_called
-                .get(s.code.as_str())
-                .map(|(_, t)| t.number.to_string()),
+    state
+        .service_figures(catalog)
+        .into_iter()
+        .map(|f| ServiceStatus {
+            service: f.service,
+            waiting: f.waiting,
+            issued_today: f.issued_today,
+            last_called: f.last_called.map(|n| n.to_string()),
         })
         .collect()
 }

@@ -135,19 +135,6 @@ impl EventDto {
     }
 }
 
-impl EventDto {
-    /// Whether only managers may see it: ratings carry free-text suggestions and the
-    /// officer's name, imports and follow-ups are internal (boards get the IKM instead).
-    pub fn is_managers_only(&self) -> bool {
-        matches!(
-            self,
-            EventDto::ServiceRated { .. }
-                | EventDto::ResponsesImported { .. }
-                | EventDto::FollowUpRecorded { .. }
-        )
-    }
-}
-
 /// One log entry: the event, when it happened, and which request caused it.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct LogRecord {

@@ -27,7 +27,7 @@ pub struct ServiceDetail {
     pub sections: Vec<Section>,
     /// Decree line ("Standar pelayanan: SK ..."), if the catalog has one.
     pub decree: Option<String>,
-    /// Maklumat pelayanan (shown on kiosk screens, domain-id.md §2).
+    /// Maklumat pelayanan (shown on kiosk screens, docs/domain.md §5).
     pub maklumat: Section,
     /// Priority classes the service accepts (drives the priority question).
     pub priority_classes: Vec<(String, String)>,

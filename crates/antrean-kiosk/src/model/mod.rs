@@ -1,6 +1,6 @@
 //! View models: everything the screens show, computed from the catalog, the queue data and
 //! the configuration. Pure — no bevy, no sockets, no clock — so it is unit-tested without a GPU
-//! and the bevy screens stay thin (style.md: "the UI consumes view models").
+//! and the bevy screens stay thin: they draw these view models and hold no queue logic.
 
 pub mod catalog_view;
 pub mod contrast;

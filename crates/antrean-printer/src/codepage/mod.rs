@@ -1,7 +1,7 @@
 //! Text → printer bytes, done here instead of in the `escpos` crate.
 //!
 //! The `escpos` crate encodes '-' as 0xF0 under PC850/PC858 and silently sends UTF-8 for
-//! characters a page lacks (see tech-notes.md). A kiosk ticket reading "A?012" or "A-Ã©" is a
+//! characters a page lacks (docs/dependencies.md §2). A ticket reading "A?012" or "A-Ã©" is a
 //! lost visitor, so we own the tables: every character is either encoded by the selected page,
 //! transliterated to characters that are, or replaced by '?'. Raw UTF-8 never reaches the printer
 //! and bytes below 0x20 (ESC/POS control codes) are never produced from text.
