@@ -16,6 +16,43 @@ use tokio_tungstenite::{MaybeTlsStream, WebSocketStream};
 /// only trips when the coordinator is gone or stuck.
 pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
 
+/// First reconnect delay; doubles up to [`RECONNECT_DELAY_MAX`].
+pub const RECONNECT_DELAY_MIN: Duration = Duration::from_millis(250);
+/// Longest reconnect delay: a client must be live again within 2 s of a restarted
+/// coordinator (RELIABILITY.md) — a kiosk that waits longer looks broken to the visitor in
+/// front of it — and one attempt a second costs the coordinator nothing on a LAN.
+pub const RECONNECT_DELAY_MAX: Duration = Duration::from_secs(1);
+
+/// Reconnect delays: doubling from [`RECONNECT_DELAY_MIN`] up to [`RECONNECT_DELAY_MAX`],
+/// back to the start after a connection succeeds. One policy for every client (the kiosk,
+/// `antrean watch --reconnect`).
+#[derive(Clone, Debug)]
+pub struct Backoff {
+    next: Duration,
+}
+
+impl Default for Backoff {
+    fn default() -> Self {
+        Backoff {
+            next: RECONNECT_DELAY_MIN,
+        }
+    }
+}
+
+impl Backoff {
+    /// The wait before the next attempt (each call doubles the following one, up to the cap).
+    pub fn next_delay(&mut self) -> Duration {
+        let delay = self.next;
+        self.next = (self.next * 2).min(RECONNECT_DELAY_MAX);
+        delay
+    }
+
+    /// A connection succeeded: the next loss starts from the shortest wait again.
+    pub fn reset(&mut self) {
+        self.next = RECONNECT_DELAY_MIN;
+    }
+}
+
 /// Messages read past while waiting for an answer are kept for [`Client::next_message`];
 /// beyond this many the oldest are dropped (a client that never reads events).
 const INBOX_LIMIT: usize = 10_000;
@@ -319,5 +356,19 @@ fn empty_catalog() -> CatalogDto {
         agencies: Vec::new(),
         services: Vec::new(),
         counters: Vec::new(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reconnect_delays_double_to_the_cap_and_start_over_after_a_success() {
+        let mut backoff = Backoff::default();
+        let delays: Vec<u128> = (0..5).map(|_| backoff.next_delay().as_millis()).collect();
+        assert_eq!(delays, [250, 500, 1000, 1000, 1000]);
+        backoff.reset();
+        assert_eq!(backoff.next_delay(), RECONNECT_DELAY_MIN);
     }
 }

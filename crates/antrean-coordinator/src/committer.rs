@@ -238,7 +238,7 @@ pub struct Committer {
     /// Metrics.
     pub metrics: Arc<Metrics>,
     /// Report facts, fed with every durable event.
-    pub facts: Arc<crate::reports::ReportFacts>,
+    pub facts: Arc<antrean_reports::ReportFacts>,
     /// Live sessions, cut when their principal's credentials change.
     sessions: Arc<crate::revocation::Sessions>,
     /// Events of the batch being written, for `facts` once durable.
@@ -283,7 +283,7 @@ impl Committer {
         signer: TicketSigner,
         events: broadcast::Sender<Broadcast>,
         metrics: Arc<Metrics>,
-        facts: Arc<crate::reports::ReportFacts>,
+        facts: Arc<antrean_reports::ReportFacts>,
     ) -> Result<Committer, antrean_store::StoreError> {
         let mut requests = RequestMemory::default();
         let mut seq = 0;

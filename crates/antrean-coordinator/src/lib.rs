@@ -14,7 +14,6 @@ pub mod limits;
 pub mod lockout;
 pub mod login;
 pub mod metrics;
-pub mod reports;
 pub mod revocation;
 pub mod secrets;
 pub mod session;
@@ -192,7 +191,7 @@ pub async fn start(config: Config, prepared: Prepared) -> anyhow::Result<Running
     let (events, _) = broadcast::channel(BROADCAST_CAPACITY);
     let catalog_dto = catalog_view(&config.catalog);
     let core_catalog = Arc::new(config.catalog.clone());
-    let report_facts = Arc::new(crate::reports::ReportFacts::new(&config.catalog));
+    let report_facts = Arc::new(antrean_reports::ReportFacts::new(&config.catalog));
     let sessions = Arc::new(revocation::Sessions::with_web(
         web_sessions::WebSessions::load(store.dir().to_owned()),
     ));

@@ -85,9 +85,9 @@ pub const REMEMBERED_REQUEST_IDS: usize = 100_000;
 /// How long shutdown waits for sessions to say goodbye before exiting anyway.
 pub const SHUTDOWN_GRACE: Duration = Duration::from_secs(5);
 
-/// Longest report period: a year and a bit (a yearly SKM over a leap year plus slack).
-/// Bounds one report's reading to about a year of the log.
-pub const MAX_REPORT_DAYS: u32 = 400;
+/// Longest report period, and the days of report facts kept in memory (the reasons are
+/// with the constant).
+pub use antrean_reports::MAX_REPORT_DAYS;
 
 /// Reports running at once. Each reads part of the log on a blocking thread and takes a
 /// CPU core; with two cores, two managers' reports must not starve the committer.

@@ -22,12 +22,7 @@ pub const COMMAND_QUEUE_LEN: usize = 16;
 /// Events waiting for the UI. The UI drains them every frame; queue updates are dropped
 /// (the next one supersedes them) when the UI is behind, ticket answers never are.
 pub const EVENT_QUEUE_LEN: usize = 64;
-/// First reconnect delay; doubles up to [`RECONNECT_DELAY_MAX`].
-pub const RECONNECT_DELAY_MIN: Duration = Duration::from_millis(250);
-/// Longest reconnect delay: the kiosk must be back within 2 s of a restarted coordinator
-/// (RELIABILITY.md), and a kiosk that waits longer looks broken to the visitor in front of
-/// it. One attempt a second costs the coordinator nothing.
-pub const RECONNECT_DELAY_MAX: Duration = Duration::from_secs(1);
+pub use antrean_client::{RECONNECT_DELAY_MAX, RECONNECT_DELAY_MIN};
 /// How long a visitor waits for a committed ticket, reconnects included, before the kiosk
 /// says it is offline. A group commit takes milliseconds.
 pub const ISSUE_DEADLINE: Duration = Duration::from_secs(10);
@@ -172,7 +167,7 @@ struct PendingIssue {
 }
 
 async fn run(url: String, token: String, mut commands: mpsc::Receiver<NetCommand>, outbox: Outbox) {
-    let mut delay = RECONNECT_DELAY_MIN;
+    let mut backoff = antrean_client::Backoff::default();
     let mut pending: Option<PendingIssue> = None;
     let mut was_connected = true;
     loop {
@@ -185,7 +180,7 @@ async fn run(url: String, token: String, mut commands: mpsc::Receiver<NetCommand
         .await
         {
             Ok(client) => {
-                delay = RECONNECT_DELAY_MIN;
+                backoff.reset();
                 if !outbox.must(NetEvent::Connected {
                     catalog: Box::new(client.welcome.catalog.clone()),
                 }) {
@@ -215,7 +210,7 @@ async fn run(url: String, token: String, mut commands: mpsc::Receiver<NetCommand
             }
         }
         // While offline, answer ticket requests promptly instead of letting them wait.
-        let wait_until = tokio::time::Instant::now() + delay;
+        let wait_until = tokio::time::Instant::now() + backoff.next_delay();
         loop {
             expire_pending(&mut pending, &outbox);
             tokio::select! {
@@ -226,7 +221,6 @@ async fn run(url: String, token: String, mut commands: mpsc::Receiver<NetCommand
                 },
             }
         }
-        delay = (delay * 2).min(RECONNECT_DELAY_MAX);
     }
 }
 

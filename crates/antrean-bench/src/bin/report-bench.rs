@@ -256,7 +256,7 @@ fn main() -> anyhow::Result<()> {
         ms(best),
         ms(median)
     );
-    let coordinator_facts = antrean_coordinator::reports::ReportFacts::new(&catalog);
+    let coordinator_facts = antrean_reports::ReportFacts::new(&catalog);
     coordinator_facts.record(events.clone());
     let dto_query = ReportQueryDto {
         from: Some(query.from.to_string()),
@@ -264,13 +264,7 @@ fn main() -> anyhow::Result<()> {
         ..ReportQueryDto::default()
     };
     let (best, median, dto) = time(args.runs, || {
-        antrean_coordinator::reports::run_with_facts(
-            &coordinator_facts,
-            None,
-            &catalog,
-            &dto_query,
-            query.to,
-        )
+        antrean_reports::run_with_facts(&coordinator_facts, None, &catalog, &dto_query, query.to)
     });
     anyhow::ensure!(u64::from(dto?.counts.issued) == args.tickets);
     println!(
@@ -330,7 +324,7 @@ fn main() -> anyhow::Result<()> {
             store.size_on_disk()? / 1_000_000
         );
         let (best, median, report) = time(args.runs.min(3), || {
-            antrean_coordinator::reports::run(&store, &catalog, &dto_query, query.to)
+            antrean_reports::run(&store, &catalog, &dto_query, query.to)
         });
         let report = report?;
         anyhow::ensure!(u64::from(report.counts.issued) == args.tickets);
@@ -346,7 +340,7 @@ fn main() -> anyhow::Result<()> {
             ..ReportQueryDto::default()
         };
         let (best, median, report) = time(args.runs.min(3), || {
-            antrean_coordinator::reports::run(&store, &catalog, &month, query.to)
+            antrean_reports::run(&store, &catalog, &month, query.to)
         });
         println!(
             "| one month ({} tickets) of that log (binary search to the period) | {} | {} | — |",

@@ -50,7 +50,7 @@ pub struct Shared {
     /// The catalog itself, for reports.
     pub core_catalog: Arc<antrean_core::Catalog>,
     /// Report facts kept in memory.
-    pub report_facts: Arc<crate::reports::ReportFacts>,
+    pub report_facts: Arc<antrean_reports::ReportFacts>,
     /// The store, for reports (read-only use).
     pub store: antrean_store::Store,
     /// Report slots (see [`MAX_CONCURRENT_REPORTS`]).

@@ -23,13 +23,14 @@ pub async fn report(
     let facts = shared.report_facts.clone();
     let today = catalog.site.time_zone.local(now()).date;
     let result = tokio::task::spawn_blocking(move || {
-        let report = crate::reports::run_with_facts(&facts, Some(&store), &catalog, &query, today)?;
+        let report =
+            antrean_reports::run_with_facts(&facts, Some(&store), &catalog, &query, today)?;
         match export {
             None => Ok(ResultDto::Report {
                 report: Box::new(report),
             }),
             Some((kind, format)) => {
-                let (name, mime, bytes) = crate::reports::export(&report, &kind, &format)?;
+                let (name, mime, bytes) = antrean_reports::export_file(&report, &kind, &format)?;
                 use base64::Engine as _;
                 Ok(ResultDto::File {
                     name,
@@ -43,7 +44,7 @@ pub async fn report(
     .expect("report task");
     match result {
         Ok(result) => ok(id, result),
-        Err(crate::reports::ReportError::Query(message)) => bad_request(id, &message),
+        Err(antrean_reports::ReportError::Query(message)) => bad_request(id, &message),
         Err(err) => {
             tracing::error!(%err, "report failed");
             protocol_error(id, ErrorCode::Internal)

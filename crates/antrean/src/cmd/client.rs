@@ -1,7 +1,5 @@
 //! Client subcommands: every role, over the real WebSocket protocol.
 
-use std::time::Duration;
-
 use antrean_client::Client;
 use antrean_protocol::{Auth, DeviceKind, Request, TicketRef};
 use anyhow::bail;
@@ -365,11 +363,11 @@ pub struct WatchArgs {
 
 pub async fn watch(args: WatchArgs) -> anyhow::Result<()> {
     let mut printed = 0u64;
-    let mut backoff = Duration::from_millis(200);
+    let mut backoff = antrean_client::Backoff::default();
     loop {
         match args.conn.connect().await {
             Ok(mut client) => {
-                backoff = Duration::from_millis(200);
+                backoff.reset();
                 loop {
                     match client.next_message().await {
                         Ok(message) => {
@@ -387,15 +385,10 @@ pub async fn watch(args: WatchArgs) -> anyhow::Result<()> {
                     }
                 }
             }
-            Err(err) if args.reconnect => {
-                eprintln!("cannot connect ({err}); retrying in {backoff:?}")
-            }
+            Err(err) if args.reconnect => eprintln!("cannot connect ({err}); retrying"),
             Err(err) => return Err(err),
         }
-        tokio::time::sleep(backoff).await;
-        // Capped at 1 s: a restarted coordinator is back within a second, and one attempt
-        // per second is nothing on a LAN — so a watcher is live again within ~2 s.
-        backoff = (backoff * 2).min(Duration::from_secs(1));
+        tokio::time::sleep(backoff.next_delay()).await;
     }
 }
 

@@ -42,7 +42,7 @@ pub fn print_result(result: &ResultDto, json: bool) {
         ResultDto::Done { seq } => println!("OK (log #{seq})"),
         ResultDto::Report { report } => print!(
             "{}",
-            antrean_export::to_text(&antrean_export::waiting_tables(report))
+            antrean_reports::export::to_text(&antrean_reports::export::waiting_tables(report))
         ),
         ResultDto::File {
             name, data_base64, ..

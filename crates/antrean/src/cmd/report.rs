@@ -107,10 +107,12 @@ pub async fn run(command: ReportCommand) -> anyhow::Result<()> {
         ResultDto::Report { report } => {
             let text = match args.format {
                 Format::Json => serde_json::to_string_pretty(&report)?,
-                _ if kind == "waiting" => {
-                    antrean_export::to_text(&antrean_export::waiting_tables(&report))
+                _ if kind == "waiting" => antrean_reports::export::to_text(
+                    &antrean_reports::export::waiting_tables(&report),
+                ),
+                _ => {
+                    antrean_reports::export::to_text(&antrean_reports::export::ikm_tables(&report))
                 }
-                _ => antrean_export::to_text(&antrean_export::ikm_tables(&report)),
             };
             write_out(args.out.as_ref(), text.as_bytes())
         }
@@ -150,10 +152,8 @@ fn offline(
     kind: &str,
     args: &ReportArgs,
     log: &std::path::Path,
-    mut query: ReportQueryDto,
+    query: ReportQueryDto,
 ) -> anyhow::Result<()> {
-    use std::io::BufRead;
-
     let catalog = match (&args.sim_config, &args.catalog) {
         (Some(path), _) => {
             let text = std::fs::read_to_string(path)
@@ -165,31 +165,8 @@ fn offline(
         (None, Some(path)) => antrean_catalog::load_file(path)?,
         (None, None) => antrean_catalog::sample(),
     };
-    let file = std::fs::File::open(log).with_context(|| format!("reading {}", log.display()))?;
-    let mut events = Vec::new();
-    for (n, line) in std::io::BufReader::new(file).lines().enumerate() {
-        let line = line?;
-        if line.trim().is_empty() {
-            continue;
-        }
-        let record: antrean_protocol::LogRecord = serde_json::from_str(&line)
-            .with_context(|| format!("{} line {}", log.display(), n + 1))?;
-        let event = antrean_protocol::event_from_dto(&record.event)
-            .with_context(|| format!("{} line {}", log.display(), n + 1))?;
-        events.push((event, antrean_core::Timestamp(record.at_ms)));
-    }
-    let tz = catalog.site.time_zone;
-    let (Some(first), Some(last)) = (events.first(), events.last()) else {
-        bail!("{} holds no events", log.display());
-    };
-    let today = tz.local(last.1).date;
-    query
-        .from
-        .get_or_insert_with(|| tz.local(first.1).date.to_string());
-    let facts = antrean_coordinator::reports::ReportFacts::new(&catalog);
-    facts.record(events);
-    let report =
-        antrean_coordinator::reports::run_with_facts(&facts, None, &catalog, &query, today)?;
+    let events = antrean_reports::history::read_history(log)?;
+    let report = antrean_reports::history::report_from_history(&catalog, events, query)?;
     match args.format {
         Format::Json => write_out(
             args.out.as_ref(),
@@ -197,13 +174,13 @@ fn offline(
         ),
         Format::Table => {
             let tables = if kind == "waiting" {
-                antrean_export::waiting_tables(&report)
+                antrean_reports::export::waiting_tables(&report)
             } else {
-                antrean_export::ikm_tables(&report)
+                antrean_reports::export::ikm_tables(&report)
             };
             write_out(
                 args.out.as_ref(),
-                antrean_export::to_text(&tables).as_bytes(),
+                antrean_reports::export::to_text(&tables).as_bytes(),
             )
         }
         Format::Csv | Format::Xlsx => {
@@ -212,7 +189,7 @@ fn offline(
             } else {
                 "xlsx"
             };
-            let (name, _, bytes) = antrean_coordinator::reports::export(&report, kind, format)?;
+            let (name, _, bytes) = antrean_reports::export_file(&report, kind, format)?;
             if matches!(args.format, Format::Xlsx) && args.out.is_none() {
                 bail!("--format xlsx needs --out FILE (suggested name: {name})");
             }

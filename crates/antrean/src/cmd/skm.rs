@@ -45,7 +45,7 @@ pub struct ImportArgs {
 
 /// `antrean skm import`.
 pub async fn import(args: Box<ImportArgs>) -> anyhow::Result<()> {
-    let rows = antrean_skm::read_file(&args.file)
+    let rows = antrean_reports::skm_file::read_file(&args.file)
         .with_context(|| format!("reading {}", args.file.display()))?;
     let respondents = rows
         .into_iter()
@@ -110,8 +110,8 @@ pub fn run(command: SkmCommand) -> anyhow::Result<()> {
         WeightArg::Exact => Weight::Exact,
         WeightArg::Legacy => Weight::Legacy,
     };
-    let rows =
-        antrean_skm::read_file(&file).with_context(|| format!("reading {}", file.display()))?;
+    let rows = antrean_reports::skm_file::read_file(&file)
+        .with_context(|| format!("reading {}", file.display()))?;
     let responses: Vec<_> = rows.into_iter().map(|r| r.response).collect();
     let result = ikm(&responses, weight).map_err(|e| anyhow::anyhow!("{e}"))?;
     let target = population.map(krejcie_morgan_sample);

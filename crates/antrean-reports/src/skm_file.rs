@@ -8,8 +8,6 @@
 //!
 //! **Nothing is half-imported:** every problem is collected with its row and column, and
 //! the file is accepted only when it has none.
-#![deny(missing_docs)]
-
 use std::path::Path;
 
 use antrean_core::skm::{Response, Unsur};

@@ -1,5 +1,5 @@
 use antrean_core::skm::{Weight, ikm};
-use antrean_skm::{ReadError, read_file};
+use antrean_reports::skm_file::{ReadError, read_file};
 
 const WORKED_EXAMPLE_CSV: &str = "\
 U1,U2,U3,U4,U5,U6,U7,U8,U9,jenis_kelamin,usia
@@ -10,7 +10,7 @@ U1,U2,U3,U4,U5,U6,U7,U8,U9,jenis_kelamin,usia
 3,2,4,4,4,3,3,4,3,,
 ";
 
-fn responses(rows: &[antrean_skm::Respondent]) -> Vec<antrean_core::skm::Response> {
+fn responses(rows: &[antrean_reports::skm_file::Respondent]) -> Vec<antrean_core::skm::Response> {
     rows.iter().map(|r| r.response.clone()).collect()
 }
 

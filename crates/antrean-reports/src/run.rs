@@ -9,7 +9,7 @@ use antrean_core::{Catalog, Event, LocalDate, Timestamp};
 use antrean_protocol::{ReportDto, ReportQueryDto, event_from_dto, report_dto, weight_from_name};
 use antrean_store::Store;
 
-use crate::limits::MAX_REPORT_DAYS;
+use crate::MAX_REPORT_DAYS;
 
 /// Why a report was refused or failed.
 #[derive(Debug, thiserror::Error)]
@@ -22,7 +22,7 @@ pub enum ReportError {
     Store(#[from] antrean_store::StoreError),
     /// The export writer failed.
     #[error(transparent)]
-    Export(#[from] antrean_export::ExportError),
+    Export(#[from] crate::export::ExportError),
 }
 
 /// Resolves the query: default period is the current quarter up to today; filters must
@@ -224,14 +224,14 @@ fn from_log(
 }
 
 /// A report as a file: (name, mime, bytes).
-pub fn export(
+pub fn export_file(
     report: &ReportDto,
     kind: &str,
     format: &str,
 ) -> Result<(String, &'static str, Vec<u8>), ReportError> {
     let tables = match kind {
-        "waiting" => antrean_export::waiting_tables(report),
-        "ikm" => antrean_export::ikm_tables(report),
+        "waiting" => crate::export::waiting_tables(report),
+        "ikm" => crate::export::ikm_tables(report),
         _ => {
             return Err(ReportError::Query(
                 "jenis laporan harus \"waiting\" atau \"ikm\"".into(),
@@ -243,12 +243,12 @@ pub fn export(
         "csv" => Ok((
             format!("{stem}.csv"),
             "text/csv; charset=utf-8",
-            antrean_export::to_csv(&tables[0])?,
+            crate::export::to_csv(&tables[0])?,
         )),
         "xlsx" => Ok((
             format!("{stem}.xlsx"),
             "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-            antrean_export::to_xlsx(&tables)?,
+            crate::export::to_xlsx(&tables)?,
         )),
         _ => Err(ReportError::Query(
             "format harus \"csv\" atau \"xlsx\"".into(),

@@ -3,7 +3,7 @@
 use antrean_core::rating::{EDUCATION, FACES_ID};
 use antrean_protocol::{ReportDto, StatsDto};
 
-use crate::{Cell, Table};
+use super::{Cell, Table};
 
 fn minutes(seconds: f64) -> Cell {
     Cell::dec(seconds / 60.0, 1)

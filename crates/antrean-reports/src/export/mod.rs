@@ -4,8 +4,6 @@
 //! CSV is written the way Excel in an Indonesian locale opens it with a double-click:
 //! UTF-8 with a byte-order mark, `;` between fields and a decimal comma ("80,42"). XLSX
 //! cells hold real numbers (Excel formats them by locale).
-#![deny(missing_docs)]
-
 mod tables;
 
 pub use tables::{ikm_tables, waiting_tables};
