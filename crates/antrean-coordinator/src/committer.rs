@@ -20,7 +20,7 @@ use axum::extract::ws::Utf8Bytes;
 use tokio::sync::{broadcast, mpsc};
 
 use crate::limits::{MAX_BATCH_JOBS, REMEMBERED_REQUEST_IDS};
-use crate::metrics::Metrics;
+use crate::metrics::{Inspection, Metrics};
 use crate::secrets::TicketSigner;
 
 /// Starts the committer on its own thread, driven by the current tokio runtime, and
@@ -150,15 +150,6 @@ pub enum Read {
         /// Include its digital-ticket token.
         with_token: bool,
     },
-}
-
-/// Figures for `/metrics`.
-#[derive(Clone, Debug, Default)]
-pub struct Inspection {
-    /// Last log seq.
-    pub seq: u64,
-    /// (service, waiting, issued today).
-    pub services: Vec<(String, u32, u32)>,
 }
 
 /// Commands resolve tickets by number inside the committer, where state is current.
@@ -350,7 +341,6 @@ impl Committer {
         &mut self,
         batch: impl Iterator<Item = Job>,
     ) -> Result<(), antrean_store::StoreError> {
-        let started = Instant::now();
         let now = now();
         let mut records: Vec<LogRecord> = Vec::new();
         let mut pending: Vec<Pending> = Vec::new();
@@ -509,8 +499,7 @@ impl Committer {
                 text: to_text(&message),
             });
         }
-        self.metrics
-            .record_batch(commands, records.len() as u64, started.elapsed());
+        self.metrics.record_batch(commands, records.len() as u64);
         // Everyone has their answer; now the indexed copy (reports) catches up.
         self.writer.apply_committed()
     }

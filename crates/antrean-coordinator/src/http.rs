@@ -114,7 +114,7 @@ async fn metrics(State(state): State<AppState>) -> Response {
     }
 }
 
-async fn inspect(state: &AppState) -> Option<crate::committer::Inspection> {
+async fn inspect(state: &AppState) -> Option<crate::metrics::Inspection> {
     let (tx, rx) = oneshot::channel();
     state.shared.jobs.send(Job::Inspect(tx)).await.ok()?;
     rx.await.ok()

@@ -5,7 +5,14 @@ use std::fmt::Write;
 use std::sync::atomic::{AtomicU64, Ordering::Relaxed};
 use std::time::Duration;
 
-use crate::committer::Inspection;
+/// Figures for `/metrics`.
+#[derive(Clone, Debug, Default)]
+pub struct Inspection {
+    /// Last log seq.
+    pub seq: u64,
+    /// (service, waiting, issued today).
+    pub services: Vec<(String, u32, u32)>,
+}
 
 /// Upper bounds of the commit-latency histogram, in seconds.
 const LATENCY_BUCKETS_S: [f64; 10] = [
@@ -56,7 +63,7 @@ impl Metrics {
     }
 
     /// Records one processed batch.
-    pub fn record_batch(&self, commands: u64, events: u64, _took: Duration) {
+    pub fn record_batch(&self, commands: u64, events: u64) {
         self.commands.fetch_add(commands, Relaxed);
         self.events.fetch_add(events, Relaxed);
     }

@@ -25,10 +25,9 @@
 //! counters' remaining times forward, exact for constant times.
 
 mod band;
-mod stats;
 
+pub use crate::service_stats::ServiceStats;
 pub use band::WaitBand;
-pub use stats::ServiceStats;
 
 use crate::catalog::{Catalog, Counter, PriorityPolicy};
 use crate::policy::preference_weight;

@@ -22,6 +22,7 @@ pub mod rating;
 pub mod rejection;
 pub mod report;
 pub mod schedule;
+pub mod service_stats;
 pub mod skm;
 pub mod state;
 pub mod ticket;

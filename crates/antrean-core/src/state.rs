@@ -3,9 +3,9 @@
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
-use crate::eta::ServiceStats;
 use crate::event::Event;
 use crate::rating::{MAX_RATING_WINDOW_S, Rateable};
+use crate::service_stats::ServiceStats;
 use crate::skm::Tally;
 use crate::ticket::{Ticket, TicketId, TicketState};
 use crate::time::{LocalDate, Timestamp};

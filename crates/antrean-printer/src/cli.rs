@@ -7,7 +7,7 @@ use anyhow::{Context, bail};
 use clap::{Args, Subcommand};
 
 use crate::driver::PortTarget;
-use crate::encode::encode_ticket;
+use crate::fit::encode_ticket;
 use crate::print_job::{PrintPolicy, print_bytes, query_health};
 use crate::profile::Profile;
 use crate::status::PrinterHealth;

@@ -7,13 +7,7 @@
 
 use crate::escpos::{self, Align};
 use crate::layout::{Block, TextStyle, TicketLayout};
-use crate::profile::{CutKind, Profile};
-use crate::ticket::{TicketError, TicketPrint};
-
-/// Lays out and encodes one ticket: the bytes to send to the printer.
-pub fn encode_ticket(ticket: &TicketPrint, profile: &Profile) -> Result<Vec<u8>, TicketError> {
-    Ok(crate::layout::fitted_ticket(ticket, profile)?.1)
-}
+use crate::profile::CutKind;
 
 /// Encodes a finished layout.
 pub fn encode_layout(layout: &TicketLayout) -> Vec<u8> {
@@ -64,24 +58,5 @@ fn set_style(out: &mut Vec<u8>, state: &mut TextStyle, wanted: TextStyle) {
         out.extend_from_slice(&escpos::char_size(wanted.width, wanted.height));
         state.width = wanted.width;
         state.height = wanted.height;
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn sample_ticket_stays_within_budget_and_never_looks_like_dle_eot() {
-        for profile in [Profile::generic_58mm(), Profile::generic_80mm()] {
-            let bytes = encode_ticket(&TicketPrint::sample(), &profile).unwrap();
-            assert!(
-                bytes.len() <= 1024,
-                "{} bytes on {}",
-                bytes.len(),
-                profile.name
-            );
-            assert!(!bytes.windows(2).any(|w| w == [escpos::DLE, escpos::EOT]));
-        }
     }
 }

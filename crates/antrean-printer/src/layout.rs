@@ -8,7 +8,7 @@ use crate::codepage::CodePage;
 use crate::escpos::Align;
 use crate::profile::{CutKind, Profile};
 use crate::templates::{RANGE_DASH, labels};
-use crate::ticket::{TicketError, TicketPrint};
+use crate::ticket::TicketPrint;
 use crate::wrap::wrap;
 
 /// A ticket laid out for one profile, ready to encode.
@@ -100,7 +100,7 @@ const RATING_LINES_MAX: usize = 3;
 pub const REQUIREMENT_ITEMS_MAX: usize = 4;
 /// Bytes a ticket may take on the wire: 1 KB is ≈ 1.1 s at 9600 baud, the slowest link we
 /// support, and the visitor waits at the kiosk for it. Four long checklist items on 48
-/// columns can push a ticket past it, so [`layout_ticket`] prints fewer items (the rest
+/// columns can push a ticket past it, so [`crate::layout_ticket`] prints fewer items (the rest
 /// are counted in "+n lainnya (lihat QR)") until the ticket fits.
 pub const TICKET_BYTES_BUDGET: usize = 1024;
 const REQUIREMENT_LINES_MAX: usize = 2;
@@ -109,33 +109,8 @@ const CONTINUATION_INDENT: usize = 2;
 /// Quiet zone the QR standard asks for on each side, in modules.
 const QR_QUIET_ZONE_MODULES: u16 = 4;
 
-/// Lays out `ticket` for `profile`, with as many checklist items (up to
-/// [`REQUIREMENT_ITEMS_MAX`]) as keep it within [`TICKET_BYTES_BUDGET`]. A ticket whose
-/// other fields alone exceed the budget still prints, only slower.
-pub fn layout_ticket(ticket: &TicketPrint, profile: &Profile) -> Result<TicketLayout, TicketError> {
-    Ok(fitted_ticket(ticket, profile)?.0)
-}
-
-/// The layout within budget and its bytes (measuring a layout means encoding it, so the
-/// encoder takes the bytes from here rather than encoding twice).
-pub(crate) fn fitted_ticket(
-    ticket: &TicketPrint,
-    profile: &Profile,
-) -> Result<(TicketLayout, Vec<u8>), TicketError> {
-    ticket.validate()?;
-    let mut items = REQUIREMENT_ITEMS_MAX.min(ticket.requirements.len());
-    loop {
-        let layout = layout_with_items(ticket, profile, items);
-        let bytes = crate::encode::encode_layout(&layout);
-        if items == 0 || bytes.len() <= TICKET_BYTES_BUDGET {
-            return Ok((layout, bytes));
-        }
-        items -= 1;
-    }
-}
-
 /// The layout with the first `requirement_items` checklist items.
-fn layout_with_items(
+pub(crate) fn layout_with_items(
     ticket: &TicketPrint,
     profile: &Profile,
     requirement_items: usize,
@@ -341,77 +316,6 @@ impl Builder {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::ticket::TicketPrint;
-
-    fn texts(layout: &TicketLayout) -> Vec<&str> {
-        layout
-            .blocks
-            .iter()
-            .filter_map(|b| match b {
-                Block::Text(line) => Some(line.text.as_str()),
-                _ => None,
-            })
-            .collect()
-    }
-
-    #[test]
-    fn lines_fit_the_paper_and_long_checklists_stay_within_the_byte_budget() {
-        let columns_42 = Profile {
-            columns: 42,
-            ..Profile::generic_80mm()
-        };
-        for profile in [Profile::generic_58mm(), columns_42, Profile::generic_80mm()] {
-            let mut ticket = TicketPrint::sample();
-            ticket.service_name = "Pelayanan ".repeat(20);
-            ticket.requirements = vec!["Surat keterangan ".repeat(10); 9];
-            let layout = layout_ticket(&ticket, &profile).unwrap();
-            for block in &layout.blocks {
-                if let Block::Text(line) = block {
-                    let used = line.text.chars().count() * usize::from(line.style.width);
-                    assert!(used <= usize::from(profile.columns), "{line:?}");
-                }
-            }
-            let bytes = crate::encode::encode_layout(&layout).len();
-            assert!(
-                bytes <= TICKET_BYTES_BUDGET,
-                "{bytes} B on {}",
-                profile.columns
-            );
-            // Whole items only; every item left out is counted.
-            let shown = texts(&layout)
-                .iter()
-                .filter(|t| t.starts_with("- "))
-                .count();
-            assert!(
-                (1..=REQUIREMENT_ITEMS_MAX).contains(&shown),
-                "{shown} items"
-            );
-            if profile.columns == 48 {
-                // Four items of two full 48-column lines would not fit: the budget cut one.
-                assert!(shown < REQUIREMENT_ITEMS_MAX, "{shown} items");
-            }
-            let more = format!("+{} lainnya (lihat QR)", 9 - shown);
-            assert!(texts(&layout).contains(&more.as_str()), "{more}");
-        }
-        // Short items: all four fit, as before.
-        let mut ticket = TicketPrint::sample();
-        ticket.requirements = vec!["KTP-el asli".into(); 6];
-        let layout = layout_ticket(&ticket, &Profile::generic_80mm()).unwrap();
-        assert!(texts(&layout).contains(&"+2 lainnya (lihat QR)"));
-    }
-
-    #[test]
-    fn ticket_number_is_four_times_on_both_widths() {
-        for profile in [Profile::generic_58mm(), Profile::generic_80mm()] {
-            let layout = layout_ticket(&TicketPrint::sample(), &profile).unwrap();
-            let number = layout.blocks.iter().find_map(|b| match b {
-                Block::Text(line) if line.text == "A-012" => Some(line.style),
-                _ => None,
-            });
-            assert_eq!(number.map(|s| (s.width, s.height)), Some((4, 4)));
-        }
-    }
-
     #[test]
     fn qr_fits_the_head() {
         assert_eq!(qr_modules_for(14), 21);

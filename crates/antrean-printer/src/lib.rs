@@ -21,6 +21,7 @@ pub mod driver;
 pub mod emulator;
 pub mod encode;
 pub mod escpos;
+pub mod fit;
 pub mod layout;
 pub mod print_job;
 pub mod profile;
@@ -33,8 +34,9 @@ mod wrap;
 
 pub use codepage::CodePage;
 pub use driver::{LinkTimeouts, PortTarget, PrinterPort};
-pub use encode::{encode_layout, encode_ticket};
-pub use layout::{TicketLayout, layout_ticket};
+pub use encode::encode_layout;
+pub use fit::{encode_ticket, layout_ticket};
+pub use layout::TicketLayout;
 pub use print_job::{
     Delivery, NotStartedReason, PrintOutcome, PrintPolicy, print_ticket, query_health,
 };

@@ -10,7 +10,7 @@ use std::thread::sleep;
 use std::time::Duration;
 
 use crate::driver::{LinkTimeouts, PortError, PortTarget, PrinterPort};
-use crate::encode::encode_ticket;
+use crate::fit::encode_ticket;
 use crate::profile::{Profile, StatusSupport};
 use crate::status::{PrinterHealth, StatusQuery, StatusReport, find_status_byte};
 use crate::ticket::{TicketError, TicketPrint};

@@ -3,7 +3,15 @@
 //! Spelling follows docs/domain.md §8 ("antrean", "nomor", "silakan"). Every string here is part
 //! of the code-page round-trip test, so a new label with a character a page lacks shows up there.
 
-use crate::ticket::Language;
+/// Language of the fixed ticket wording.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub enum Language {
+    /// Bahasa Indonesia (default: the language of every site).
+    #[default]
+    Indonesian,
+    /// English, for visitors who choose it on the kiosk.
+    English,
+}
 
 /// The fixed strings of one language.
 #[derive(Debug)]

@@ -5,15 +5,7 @@
 
 use thiserror::Error;
 
-/// Language of the fixed ticket wording.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
-pub enum Language {
-    /// Bahasa Indonesia (default: the language of every site).
-    #[default]
-    Indonesian,
-    /// English, for visitors who choose it on the kiosk.
-    English,
-}
+pub use crate::templates::Language;
 
 /// Service fee as published in the service standard (PermenPAN-RB 15/2014, component 4).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

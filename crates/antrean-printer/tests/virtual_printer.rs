@@ -1,7 +1,8 @@
 //! The virtual printer: decoding our own stream, and the PNG preview scanned back with a QR
 //! reader.
 
-use antrean_printer::layout::{Block, layout_ticket};
+use antrean_printer::layout::Block;
+use antrean_printer::layout_ticket;
 use antrean_printer::virtual_printer::{DecodeError, Element, decode, render_png};
 use antrean_printer::{Profile, TicketPrint, encode_ticket};
 
