@@ -9,9 +9,10 @@
 //! act on), the [`virtual_printer`] (decodes our own stream back and renders a PNG preview),
 //! the [`emulator`] (a fake printer on a pty or a TCP port for tests) and [`cli`].
 //!
-//! We encode text ourselves ([`codepage`]) rather than through the `escpos` crate: its code
-//! pages garble '-' and pass unknown characters through as UTF-8, and its serial status read
-//! always blocks for 5 s.
+//! We encode text ourselves ([`codepage`]) rather than through the `escpos` crate (0.20.1):
+//! its PC850/PC858 tables map '-' to 0xF0, characters a page lacks go out as raw UTF-8, and
+//! its serial read always waits 5 s (docs/dependencies.md §2). Where the two overlap (QR,
+//! size, bold, justification) our bytes equal the crate's: `tests/escpos_crate.rs`.
 
 #![deny(missing_docs)]
 
