@@ -40,8 +40,7 @@ fn theirs(
     let capture = Capture::default();
     let mut printer = Printer::new(capture.clone(), Protocol::default(), None);
     build(&mut printer).unwrap().print().unwrap();
-    let bytes = capture.0.lock().unwrap().clone();
-    bytes
+    capture.0.lock().unwrap().clone()
 }
 
 #[test]
