@@ -159,9 +159,6 @@ pub struct Authenticator {
 /// A verified device: name, kind, counter (rating screens).
 type CachedDevice = (String, PrincipalKind, Option<String>);
 
-/// A bounded cache: a site has tens of devices; this is far above that.
-const DEVICE_CACHE_ENTRIES: usize = 4096;
-
 impl Authenticator {
     /// An authenticator reading `store` and writing through the committer's `jobs`.
     pub fn new(store: Store, jobs: mpsc::Sender<Job>, signer: TicketSigner) -> Authenticator {
@@ -243,7 +240,7 @@ impl Authenticator {
             return Err(AuthError::Invalid);
         }
         let mut cache = self.device_cache.lock().expect("cache lock");
-        if cache.len() >= DEVICE_CACHE_ENTRIES {
+        if cache.len() >= crate::limits::DEVICE_CACHE_ENTRIES {
             cache.clear();
         }
         cache.insert(key, (record.name.clone(), kind, record.counter.clone()));

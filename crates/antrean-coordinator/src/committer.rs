@@ -681,18 +681,15 @@ impl Committer {
         text
     }
 
+    /// Figures for `/health` and `/metrics`, taken between jobs (mid-batch): the seq is the
+    /// last durable one; the queue figures may include the batch being written.
     fn inspect(&self) -> Inspection {
-        let state = self.engine.state();
         let services = self
             .engine
-            .catalog()
-            .services
-            .iter()
-            .map(|s| {
-                let waiting = state.waiting_count(&s.code) as u32;
-                let issued = state.issued_today.get(&s.code).copied().unwrap_or(0);
-                (s.code.clone(), waiting, issued)
-            })
+            .state()
+            .service_figures(self.engine.catalog())
+            .into_iter()
+            .map(|f| (f.service, f.waiting, f.issued_today))
             .collect();
         Inspection {
             seq: self.seq,

@@ -84,13 +84,24 @@ async fn websocket(
 
 async fn health(State(state): State<AppState>) -> Response {
     // Ready means the committer answers (the log was replayed before we listened).
-    match inspect(&state).await {
-        Some(inspection) => {
-            let body = format!("{{\"status\":\"ok\",\"seq\":{}}}", inspection.seq);
-            ([(header::CONTENT_TYPE, "application/json")], body).into_response()
-        }
-        None => (StatusCode::SERVICE_UNAVAILABLE, "{\"status\":\"stopping\"}").into_response(),
-    }
+    let (status, body) = match inspect(&state).await {
+        Some(inspection) => (
+            StatusCode::OK,
+            antrean_protocol::HealthDto {
+                status: "ok".into(),
+                seq: Some(inspection.seq),
+            },
+        ),
+        None => (
+            StatusCode::SERVICE_UNAVAILABLE,
+            antrean_protocol::HealthDto {
+                status: "stopping".into(),
+                seq: None,
+            },
+        ),
+    };
+    let body = serde_json::to_string(&body).expect("the health answer serializes");
+    (status, [(header::CONTENT_TYPE, "application/json")], body).into_response()
 }
 
 /// The site catalog with every published Standar Pelayanan: public information by law

@@ -114,3 +114,27 @@ pub const MANAGER_WEB_SESSION: Duration = Duration::from_secs(8 * 3600);
 /// Largest login body accepted on `POST /api/session` (an id, a PIN or password and a
 /// counter: well under 1 KiB).
 pub const MAX_LOGIN_BODY_BYTES: usize = 4 * 1024;
+
+/// Requests one session may have waiting for answers; half the answer queue, so the
+/// committer's `try_send` never finds it full.
+pub const MAX_IN_FLIGHT: usize = SESSION_QUEUE_MESSAGES / 2;
+
+/// Events written to one socket before a flush. A group commit fans out many events at
+/// once; one write for all of them instead of one each is what keeps a burst cheap. Bounded
+/// so one session's backlog does not hold its worker thread for long.
+pub const MAX_EVENTS_PER_WRITE: usize = 64;
+
+/// Longest printer detail a kiosk may report (characters); more is cut.
+pub const MAX_PRINTER_DETAIL_CHARS: usize = 200;
+
+/// Verified device tokens remembered (so a reconnecting kiosk or board skips argon2): a site
+/// has tens of devices; this is far above that, and the cache is cleared when full.
+pub const DEVICE_CACHE_ENTRIES: usize = 4096;
+
+/// Logins waiting for the one argon2 thread; callers block (they run on blocking threads).
+pub const QUEUED_HASH_JOBS: usize = 64;
+
+/// How long a manager's answer waits for the cut sessions to close. A session closes as
+/// soon as its task runs; only one stuck writing to a dead peer takes longer, and it can no
+/// longer act anyway (its flag refuses its requests).
+pub const CLOSE_WAIT: Duration = Duration::from_secs(2);

@@ -24,10 +24,7 @@ use crate::web_sessions::WebSessions;
 /// application code, RFC 6455 §7.4.2; docs/protocol.md).
 pub const CLOSE_REVOKED: u16 = 4001;
 
-/// How long a manager's answer waits for the cut sessions to close. A session closes as
-/// soon as its task runs; only one stuck writing to a dead peer takes longer, and it can no
-/// longer act anyway (its flag refuses its requests).
-pub const CLOSE_WAIT: Duration = Duration::from_secs(2);
+pub use crate::limits::CLOSE_WAIT;
 
 /// The flag and the signal one session watches.
 #[derive(Debug)]

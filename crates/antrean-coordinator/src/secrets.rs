@@ -34,9 +34,8 @@ fn run_on_hasher<T: Send + 'static>(
         std::sync::OnceLock::new();
     let sender = HASHER
         .get_or_init(|| {
-            // Logins waiting for the hasher; callers block (they run on blocking threads).
-            const QUEUED_HASH_JOBS: usize = 64;
-            let (tx, rx) = std::sync::mpsc::sync_channel::<HashJob>(QUEUED_HASH_JOBS);
+            let (tx, rx) =
+                std::sync::mpsc::sync_channel::<HashJob>(crate::limits::QUEUED_HASH_JOBS);
             std::thread::Builder::new()
                 .name("argon2".into())
                 .spawn(move || {

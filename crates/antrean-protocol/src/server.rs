@@ -275,3 +275,14 @@ pub struct WebSessionDto {
     /// When the session ends unless logged out before, ms since the Unix epoch.
     pub expires_ms: i64,
 }
+
+/// The body of `GET /health`: `ok` with the last durable seq once the log is replayed and
+/// the committer answers, `stopping` otherwise (docs/protocol.md).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HealthDto {
+    /// `ok` or `stopping`.
+    pub status: String,
+    /// Last durable log seq (absent while stopping).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub seq: Option<u64>,
+}

@@ -63,15 +63,6 @@ pub struct Shared {
     pub sessions: Arc<crate::revocation::Sessions>,
 }
 
-/// Requests one session may have waiting for answers; half the answer queue, so the
-/// committer's `try_send` never finds it full.
-const MAX_IN_FLIGHT: usize = SESSION_QUEUE_MESSAGES / 2;
-
-/// Events written to one socket before a flush. A group commit fans out many events at
-/// once; one write for all of them instead of one each is what keeps a burst cheap. Bounded
-/// so one session's backlog does not hold its worker thread for long.
-const MAX_EVENTS_PER_WRITE: usize = 64;
-
 struct Session {
     socket: WebSocket,
     /// The client's address: failed logins are counted per address and name.

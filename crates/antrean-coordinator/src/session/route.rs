@@ -13,9 +13,6 @@ use super::admin::AdminRequest;
 use crate::auth::Principal;
 use crate::committer::{CommandSpec, Read};
 
-/// Longest printer detail a kiosk may report (characters); more is cut.
-const MAX_PRINTER_DETAIL_CHARS: usize = 200;
-
 /// What a request becomes.
 pub enum Route {
     /// A queue command, answered by the committer once durable. `with_token`: the answer
@@ -226,7 +223,11 @@ fn other_route(principal: &Principal, request: Request, now_ms: i64) -> Result<R
         Request::DeviceStatus { printer, detail } => Route::Alert(DeviceAlert {
             device: principal.name(),
             printer,
-            detail: detail.map(|d| d.chars().take(MAX_PRINTER_DETAIL_CHARS).collect()),
+            detail: detail.map(|d| {
+                d.chars()
+                    .take(crate::limits::MAX_PRINTER_DETAIL_CHARS)
+                    .collect()
+            }),
             at_ms: now_ms,
         }),
         Request::EnrollDevice {
@@ -560,7 +561,7 @@ mod tests {
         assert_eq!((alert.device.as_str(), alert.at_ms), ("k", 42));
         assert_eq!(
             alert.detail.map(|d| d.chars().count()),
-            Some(MAX_PRINTER_DETAIL_CHARS)
+            Some(crate::limits::MAX_PRINTER_DETAIL_CHARS)
         );
     }
 
