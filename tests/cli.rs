@@ -1,11 +1,9 @@
 //! The `antrean` command as an IT person and an officer use it from a shell.
 
-mod common;
-
 use std::process::{Command, Output};
 
+use crate::common::*;
 use antrean_protocol::{Auth, DeviceKind, LogRecord, ServerMessage};
-use common::*;
 
 /// Runs `antrean` and expects it to succeed (its standard error in the failure message).
 fn antrean_ok(args: &[&str]) -> Output {

@@ -4,15 +4,13 @@
 //! `ANTREAN_CRASH_CYCLES` sets the number of kill/restart cycles (default 5 in the normal
 //! suite; the reliability run uses 100).
 
-mod common;
-
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+use crate::common::*;
 use antrean_client::Client;
 use antrean_protocol::*;
-use common::*;
 
 #[derive(Default)]
 struct Acknowledged {

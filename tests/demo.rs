@@ -2,8 +2,6 @@
 //! once; where a display exists the kiosk window opens against it (here a real X server,
 //! Xvfb, rendering through Mesa lavapipe), and Ctrl-C stops both.
 
-mod common;
-
 use std::io::{BufRead, BufReader};
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
@@ -11,7 +9,7 @@ use std::process::{Child, ChildStdout, Command, Stdio};
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
-use common::{antrean_bin, raw_get};
+use crate::common::{antrean_bin, raw_get};
 
 /// A running demo whose stdout lines arrive on a channel.
 struct Demo {

@@ -3,14 +3,12 @@
 //!
 //! `ANTREAN_E2E_FUZZ_CASES` sets the number of random requests (default 3,000).
 
-mod common;
-
 use std::collections::HashSet;
 use std::time::Duration;
 
+use crate::common::*;
 use antrean_client::Client;
 use antrean_protocol::*;
-use common::*;
 
 fn rss_kib(pid: u32) -> u64 {
     let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap();

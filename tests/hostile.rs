@@ -1,13 +1,11 @@
 //! Authorization per role and bad input: every refusal leaves the connection, the server
 //! and the queue intact.
 
-mod common;
-
 use std::time::Duration;
 
+use crate::common::*;
 use antrean_client::Client;
 use antrean_protocol::*;
-use common::*;
 use futures_util::{SinkExt, StreamExt};
 use tokio_tungstenite::tungstenite::Message;
 

@@ -7,17 +7,15 @@
 //! cache does not. Before the write-ahead log, this lost over half of 1,800 acknowledged
 //! tickets.
 
-mod common;
-
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+use crate::common::*;
 use antrean_client::Client;
 use antrean_protocol::*;
-use common::*;
 
 /// A loop-mounted ext4 image, unmounted and detached on drop.
 struct Ext4 {

@@ -1,13 +1,11 @@
 //! The coordinator under concurrent kiosks, officers and boards, over real WebSockets.
 
-mod common;
-
 use std::collections::{HashMap, HashSet};
 use std::time::Duration;
 
+use crate::common::*;
 use antrean_client::Client;
 use antrean_protocol::*;
-use common::*;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn concurrent_kiosks_never_share_a_number_and_boards_see_every_event() {

@@ -2,13 +2,11 @@
 //! authorization. "Allowed" means the coordinator did not refuse on who is asking (it may
 //! still refuse on queue rules, e.g. `queue_empty`).
 
-mod common;
-
 use std::time::Duration;
 
+use crate::common::*;
 use antrean_client::{Client, ClientError};
 use antrean_protocol::*;
-use common::*;
 
 /// Codes that mean "not you".
 const DENIED: [&str; 4] = [

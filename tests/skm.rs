@@ -2,16 +2,14 @@
 //! screen at the counter, the visitor's digital ticket, imports, follow-ups, the report and
 //! its XLSX/CSV exports read back.
 
-mod common;
-
 use std::time::Duration;
 
+use crate::common::*;
 use antrean_client::{Client, ClientError};
 use antrean_core::skm::{Response, Weight, ikm};
 use antrean_protocol::*;
 use base64::Engine as _;
 use calamine::{Data, Reader};
-use common::*;
 
 /// Issues a ticket at the kiosk and serves it at `counter`; returns (id, public token).
 async fn serve(kiosk: &mut Client, officer: &mut Client, service: &str) -> (u64, String) {

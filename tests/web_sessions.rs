@@ -4,13 +4,11 @@
 //! refused; logout, revocation, a PIN change and a counter closed by the manager end the
 //! session and its sockets; a restart keeps it.
 
-mod common;
-
 use std::net::SocketAddr;
 use std::time::Duration;
 
+use crate::common::*;
 use antrean_protocol::*;
-use common::*;
 use futures_util::SinkExt;
 use tokio_tungstenite::tungstenite::Message;
 use tokio_tungstenite::tungstenite::client::IntoClientRequest;
@@ -330,14 +328,14 @@ async fn a_manager_browser_session_reads_reports_and_wrong_passwords_lock_out() 
 /// Patience for a loaded 2-core CI machine (poll, never sleep blindly).
 const PATIENCE: Duration = Duration::from_secs(20);
 
-fn session_cookie(page: &common::browser::Browser) -> Option<serde_json::Value> {
+fn session_cookie(page: &crate::common::browser::Browser) -> Option<serde_json::Value> {
     page.cookies()
         .into_iter()
         .find(|c| c["name"] == "antrean_session")
 }
 
 /// What the page found when it asked `GET /api/session` on load.
-fn wait_session_check(page: &common::browser::Browser, expected: &str) {
+fn wait_session_check(page: &crate::common::browser::Browser, expected: &str) {
     page.wait_for("the page's session check", PATIENCE, |b| {
         (b.js("return document.documentElement.getAttribute('data-session');")
             == serde_json::json!(expected))
@@ -351,7 +349,7 @@ fn wait_session_check(page: &common::browser::Browser, expected: &str) {
 /// closing the counter or "Keluar" logs the browser out for good.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn console_and_report_keep_no_secret_and_survive_a_reload() {
-    use common::browser::{Driver, Window};
+    use crate::common::browser::{Driver, Window};
     let dir = tempfile::tempdir().unwrap();
     let server = Server::start(&dir.path().join("data"));
     set_officer(&server, "siti", "1234").await;

@@ -5,14 +5,12 @@
 //! show the IKM the coordinator computes, checked against the regulation's formula worked
 //! out independently here. Screenshots land in `target/web-screenshots/`.
 
-mod common;
-
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
+use crate::common::browser::{Browser, Driver, Window};
+use crate::common::*;
 use antrean_client::Client;
 use antrean_protocol::*;
-use common::browser::{Browser, Driver, Window};
-use common::*;
 use serde_json::{Value, json};
 
 /// Patience on a loaded 2-core CI machine (poll, never sleep blindly).

@@ -181,6 +181,14 @@ impl Browser {
             .unwrap_or_default()
     }
 
+    /// The officer console's waiting list as the page shows it, top to bottom.
+    pub fn waiting_numbers(&self) -> Vec<String> {
+        let rows = self.js(
+            "return Array.from(document.querySelectorAll('#waiting tbody tr')).map(r => r.dataset.number);",
+        );
+        serde_json::from_value(rows).unwrap()
+    }
+
     /// Fills the officer console's login form (the page is loaded) like an officer, and
     /// waits for the desk with the counter open.
     pub fn log_in_to_console(&self, officer: &str, pin: &str, counter: &str, patience: Duration) {

@@ -306,6 +306,32 @@ pub async fn officer(server: &Server, officer: &str, pin: &str, counter: &str) -
     .expect("officer login")
 }
 
+/// Takes a ticket at a kiosk (a fresh connection with its token) as a visitor would: the
+/// visible number and the digital-ticket token of its QR code.
+pub async fn take(
+    server: &Server,
+    kiosk_token: &str,
+    service: &str,
+    priority: Option<&str>,
+) -> (String, String) {
+    let mut kiosk = kiosk(server, kiosk_token).await;
+    let result = kiosk
+        .request(Request::IssueTicket {
+            service: service.into(),
+            priority: priority.map(str::to_owned),
+        })
+        .await
+        .unwrap();
+    match result {
+        ResultDto::Ticket {
+            ticket,
+            public_token: Some(token),
+            ..
+        } => (ticket.number, token),
+        other => panic!("expected a ticket with a digital-ticket token, got {other:?}"),
+    }
+}
+
 pub fn ticket_of(result: &ResultDto) -> &TicketView {
     match result {
         ResultDto::Ticket { ticket, .. } => ticket,

@@ -749,6 +749,18 @@ fn a_kiosk_without_a_printer_gives_a_digital_ticket_and_raises_no_alert() {
         height_px: 1920,
         diagonal_in: 32.0,
     };
+    // A manager listening from the start sees every printer alert as it comes.
+    let mut manager = runtime.block_on(async {
+        antrean_client::Client::connect(
+            &url,
+            antrean_protocol::Auth::Manager {
+                username: "admin".into(),
+                password: common::ADMIN_PASSWORD.into(),
+            },
+        )
+        .await
+        .expect("manager login")
+    });
     let mut kiosk = Kiosk::new("no-printer", screen, &url, &coordinator.token, None);
     kiosk.wait_until("catalog", |k| k.app.world().resource::<SiteData>().online);
     kiosk.wait_for_screen(Screen::Idle);
@@ -766,29 +778,30 @@ fn a_kiosk_without_a_printer_gives_a_digital_ticket_and_raises_no_alert() {
     assert_eq!(number, "N-001");
     kiosk.capture("result-digital-only");
 
-    // The kiosk would have reported with the print result it just handled; give the report
-    // time to arrive before looking for it.
-    std::thread::sleep(Duration::from_millis(500));
-    let alerts = runtime.block_on(async {
-        let mut manager = antrean_client::Client::connect(
-            &url,
-            antrean_protocol::Auth::Manager {
-                username: "admin".into(),
-                password: common::ADMIN_PASSWORD.into(),
-            },
-        )
-        .await
-        .expect("manager login");
-        manager
-            .wait_for(Duration::from_secs(5), |message| match message {
-                antrean_protocol::ServerMessage::Snapshot { state, .. } => {
-                    Some(state.alerts.clone())
-                }
+    // The kiosk would have sent its report while handling the print result, before the
+    // print state changed. A probe sent now down the same link is the positive signal: the
+    // first alert the manager sees must be the probe, not a report about a missing printer.
+    let sent = kiosk
+        .app
+        .world()
+        .resource::<NetLink>()
+        .send(net::NetCommand::ReportPrinter {
+            health: antrean_protocol::PrinterHealth::Ready,
+            detail: Some("probe".into()),
+        });
+    assert!(sent, "the kiosk's link took the probe");
+    let first_alert =
+        runtime.block_on(
+            manager.wait_for(Duration::from_secs(20), |message| match message {
+                antrean_protocol::ServerMessage::Alert { alert } => Some(alert.clone()),
                 _ => None,
-            })
-            .await
-            .expect("manager snapshot")
-    });
-    assert!(alerts.is_empty(), "officers alerted: {alerts:?}");
+            }),
+        );
+    let first_alert = first_alert.expect("the probe reached the officers");
+    assert_eq!(
+        first_alert.detail.as_deref(),
+        Some("probe"),
+        "officers alerted: {first_alert:?}"
+    );
     coordinator.stop(&runtime);
 }

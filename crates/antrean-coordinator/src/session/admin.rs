@@ -2,48 +2,15 @@
 //! committer (the store's one writer) and are answered once durable, after the sessions
 //! they end have closed.
 
-use antrean_protocol::{DeviceKind, ErrorCode, PrincipalInfo, ResultDto};
+use antrean_protocol::{DeviceKind, ErrorCode, PrincipalInfo, Request, ResultDto};
 use antrean_store::PrincipalKind;
 
 use super::Shared;
 use crate::auth::{AuthError, valid_name};
 
-/// An administration request (routed from the wire's `Request`).
-pub enum AdminRequest {
-    /// Enroll a device (again); the answer carries its token, shown once.
-    EnrollDevice {
-        /// Kiosk, display or rating screen.
-        kind: DeviceKind,
-        /// Device name.
-        name: String,
-        /// A rating screen's counter.
-        counter: Option<String>,
-    },
-    /// Revoke a device's token.
-    RevokeDevice {
-        /// Device name.
-        name: String,
-    },
-    /// Create or update an officer and set the PIN.
-    SetOfficer {
-        /// Officer id.
-        officer: String,
-        /// Display name.
-        name: String,
-        /// New PIN.
-        pin: String,
-    },
-    /// Remove an officer.
-    RemoveOfficer {
-        /// Officer id.
-        officer: String,
-    },
-    /// Devices, officers and managers (no secrets).
-    ListPrincipals,
-}
-
-/// Runs one administration request.
-pub async fn admin(shared: &Shared, request: AdminRequest) -> Result<ResultDto, ErrorCode> {
+/// Runs one administration request (`enroll_device`, `revoke_device`, `set_officer`,
+/// `remove_officer`, `list_principals`).
+pub async fn admin(shared: &Shared, request: Request) -> Result<ResultDto, ErrorCode> {
     let auth = &shared.auth;
     let store_err = |err: AuthError| match err {
         AuthError::Stopped => ErrorCode::ShuttingDown,
@@ -53,7 +20,7 @@ pub async fn admin(shared: &Shared, request: AdminRequest) -> Result<ResultDto, 
         }
     };
     match request {
-        AdminRequest::EnrollDevice {
+        Request::EnrollDevice {
             kind,
             name,
             counter,
@@ -85,14 +52,14 @@ pub async fn admin(shared: &Shared, request: AdminRequest) -> Result<ResultDto, 
                 token,
             })
         }
-        AdminRequest::RevokeDevice { name } => {
+        Request::RevokeDevice { name } => {
             let existed = auth.revoke_device(&name).await.map_err(store_err)?;
             cut_sessions_gone(shared, PrincipalKind::Kiosk, &name).await;
             existed
                 .then_some(ResultDto::Accepted)
                 .ok_or(ErrorCode::NotFound)
         }
-        AdminRequest::SetOfficer { officer, name, pin } => {
+        Request::SetOfficer { officer, name, pin } => {
             if !valid_name(&officer) {
                 return Err(ErrorCode::InvalidName);
             }
@@ -106,7 +73,7 @@ pub async fn admin(shared: &Shared, request: AdminRequest) -> Result<ResultDto, 
             cut_sessions_gone(shared, PrincipalKind::Officer, &officer).await;
             Ok(ResultDto::Accepted)
         }
-        AdminRequest::RemoveOfficer { officer } => {
+        Request::RemoveOfficer { officer } => {
             let existed = auth
                 .remove_person(PrincipalKind::Officer, &officer)
                 .await
@@ -116,7 +83,7 @@ pub async fn admin(shared: &Shared, request: AdminRequest) -> Result<ResultDto, 
                 .then_some(ResultDto::Accepted)
                 .ok_or(ErrorCode::NotFound)
         }
-        AdminRequest::ListPrincipals => {
+        Request::ListPrincipals => {
             let all = auth.store().principals().map_err(|e| store_err(e.into()))?;
             let info = |p: &antrean_store::PrincipalRecord| PrincipalInfo {
                 name: p.name.clone(),
@@ -140,6 +107,8 @@ pub async fn admin(shared: &Shared, request: AdminRequest) -> Result<ResultDto, 
                 managers: of(&[PrincipalKind::Manager]),
             })
         }
+        // The router sends only the requests above.
+        _ => Err(ErrorCode::BadRequest),
     }
 }
 

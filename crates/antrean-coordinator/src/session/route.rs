@@ -9,7 +9,6 @@ use antrean_protocol::{
     imported_from_dto, rating_from_dto,
 };
 
-use super::admin::AdminRequest;
 use crate::auth::Principal;
 use crate::committer::{CommandSpec, Read};
 
@@ -28,8 +27,8 @@ pub enum Route {
     Read(Read),
     /// A kiosk's printer status: kept and shown to staff; answered at once.
     Alert(DeviceAlert),
-    /// Device and officer administration.
-    Admin(AdminRequest),
+    /// Device and officer administration (one of the admin requests, as sent).
+    Admin(Request),
     /// A report, or (with `(kind, format)`) its export as an office file.
     Report {
         /// Period and filters.
@@ -230,21 +229,11 @@ fn other_route(principal: &Principal, request: Request, now_ms: i64) -> Result<R
             }),
             at_ms: now_ms,
         }),
-        Request::EnrollDevice {
-            kind,
-            name,
-            counter,
-        } => Route::Admin(AdminRequest::EnrollDevice {
-            kind,
-            name,
-            counter,
-        }),
-        Request::RevokeDevice { name } => Route::Admin(AdminRequest::RevokeDevice { name }),
-        Request::SetOfficer { officer, name, pin } => {
-            Route::Admin(AdminRequest::SetOfficer { officer, name, pin })
-        }
-        Request::RemoveOfficer { officer } => Route::Admin(AdminRequest::RemoveOfficer { officer }),
-        Request::ListPrincipals => Route::Admin(AdminRequest::ListPrincipals),
+        admin @ (Request::EnrollDevice { .. }
+        | Request::RevokeDevice { .. }
+        | Request::SetOfficer { .. }
+        | Request::RemoveOfficer { .. }
+        | Request::ListPrincipals) => Route::Admin(admin),
         Request::Report { query } => Route::Report {
             query,
             export: None,

@@ -54,18 +54,15 @@ pub fn text(
     bold: bool,
     rgb: Rgb,
 ) {
-    let handle = if bold {
-        &frame.fonts.bold
-    } else {
-        &frame.fonts.regular
-    };
-    parent.spawn((
-        Text::new(content.into()),
-        font(handle, size_px),
-        TextColor(color(rgb)),
-        TextLayout::new(Justify::Left, LineBreak::WordBoundary),
-        Pickable::IGNORE,
-    ));
+    aligned_text(
+        parent,
+        frame,
+        content.into(),
+        size_px,
+        bold,
+        rgb,
+        Justify::Left,
+    );
 }
 
 /// Centred text.
@@ -77,16 +74,36 @@ pub fn centered_text(
     bold: bool,
     rgb: Rgb,
 ) {
+    aligned_text(
+        parent,
+        frame,
+        content.into(),
+        size_px,
+        bold,
+        rgb,
+        Justify::Center,
+    );
+}
+
+fn aligned_text(
+    parent: &mut Parent,
+    frame: &Frame,
+    content: String,
+    size_px: f32,
+    bold: bool,
+    rgb: Rgb,
+    justify: Justify,
+) {
     let handle = if bold {
         &frame.fonts.bold
     } else {
         &frame.fonts.regular
     };
     parent.spawn((
-        Text::new(content.into()),
+        Text::new(content),
         font(handle, size_px),
         TextColor(color(rgb)),
-        TextLayout::new(Justify::Center, LineBreak::WordBoundary),
+        TextLayout::new(justify, LineBreak::WordBoundary),
         Pickable::IGNORE,
     ));
 }
@@ -144,6 +161,43 @@ pub fn button(
             };
             centered_text(b, frame, label, size, true, text_rgb);
         });
+}
+
+/// A column in the middle of a screen's body, its children centred with the layout gap
+/// between them (the message screens: issuing, offline, unavailable).
+pub fn centered_column(parent: &mut Parent, gap_px: f32, content: impl FnOnce(&mut Parent)) {
+    parent
+        .spawn(Node {
+            flex_grow: 1.0,
+            flex_direction: FlexDirection::Column,
+            justify_content: JustifyContent::Center,
+            align_items: AlignItems::Center,
+            row_gap: Val::Px(gap_px),
+            ..default()
+        })
+        .with_children(content);
+}
+
+/// A coloured band with one bold line of light text: the printing progress on the result
+/// screen, the printer problem, "offline" and "unavailable" titles.
+pub fn status_band(
+    parent: &mut Parent,
+    frame: &Frame,
+    background: Rgb,
+    content: impl Into<String>,
+    size_px: f32,
+) {
+    let sizes = frame.sizes.0;
+    parent
+        .spawn((
+            Node {
+                padding: UiRect::all(Val::Px(sizes.gap_px)),
+                justify_content: JustifyContent::Center,
+                ..default()
+            },
+            BackgroundColor(color(background)),
+        ))
+        .with_children(|band| centered_text(band, frame, content, size_px, true, palette::ON_DARK));
 }
 
 /// The screen frame. Returns nothing; `body` fills the middle, `footer` the bottom bar.

@@ -6,7 +6,7 @@ use bevy::prelude::*;
 use super::ScreenInputs;
 use crate::model::contrast::palette;
 use crate::ui::Screen;
-use crate::ui::widgets::{centered_text, screen_frame};
+use crate::ui::widgets::{centered_column, centered_text, screen_frame};
 
 pub(super) fn plugin(app: &mut App) {
     app.add_systems(OnEnter(Screen::Issuing), spawn);
@@ -22,15 +22,7 @@ fn spawn(mut commands: Commands, inputs: ScreenInputs) {
         &frame,
         false,
         |body| {
-            body.spawn(Node {
-                flex_grow: 1.0,
-                flex_direction: FlexDirection::Column,
-                justify_content: JustifyContent::Center,
-                align_items: AlignItems::Center,
-                row_gap: Val::Px(sizes.gap_px),
-                ..default()
-            })
-            .with_children(|c| {
+            centered_column(body, sizes.gap_px, |c| {
                 centered_text(
                     c,
                     &frame,

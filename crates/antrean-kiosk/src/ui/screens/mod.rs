@@ -17,6 +17,11 @@ use bevy::ecs::system::SystemParam;
 use bevy::prelude::*;
 
 use super::widgets::Frame;
+use crate::model::{ResultView, result_view};
+
+/// Screen pixels per QR module on the result screens: scannable from a phone held at arm's
+/// length in front of the kiosk.
+const QR_MODULE_PX: u32 = 8;
 use super::{KioskSettings, Session, SiteData, Sizes, Texts, UiFonts};
 
 pub(super) fn plugin(app: &mut App) {
@@ -48,6 +53,24 @@ pub(crate) struct ScreenInputs<'w> {
 }
 
 impl ScreenInputs<'_> {
+    /// The committed ticket's view and its digital-ticket QR (the result and printer-problem
+    /// screens); `None` before a ticket or a catalog exists.
+    fn ticket_view(&mut self) -> Option<(ResultView, Option<Handle<Image>>)> {
+        let ticket = self.session.ticket.as_ref()?;
+        let catalog = self.site.catalog.as_ref()?;
+        let view = result_view(
+            ticket,
+            catalog,
+            &self.texts.0,
+            &self.settings.public_base_url,
+        );
+        let qr = view
+            .qr_url
+            .as_deref()
+            .and_then(|url| qr_image(&mut self.images, url, QR_MODULE_PX));
+        Some((view, qr))
+    }
+
     fn frame(&self) -> Frame<'_> {
         Frame {
             texts: &self.texts,

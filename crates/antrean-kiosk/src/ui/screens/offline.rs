@@ -6,7 +6,7 @@ use bevy::prelude::*;
 use super::ScreenInputs;
 use crate::model::contrast::palette;
 use crate::ui::Screen;
-use crate::ui::widgets::{centered_text, color, screen_frame};
+use crate::ui::widgets::{centered_column, centered_text, screen_frame, status_band};
 
 pub(super) fn plugin(app: &mut App) {
     app.add_systems(OnEnter(Screen::Offline), spawn);
@@ -22,32 +22,14 @@ fn spawn(mut commands: Commands, inputs: ScreenInputs) {
         &frame,
         false,
         |body| {
-            body.spawn(Node {
-                flex_grow: 1.0,
-                flex_direction: FlexDirection::Column,
-                justify_content: JustifyContent::Center,
-                align_items: AlignItems::Center,
-                row_gap: Val::Px(sizes.gap_px),
-                ..default()
-            })
-            .with_children(|c| {
-                c.spawn((
-                    Node {
-                        padding: UiRect::all(Val::Px(sizes.gap_px)),
-                        ..default()
-                    },
-                    BackgroundColor(color(palette::WARNING)),
-                ))
-                .with_children(|band| {
-                    centered_text(
-                        band,
-                        &frame,
-                        strings.get("offline_title"),
-                        sizes.title_px,
-                        true,
-                        palette::ON_DARK,
-                    )
-                });
+            centered_column(body, sizes.gap_px, |c| {
+                status_band(
+                    c,
+                    &frame,
+                    palette::WARNING,
+                    strings.get("offline_title"),
+                    sizes.title_px,
+                );
                 centered_text(
                     c,
                     &frame,

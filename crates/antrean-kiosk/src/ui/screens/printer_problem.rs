@@ -3,10 +3,10 @@
 
 use bevy::prelude::*;
 
-use super::{ScreenInputs, qr_image};
+use super::ScreenInputs;
 use crate::model::contrast::palette;
-use crate::model::{printer_problem_reason, result_view};
-use crate::ui::widgets::{ButtonKind, button, centered_text, color, screen_frame};
+use crate::model::printer_problem_reason;
+use crate::ui::widgets::{ButtonKind, button, centered_text, screen_frame, status_band};
 use crate::ui::{PrintState, Screen, TapAction};
 
 pub(super) fn plugin(app: &mut App) {
@@ -14,21 +14,9 @@ pub(super) fn plugin(app: &mut App) {
 }
 
 fn spawn(mut commands: Commands, mut inputs: ScreenInputs) {
-    let (Some(ticket), Some(catalog)) =
-        (inputs.session.ticket.clone(), inputs.site.catalog.clone())
-    else {
+    let Some((view, qr)) = inputs.ticket_view() else {
         return;
     };
-    let view = result_view(
-        &ticket,
-        &catalog,
-        &inputs.texts.0,
-        &inputs.settings.public_base_url,
-    );
-    let qr = view
-        .qr_url
-        .as_deref()
-        .and_then(|url| qr_image(&mut inputs.images, url, 8));
     let frame = inputs.frame();
     let sizes = inputs.sizes.0;
     let strings = &inputs.texts.0;
@@ -42,24 +30,13 @@ fn spawn(mut commands: Commands, mut inputs: ScreenInputs) {
         &frame,
         true,
         |body| {
-            body.spawn((
-                Node {
-                    padding: UiRect::all(Val::Px(sizes.gap_px)),
-                    justify_content: JustifyContent::Center,
-                    ..default()
-                },
-                BackgroundColor(color(palette::WARNING)),
-            ))
-            .with_children(|band| {
-                centered_text(
-                    band,
-                    &frame,
-                    format!("{} — {reason}", strings.get("printer_problem_title")),
-                    sizes.heading_px,
-                    true,
-                    palette::ON_DARK,
-                )
-            });
+            status_band(
+                body,
+                &frame,
+                palette::WARNING,
+                format!("{} — {reason}", strings.get("printer_problem_title")),
+                sizes.heading_px,
+            );
             body.spawn(Node {
                 flex_grow: 1.0,
                 flex_direction: FlexDirection::Column,

@@ -3,10 +3,11 @@
 
 use bevy::prelude::*;
 
-use super::{ScreenInputs, qr_image};
+use super::ScreenInputs;
 use crate::model::contrast::palette;
-use crate::model::result_view;
-use crate::ui::widgets::{ButtonKind, button, card, centered_text, color, screen_frame, text};
+use crate::ui::widgets::{
+    ButtonKind, button, card, centered_text, screen_frame, status_band, text,
+};
 use crate::ui::{PrintState, Screen, TapAction};
 
 pub(super) fn plugin(app: &mut App) {
@@ -14,21 +15,9 @@ pub(super) fn plugin(app: &mut App) {
 }
 
 fn spawn(mut commands: Commands, mut inputs: ScreenInputs) {
-    let (Some(ticket), Some(catalog)) =
-        (inputs.session.ticket.clone(), inputs.site.catalog.clone())
-    else {
+    let Some((view, qr)) = inputs.ticket_view() else {
         return;
     };
-    let view = result_view(
-        &ticket,
-        &catalog,
-        &inputs.texts.0,
-        &inputs.settings.public_base_url,
-    );
-    let qr = view
-        .qr_url
-        .as_deref()
-        .and_then(|url| qr_image(&mut inputs.images, url, 8));
     let frame = inputs.frame();
     let sizes = inputs.sizes.0;
     let strings = &inputs.texts.0;
@@ -46,24 +35,7 @@ fn spawn(mut commands: Commands, mut inputs: ScreenInputs) {
         true,
         |body| {
             // Printing progress first: it stays in view when large text makes the body scroll.
-            body.spawn((
-                Node {
-                    padding: UiRect::all(Val::Px(sizes.gap_px)),
-                    justify_content: JustifyContent::Center,
-                    ..default()
-                },
-                BackgroundColor(color(palette::PRIMARY)),
-            ))
-            .with_children(|band| {
-                centered_text(
-                    band,
-                    &frame,
-                    progress,
-                    sizes.heading_px,
-                    true,
-                    palette::ON_DARK,
-                )
-            });
+            status_band(body, &frame, palette::PRIMARY, progress, sizes.heading_px);
             body.spawn(Node {
                 flex_grow: 1.0,
                 flex_direction: if portrait {

@@ -6,7 +6,9 @@ use bevy::prelude::*;
 use super::ScreenInputs;
 use crate::model::contrast::palette;
 use crate::model::unavailable_view;
-use crate::ui::widgets::{ButtonKind, button, centered_text, color, screen_frame};
+use crate::ui::widgets::{
+    ButtonKind, button, centered_column, centered_text, screen_frame, status_band,
+};
 use crate::ui::{Screen, TapAction};
 
 pub(super) fn plugin(app: &mut App) {
@@ -27,15 +29,7 @@ fn spawn(mut commands: Commands, inputs: ScreenInputs) {
         &frame,
         false,
         |body| {
-            body.spawn(Node {
-                flex_grow: 1.0,
-                flex_direction: FlexDirection::Column,
-                justify_content: JustifyContent::Center,
-                align_items: AlignItems::Center,
-                row_gap: Val::Px(sizes.gap_px),
-                ..default()
-            })
-            .with_children(|c| {
+            centered_column(body, sizes.gap_px, |c| {
                 centered_text(
                     c,
                     &frame,
@@ -44,23 +38,13 @@ fn spawn(mut commands: Commands, inputs: ScreenInputs) {
                     true,
                     palette::TEXT,
                 );
-                c.spawn((
-                    Node {
-                        padding: UiRect::all(Val::Px(sizes.gap_px)),
-                        ..default()
-                    },
-                    BackgroundColor(color(palette::WARNING)),
-                ))
-                .with_children(|band| {
-                    centered_text(
-                        band,
-                        &frame,
-                        view.reason.clone(),
-                        sizes.title_px,
-                        true,
-                        palette::ON_DARK,
-                    )
-                });
+                status_band(
+                    c,
+                    &frame,
+                    palette::WARNING,
+                    view.reason.clone(),
+                    sizes.title_px,
+                );
                 centered_text(
                     c,
                     &frame,

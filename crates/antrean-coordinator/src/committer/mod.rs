@@ -19,8 +19,14 @@ use antrean_store::{PrincipalWrite, Writer};
 use axum::extract::ws::Utf8Bytes;
 use tokio::sync::{broadcast, mpsc};
 
+mod answers;
+mod jobs;
+
+pub use answers::{error_message, to_text};
+pub use jobs::{Broadcast, CommandSpec, Job, Outgoing, Read, ReplyTo};
+
 use crate::limits::{MAX_BATCH_JOBS, REMEMBERED_REQUEST_IDS};
-use crate::metrics::{Inspection, Metrics};
+use crate::metrics::Metrics;
 use crate::secrets::TicketSigner;
 
 /// Starts the committer on its own thread, driven by the current tokio runtime, and
@@ -46,111 +52,6 @@ pub fn spawn(
 
 /// How often an idle committer checks whether the local day changed.
 const DAY_CHECK_INTERVAL: std::time::Duration = std::time::Duration::from_secs(30);
-
-/// A message for sessions, serialized once for all of them.
-#[derive(Clone, Debug)]
-pub struct Broadcast {
-    /// Log position (0 for alerts, which are not logged).
-    pub seq: u64,
-    /// Only for staff roles (officers, managers).
-    pub staff_only: bool,
-    /// Only for managers (ratings with their free text, imports, follow-ups).
-    pub managers_only: bool,
-    /// The JSON text.
-    pub text: Utf8Bytes,
-}
-
-/// An answer for one session.
-#[derive(Debug)]
-pub struct Outgoing {
-    /// Set when the message is a snapshot at this seq (ends a resync).
-    pub snapshot_seq: Option<u64>,
-    /// The JSON text.
-    pub text: Utf8Bytes,
-}
-
-/// Where a job's answer goes: the session's outgoing queue.
-pub type ReplyTo = mpsc::Sender<Outgoing>;
-
-/// Work for the committer.
-pub enum Job {
-    /// A queue command.
-    Command {
-        /// The core command.
-        command: CommandSpec,
-        /// Idempotency key (principal + request id) and request digest, if the client
-        /// gave an id.
-        request_key: Option<RequestKey>,
-        /// Client request id to echo.
-        id: Option<String>,
-        /// Include the digital-ticket token in the answer (kiosk and staff only).
-        with_token: bool,
-        /// The sending session's revocation flag: a command from a session whose
-        /// credentials were revoked meanwhile is refused.
-        cut: Option<Arc<crate::revocation::Cut>>,
-        /// Answer channel.
-        reply: ReplyTo,
-    },
-    /// A read answered from committed state.
-    Read {
-        /// What to read.
-        read: Read,
-        /// Client request id to echo.
-        id: Option<String>,
-        /// Answer channel.
-        reply: ReplyTo,
-    },
-    /// An officer sits at a counter (their login opens it): the answer is typed, for the
-    /// login code, and comes once the opening is durable.
-    OpenCounter {
-        /// The counter.
-        counter: String,
-        /// The officer.
-        officer: String,
-        /// The login request's id (echoed in a refusal).
-        id: Option<String>,
-        /// `ok`, or the refusal (`counter_in_use`, …).
-        reply: tokio::sync::oneshot::Sender<ServerMessage>,
-    },
-    /// A kiosk printer health report (kept in memory, broadcast to staff).
-    Alert(DeviceAlert),
-    /// Internal reads for the HTTP side (metrics) that want typed answers.
-    Inspect(tokio::sync::oneshot::Sender<Inspection>),
-    /// A credential change (device, officer, manager): written in the batch's log frame;
-    /// the answer (whether the principal existed) comes once it is durable.
-    Principal {
-        /// The change.
-        write: PrincipalWrite,
-        /// Where the answer goes.
-        reply: tokio::sync::oneshot::Sender<bool>,
-    },
-}
-
-/// A command, possibly naming its ticket by number (resolved against current state).
-pub enum CommandSpec {
-    /// Fully formed.
-    Ready(Command),
-    /// Needs a ticket id.
-    WithTicket(TicketRef, Box<dyn FnOnce(TicketId) -> Command + Send>),
-}
-
-/// Reads.
-pub enum Read {
-    /// A snapshot (also used for resync). Staff get the full scope and device alerts.
-    Snapshot {
-        /// Staff (full scope, alerts) or not (public scope).
-        staff: bool,
-    },
-    /// Per-service figures.
-    QueueStatus,
-    /// One ticket (by id or by number today).
-    Ticket {
-        /// Which ticket.
-        ticket: TicketRef,
-        /// Include its digital-ticket token.
-        with_token: bool,
-    },
-}
 
 /// Commands resolve tickets by number inside the committer, where state is current.
 pub fn resolve_ticket(engine: &Engine, ticket: &TicketRef) -> Result<TicketId, Rejection> {
@@ -249,6 +150,17 @@ pub fn now() -> Timestamp {
 
 // Short-lived, one per job in a batch.
 #[allow(clippy::large_enum_variant)]
+/// What one batch gathers before its log frame is written.
+#[derive(Default)]
+struct Batch {
+    records: Vec<LogRecord>,
+    pending: Vec<Pending>,
+    alerts: Vec<DeviceAlert>,
+    principal_writes: Vec<PrincipalWrite>,
+    principal_replies: Vec<tokio::sync::oneshot::Sender<bool>>,
+    commands: u64,
+}
+
 enum Pending {
     Answer {
         reply: ReplyTo,
@@ -339,89 +251,23 @@ impl Committer {
     /// sled. Blocks on the disk, which is why the committer has its own thread ([`spawn`]).
     fn process(
         &mut self,
-        batch: impl Iterator<Item = Job>,
+        jobs: impl Iterator<Item = Job>,
     ) -> Result<(), antrean_store::StoreError> {
         let now = now();
-        let mut records: Vec<LogRecord> = Vec::new();
-        let mut pending: Vec<Pending> = Vec::new();
-        let mut alerts: Vec<DeviceAlert> = Vec::new();
-        let mut principal_writes: Vec<PrincipalWrite> = Vec::new();
-        let mut principal_replies = Vec::new();
-
+        let mut batch = Batch::default();
         let tick = self.engine.tick(now);
-        self.log(&mut records, &tick.events, tick.at, None);
-
-        let mut commands = 0u64;
-        for job in batch {
-            match job {
-                Job::Command {
-                    cut: Some(cut),
-                    id,
-                    reply,
-                    ..
-                } if cut.is_revoked() => {
-                    let message = antrean_protocol::protocol_error(id, ErrorCode::Revoked);
-                    pending.push(Pending::Answer { reply, message });
-                }
-                Job::Command {
-                    command,
-                    request_key,
-                    id,
-                    with_token,
-                    cut,
-                    reply,
-                } => {
-                    commands += 1;
-                    let closes = match &command {
-                        CommandSpec::Ready(Command::CloseCounter { counter }) => {
-                            Some(counter.clone())
-                        }
-                        _ => None,
-                    };
-                    let message =
-                        self.execute(command, request_key, id, with_token, now, &mut records);
-                    if let (Some(counter), ServerMessage::Ok { .. }) = (closes, &message) {
-                        // A counter closed by someone else (a manager) ends the officer
-                        // session that held it; the officer closing it keeps theirs.
-                        let key = crate::revocation::counter_key(&counter);
-                        self.sessions.cut_except(&key, cut.as_ref());
-                    }
-                    pending.push(Pending::Answer { reply, message });
-                }
-                Job::OpenCounter {
-                    counter,
-                    officer,
-                    id,
-                    reply,
-                } => {
-                    commands += 1;
-                    let command = CommandSpec::Ready(Command::OpenCounter { counter, officer });
-                    let message = self.execute(command, None, id, false, now, &mut records);
-                    pending.push(Pending::Typed { reply, message });
-                }
-                Job::Read { read, id, reply } => pending.push(Pending::Read { reply, read, id }),
-                Job::Alert(alert) => {
-                    self.alerts.retain(|a| a.device != alert.device);
-                    self.alerts.push(alert.clone());
-                    alerts.push(alert);
-                }
-                Job::Inspect(reply) => {
-                    let _ = reply.send(self.inspect());
-                }
-                Job::Principal { write, reply } => {
-                    // Cut the principal's live sessions now, before any later job of this
-                    // batch runs: nothing of theirs is executed after the change.
-                    let (kind, name) = match &write {
-                        PrincipalWrite::Put(record) => (record.kind, record.name.as_str()),
-                        PrincipalWrite::Remove { kind, name } => (*kind, name.as_str()),
-                    };
-                    self.sessions.cut(&crate::revocation::key(kind, name));
-                    principal_writes.push(write);
-                    principal_replies.push(reply);
-                }
-            }
+        self.log(&mut batch.records, &tick.events, tick.at, None);
+        for job in jobs {
+            self.take(job, &mut batch, now);
         }
-
+        let Batch {
+            records,
+            pending,
+            alerts,
+            principal_writes,
+            principal_replies,
+            commands,
+        } = batch;
         if !records.is_empty() || !principal_writes.is_empty() {
             let flush_started = Instant::now();
             let existed = self.writer.commit(&records, &principal_writes)?;
@@ -432,8 +278,91 @@ impl Committer {
                 let _ = reply.send(existed);
             }
         }
+        // Durable now: tell everyone, then answer.
+        self.broadcast(&records, alerts);
+        self.answer(pending, now);
+        self.metrics.record_batch(commands, records.len() as u64);
+        // Everyone has their answer; now the indexed copy (reports) catches up.
+        self.writer.apply_committed()
+    }
 
-        // Durable now: tell everyone.
+    /// Runs one job of the batch (nothing of it is durable or answered yet).
+    fn take(&mut self, job: Job, batch: &mut Batch, now: Timestamp) {
+        match job {
+            Job::Command {
+                cut: Some(cut),
+                id,
+                reply,
+                ..
+            } if cut.is_revoked() => {
+                let message = antrean_protocol::protocol_error(id, ErrorCode::Revoked);
+                batch.pending.push(Pending::Answer { reply, message });
+            }
+            Job::Command {
+                command,
+                request_key,
+                id,
+                with_token,
+                cut,
+                reply,
+            } => {
+                batch.commands += 1;
+                let closes = match &command {
+                    CommandSpec::Ready(Command::CloseCounter { counter }) => Some(counter.clone()),
+                    _ => None,
+                };
+                let message = self.execute(
+                    command,
+                    request_key,
+                    id,
+                    with_token,
+                    now,
+                    &mut batch.records,
+                );
+                if let (Some(counter), ServerMessage::Ok { .. }) = (closes, &message) {
+                    // A counter closed by someone else (a manager) ends the officer
+                    // session that held it; the officer closing it keeps theirs.
+                    let key = crate::revocation::counter_key(&counter);
+                    self.sessions.cut_except(&key, cut.as_ref());
+                }
+                batch.pending.push(Pending::Answer { reply, message });
+            }
+            Job::OpenCounter {
+                counter,
+                officer,
+                id,
+                reply,
+            } => {
+                batch.commands += 1;
+                let command = CommandSpec::Ready(Command::OpenCounter { counter, officer });
+                let message = self.execute(command, None, id, false, now, &mut batch.records);
+                batch.pending.push(Pending::Typed { reply, message });
+            }
+            Job::Read { read, id, reply } => batch.pending.push(Pending::Read { reply, read, id }),
+            Job::Alert(alert) => {
+                self.alerts.retain(|a| a.device != alert.device);
+                self.alerts.push(alert.clone());
+                batch.alerts.push(alert);
+            }
+            Job::Inspect(reply) => {
+                let _ = reply.send(self.inspect());
+            }
+            Job::Principal { write, reply } => {
+                // Cut the principal's live sessions now, before any later job of this
+                // batch runs: nothing of theirs is executed after the change.
+                let (kind, name) = match &write {
+                    PrincipalWrite::Put(record) => (record.kind, record.name.as_str()),
+                    PrincipalWrite::Remove { kind, name } => (*kind, name.as_str()),
+                };
+                self.sessions.cut(&crate::revocation::key(kind, name));
+                batch.principal_writes.push(write);
+                batch.principal_replies.push(reply);
+            }
+        }
+    }
+
+    /// The batch's events (durable now) and alerts to every session that may see them.
+    fn broadcast(&mut self, records: &[LogRecord], alerts: Vec<DeviceAlert>) {
         let heralds = std::mem::take(&mut self.heralds);
         for (record, (audience, announce)) in records.iter().zip(heralds) {
             let ticket = record
@@ -463,6 +392,10 @@ impl Committer {
                 text: to_text(&ServerMessage::Alert { alert }),
             });
         }
+    }
+
+    /// The batch's answers and reads, in the order their jobs came.
+    fn answer(&mut self, pending: Vec<Pending>, now: Timestamp) {
         for item in pending {
             let (reply, message) = match item {
                 Pending::Answer { reply, message } => (reply, message),
@@ -499,9 +432,6 @@ impl Committer {
                 text: to_text(&message),
             });
         }
-        self.metrics.record_batch(commands, records.len() as u64);
-        // Everyone has their answer; now the indexed copy (reports) catches up.
-        self.writer.apply_committed()
     }
 
     fn log(
@@ -568,148 +498,5 @@ impl Committer {
                 self.ticket_answer(id, outcome.ticket, seq, with_token, now)
             }
         }
-    }
-
-    fn ticket_answer(
-        &self,
-        id: Option<String>,
-        ticket: Option<TicketId>,
-        seq: u64,
-        with_token: bool,
-        now: Timestamp,
-    ) -> ServerMessage {
-        let result = match ticket.and_then(|t| self.engine.state().ticket(t)) {
-            Some(t) => self.ticket_result(t, seq, with_token, now),
-            None => ResultDto::Done { seq },
-        };
-        ServerMessage::Ok {
-            id,
-            result: Box::new(result),
-        }
-    }
-
-    fn ticket_result(
-        &self,
-        ticket: &antrean_core::Ticket,
-        seq: u64,
-        with_token: bool,
-        now: Timestamp,
-    ) -> ResultDto {
-        ResultDto::Ticket {
-            ticket: ticket_view(ticket),
-            people_ahead: self.engine.state().people_ahead(ticket),
-            counters: self
-                .engine
-                .catalog()
-                .counters_serving(&ticket.service)
-                .map(|c| c.id.clone())
-                .collect(),
-            public_token: with_token.then(|| self.signer.token(ticket.id.0)),
-            // Estimated on demand from the live state, so every answer is fresh; it costs
-            // one pass over the queues the ticket competes in.
-            estimate: antrean_core::eta::estimate(
-                self.engine.state(),
-                self.engine.catalog(),
-                ticket.id,
-                self.engine.effective_now(now),
-            )
-            .as_ref()
-            .map(estimate_view),
-            seq,
-        }
-    }
-
-    fn read(&self, read: Read, id: Option<String>, now: Timestamp) -> ServerMessage {
-        match read {
-            Read::Snapshot { staff } => {
-                let scope = if staff {
-                    SnapshotScope::Full
-                } else {
-                    SnapshotScope::Public
-                };
-                let mut state = state_view(self.engine.state(), self.engine.catalog(), scope);
-                if staff {
-                    state.alerts = self.alerts.clone();
-                }
-                ServerMessage::Snapshot {
-                    id,
-                    seq: self.seq,
-                    state: Box::new(state),
-                }
-            }
-            Read::QueueStatus => {
-                let services = service_statuses(self.engine.state(), self.engine.catalog());
-                let result = ResultDto::QueueStatus {
-                    seq: self.seq,
-                    services,
-                    ikm: antrean_protocol::published_ikm(&self.engine.state().skm_quarter),
-                };
-                ServerMessage::Ok {
-                    id,
-                    result: Box::new(result),
-                }
-            }
-            Read::Ticket { ticket, with_token } => {
-                let found = resolve_ticket(&self.engine, &ticket).and_then(|t| {
-                    self.engine
-                        .state()
-                        .ticket(t)
-                        .ok_or(Rejection::UnknownTicket { ticket: t })
-                });
-                match found {
-                    Ok(t) => ServerMessage::Ok {
-                        id,
-                        // The seq the answer is current at, as every other answer.
-                        result: Box::new(self.ticket_result(t, self.seq, with_token, now)),
-                    },
-                    Err(rejection) => error_message(id, &rejection),
-                }
-            }
-        }
-    }
-
-    fn public_snapshot_text(&mut self) -> Utf8Bytes {
-        if let Some((seq, text)) = &self.public_snapshot
-            && *seq == self.seq
-        {
-            return text.clone();
-        }
-        // A snapshot does not depend on the time: the state's own last time will do.
-        let at = self.engine.state().last_at;
-        let text = to_text(&self.read(Read::Snapshot { staff: false }, None, at));
-        self.public_snapshot = Some((self.seq, text.clone()));
-        text
-    }
-
-    /// Figures for `/health` and `/metrics`, taken between jobs (mid-batch): the seq is the
-    /// last durable one; the queue figures may include the batch being written.
-    fn inspect(&self) -> Inspection {
-        let services = self
-            .engine
-            .state()
-            .service_figures(self.engine.catalog())
-            .into_iter()
-            .map(|f| (f.service, f.waiting, f.issued_today))
-            .collect();
-        Inspection {
-            seq: self.seq,
-            services,
-        }
-    }
-}
-
-/// Serializes a server message once.
-pub fn to_text(message: &ServerMessage) -> Utf8Bytes {
-    Utf8Bytes::from(serde_json::to_string(message).expect("server messages always serialize"))
-}
-
-/// An error reply for a rejection.
-pub fn error_message(id: Option<String>, rejection: &Rejection) -> ServerMessage {
-    ServerMessage::Error {
-        id,
-        code: rejection.code().to_owned(),
-        // Rejections name what the client sent (a service code, a ticket number).
-        message: printable(&rejection.message_id()),
-        message_en: printable(&rejection.message_en()),
     }
 }
