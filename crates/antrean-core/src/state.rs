@@ -199,6 +199,31 @@ impl State {
         self.last_at = self.last_at.max(at);
         self.record_service_stats(event, at);
         match event {
+            Event::TicketIssued { .. } | Event::DayStarted { .. } => self.apply_day(event, at),
+            Event::TicketCalled { .. }
+            | Event::TicketRecalled { .. }
+            | Event::ServiceStarted { .. }
+            | Event::ServiceFinished { .. }
+            | Event::TicketNoShow { .. } => self.apply_call(event, at),
+            Event::TicketTransferred { .. }
+            | Event::TicketParked { .. }
+            | Event::TicketUnparked { .. }
+            | Event::TicketReinstated { .. }
+            | Event::TicketCancelled { .. }
+            | Event::TicketExpired { .. } => self.apply_requeue(event, at),
+            Event::CounterOpened { .. }
+            | Event::CounterPaused { .. }
+            | Event::CounterResumed { .. }
+            | Event::CounterClosed { .. } => self.apply_counter(event, at),
+            Event::ServiceRated { .. }
+            | Event::ResponsesImported { .. }
+            | Event::FollowUpRecorded(_) => self.apply_survey(event),
+        }
+    }
+
+    /// A new day, or a ticket issued in it.
+    fn apply_day(&mut self, event: &Event, at: Timestamp) {
+        match event {
             Event::DayStarted { day } => {
                 self.day = Some(*day);
                 let window_ms = i64::from(MAX_RATING_WINDOW_S) * 1000;
@@ -254,6 +279,13 @@ impl State {
                     },
                 );
             }
+            _ => unreachable!("routed by apply_unindexed"),
+        }
+    }
+
+    /// A ticket called, recalled, served, or not there.
+    fn apply_call(&mut self, event: &Event, at: Timestamp) {
+        match event {
             Event::TicketCalled {
                 ticket,
                 counter,
@@ -311,6 +343,13 @@ impl State {
                 self.close_ticket(*ticket, TicketState::NoShow, at);
                 self.release_counter(counter, *ticket);
             }
+            _ => unreachable!("routed by apply_unindexed"),
+        }
+    }
+
+    /// A ticket back in a queue, or out of it for good.
+    fn apply_requeue(&mut self, event: &Event, at: Timestamp) {
+        match event {
             Event::TicketTransferred {
                 ticket,
                 counter,
@@ -369,6 +408,13 @@ impl State {
                     self.release_counter(&counter, *ticket);
                 }
             }
+            _ => unreachable!("routed by apply_unindexed"),
+        }
+    }
+
+    /// A counter opened, paused, resumed or closed.
+    fn apply_counter(&mut self, event: &Event, at: Timestamp) {
+        match event {
             Event::CounterOpened { counter, officer } => {
                 let c = self.counters.entry(counter.clone()).or_default();
                 c.status = CounterStatus::Open;
@@ -392,6 +438,13 @@ impl State {
                 c.current = None;
                 c.since = at;
             }
+            _ => unreachable!("routed by apply_unindexed"),
+        }
+    }
+
+    /// Ratings, imported questionnaires and follow-ups (the quarter's live IKM).
+    fn apply_survey(&mut self, event: &Event) {
+        match event {
             Event::ServiceRated { ticket, rating, .. } => {
                 if let Some(r) = self.rateable.get_mut(ticket) {
                     r.face_given |= rating.face.is_some();
@@ -414,6 +467,7 @@ impl State {
                 }
             }
             Event::FollowUpRecorded(_) => {}
+            _ => unreachable!("routed by apply_unindexed"),
         }
     }
 
