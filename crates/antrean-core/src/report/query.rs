@@ -194,6 +194,39 @@ pub fn report(facts: &Facts, catalog: &Catalog, q: &ReportQuery) -> Report {
         }
     }
 
+    let (open_ms, idle_ms) = counter_time(facts, &f, q, &mut officers);
+
+    Report {
+        query: q.clone(),
+        counts: all.counts,
+        waiting: DurationStats::of(&mut all.waiting),
+        walk: DurationStats::of(&mut all.walk),
+        service: DurationStats::of(&mut all.service),
+        open_s: open_ms / 1000,
+        idle_s: idle_ms / 1000,
+        by_hour: hour_rows(&mut hours),
+        by_day: days
+            .iter_mut()
+            .map(|(day, acc)| DayRow {
+                day: *day,
+                counts: acc.counts,
+                waiting: DurationStats::of(&mut acc.waiting),
+                service: DurationStats::of(&mut acc.service),
+            })
+            .collect(),
+        compliance: compliance_rows(facts, catalog, &mut compliance),
+        officers: officer_rows(facts, &mut officers),
+        skm: skm(facts, &f, q),
+    }
+}
+
+/// Counter time in the period (open and idle, ms), also credited to each officer.
+fn counter_time(
+    facts: &Facts,
+    f: &Filter,
+    q: &ReportQuery,
+    officers: &mut BTreeMap<u32, OfficerAcc>,
+) -> (u64, u64) {
     let (mut open_ms, mut idle_ms) = (0u64, 0u64);
     let (first_day, last_day) = (q.from.days_since_epoch(), q.to.days_since_epoch());
     for (&(day, counter, officer), cd) in &facts.counter_days_so_far() {
@@ -214,71 +247,65 @@ pub fn report(facts: &Facts, catalog: &Catalog, q: &ReportQuery) -> Report {
         }
     }
 
-    Report {
-        query: q.clone(),
-        counts: all.counts,
-        waiting: DurationStats::of(&mut all.waiting),
-        walk: DurationStats::of(&mut all.walk),
-        service: DurationStats::of(&mut all.service),
-        open_s: open_ms / 1000,
-        idle_s: idle_ms / 1000,
-        by_hour: hours
-            .iter_mut()
-            .enumerate()
-            .filter(|(_, (issued, served, w))| *issued > 0 || *served > 0 || !w.is_empty())
-            .map(|(hour, (issued, served, w))| HourRow {
-                hour: hour as u8,
-                issued: *issued,
-                served: *served,
-                waiting: DurationStats::of(w),
-            })
-            .collect(),
-        by_day: days
-            .iter_mut()
-            .map(|(day, acc)| DayRow {
-                day: *day,
-                counts: acc.counts,
-                waiting: DurationStats::of(&mut acc.waiting),
-                service: DurationStats::of(&mut acc.service),
-            })
-            .collect(),
-        compliance: {
-            let mut rows: Vec<ComplianceRow> = compliance
-                .iter_mut()
-                .map(|(&service, (within, samples))| {
-                    let code = &facts.services.names[service as usize];
-                    ComplianceRow {
-                        service: code.clone(),
-                        standard_min: catalog
-                            .service(code)
-                            .and_then(|s| s.standard.processing_time.counter_minutes())
-                            .unwrap_or(0),
-                        measured: samples.len() as u32,
-                        within: *within,
-                        service_time: DurationStats::of(samples),
-                    }
-                })
-                .collect();
-            rows.sort_by(|a, b| a.service.cmp(&b.service));
-            rows
-        },
-        officers: {
-            let mut rows: Vec<OfficerRow> = officers
-                .iter_mut()
-                .filter(|(_, acc)| acc.served > 0 || acc.open_ms > 0)
-                .map(|(&officer, acc)| OfficerRow {
-                    officer: facts.officers.names[officer as usize].clone(),
-                    served: acc.served,
-                    open_s: acc.open_ms / 1000,
-                    idle_s: acc.idle_ms / 1000,
-                    service: DurationStats::of(&mut acc.service),
-                })
-                .collect();
-            rows.sort_by(|a, b| a.officer.cmp(&b.officer));
-            rows
-        },
-        skm: skm(facts, &f, q),
-    }
+    (open_ms, idle_ms)
+}
+
+/// Hours with anything in them: issued, served, and the wait of those issued then.
+fn hour_rows(hours: &mut [(u32, u32, Vec<u32>)]) -> Vec<HourRow> {
+    hours
+        .iter_mut()
+        .enumerate()
+        .filter(|(_, (issued, served, w))| *issued > 0 || *served > 0 || !w.is_empty())
+        .map(|(hour, (issued, served, w))| HourRow {
+            hour: hour as u8,
+            issued: *issued,
+            served: *served,
+            waiting: DurationStats::of(w),
+        })
+        .collect()
+}
+
+/// Service time against each service's published standard, by service code.
+fn compliance_rows(
+    facts: &Facts,
+    catalog: &Catalog,
+    compliance: &mut BTreeMap<u32, (u32, Vec<u32>)>,
+) -> Vec<ComplianceRow> {
+    let mut rows: Vec<ComplianceRow> = compliance
+        .iter_mut()
+        .map(|(&service, (within, samples))| {
+            let code = &facts.services.names[service as usize];
+            ComplianceRow {
+                service: code.clone(),
+                standard_min: catalog
+                    .service(code)
+                    .and_then(|s| s.standard.processing_time.counter_minutes())
+                    .unwrap_or(0),
+                measured: samples.len() as u32,
+                within: *within,
+                service_time: DurationStats::of(samples),
+            }
+        })
+        .collect();
+    rows.sort_by(|a, b| a.service.cmp(&b.service));
+    rows
+}
+
+/// Officers who served or sat at a counter, by name.
+fn officer_rows(facts: &Facts, officers: &mut BTreeMap<u32, OfficerAcc>) -> Vec<OfficerRow> {
+    let mut rows: Vec<OfficerRow> = officers
+        .iter_mut()
+        .filter(|(_, acc)| acc.served > 0 || acc.open_ms > 0)
+        .map(|(&officer, acc)| OfficerRow {
+            officer: facts.officers.names[officer as usize].clone(),
+            served: acc.served,
+            open_s: acc.open_ms / 1000,
+            idle_s: acc.idle_ms / 1000,
+            service: DurationStats::of(&mut acc.service),
+        })
+        .collect();
+    rows.sort_by(|a, b| a.officer.cmp(&b.officer));
+    rows
 }
 
 fn skm(facts: &Facts, f: &Filter, q: &ReportQuery) -> SkmFigures {
