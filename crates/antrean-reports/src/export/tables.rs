@@ -37,6 +37,17 @@ fn stats_row(label: &str, s: &StatsDto) -> Vec<Cell> {
 
 /// Waiting-time report: per day (first: the CSV), summary, per hour, compliance, officers.
 pub fn waiting_tables(r: &ReportDto) -> Vec<Table> {
+    vec![
+        per_day_table(r),
+        summary_table(r),
+        hour_table(r),
+        compliance_table(r),
+        officer_table(r),
+    ]
+}
+
+/// The figures per day, with a total row.
+fn per_day_table(r: &ReportDto) -> Table {
     let mut per_day: Vec<Vec<Cell>> = r
         .by_day
         .iter()
@@ -68,138 +79,162 @@ pub fn waiting_tables(r: &ReportDto) -> Vec<Table> {
         minutes(r.waiting.p90_s),
         minutes(r.service_time.mean_s),
     ]);
+    Table {
+        sheet: "Per hari",
+        title: format!("Waktu tunggu per hari — {}", filters(r)),
+        header: vec![
+            "Tanggal",
+            "Diterbitkan",
+            "Dilayani",
+            "Tidak hadir",
+            "Dibatalkan",
+            "Kedaluwarsa",
+            "Rata-rata tunggu (menit)",
+            "Median tunggu (menit)",
+            "P90 tunggu (menit)",
+            "Rata-rata layanan (menit)",
+        ],
+        rows: per_day,
+    }
+}
+
+/// Waiting, walking and service time, and idle counter time.
+fn summary_table(r: &ReportDto) -> Table {
     let idle_pct = if r.open_s == 0 {
         0.0
     } else {
         100.0 * r.idle_s as f64 / r.open_s as f64
     };
-    vec![
-        Table {
-            sheet: "Per hari",
-            title: format!("Waktu tunggu per hari — {}", filters(r)),
-            header: vec![
-                "Tanggal",
-                "Diterbitkan",
-                "Dilayani",
-                "Tidak hadir",
-                "Dibatalkan",
-                "Kedaluwarsa",
-                "Rata-rata tunggu (menit)",
-                "Median tunggu (menit)",
-                "P90 tunggu (menit)",
-                "Rata-rata layanan (menit)",
+    Table {
+        sheet: "Ringkasan",
+        title: format!("Ringkasan waktu — {}", filters(r)),
+        header: vec![
+            "Ukuran",
+            "Jumlah",
+            "Rata-rata (menit)",
+            "Median (menit)",
+            "P90 (menit)",
+            "Maksimum (menit)",
+        ],
+        rows: vec![
+            stats_row("Waktu tunggu (ambil nomor → dipanggil)", &r.waiting),
+            stats_row("Waktu menuju loket (dipanggil → mulai)", &r.walk),
+            stats_row("Waktu layanan (mulai → selesai)", &r.service_time),
+            vec![
+                Cell::text("Waktu loket menganggur (jam / % dari waktu buka)"),
+                Cell::dec(r.idle_s as f64 / 3600.0, 1),
+                Cell::dec(idle_pct, 1),
+                Cell::text(""),
+                Cell::text(""),
+                Cell::text(""),
             ],
-            rows: per_day,
-        },
-        Table {
-            sheet: "Ringkasan",
-            title: format!("Ringkasan waktu — {}", filters(r)),
-            header: vec![
-                "Ukuran",
-                "Jumlah",
-                "Rata-rata (menit)",
-                "Median (menit)",
-                "P90 (menit)",
-                "Maksimum (menit)",
-            ],
-            rows: vec![
-                stats_row("Waktu tunggu (ambil nomor → dipanggil)", &r.waiting),
-                stats_row("Waktu menuju loket (dipanggil → mulai)", &r.walk),
-                stats_row("Waktu layanan (mulai → selesai)", &r.service_time),
+        ],
+    }
+}
+
+/// Issued, served and waiting per hour of the day.
+fn hour_table(r: &ReportDto) -> Table {
+    Table {
+        sheet: "Per jam",
+        title: format!("Per jam — {}", filters(r)),
+        header: vec![
+            "Jam",
+            "Diterbitkan",
+            "Dilayani",
+            "Rata-rata tunggu (menit)",
+            "P90 tunggu (menit)",
+        ],
+        rows: r
+            .by_hour
+            .iter()
+            .map(|h| {
                 vec![
-                    Cell::text("Waktu loket menganggur (jam / % dari waktu buka)"),
-                    Cell::dec(r.idle_s as f64 / 3600.0, 1),
-                    Cell::dec(idle_pct, 1),
-                    Cell::text(""),
-                    Cell::text(""),
-                    Cell::text(""),
-                ],
-            ],
-        },
-        Table {
-            sheet: "Per jam",
-            title: format!("Per jam — {}", filters(r)),
-            header: vec![
-                "Jam",
-                "Diterbitkan",
-                "Dilayani",
-                "Rata-rata tunggu (menit)",
-                "P90 tunggu (menit)",
-            ],
-            rows: r
-                .by_hour
-                .iter()
-                .map(|h| {
-                    vec![
-                        Cell::text(format!("{:02}.00–{:02}.59", h.hour, h.hour)),
-                        Cell::int(h.issued),
-                        Cell::int(h.served),
-                        minutes(h.waiting.mean_s),
-                        minutes(h.waiting.p90_s),
-                    ]
-                })
-                .collect(),
-        },
-        Table {
-            sheet: "Kepatuhan",
-            title: format!(
-                "Kepatuhan terhadap jangka waktu penyelesaian — {}",
-                filters(r)
-            ),
-            header: vec![
-                "Layanan",
-                "Standar (menit)",
-                "Diukur",
-                "Sesuai standar",
-                "Kepatuhan (%)",
-                "Rata-rata layanan (menit)",
-                "P90 layanan (menit)",
-            ],
-            rows: r
-                .compliance
-                .iter()
-                .map(|c| {
-                    vec![
-                        Cell::text(&c.service_name),
-                        Cell::int(c.standard_min),
-                        Cell::int(c.measured),
-                        Cell::int(c.within),
-                        Cell::dec(c.percent, 1),
-                        minutes(c.service_time.mean_s),
-                        minutes(c.service_time.p90_s),
-                    ]
-                })
-                .collect(),
-        },
-        Table {
-            sheet: "Petugas",
-            title: format!("Per petugas — {}", filters(r)),
-            header: vec![
-                "Petugas",
-                "Dilayani",
-                "Jam buka",
-                "Jam menganggur",
-                "Rata-rata layanan (menit)",
-            ],
-            rows: r
-                .officers
-                .iter()
-                .map(|o| {
-                    vec![
-                        Cell::text(&o.officer),
-                        Cell::int(o.served),
-                        Cell::dec(o.open_s as f64 / 3600.0, 1),
-                        Cell::dec(o.idle_s as f64 / 3600.0, 1),
-                        minutes(o.service.mean_s),
-                    ]
-                })
-                .collect(),
-        },
-    ]
+                    Cell::text(format!("{:02}.00–{:02}.59", h.hour, h.hour)),
+                    Cell::int(h.issued),
+                    Cell::int(h.served),
+                    minutes(h.waiting.mean_s),
+                    minutes(h.waiting.p90_s),
+                ]
+            })
+            .collect(),
+    }
+}
+
+/// Service time against each service's published standard.
+fn compliance_table(r: &ReportDto) -> Table {
+    Table {
+        sheet: "Kepatuhan",
+        title: format!(
+            "Kepatuhan terhadap jangka waktu penyelesaian — {}",
+            filters(r)
+        ),
+        header: vec![
+            "Layanan",
+            "Standar (menit)",
+            "Diukur",
+            "Sesuai standar",
+            "Kepatuhan (%)",
+            "Rata-rata layanan (menit)",
+            "P90 layanan (menit)",
+        ],
+        rows: r
+            .compliance
+            .iter()
+            .map(|c| {
+                vec![
+                    Cell::text(&c.service_name),
+                    Cell::int(c.standard_min),
+                    Cell::int(c.measured),
+                    Cell::int(c.within),
+                    Cell::dec(c.percent, 1),
+                    minutes(c.service_time.mean_s),
+                    minutes(c.service_time.p90_s),
+                ]
+            })
+            .collect(),
+    }
+}
+
+/// Served and counter time per officer.
+fn officer_table(r: &ReportDto) -> Table {
+    Table {
+        sheet: "Petugas",
+        title: format!("Per petugas — {}", filters(r)),
+        header: vec![
+            "Petugas",
+            "Dilayani",
+            "Jam buka",
+            "Jam menganggur",
+            "Rata-rata layanan (menit)",
+        ],
+        rows: r
+            .officers
+            .iter()
+            .map(|o| {
+                vec![
+                    Cell::text(&o.officer),
+                    Cell::int(o.served),
+                    Cell::dec(o.open_s as f64 / 3600.0, 1),
+                    Cell::dec(o.idle_s as f64 / 3600.0, 1),
+                    minutes(o.service.mean_s),
+                ]
+            })
+            .collect(),
+    }
 }
 
 /// SKM/IKM report: per unsur (first: the CSV), respondents, suggestions, follow-ups.
 pub fn ikm_tables(r: &ReportDto) -> Vec<Table> {
+    vec![
+        unsur_table(r),
+        respondents_table(r),
+        suggestions_table(r),
+        follow_up_table(r),
+    ]
+}
+
+/// NRR, weighted NRR, score and mutu per unsur, and the IKM (or why it is missing).
+fn unsur_table(r: &ReportDto) -> Table {
     let skm = &r.skm;
     let mut unsur_rows: Vec<Vec<Cell>> = Vec::new();
     let mut title = format!("Survei Kepuasan Masyarakat — {}", filters(r));
@@ -233,6 +268,26 @@ pub fn ikm_tables(r: &ReportDto) -> Vec<Table> {
             Cell::text(format!("belum dapat dihitung: {why}")),
         ]);
     }
+    Table {
+        sheet: "SKM per unsur",
+        title,
+        header: vec![
+            "No",
+            "Unsur",
+            "Kode",
+            "Responden menjawab",
+            "NRR",
+            "NRR tertimbang",
+            "Nilai (NRR × 25)",
+            "Mutu",
+        ],
+        rows: unsur_rows,
+    }
+}
+
+/// Who answered: counts, the Krejcie–Morgan target, the profile and the quick faces.
+fn respondents_table(r: &ReportDto) -> Table {
+    let skm = &r.skm;
     let mut profile_rows = vec![
         vec![
             Cell::text("Responden (kuesioner)"),
@@ -266,73 +321,66 @@ pub fn ikm_tables(r: &ReportDto) -> Vec<Table> {
             Cell::int(n),
         ]);
     }
-    vec![
-        Table {
-            sheet: "SKM per unsur",
-            title,
-            header: vec![
-                "No",
-                "Unsur",
-                "Kode",
-                "Responden menjawab",
-                "NRR",
-                "NRR tertimbang",
-                "Nilai (NRR × 25)",
-                "Mutu",
-            ],
-            rows: unsur_rows,
-        },
-        Table {
-            sheet: "Responden",
-            title: format!("Responden — {}", filters(r)),
-            header: vec!["Keterangan", "Jumlah"],
-            rows: profile_rows,
-        },
-        Table {
-            sheet: "Saran",
-            title: format!("Saran dan masukan — {}", filters(r)),
-            header: vec!["Waktu", "Layanan", "Tiket", "Saran/masukan"],
-            rows: skm
-                .comments
-                .iter()
-                .map(|c| {
-                    vec![
-                        Cell::text(&c.at_id),
-                        Cell::text(c.service.clone().unwrap_or_default()),
-                        Cell::text(c.ticket.map(|t| t.to_string()).unwrap_or_default()),
-                        Cell::text(&c.text),
-                    ]
-                })
-                .collect(),
-        },
-        Table {
-            sheet: "Tindak lanjut",
-            title: format!("Tindak lanjut hasil SKM — {}", filters(r)),
-            header: vec![
-                "Dicatat",
-                "Unsur",
-                "Layanan",
-                "Tindakan",
-                "Target",
-                "Status",
-                "Dicatat oleh",
-            ],
-            rows: skm
-                .follow_ups
-                .iter()
-                .map(|e| {
-                    let f = &e.follow_up;
-                    vec![
-                        Cell::text(&e.at_id),
-                        Cell::text(f.unsur.clone().unwrap_or_else(|| "semua".into())),
-                        Cell::text(f.service.clone().unwrap_or_else(|| "semua".into())),
-                        Cell::text(&f.action),
-                        Cell::text(f.due.clone().unwrap_or_default()),
-                        Cell::text(&f.status),
-                        Cell::text(&f.recorded_by),
-                    ]
-                })
-                .collect(),
-        },
-    ]
+    Table {
+        sheet: "Responden",
+        title: format!("Responden — {}", filters(r)),
+        header: vec!["Keterangan", "Jumlah"],
+        rows: profile_rows,
+    }
+}
+
+/// The suggestions visitors wrote.
+fn suggestions_table(r: &ReportDto) -> Table {
+    let skm = &r.skm;
+    Table {
+        sheet: "Saran",
+        title: format!("Saran dan masukan — {}", filters(r)),
+        header: vec!["Waktu", "Layanan", "Tiket", "Saran/masukan"],
+        rows: skm
+            .comments
+            .iter()
+            .map(|c| {
+                vec![
+                    Cell::text(&c.at_id),
+                    Cell::text(c.service.clone().unwrap_or_default()),
+                    Cell::text(c.ticket.map(|t| t.to_string()).unwrap_or_default()),
+                    Cell::text(&c.text),
+                ]
+            })
+            .collect(),
+    }
+}
+
+/// The follow-up actions recorded (tindak lanjut).
+fn follow_up_table(r: &ReportDto) -> Table {
+    let skm = &r.skm;
+    Table {
+        sheet: "Tindak lanjut",
+        title: format!("Tindak lanjut hasil SKM — {}", filters(r)),
+        header: vec![
+            "Dicatat",
+            "Unsur",
+            "Layanan",
+            "Tindakan",
+            "Target",
+            "Status",
+            "Dicatat oleh",
+        ],
+        rows: skm
+            .follow_ups
+            .iter()
+            .map(|e| {
+                let f = &e.follow_up;
+                vec![
+                    Cell::text(&e.at_id),
+                    Cell::text(f.unsur.clone().unwrap_or_else(|| "semua".into())),
+                    Cell::text(f.service.clone().unwrap_or_else(|| "semua".into())),
+                    Cell::text(&f.action),
+                    Cell::text(f.due.clone().unwrap_or_default()),
+                    Cell::text(&f.status),
+                    Cell::text(&f.recorded_by),
+                ]
+            })
+            .collect(),
+    }
 }
