@@ -16,10 +16,32 @@ type Result<T> = std::result::Result<T, CatalogError>;
 pub(crate) fn build(raw: RawCatalog, at: &Locator<'_>) -> Result<Catalog> {
     let site = site(raw.site, at)?;
     let policy = policy(&raw.policy, at)?;
+    let classes = priority_classes(raw.priority_classes, at)?;
+    let agencies = agencies(raw.agencies, at)?;
+    let agency_codes: HashSet<&str> = agencies.iter().map(|a| a.code.as_str()).collect();
+    let mut service_codes = HashSet::new();
+    let mut prefixes = HashSet::new();
+    let mut services = Vec::new();
+    for (i, s) in raw.services.into_iter().enumerate() {
+        let path = |field: &str| format!("services[{i}].{field}");
+        let (code, prefix) = (s.code.clone(), s.prefix.clone());
+        let service = service(i, s, &agency_codes, &classes, at)?;
+        unique(&mut service_codes, &code, &path("code"), at)?;
+        // Numbers are unique per prefix and day; two services sharing a prefix would share
+        // one sequence and confuse visitors reading the board.
+        unique(&mut prefixes, &prefix, &path("prefix"), at)?;
+        services.push(service);
+    }
+    let counters = counters(raw.counters, &service_codes, at)?;
+    Ok(Catalog::new(
+        site, policy, classes, agencies, services, counters,
+    ))
+}
 
+fn priority_classes(raw: Vec<RawPriorityClass>, at: &Locator<'_>) -> Result<Vec<PriorityClass>> {
     let mut class_codes = HashSet::new();
     let mut classes = Vec::new();
-    for (i, c) in raw.priority_classes.into_iter().enumerate() {
+    for (i, c) in raw.into_iter().enumerate() {
         let code = key(&c.code, &format!("priority_classes[{i}].code"), at)?;
         unique(
             &mut class_codes,
@@ -34,9 +56,13 @@ pub(crate) fn build(raw: RawCatalog, at: &Locator<'_>) -> Result<Catalog> {
         });
     }
 
+    Ok(classes)
+}
+
+fn agencies(raw: Vec<RawAgency>, at: &Locator<'_>) -> Result<Vec<Agency>> {
     let mut agency_codes = HashSet::new();
     let mut agencies = Vec::new();
-    for (i, a) in raw.agencies.into_iter().enumerate() {
+    for (i, a) in raw.into_iter().enumerate() {
         let code = key(&a.code, &format!("agencies[{i}].code"), at)?;
         unique(
             &mut agency_codes,
@@ -51,97 +77,110 @@ pub(crate) fn build(raw: RawCatalog, at: &Locator<'_>) -> Result<Catalog> {
         });
     }
 
-    let mut service_codes = HashSet::new();
-    let mut prefixes = HashSet::new();
-    let mut services = Vec::new();
-    for (i, s) in raw.services.into_iter().enumerate() {
-        let path = |field: &str| format!("services[{i}].{field}");
-        let code = key(&s.code, &path("code"), at)?;
-        unique(&mut service_codes, &s.code, &path("code"), at)?;
-        if !agency_codes.contains(s.agency.get_ref()) {
-            return Err(err(
-                at,
-                &s.agency,
-                &path("agency"),
-                format!("unknown agency \"{}\"", s.agency.get_ref()),
-            ));
-        }
-        let prefix = s.prefix.get_ref();
-        if prefix.is_empty() || prefix.len() > 3 || !prefix.chars().all(|c| c.is_ascii_uppercase())
-        {
-            return Err(err(
-                at,
-                &s.prefix,
-                &path("prefix"),
-                "must be 1 to 3 capital letters A-Z".into(),
-            ));
-        }
-        // Numbers are unique per prefix and day; two services sharing a prefix would share
-        // one sequence and confuse visitors reading the board.
-        unique(&mut prefixes, &s.prefix, &path("prefix"), at)?;
-        let accepted = match s.priority_classes {
-            None => classes.iter().map(|c| c.code.clone()).collect(),
-            Some(list) => {
-                let mut out = Vec::new();
-                for (j, c) in list.iter().enumerate() {
-                    if !class_codes.contains(c.get_ref()) {
-                        let f = path(&format!("priority_classes[{j}]"));
-                        return Err(err(
-                            at,
-                            c,
-                            &f,
-                            format!("unknown priority class \"{}\"", c.get_ref()),
-                        ));
-                    }
-                    out.push(c.get_ref().clone());
-                }
-                out
-            }
-        };
-        if let Some(q) = &s.daily_quota
-            && (*q.get_ref() == 0
-                || *q.get_ref() > u32::from(antrean_core::ticket::MAX_DAILY_SEQUENCE))
-        {
-            return Err(err(
-                at,
-                q,
-                &path("daily_quota"),
-                "must be between 1 and 999 (three-digit numbers)".into(),
-            ));
-        }
-        for (list, name) in [
-            (&s.requirements, "requirements"),
-            (&s.procedure, "procedure"),
-            (&s.complaints, "complaints"),
-        ] {
-            if list.get_ref().is_empty() || list.get_ref().iter().any(|l| l.trim().is_empty()) {
-                return Err(err(at, list, &path(name), "must list at least one non-empty item (a published Standar Pelayanan component)".into()));
-            }
-        }
-        let standard = ServiceStandard {
-            requirements: s.requirements.into_inner(),
-            procedure: s.procedure.into_inner(),
-            processing_time: processing_time(s.processing_time, &path("processing_time"), at)?,
-            fee: fee(s.fee, &path("fee"), at)?,
-            product: s.product,
-            complaints: s.complaints.into_inner(),
-            decree: s.decree,
-        };
-        services.push(Service {
-            code,
-            agency: s.agency.into_inner(),
-            prefix: s.prefix.into_inner(),
-            name_id: s.name_id,
-            name_en: s.name_en,
-            standard,
-            daily_quota: s.daily_quota.map(Spanned::into_inner),
-            priority_classes: accepted,
-        });
-    }
+    Ok(agencies)
+}
 
+/// One service: its agency and priority classes exist, its prefix and quota fit the
+/// numbering, and its Standar Pelayanan lists every published component.
+fn service(
+    i: usize,
+    s: RawService,
+    agency_codes: &HashSet<&str>,
+    classes: &[PriorityClass],
+    at: &Locator<'_>,
+) -> Result<Service> {
+    let path = |field: &str| format!("services[{i}].{field}");
+    let code = key(&s.code, &path("code"), at)?;
+    if !agency_codes.contains(s.agency.get_ref().as_str()) {
+        return Err(err(
+            at,
+            &s.agency,
+            &path("agency"),
+            format!("unknown agency \"{}\"", s.agency.get_ref()),
+        ));
+    }
+    let prefix = s.prefix.get_ref();
+    if prefix.is_empty() || prefix.len() > 3 || !prefix.chars().all(|c| c.is_ascii_uppercase()) {
+        return Err(err(
+            at,
+            &s.prefix,
+            &path("prefix"),
+            "must be 1 to 3 capital letters A-Z".into(),
+        ));
+    }
+    let accepted = match s.priority_classes {
+        None => classes.iter().map(|c| c.code.clone()).collect(),
+        Some(list) => {
+            let mut out = Vec::new();
+            for (j, c) in list.iter().enumerate() {
+                if !classes.iter().any(|class| &class.code == c.get_ref()) {
+                    let f = path(&format!("priority_classes[{j}]"));
+                    return Err(err(
+                        at,
+                        c,
+                        &f,
+                        format!("unknown priority class \"{}\"", c.get_ref()),
+                    ));
+                }
+                out.push(c.get_ref().clone());
+            }
+            out
+        }
+    };
+    if let Some(q) = &s.daily_quota
+        && (*q.get_ref() == 0 || *q.get_ref() > u32::from(antrean_core::ticket::MAX_DAILY_SEQUENCE))
+    {
+        return Err(err(
+            at,
+            q,
+            &path("daily_quota"),
+            "must be between 1 and 999 (three-digit numbers)".into(),
+        ));
+    }
+    for (list, name) in [
+        (&s.requirements, "requirements"),
+        (&s.procedure, "procedure"),
+        (&s.complaints, "complaints"),
+    ] {
+        if list.get_ref().is_empty() || list.get_ref().iter().any(|l| l.trim().is_empty()) {
+            return Err(err(
+                at,
+                list,
+                &path(name),
+                "must list at least one non-empty item (a published Standar Pelayanan component)"
+                    .into(),
+            ));
+        }
+    }
+    let standard = ServiceStandard {
+        requirements: s.requirements.into_inner(),
+        procedure: s.procedure.into_inner(),
+        processing_time: processing_time(s.processing_time, &path("processing_time"), at)?,
+        fee: fee(s.fee, &path("fee"), at)?,
+        product: s.product,
+        complaints: s.complaints.into_inner(),
+        decree: s.decree,
+    };
+    Ok(Service {
+        code,
+        agency: s.agency.into_inner(),
+        prefix: s.prefix.into_inner(),
+        name_id: s.name_id,
+        name_en: s.name_en,
+        standard,
+        daily_quota: s.daily_quota.map(Spanned::into_inner),
+        priority_classes: accepted,
+    })
+}
+
+fn counters(
+    raw: Vec<RawCounter>,
+    service_codes: &HashSet<String>,
+    at: &Locator<'_>,
+) -> Result<Vec<Counter>> {
     let mut counter_ids = HashSet::new();
     let mut counters = Vec::new();
-    for (i, c) in raw.counters.into_iter().enumerate() {
+    for (i, c) in raw.into_iter().enumerate() {
         let id = key(&c.id, &format!("counters[{i}].id"), at)?;
         unique(&mut counter_ids, &c.id, &format!("counters[{i}].id"), at)?;
         if c.services.get_ref().is_empty() {
@@ -177,9 +216,7 @@ pub(crate) fn build(raw: RawCatalog, at: &Locator<'_>) -> Result<Catalog> {
                 .collect(),
         });
     }
-    Ok(Catalog::new(
-        site, policy, classes, agencies, services, counters,
-    ))
+    Ok(counters)
 }
 
 fn site(raw: RawSite, at: &Locator<'_>) -> Result<Site> {
