@@ -247,22 +247,7 @@ pub async fn start(config: Config, prepared: Prepared) -> anyhow::Result<Running
     );
     let committer_done =
         committer::spawn(committer, jobs_rx).context("cannot start the committer")?;
-    // A committer that ends on its own hit a disk failure: memory is ahead of the disk, so
-    // the whole server stops rather than serve state it cannot keep.
-    let stop_on_failure = stop_tx.clone();
-    let committer_task = tokio::spawn(async move {
-        let result = match committer_done.await {
-            // The store error's text already names the failure and its cause; as a
-            // plain message it is printed once, not once per error in its chain.
-            Ok(result) => result.map_err(|err| anyhow::anyhow!("{err}")),
-            Err(_) => Err(anyhow::anyhow!("committer panicked")),
-        };
-        if let Err(err) = &result {
-            tracing::error!("{err:#}: stopping the server, nothing more is acknowledged");
-            let _ = stop_on_failure.send(true);
-        }
-        result
-    });
+    let committer_task = watch_committer(committer_done, stop_tx.clone());
     let mut stop_signal = stop_rx.clone();
 
     let task = tokio::spawn(async move {
@@ -288,5 +273,26 @@ pub async fn start(config: Config, prepared: Prepared) -> anyhow::Result<Running
         auth,
         task,
         stop: stop_tx,
+    })
+}
+
+/// Watches the committer: one that ends on its own hit a disk failure, and memory is
+/// ahead of the disk — the whole server stops rather than serve state it cannot keep.
+fn watch_committer(
+    committer_done: tokio::sync::oneshot::Receiver<Result<(), antrean_store::StoreError>>,
+    stop_on_failure: Arc<watch::Sender<bool>>,
+) -> tokio::task::JoinHandle<anyhow::Result<()>> {
+    tokio::spawn(async move {
+        let result = match committer_done.await {
+            // The store error's text already names the failure and its cause; as a
+            // plain message it is printed once, not once per error in its chain.
+            Ok(result) => result.map_err(|err| anyhow::anyhow!("{err}")),
+            Err(_) => Err(anyhow::anyhow!("committer panicked")),
+        };
+        if let Err(err) = &result {
+            tracing::error!("{err:#}: stopping the server, nothing more is acknowledged");
+            let _ = stop_on_failure.send(true);
+        }
+        result
     })
 }

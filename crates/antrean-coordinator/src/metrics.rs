@@ -71,78 +71,13 @@ impl Metrics {
     /// Renders the Prometheus text exposition.
     pub fn render(&self, queue: &Inspection) -> String {
         let mut out = String::new();
-        let mut counter = |name: &str, help: &str, kind: &str, value: u64| {
+        let scalars = self.scalars(queue);
+        for (name, help, kind, value) in scalars {
             let _ = writeln!(
                 out,
                 "# HELP {name} {help}\n# TYPE {name} {kind}\n{name} {value}"
             );
-        };
-        counter(
-            "antrean_connections",
-            "Open WebSocket connections.",
-            "gauge",
-            self.connections.load(Relaxed),
-        );
-        counter(
-            "antrean_connections_refused_total",
-            "Connections refused at the limit.",
-            "counter",
-            self.connections_refused.load(Relaxed),
-        );
-        counter(
-            "antrean_tickets_issued_total",
-            "Tickets issued since start.",
-            "counter",
-            self.tickets_issued.load(Relaxed),
-        );
-        counter(
-            "antrean_commands_total",
-            "Queue commands processed since start.",
-            "counter",
-            self.commands.load(Relaxed),
-        );
-        counter(
-            "antrean_events_total",
-            "Events written to the log since start.",
-            "counter",
-            self.events.load(Relaxed),
-        );
-        counter(
-            "antrean_slow_consumers_total",
-            "Clients disconnected for not reading.",
-            "counter",
-            self.slow_consumers.load(Relaxed),
-        );
-        counter(
-            "antrean_rate_limited_total",
-            "Requests refused by the per-connection rate limit.",
-            "counter",
-            self.rate_limited.load(Relaxed),
-        );
-        counter(
-            "antrean_login_failures_total",
-            "Officer and manager logins with a wrong PIN or password.",
-            "counter",
-            self.login_failures.load(Relaxed),
-        );
-        counter(
-            "antrean_logins_locked_out_total",
-            "Logins refused because their source address and name were locked out.",
-            "counter",
-            self.logins_locked_out.load(Relaxed),
-        );
-        counter(
-            "antrean_web_logins_total",
-            "Officer and manager browsers logged in (session cookie) since start.",
-            "counter",
-            self.web_logins.load(Relaxed),
-        );
-        counter(
-            "antrean_log_seq",
-            "Last durable log sequence number.",
-            "gauge",
-            queue.seq,
-        );
+        }
         let _ = writeln!(
             out,
             "# HELP antrean_commit_seconds Group-commit flush (fsync) latency.\n# TYPE antrean_commit_seconds histogram"
@@ -183,5 +118,77 @@ impl Metrics {
             );
         }
         out
+    }
+
+    /// The counters and single gauges: (name, help, type, value).
+    fn scalars(&self, queue: &Inspection) -> [(&'static str, &'static str, &'static str, u64); 11] {
+        [
+            (
+                "antrean_connections",
+                "Open WebSocket connections.",
+                "gauge",
+                self.connections.load(Relaxed),
+            ),
+            (
+                "antrean_connections_refused_total",
+                "Connections refused at the limit.",
+                "counter",
+                self.connections_refused.load(Relaxed),
+            ),
+            (
+                "antrean_tickets_issued_total",
+                "Tickets issued since start.",
+                "counter",
+                self.tickets_issued.load(Relaxed),
+            ),
+            (
+                "antrean_commands_total",
+                "Queue commands processed since start.",
+                "counter",
+                self.commands.load(Relaxed),
+            ),
+            (
+                "antrean_events_total",
+                "Events written to the log since start.",
+                "counter",
+                self.events.load(Relaxed),
+            ),
+            (
+                "antrean_slow_consumers_total",
+                "Clients disconnected for not reading.",
+                "counter",
+                self.slow_consumers.load(Relaxed),
+            ),
+            (
+                "antrean_rate_limited_total",
+                "Requests refused by the per-connection rate limit.",
+                "counter",
+                self.rate_limited.load(Relaxed),
+            ),
+            (
+                "antrean_login_failures_total",
+                "Officer and manager logins with a wrong PIN or password.",
+                "counter",
+                self.login_failures.load(Relaxed),
+            ),
+            (
+                "antrean_logins_locked_out_total",
+                "Logins refused because their source address and name were locked out.",
+                "counter",
+                self.logins_locked_out.load(Relaxed),
+            ),
+            (
+                "antrean_web_logins_total",
+                "Officer and manager browsers logged in (session cookie) since start.",
+                "counter",
+                self.web_logins.load(Relaxed),
+            ),
+            (
+                "antrean_log_seq",
+                "Last durable log sequence number.",
+                "gauge",
+                queue.seq,
+            ),
+        ]
     }
 }

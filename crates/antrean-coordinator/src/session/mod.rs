@@ -322,25 +322,7 @@ impl Session {
                     }
                 },
                 Some(out) = out_rx.recv() => {
-                    self.in_flight = self.in_flight.saturating_sub(1);
-                    if let Some(seq) = out.snapshot_seq {
-                        // Resync complete: send the snapshot, then the buffered newer events.
-                        if !self.send_text(out.text).await {
-                            return;
-                        }
-                        let buffered = match std::mem::replace(&mut stream, StreamState::Live(seq)) {
-                            StreamState::Resyncing(buffered) => buffered,
-                            StreamState::Live(_) => VecDeque::new(),
-                        };
-                        for event in buffered {
-                            if !self.feed_event(&mut stream, event).await {
-                                return;
-                            }
-                        }
-                        if !self.flush().await {
-                            return;
-                        }
-                    } else if !self.send_text(out.text).await {
+                    if !self.on_answer(out, &mut stream).await {
                         return;
                     }
                 }
@@ -355,6 +337,28 @@ impl Session {
                 }
             }
         }
+    }
+
+    /// Sends an answer from the committer. A snapshot ends a resync: it goes out, then the
+    /// events buffered meanwhile that it does not cover. False = the session is over.
+    async fn on_answer(&mut self, out: Outgoing, stream: &mut StreamState) -> bool {
+        self.in_flight = self.in_flight.saturating_sub(1);
+        let Some(seq) = out.snapshot_seq else {
+            return self.send_text(out.text).await;
+        };
+        if !self.send_text(out.text).await {
+            return false;
+        }
+        let buffered = match std::mem::replace(stream, StreamState::Live(seq)) {
+            StreamState::Resyncing(buffered) => buffered,
+            StreamState::Live(_) => VecDeque::new(),
+        };
+        for event in buffered {
+            if !self.feed_event(stream, event).await {
+                return false;
+            }
+        }
+        self.flush().await
     }
 
     /// Handles what the event ring gave (`first`) and whatever else is already waiting in it,
