@@ -167,54 +167,7 @@ pub(crate) fn layout_with_items(
     builder.line(&ticket.issued_at.format(ticket.language), centered);
     builder.line(&rule, TextStyle::NORMAL);
 
-    let ahead = if ticket.people_ahead == 0 {
-        words.nobody_ahead.to_string()
-    } else {
-        format!(
-            "{} {} {}",
-            words.people_ahead, ticket.people_ahead, words.people_unit
-        )
-    };
-    builder.row(&ahead);
-    if let Some(band) = ticket.wait_band {
-        let range = if band.lo_min == band.hi_min {
-            band.lo_min.to_string()
-        } else {
-            format!("{}{RANGE_DASH}{}", band.lo_min, band.hi_min)
-        };
-        builder.row(&format!(
-            "{} {range} {}",
-            words.wait_estimate, words.minutes_unit
-        ));
-    }
-    if !ticket.counter_location.trim().is_empty() {
-        builder.row(&format!("{} {}", words.location, ticket.counter_location));
-    }
-    if !ticket.requirements.is_empty() {
-        builder.line(
-            words.prepare,
-            TextStyle {
-                bold: true,
-                ..TextStyle::NORMAL
-            },
-        );
-        for item in ticket.requirements.iter().take(requirement_items) {
-            let text = format!("{}{}", words.bullet, item.trim());
-            builder.wrapped(
-                &text,
-                TextStyle::NORMAL,
-                CONTINUATION_INDENT,
-                REQUIREMENT_LINES_MAX,
-            );
-        }
-        let cut_items = ticket.requirements.len().saturating_sub(requirement_items);
-        if cut_items > 0 {
-            let more = words
-                .more_requirements
-                .replace("{n}", &cut_items.to_string());
-            builder.row(&more);
-        }
-    }
+    builder.visit_lines(ticket, requirement_items);
     builder.line(
         &format!("{} {}", words.fee, ticket.fee.format(ticket.language)),
         TextStyle {
@@ -268,6 +221,61 @@ struct Builder {
 }
 
 impl Builder {
+    /// What the visitor needs to know: people ahead, the wait band, where to go, what to
+    /// bring (the first `requirement_items`, the rest counted).
+    fn visit_lines(&mut self, ticket: &TicketPrint, requirement_items: usize) {
+        let words = labels(ticket.language);
+        let builder = self;
+        let ahead = if ticket.people_ahead == 0 {
+            words.nobody_ahead.to_string()
+        } else {
+            format!(
+                "{} {} {}",
+                words.people_ahead, ticket.people_ahead, words.people_unit
+            )
+        };
+        builder.row(&ahead);
+        if let Some(band) = ticket.wait_band {
+            let range = if band.lo_min == band.hi_min {
+                band.lo_min.to_string()
+            } else {
+                format!("{}{RANGE_DASH}{}", band.lo_min, band.hi_min)
+            };
+            builder.row(&format!(
+                "{} {range} {}",
+                words.wait_estimate, words.minutes_unit
+            ));
+        }
+        if !ticket.counter_location.trim().is_empty() {
+            builder.row(&format!("{} {}", words.location, ticket.counter_location));
+        }
+        if !ticket.requirements.is_empty() {
+            builder.line(
+                words.prepare,
+                TextStyle {
+                    bold: true,
+                    ..TextStyle::NORMAL
+                },
+            );
+            for item in ticket.requirements.iter().take(requirement_items) {
+                let text = format!("{}{}", words.bullet, item.trim());
+                builder.wrapped(
+                    &text,
+                    TextStyle::NORMAL,
+                    CONTINUATION_INDENT,
+                    REQUIREMENT_LINES_MAX,
+                );
+            }
+            let cut_items = ticket.requirements.len().saturating_sub(requirement_items);
+            if cut_items > 0 {
+                let more = words
+                    .more_requirements
+                    .replace("{n}", &cut_items.to_string());
+                builder.row(&more);
+            }
+        }
+    }
+
     fn line(&mut self, text: &str, style: TextStyle) {
         let lines = self.page.transliterate(text);
         self.wrapped_transliterated(&lines, style, 0, 1);
