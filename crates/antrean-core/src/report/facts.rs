@@ -323,6 +323,23 @@ impl Facts {
             }
             Event::TicketCancelled { ticket } => self.close(*ticket, Outcome::Cancelled, at),
             Event::TicketExpired { ticket } => self.close(*ticket, Outcome::Expired, at),
+            Event::ServiceRated { .. } | Event::ResponsesImported { .. } => {
+                self.push_ratings(event, at)
+            }
+            Event::FollowUpRecorded(f) => self.follow_ups.push((at, f.clone())),
+            Event::TicketRecalled { .. }
+            | Event::TicketParked { .. }
+            | Event::TicketUnparked { .. }
+            | Event::CounterOpened { .. }
+            | Event::CounterPaused { .. }
+            | Event::CounterResumed { .. }
+            | Event::CounterClosed { .. } => {}
+        }
+    }
+
+    /// A rating, or questionnaires imported from paper, as rating rows.
+    fn push_ratings(&mut self, event: &Event, at: Timestamp) {
+        match event {
             Event::ServiceRated {
                 ticket,
                 service,
@@ -376,14 +393,7 @@ impl Facts {
                     });
                 }
             }
-            Event::FollowUpRecorded(f) => self.follow_ups.push((at, f.clone())),
-            Event::TicketRecalled { .. }
-            | Event::TicketParked { .. }
-            | Event::TicketUnparked { .. }
-            | Event::CounterOpened { .. }
-            | Event::CounterPaused { .. }
-            | Event::CounterResumed { .. }
-            | Event::CounterClosed { .. } => {}
+            _ => {}
         }
     }
 
