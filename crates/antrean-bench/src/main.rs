@@ -85,59 +85,12 @@ async fn main() -> anyhow::Result<()> {
     }
     let server = BenchServer::start(&server_bin, &base, "throughput", true).await?;
     let url = server.url();
-    let mut manager = Client::connect(
-        &url,
-        Auth::Manager {
-            username: "admin".into(),
-            password: server::ADMIN_PASSWORD.into(),
-        },
-    )
-    .await?;
-    let mut tokens = Vec::new();
-    for i in 0..args.kiosks.max(1) {
-        match manager
-            .request(Request::EnrollDevice {
-                kind: DeviceKind::Kiosk,
-                name: format!("bench-{i}"),
-                counter: None,
-            })
-            .await?
-        {
-            ResultDto::Enrolled { token, .. } => tokens.push(token),
-            other => anyhow::bail!("unexpected {other:?}"),
-        }
-    }
-
+    let tokens = enroll_kiosks(&url, args.kiosks.max(1)).await?;
     eprintln!("server RSS after setup: {} KiB", server.rss_kib()?);
     // 1. Durable issue latency: one kiosk, one request at a time, each sample next to an
     //    fdatasync sample on the same disk, so both see the same moment of a shared disk.
-    let (latency, fdatasync) = {
-        let mut kiosk = Client::connect_with(
-            &url,
-            Auth::Kiosk {
-                token: tokens[0].clone(),
-            },
-            false,
-        )
-        .await?;
-        let mut probe = stats::FdatasyncProbe::open(&base.join("fdatasync-probe.bin"))?;
-        let mut issue_samples = Vec::with_capacity(args.latency_samples);
-        let mut fdatasync_samples = Vec::with_capacity(args.latency_samples);
-        for i in 0..args.latency_samples {
-            fdatasync_samples.push(probe.sample()?);
-            let service = catalog::service_code(i);
-            let started = Instant::now();
-            kiosk
-                .request(Request::IssueTicket {
-                    service,
-                    priority: None,
-                })
-                .await
-                .context("latency issue")?;
-            issue_samples.push(started.elapsed());
-        }
-        (Summary::of(issue_samples), Summary::of(fdatasync_samples))
-    };
+    let (latency, fdatasync) =
+        latency_next_to_fdatasync(&url, &tokens[0], &base, args.latency_samples).await?;
 
     // 2. Throughput: many kiosks, each with a window of requests in flight.
     let (issued, elapsed) = throughput(
@@ -169,7 +122,170 @@ async fn main() -> anyhow::Result<()> {
 
     // 3. Memory per idle connection, on a realistic site: the shipped sample MPP catalog
     //    with a morning's tickets, boards that read their snapshot and then idle.
-    let site = BenchServer::start(&server_bin, &base, "memory", false).await?;
+    let (rss_before, rss_after) = idle_memory(&server_bin, &base, args.idle_connections).await?;
+    let per_conn_kib = (rss_after.saturating_sub(rss_before)) as f64 / args.idle_connections as f64;
+
+    print_table(&Figures {
+        latency,
+        fdatasync,
+        kiosks: tokens.len(),
+        window: args.window,
+        issued,
+        elapsed,
+        per_s,
+        per_s_sub,
+        serial_reference,
+        per_conn_kib,
+        idle_connections: args.idle_connections,
+        rss_kib: (rss_before, rss_after),
+        disk: disk_of(&base),
+        latency_samples: args.latency_samples,
+    });
+
+    // 4. Fan-out of one call event to many subscribed boards, and how it scales.
+    fanout_table(&args, &server_bin, &base).await?;
+    Ok(())
+}
+
+/// The figures of the main table, for BENCHMARKS.md.
+struct Figures {
+    latency: Summary,
+    fdatasync: Summary,
+    kiosks: usize,
+    window: usize,
+    issued: u64,
+    elapsed: Duration,
+    per_s: f64,
+    per_s_sub: f64,
+    serial_reference: f64,
+    per_conn_kib: f64,
+    idle_connections: usize,
+    /// Server RSS before and after the idle connections (KiB).
+    rss_kib: (u64, u64),
+    disk: String,
+    latency_samples: usize,
+}
+
+/// Prints the main table (Markdown) and the line saying what was measured on what.
+fn print_table(f: &Figures) {
+    println!("| figure | measured | reference (same run) | ratio | goal |");
+    println!("|---|---|---|---|---|");
+    println!(
+        "| durable issue latency p50 | {} | fdatasync p50 {} | {:.2}× | ≤ 1.3× fdatasync p50 |",
+        ms(f.latency.p50),
+        ms(f.fdatasync.p50),
+        f.latency.p50.as_secs_f64() / f.fdatasync.p50.as_secs_f64()
+    );
+    println!(
+        "| durable issue latency p99 | {} | fdatasync p99 {} | {:.2}× | ≤ 1.5× fdatasync p99 |",
+        ms(f.latency.p99),
+        ms(f.fdatasync.p99),
+        f.latency.p99.as_secs_f64() / f.fdatasync.p99.as_secs_f64()
+    );
+    println!(
+        "| issue throughput, {} kiosks × {} in flight | {:.0} tickets/s ({} in {:.1} s) | one fdatasync per ticket: {:.0}/s | {:.1}× | ≥ 10,000/s |",
+        f.kiosks,
+        f.window,
+        f.per_s,
+        f.issued,
+        f.elapsed.as_secs_f64(),
+        f.serial_reference,
+        f.per_s / f.serial_reference
+    );
+    println!(
+        "| … the same kiosks also subscribed to every event ({} deliveries/s) | {:.0} tickets/s | one fdatasync per ticket: {:.0}/s | {:.1}× | — |",
+        (f.per_s_sub * f.kiosks as f64) as u64,
+        f.per_s_sub,
+        f.serial_reference,
+        f.per_s_sub / f.serial_reference
+    );
+    println!(
+        "| server memory per idle WebSocket (sample MPP catalog, {MORNING_TICKETS} tickets) | {:.1} KiB ({} connections, RSS {} → {} KiB) | tungstenite default read buffer alone: 128 KiB | {:.2}× | ≤ 16 KiB |",
+        f.per_conn_kib,
+        f.idle_connections,
+        f.rss_kib.0,
+        f.rss_kib.1,
+        f.per_conn_kib / 128.0
+    );
+    println!();
+    println!(
+        "disk: {}; {} latency samples, each right after one fdatasync-probe sample (256 B append + File::sync_data on the same file system)",
+        f.disk, f.latency_samples
+    );
+}
+
+/// Enrolls `count` kiosks through the initial manager; their tokens.
+async fn enroll_kiosks(url: &str, count: usize) -> anyhow::Result<Vec<String>> {
+    let mut manager = Client::connect(
+        url,
+        Auth::Manager {
+            username: "admin".into(),
+            password: server::ADMIN_PASSWORD.into(),
+        },
+    )
+    .await?;
+    let mut tokens = Vec::new();
+    for i in 0..count {
+        match manager
+            .request(Request::EnrollDevice {
+                kind: DeviceKind::Kiosk,
+                name: format!("bench-{i}"),
+                counter: None,
+            })
+            .await?
+        {
+            ResultDto::Enrolled { token, .. } => tokens.push(token),
+            other => anyhow::bail!("unexpected {other:?}"),
+        }
+    }
+
+    Ok(tokens)
+}
+
+/// Durable issue latency: one kiosk, one request at a time, each sample next to an
+/// fdatasync sample on the same disk, so both see the same moment of a shared disk.
+async fn latency_next_to_fdatasync(
+    url: &str,
+    token: &str,
+    base: &std::path::Path,
+    samples: usize,
+) -> anyhow::Result<(Summary, Summary)> {
+    let mut kiosk = Client::connect_with(
+        url,
+        Auth::Kiosk {
+            token: token.to_owned(),
+        },
+        false,
+    )
+    .await?;
+    let mut probe = stats::FdatasyncProbe::open(&base.join("fdatasync-probe.bin"))?;
+    let mut issue_samples = Vec::with_capacity(samples);
+    let mut fdatasync_samples = Vec::with_capacity(samples);
+    for i in 0..samples {
+        fdatasync_samples.push(probe.sample()?);
+        let service = catalog::service_code(i);
+        let started = Instant::now();
+        kiosk
+            .request(Request::IssueTicket {
+                service,
+                priority: None,
+            })
+            .await
+            .context("latency issue")?;
+        issue_samples.push(started.elapsed());
+    }
+    Ok((Summary::of(issue_samples), Summary::of(fdatasync_samples)))
+}
+
+/// Memory per idle connection, on a realistic site: the shipped sample MPP catalog with a
+/// morning's tickets, boards that read their snapshot and then idle. RSS before and after
+/// (KiB).
+async fn idle_memory(
+    server_bin: &std::path::Path,
+    base: &std::path::Path,
+    connections: usize,
+) -> anyhow::Result<(u64, u64)> {
+    let site = BenchServer::start(server_bin, base, "memory", false).await?;
     let site_url = site.url();
     let mut manager = Client::connect(
         &site_url,
@@ -215,8 +331,8 @@ async fn main() -> anyhow::Result<()> {
             .await?;
     }
     let rss_before = site.rss_kib()?;
-    let mut idle = Vec::with_capacity(args.idle_connections);
-    for _ in 0..args.idle_connections {
+    let mut idle = Vec::with_capacity(connections);
+    for _ in 0..connections {
         // A real board reads its snapshot, then idles.
         let mut client = Client::connect(
             &site_url,
@@ -234,13 +350,17 @@ async fn main() -> anyhow::Result<()> {
     }
     tokio::time::sleep(Duration::from_secs(2)).await;
     let rss_after = site.rss_kib()?;
-    let per_conn_kib = (rss_after.saturating_sub(rss_before)) as f64 / args.idle_connections as f64;
     drop(idle);
     site.stop().await?;
 
-    let disk = std::process::Command::new("df")
+    Ok((rss_before, rss_after))
+}
+
+/// The device and file system of `base` ("/dev/vda ext4"), for the record.
+fn disk_of(base: &std::path::Path) -> String {
+    std::process::Command::new("df")
         .arg("--output=source,fstype")
-        .arg(&base)
+        .arg(base)
         .output()
         .ok()
         .map(|o| {
@@ -252,54 +372,7 @@ async fn main() -> anyhow::Result<()> {
                 .collect::<Vec<_>>()
                 .join(" ")
         })
-        .unwrap_or_default();
-    println!("| figure | measured | reference (same run) | ratio | goal |");
-    println!("|---|---|---|---|---|");
-    println!(
-        "| durable issue latency p50 | {} | fdatasync p50 {} | {:.2}× | ≤ 1.3× fdatasync p50 |",
-        ms(latency.p50),
-        ms(fdatasync.p50),
-        latency.p50.as_secs_f64() / fdatasync.p50.as_secs_f64()
-    );
-    println!(
-        "| durable issue latency p99 | {} | fdatasync p99 {} | {:.2}× | ≤ 1.5× fdatasync p99 |",
-        ms(latency.p99),
-        ms(fdatasync.p99),
-        latency.p99.as_secs_f64() / fdatasync.p99.as_secs_f64()
-    );
-    println!(
-        "| issue throughput, {} kiosks × {} in flight | {:.0} tickets/s ({issued} in {:.1} s) | one fdatasync per ticket: {:.0}/s | {:.1}× | ≥ 10,000/s |",
-        tokens.len(),
-        args.window,
-        per_s,
-        elapsed.as_secs_f64(),
-        serial_reference,
-        per_s / serial_reference
-    );
-    println!(
-        "| … the same kiosks also subscribed to every event ({} deliveries/s) | {:.0} tickets/s | one fdatasync per ticket: {:.0}/s | {:.1}× | — |",
-        (per_s_sub * tokens.len() as f64) as u64,
-        per_s_sub,
-        serial_reference,
-        per_s_sub / serial_reference
-    );
-    println!(
-        "| server memory per idle WebSocket (sample MPP catalog, {MORNING_TICKETS} tickets) | {:.1} KiB ({} connections, RSS {} → {} KiB) | tungstenite default read buffer alone: 128 KiB | {:.2}× | ≤ 16 KiB |",
-        per_conn_kib,
-        args.idle_connections,
-        rss_before,
-        rss_after,
-        per_conn_kib / 128.0
-    );
-    println!();
-    println!(
-        "disk: {disk}; {} latency samples, each right after one fdatasync-probe sample (256 B append + File::sync_data on the same file system)",
-        args.latency_samples
-    );
-
-    // 4. Fan-out of one call event to many subscribed boards, and how it scales.
-    fanout_table(&args, &server_bin, &base).await?;
-    Ok(())
+        .unwrap_or_default()
 }
 
 /// Fan-out of one call event to many subscribed boards, and how it scales.
