@@ -237,84 +237,9 @@ impl KioskConfig {
             }
         };
         let screen = &raw.screen;
-        if !(480..=7680).contains(&screen.width_px) {
-            return Err(invalid("screen.width_px", "must be between 480 and 7680"));
-        }
-        if !(480..=7680).contains(&screen.height_px) {
-            return Err(invalid("screen.height_px", "must be between 480 and 7680"));
-        }
-        if !(7.0..=100.0).contains(&screen.diagonal_in) {
-            return Err(invalid(
-                "screen.diagonal_in",
-                "must be between 7 and 100 inches",
-            ));
-        }
-        let portrait = screen.height_px > screen.width_px;
-        match (screen.orientation.as_str(), portrait) {
-            ("portrait", true) | ("landscape", false) => {}
-            ("portrait", false) => {
-                return Err(invalid(
-                    "screen.orientation",
-                    "portrait needs height_px > width_px",
-                ));
-            }
-            ("landscape", true) => {
-                return Err(invalid(
-                    "screen.orientation",
-                    "landscape needs width_px ≥ height_px",
-                ));
-            }
-            _ => {
-                return Err(invalid(
-                    "screen.orientation",
-                    "must be \"portrait\" or \"landscape\"",
-                ));
-            }
-        }
+        check_screen(screen, &invalid)?;
         let base_dir = path.parent().unwrap_or(Path::new("."));
-        let printer = match raw.printer {
-            None => None,
-            Some(p) if p.interface == "none" => {
-                let _ = p;
-                None
-            }
-            Some(p) => {
-                let target = match p.interface.as_str() {
-                    "tcp" => PortTarget::Tcp {
-                        address: p
-                            .address
-                            .filter(|a| a.contains(':'))
-                            .ok_or_else(|| invalid("printer.address", "tcp needs host:port"))?,
-                    },
-                    "serial" => PortTarget::Serial {
-                        path: p
-                            .path
-                            .ok_or_else(|| invalid("printer.path", "serial needs a device path"))?,
-                        baud_bps: p.baud_bps.unwrap_or(19_200),
-                    },
-                    "usb_lp" => PortTarget::UsbLp {
-                        path: p
-                            .path
-                            .ok_or_else(|| invalid("printer.path", "usb_lp needs a device path"))?,
-                    },
-                    "file" => PortTarget::File {
-                        path: p
-                            .path
-                            .ok_or_else(|| invalid("printer.path", "file needs a path"))?,
-                    },
-                    _ => {
-                        return Err(invalid(
-                            "printer.interface",
-                            "must be tcp, serial, usb_lp, file or none",
-                        ));
-                    }
-                };
-                Some(PrinterConfig {
-                    profile_path: base_dir.join(p.profile),
-                    target,
-                })
-            }
-        };
+        let printer = printer(raw.printer, base_dir, &invalid)?;
         Ok(KioskConfig {
             name: raw.kiosk.name,
             coordinator_url: url,
@@ -336,6 +261,100 @@ impl KioskConfig {
             printer,
         })
     }
+}
+
+/// A check's refusal: the config field and why.
+type Invalid<'a> = dyn Fn(&'static str, &str) -> ConfigError + 'a;
+
+/// The screen's size, diagonal and orientation are plausible and agree.
+fn check_screen(screen: &RawScreen, invalid: &Invalid<'_>) -> Result<(), ConfigError> {
+    if !(480..=7680).contains(&screen.width_px) {
+        return Err(invalid("screen.width_px", "must be between 480 and 7680"));
+    }
+    if !(480..=7680).contains(&screen.height_px) {
+        return Err(invalid("screen.height_px", "must be between 480 and 7680"));
+    }
+    if !(7.0..=100.0).contains(&screen.diagonal_in) {
+        return Err(invalid(
+            "screen.diagonal_in",
+            "must be between 7 and 100 inches",
+        ));
+    }
+    let portrait = screen.height_px > screen.width_px;
+    match (screen.orientation.as_str(), portrait) {
+        ("portrait", true) | ("landscape", false) => {}
+        ("portrait", false) => {
+            return Err(invalid(
+                "screen.orientation",
+                "portrait needs height_px > width_px",
+            ));
+        }
+        ("landscape", true) => {
+            return Err(invalid(
+                "screen.orientation",
+                "landscape needs width_px ≥ height_px",
+            ));
+        }
+        _ => {
+            return Err(invalid(
+                "screen.orientation",
+                "must be \"portrait\" or \"landscape\"",
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// The printer link, if the kiosk has a printer (`interface = "none"` or no section: it
+/// gives digital tickets only).
+fn printer(
+    raw: Option<RawPrinter>,
+    base_dir: &Path,
+    invalid: &Invalid<'_>,
+) -> Result<Option<PrinterConfig>, ConfigError> {
+    Ok(match raw {
+        None => None,
+        Some(p) if p.interface == "none" => {
+            let _ = p;
+            None
+        }
+        Some(p) => {
+            let target = match p.interface.as_str() {
+                "tcp" => PortTarget::Tcp {
+                    address: p
+                        .address
+                        .filter(|a| a.contains(':'))
+                        .ok_or_else(|| invalid("printer.address", "tcp needs host:port"))?,
+                },
+                "serial" => PortTarget::Serial {
+                    path: p
+                        .path
+                        .ok_or_else(|| invalid("printer.path", "serial needs a device path"))?,
+                    baud_bps: p.baud_bps.unwrap_or(19_200),
+                },
+                "usb_lp" => PortTarget::UsbLp {
+                    path: p
+                        .path
+                        .ok_or_else(|| invalid("printer.path", "usb_lp needs a device path"))?,
+                },
+                "file" => PortTarget::File {
+                    path: p
+                        .path
+                        .ok_or_else(|| invalid("printer.path", "file needs a path"))?,
+                },
+                _ => {
+                    return Err(invalid(
+                        "printer.interface",
+                        "must be tcp, serial, usb_lp, file or none",
+                    ));
+                }
+            };
+            Some(PrinterConfig {
+                profile_path: base_dir.join(p.profile),
+                target,
+            })
+        }
+    })
 }
 
 #[cfg(test)]
