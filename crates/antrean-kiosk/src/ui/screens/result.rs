@@ -4,9 +4,10 @@
 use bevy::prelude::*;
 
 use super::ScreenInputs;
+use crate::model::ResultView;
 use crate::model::contrast::palette;
 use crate::ui::widgets::{
-    ButtonKind, button, card, centered_text, screen_frame, status_band, text,
+    ButtonKind, Frame, Parent, button, card, centered_text, screen_frame, status_band, text,
 };
 use crate::ui::{PrintState, Screen, TapAction};
 
@@ -56,109 +57,14 @@ fn spawn(mut commands: Commands, mut inputs: ScreenInputs) {
                     row_gap: Val::Px(sizes.gap_px * 0.5),
                     ..default()
                 })
-                .with_children(|left| {
-                    centered_text(
-                        left,
-                        &frame,
-                        strings.get("your_number"),
-                        sizes.heading_px,
-                        false,
-                        palette::TEXT,
-                    );
-                    centered_text(
-                        left,
-                        &frame,
-                        view.number.clone(),
-                        sizes.number_px,
-                        true,
-                        palette::TEXT,
-                    );
-                    centered_text(
-                        left,
-                        &frame,
-                        view.service_name.clone(),
-                        sizes.heading_px,
-                        true,
-                        palette::TEXT,
-                    );
-                    if let Some(label) = &view.priority_label {
-                        centered_text(
-                            left,
-                            &frame,
-                            label.clone(),
-                            sizes.body_px,
-                            true,
-                            palette::TEXT,
-                        );
-                    }
-                    centered_text(
-                        left,
-                        &frame,
-                        view.people_ahead.clone(),
-                        sizes.heading_px,
-                        false,
-                        palette::TEXT,
-                    );
-                    if let Some(band) = &view.wait_band {
-                        centered_text(
-                            left,
-                            &frame,
-                            band.clone(),
-                            sizes.body_px,
-                            false,
-                            palette::TEXT_MUTED,
-                        );
-                    }
-                    if let Some(warning) = &view.closing_warning {
-                        centered_text(
-                            left,
-                            &frame,
-                            warning.clone(),
-                            sizes.body_px,
-                            true,
-                            palette::WARNING,
-                        );
-                    }
-                });
+                .with_children(|left| ticket_lines(left, &frame, &view));
                 main.spawn(Node {
                     flex_direction: FlexDirection::Column,
                     row_gap: Val::Px(sizes.gap_px * 0.5),
                     align_items: AlignItems::Center,
                     ..default()
                 })
-                .with_children(|right| {
-                    card(right, &frame, |c| {
-                        text(
-                            c,
-                            &frame,
-                            strings.get("go_to"),
-                            sizes.body_px,
-                            true,
-                            palette::TEXT,
-                        );
-                        for line in &view.counters {
-                            text(c, &frame, line.clone(), sizes.body_px, false, palette::TEXT);
-                        }
-                    });
-                    if let Some(qr) = &qr {
-                        right.spawn((
-                            ImageNode::new(qr.clone()),
-                            Node {
-                                width: Val::Px(sizes.touch_target_px * 3.5),
-                                height: Val::Px(sizes.touch_target_px * 3.5),
-                                ..default()
-                            },
-                        ));
-                    }
-                    centered_text(
-                        right,
-                        &frame,
-                        strings.get("scan_qr"),
-                        sizes.body_px,
-                        false,
-                        palette::TEXT_MUTED,
-                    );
-                });
+                .with_children(|right| where_to_go(right, &frame, &view, qr.as_ref()));
             });
         },
         |footer| {
@@ -171,5 +77,110 @@ fn spawn(mut commands: Commands, mut inputs: ScreenInputs) {
                 true,
             )
         },
+    );
+}
+
+/// The number and what the visitor needs to know about it.
+fn ticket_lines(left: &mut Parent, frame: &Frame, view: &ResultView) {
+    let sizes = frame.sizes.0;
+    let strings = &frame.texts.0;
+    centered_text(
+        left,
+        frame,
+        strings.get("your_number"),
+        sizes.heading_px,
+        false,
+        palette::TEXT,
+    );
+    centered_text(
+        left,
+        frame,
+        view.number.clone(),
+        sizes.number_px,
+        true,
+        palette::TEXT,
+    );
+    centered_text(
+        left,
+        frame,
+        view.service_name.clone(),
+        sizes.heading_px,
+        true,
+        palette::TEXT,
+    );
+    if let Some(label) = &view.priority_label {
+        centered_text(
+            left,
+            frame,
+            label.clone(),
+            sizes.body_px,
+            true,
+            palette::TEXT,
+        );
+    }
+    centered_text(
+        left,
+        frame,
+        view.people_ahead.clone(),
+        sizes.heading_px,
+        false,
+        palette::TEXT,
+    );
+    if let Some(band) = &view.wait_band {
+        centered_text(
+            left,
+            frame,
+            band.clone(),
+            sizes.body_px,
+            false,
+            palette::TEXT_MUTED,
+        );
+    }
+    if let Some(warning) = &view.closing_warning {
+        centered_text(
+            left,
+            frame,
+            warning.clone(),
+            sizes.body_px,
+            true,
+            palette::WARNING,
+        );
+    }
+}
+
+/// Where to go, and the digital ticket's QR.
+fn where_to_go(right: &mut Parent, frame: &Frame, view: &ResultView, qr: Option<&Handle<Image>>) {
+    let sizes = frame.sizes.0;
+    let strings = &frame.texts.0;
+    card(right, frame, |c| {
+        text(
+            c,
+            frame,
+            strings.get("go_to"),
+            sizes.body_px,
+            true,
+            palette::TEXT,
+        );
+        for line in &view.counters {
+            text(c, frame, line.clone(), sizes.body_px, false, palette::TEXT);
+        }
+    });
+    if let Some(qr) = qr {
+        right.spawn((
+            ImageNode::new(qr.clone()),
+            Node {
+                width: Val::Px(sizes.touch_target_px * 3.5),
+                height: Val::Px(sizes.touch_target_px * 3.5),
+                ..default()
+            },
+        ));
+    }
+    centered_text(
+        right,
+        frame,
+        strings.get("scan_qr"),
+        sizes.body_px,
+        false,
+        palette::TEXT_MUTED,
     );
 }
