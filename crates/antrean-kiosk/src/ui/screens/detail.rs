@@ -5,8 +5,8 @@ use bevy::prelude::*;
 
 use super::ScreenInputs;
 use crate::model::contrast::palette;
-use crate::model::service_detail;
-use crate::ui::widgets::{ButtonKind, button, card, screen_frame, text};
+use crate::model::{ServiceDetail, service_detail};
+use crate::ui::widgets::{ButtonKind, Frame, Parent, button, card, screen_frame, text};
 use crate::ui::{Screen, TapAction};
 
 pub(super) fn plugin(app: &mut App) {
@@ -76,36 +76,7 @@ fn spawn(mut commands: Commands, inputs: ScreenInputs) {
                     });
                 }
             });
-            card(body, &frame, |c| {
-                text(
-                    c,
-                    &frame,
-                    detail.maklumat.heading.clone(),
-                    sizes.heading_px,
-                    true,
-                    palette::TEXT,
-                );
-                for line in &detail.maklumat.lines {
-                    text(
-                        c,
-                        &frame,
-                        line.clone(),
-                        sizes.body_px,
-                        false,
-                        palette::TEXT_MUTED,
-                    );
-                }
-                if let Some(decree) = &detail.decree {
-                    text(
-                        c,
-                        &frame,
-                        decree.clone(),
-                        sizes.body_px,
-                        false,
-                        palette::TEXT_MUTED,
-                    );
-                }
-            });
+            maklumat_card(body, &frame, detail);
         },
         |footer| {
             button(
@@ -128,4 +99,40 @@ fn spawn(mut commands: Commands, inputs: ScreenInputs) {
             }
         },
     );
+}
+
+/// The maklumat pelayanan (the agency's public service pledge) and the decree behind the
+/// standard.
+fn maklumat_card(body: &mut Parent, frame: &Frame, detail: &ServiceDetail) {
+    let sizes = frame.sizes.0;
+    card(body, frame, |c| {
+        text(
+            c,
+            frame,
+            detail.maklumat.heading.clone(),
+            sizes.heading_px,
+            true,
+            palette::TEXT,
+        );
+        for line in &detail.maklumat.lines {
+            text(
+                c,
+                frame,
+                line.clone(),
+                sizes.body_px,
+                false,
+                palette::TEXT_MUTED,
+            );
+        }
+        if let Some(decree) = &detail.decree {
+            text(
+                c,
+                frame,
+                decree.clone(),
+                sizes.body_px,
+                false,
+                palette::TEXT_MUTED,
+            );
+        }
+    });
 }

@@ -3,12 +3,13 @@
 //! one tap target.
 
 use antrean_core::time::{TimeZone, Timestamp};
+use antrean_protocol::TicketView;
 use bevy::prelude::*;
 
 use super::ScreenInputs;
 use crate::model::contrast::palette;
 use crate::model::ikm_line;
-use crate::ui::widgets::{self, centered_text, color};
+use crate::ui::widgets::{self, Frame, Parent, centered_text, color};
 use crate::ui::{Screen, TapAction};
 
 pub(super) fn plugin(app: &mut App) {
@@ -113,47 +114,7 @@ fn spawn(mut commands: Commands, inputs: ScreenInputs) {
                 BackgroundColor(color(palette::TILE)),
                 Pickable::IGNORE,
             ))
-            .with_children(|card| {
-                centered_text(
-                    card,
-                    &frame,
-                    strings.get("now_serving"),
-                    sizes.heading_px,
-                    true,
-                    palette::TEXT,
-                );
-                let calls: Vec<_> = inputs
-                    .site
-                    .recent_calls
-                    .iter()
-                    .filter(|t| t.counter.is_some())
-                    .take(4)
-                    .collect();
-                if calls.is_empty() {
-                    centered_text(
-                        card,
-                        &frame,
-                        strings.get("now_serving_none"),
-                        sizes.body_px,
-                        false,
-                        palette::TEXT_MUTED,
-                    );
-                }
-                for call in calls {
-                    let counter = strings.fill(
-                        "at_counter",
-                        &[("counter", call.counter.as_deref().unwrap_or("-"))],
-                    );
-                    centered_text(
-                        card,
-                        &frame,
-                        format!("{}  →  {counter}", call.number),
-                        sizes.heading_px,
-                        true,
-                        palette::TEXT,
-                    );
-                }
-            });
+            .with_children(|card| now_serving(card, &frame, &inputs.site.recent_calls));
             if let Some(ikm) = &inputs.site.ikm {
                 centered_text(
                     root,
@@ -186,6 +147,49 @@ fn spawn(mut commands: Commands, inputs: ScreenInputs) {
                 );
             });
         });
+}
+
+/// The last numbers called, as the display board shows them.
+fn now_serving(card: &mut Parent, frame: &Frame, recent_calls: &[TicketView]) {
+    let sizes = frame.sizes.0;
+    let strings = &frame.texts.0;
+    centered_text(
+        card,
+        frame,
+        strings.get("now_serving"),
+        sizes.heading_px,
+        true,
+        palette::TEXT,
+    );
+    let calls: Vec<_> = recent_calls
+        .iter()
+        .filter(|t| t.counter.is_some())
+        .take(4)
+        .collect();
+    if calls.is_empty() {
+        centered_text(
+            card,
+            frame,
+            strings.get("now_serving_none"),
+            sizes.body_px,
+            false,
+            palette::TEXT_MUTED,
+        );
+    }
+    for call in calls {
+        let counter = strings.fill(
+            "at_counter",
+            &[("counter", call.counter.as_deref().unwrap_or("-"))],
+        );
+        centered_text(
+            card,
+            frame,
+            format!("{}  →  {counter}", call.number),
+            sizes.heading_px,
+            true,
+            palette::TEXT,
+        );
+    }
 }
 
 fn tick_clock(inputs: ScreenInputs, mut clocks: Query<&mut Text, With<ClockText>>) {
