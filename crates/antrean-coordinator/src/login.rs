@@ -8,7 +8,7 @@ use std::net::IpAddr;
 use std::sync::atomic::Ordering::Relaxed;
 
 use antrean_protocol::{Auth, ErrorCode, ServerMessage, protocol_error};
-use antrean_store::WebSessionRecord;
+use antrean_store::{PrincipalKind, WebSessionRecord};
 
 use crate::auth::{AuthError, Principal};
 use crate::committer::{Job, error_message};
@@ -135,5 +135,35 @@ async fn sit_down(
         Ok(refusal @ ServerMessage::Error { .. }) => Err(refusal),
         Ok(_) => Ok(()),
         Err(_) => Err(protocol_error(id, ErrorCode::ShuttingDown)),
+    }
+}
+
+/// The stored credential an `auth` is checked against (kind and name), if any: a device's
+/// name is the part of its token before the dot.
+pub fn stored_credential(auth: &Auth) -> Option<(PrincipalKind, String)> {
+    let device = |kind, token: &str| {
+        token
+            .split_once('.')
+            .map(|(name, _)| (kind, name.to_owned()))
+    };
+    match auth {
+        Auth::Kiosk { token } => device(PrincipalKind::Kiosk, token),
+        Auth::Display { token } => device(PrincipalKind::Display, token),
+        Auth::Rating { token } => device(PrincipalKind::Rating, token),
+        Auth::Officer { officer, .. } => Some((PrincipalKind::Officer, officer.clone())),
+        Auth::Manager { username, .. } => Some((PrincipalKind::Manager, username.clone())),
+        Auth::Session {} | Auth::Public { .. } => None,
+    }
+}
+
+/// The stored credential a logged-in principal stands on (kind and name), if any.
+pub fn principal_credential(principal: &Principal) -> Option<(PrincipalKind, String)> {
+    match principal {
+        Principal::Kiosk { name } => Some((PrincipalKind::Kiosk, name.clone())),
+        Principal::Display { name } => Some((PrincipalKind::Display, name.clone())),
+        Principal::Rating { name, .. } => Some((PrincipalKind::Rating, name.clone())),
+        Principal::Officer { officer, .. } => Some((PrincipalKind::Officer, officer.clone())),
+        Principal::Manager { username } => Some((PrincipalKind::Manager, username.clone())),
+        Principal::Public { .. } => None,
     }
 }

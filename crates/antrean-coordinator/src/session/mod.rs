@@ -29,6 +29,7 @@ use crate::auth::{Authenticator, Principal};
 use crate::committer::{Broadcast, Job, Outgoing, Read, now, to_text};
 use crate::limits::*;
 use crate::metrics::Metrics;
+use crate::revocation::Registration;
 
 /// What every session shares.
 pub struct Shared {
@@ -103,35 +104,10 @@ pub async fn run(
         cookie,
         web_session: None,
     };
-    if let Some((principal, subscribe)) = session.handshake().await {
+    if let Some((principal, subscribe, registration)) = session.handshake().await {
         tracing::debug!(role = principal.role(), name = %principal.name(), "session started");
+        session.serve(principal, out_rx, subscribe).await;
         // Held to the end of the session: dropping it deregisters.
-        let mut keys = crate::revocation::principal_keys(&principal);
-        keys.extend(
-            session
-                .web_session
-                .as_deref()
-                .map(crate::web_sessions::web_key),
-        );
-        let registration = (!keys.is_empty()).then(|| shared.sessions.register(keys));
-        session.cut = registration.as_ref().map(|r| r.cut.clone());
-        // A logout or revocation between finding the web session and registering would
-        // have missed this socket: look again now that a cut reaches it.
-        let ended = session.cookie.as_deref().is_some_and(|cookie| {
-            session.web_session.is_some()
-                && shared
-                    .sessions
-                    .web
-                    .find(cookie, crate::committer::now().0)
-                    .is_none()
-        });
-        if ended {
-            session
-                .close(crate::revocation::CLOSE_REVOKED, "session ended")
-                .await;
-        } else {
-            session.serve(principal, out_rx, subscribe).await;
-        }
         drop(registration);
     }
 }
@@ -158,8 +134,9 @@ impl Session {
     }
 
     /// Waits for a valid `hello`; answers errors meanwhile. None = connection over.
-    /// Returns the principal and whether it subscribes to events.
-    async fn handshake(&mut self) -> Option<(Principal, bool)> {
+    /// Returns the principal, whether it subscribes to events, and its place in the
+    /// revocation registry (taken before the welcome goes out).
+    async fn handshake(&mut self) -> Option<(Principal, bool, Option<Registration>)> {
         let deadline = tokio::time::Instant::now() + HANDSHAKE_TIMEOUT;
         loop {
             let inbound = match tokio::time::timeout_at(deadline, self.recv()).await {
@@ -208,7 +185,16 @@ impl Session {
                 continue;
             }
             match self.login(auth, message.id.clone()).await {
-                Ok(principal) => {
+                Ok((principal, credential)) => {
+                    // Registered before the welcome: a client that has its welcome can be
+                    // cut by any change committed after it.
+                    let registration = self.register(&principal);
+                    if !self.still_valid(&principal, credential.as_deref()) {
+                        // Changed between the check and the registration: the cut missed it.
+                        self.close(close::REVOKED, "access revoked: credentials changed")
+                            .await;
+                        return None;
+                    }
                     let welcome = ServerMessage::Welcome {
                         id: message.id,
                         protocol: PROTOCOL_VERSION,
@@ -229,7 +215,7 @@ impl Session {
                     if !self.send(&welcome).await {
                         return None;
                     }
-                    return Some((principal, subscribe));
+                    return Some((principal, subscribe, registration));
                 }
                 Err(reply) => {
                     if !self.send(&reply).await {
@@ -240,14 +226,57 @@ impl Session {
         }
     }
 
-    async fn login(&mut self, auth: Auth, id: Option<String>) -> Result<Principal, ServerMessage> {
+    /// Logs the socket in. Also returns the credential's fingerprint as it was when checked
+    /// (`None` for a visitor's phone, which has no stored credential).
+    async fn login(
+        &mut self,
+        auth: Auth,
+        id: Option<String>,
+    ) -> Result<(Principal, Option<String>), ServerMessage> {
         if let Auth::Session {} = auth {
             let (principal, record) =
                 crate::login::resume(&self.shared, self.cookie.as_deref(), id).await?;
             self.web_session = Some(record.token_sha256);
-            return Ok(principal);
+            return Ok((principal, Some(record.credential)));
         }
-        crate::login::log_in(&self.shared, auth, self.peer, id).await
+        let before = crate::login::stored_credential(&auth)
+            .and_then(|(kind, name)| self.shared.auth.credential_fingerprint(kind, &name).ok())
+            .flatten();
+        let principal = crate::login::log_in(&self.shared, auth, self.peer, id).await?;
+        Ok((principal, before))
+    }
+
+    /// Registers the session under its principal's keys (and its web session's).
+    fn register(&mut self, principal: &Principal) -> Option<Registration> {
+        let mut keys = crate::revocation::principal_keys(principal);
+        keys.extend(
+            self.web_session
+                .as_deref()
+                .map(crate::web_sessions::web_key),
+        );
+        let registration = (!keys.is_empty()).then(|| self.shared.sessions.register(keys));
+        self.cut = registration.as_ref().map(|r| r.cut.clone());
+        registration
+    }
+
+    /// After registering: the credential checked at login is still the stored one, and a
+    /// browser's web session still lives (a logout or revocation may have come between).
+    fn still_valid(&self, principal: &Principal, credential: Option<&str>) -> bool {
+        if let (Some(cookie), Some(_)) = (self.cookie.as_deref(), &self.web_session)
+            && self.shared.sessions.web.find(cookie, now().0).is_none()
+        {
+            return false;
+        }
+        let Some((kind, name)) = crate::login::principal_credential(principal) else {
+            return true;
+        };
+        let now_stored = self
+            .shared
+            .auth
+            .credential_fingerprint(kind, &name)
+            .ok()
+            .flatten();
+        now_stored.is_some() && now_stored.as_deref() == credential
     }
 
     async fn serve(
