@@ -82,38 +82,8 @@ impl Engine {
         at: Timestamp,
     ) -> Result<Vec<Event>, Rejection> {
         match command {
-            Command::CallNext { counter } => {
-                let cfg = self.require_idle_open(counter)?;
-                let state = self.state.counter(counter);
-                let next = pick_next(&self.state, &self.catalog.policy, cfg, &state, at)
-                    .ok_or_else(|| Rejection::QueueEmpty {
-                        counter_name: cfg.name.clone(),
-                    })?;
-                Ok(vec![Event::TicketCalled {
-                    ticket: next,
-                    counter: counter.clone(),
-                    officer: state.officer,
-                    out_of_order: false,
-                }])
-            }
-            Command::CallSpecific { counter, ticket } => {
-                let cfg = self.require_idle_open(counter)?;
-                let t = self.ticket(*ticket)?;
-                if !matches!(t.state, TicketState::Waiting | TicketState::Parked) {
-                    return Err(invalid(t, "call"));
-                }
-                if !cfg.serves(&t.service) {
-                    return Err(Rejection::ServiceNotAtCounter {
-                        counter_name: cfg.name.clone(),
-                        service_name: self.service_name(&t.service),
-                    });
-                }
-                Ok(vec![Event::TicketCalled {
-                    ticket: *ticket,
-                    counter: counter.clone(),
-                    officer: self.state.counter(counter).officer,
-                    out_of_order: true,
-                }])
+            Command::CallNext { .. } | Command::CallSpecific { .. } => {
+                self.decide_call(command, at)
             }
             Command::Recall { counter } => {
                 let t = self.current_ticket(counter, &[TicketState::Called], "recall")?;
@@ -182,6 +152,46 @@ impl Engine {
                 }])
             }
             _ => unreachable!("routed by decide"),
+        }
+    }
+
+    /// Calling the next ticket by the queue policy, or a ticket by number.
+    fn decide_call(&self, command: &Command, at: Timestamp) -> Result<Vec<Event>, Rejection> {
+        match command {
+            Command::CallNext { counter } => {
+                let cfg = self.require_idle_open(counter)?;
+                let state = self.state.counter(counter);
+                let next = pick_next(&self.state, &self.catalog.policy, cfg, &state, at)
+                    .ok_or_else(|| Rejection::QueueEmpty {
+                        counter_name: cfg.name.clone(),
+                    })?;
+                Ok(vec![Event::TicketCalled {
+                    ticket: next,
+                    counter: counter.clone(),
+                    officer: state.officer,
+                    out_of_order: false,
+                }])
+            }
+            Command::CallSpecific { counter, ticket } => {
+                let cfg = self.require_idle_open(counter)?;
+                let t = self.ticket(*ticket)?;
+                if !matches!(t.state, TicketState::Waiting | TicketState::Parked) {
+                    return Err(invalid(t, "call"));
+                }
+                if !cfg.serves(&t.service) {
+                    return Err(Rejection::ServiceNotAtCounter {
+                        counter_name: cfg.name.clone(),
+                        service_name: self.service_name(&t.service),
+                    });
+                }
+                Ok(vec![Event::TicketCalled {
+                    ticket: *ticket,
+                    counter: counter.clone(),
+                    officer: self.state.counter(counter).officer,
+                    out_of_order: true,
+                }])
+            }
+            _ => unreachable!("routed by decide_at_counter"),
         }
     }
 

@@ -4,6 +4,7 @@ use std::collections::BTreeMap;
 
 use super::facts::{Facts, NONE, Outcome, VisitFact};
 use super::*;
+use crate::TimeZone;
 
 struct Filter {
     /// Per service id: passes the agency/service filters.
@@ -112,27 +113,14 @@ pub fn report(facts: &Facts, catalog: &Catalog, q: &ReportQuery) -> Report {
     let mut hours: Vec<(u32, u32, Vec<u32>)> = (0..24).map(|_| (0, 0, Vec::new())).collect();
     let mut compliance: BTreeMap<u32, (u32, Vec<u32>)> = BTreeMap::new();
     let mut officers: BTreeMap<u32, OfficerAcc> = BTreeMap::new();
-    // Local day and hour change once per hour of the log: cache them.
-    let mut cached_hour: (i64, LocalDate, usize) = (i64::MIN, q.from, 0);
-    let mut local = |at: Timestamp| {
-        let hour_start = at.0.div_euclid(3_600_000);
-        if hour_start != cached_hour.0 {
-            let l = tz.local(at);
-            cached_hour = (
-                hour_start,
-                l.date,
-                usize::from(l.time.minutes() / 60).min(23),
-            );
-        }
-        (cached_hour.1, cached_hour.2)
-    };
+    let mut local = LocalHours::new(tz, q.from);
 
     let visits = facts.visits.iter().copied().chain(facts.open_visits());
     for v in visits {
         if !f.in_period(v.start) || !f.service(v.service) {
             continue;
         }
-        let (day, hour) = local(v.start);
+        let (day, hour) = local.at(v.start);
         let day_acc = days.entry(day).or_default();
         // Not counter work: counted whatever the counter/officer filters say.
         let counts = |c: &mut Counts, v: &VisitFact| match v.outcome {
@@ -173,7 +161,7 @@ pub fn report(facts: &Facts, catalog: &Catalog, q: &ReportQuery) -> Report {
         if v.outcome != Outcome::Served {
             continue;
         }
-        let end_hour = local(v.start.plus_ms(i64::from(v.end_ms))).1;
+        let end_hour = local.at(v.start.plus_ms(i64::from(v.end_ms))).1;
         hours[end_hour].1 += 1;
         let Some(service) = known(v.service_ms) else {
             continue;
@@ -205,19 +193,50 @@ pub fn report(facts: &Facts, catalog: &Catalog, q: &ReportQuery) -> Report {
         open_s: open_ms / 1000,
         idle_s: idle_ms / 1000,
         by_hour: hour_rows(&mut hours),
-        by_day: days
-            .iter_mut()
-            .map(|(day, acc)| DayRow {
-                day: *day,
-                counts: acc.counts,
-                waiting: DurationStats::of(&mut acc.waiting),
-                service: DurationStats::of(&mut acc.service),
-            })
-            .collect(),
+        by_day: day_rows(&mut days),
         compliance: compliance_rows(facts, catalog, &mut compliance),
         officers: officer_rows(facts, &mut officers),
         skm: skm(facts, &f, q),
     }
+}
+
+/// Local day and hour of a time, cached: they change once per hour of the log, and the scan
+/// asks for every visit.
+struct LocalHours {
+    tz: TimeZone,
+    /// (hour since the epoch, its local day, its local hour 0..=23).
+    cached: (i64, LocalDate, usize),
+}
+
+impl LocalHours {
+    fn new(tz: TimeZone, first_day: LocalDate) -> LocalHours {
+        LocalHours {
+            tz,
+            cached: (i64::MIN, first_day, 0),
+        }
+    }
+
+    fn at(&mut self, at: Timestamp) -> (LocalDate, usize) {
+        let hour_start = at.0.div_euclid(3_600_000);
+        if hour_start != self.cached.0 {
+            let l = self.tz.local(at);
+            let hour = usize::from(l.time.minutes() / 60).min(23);
+            self.cached = (hour_start, l.date, hour);
+        }
+        (self.cached.1, self.cached.2)
+    }
+}
+
+/// Per local day: counts, waiting and service time.
+fn day_rows(days: &mut BTreeMap<LocalDate, Acc>) -> Vec<DayRow> {
+    days.iter_mut()
+        .map(|(day, acc)| DayRow {
+            day: *day,
+            counts: acc.counts,
+            waiting: DurationStats::of(&mut acc.waiting),
+            service: DurationStats::of(&mut acc.service),
+        })
+        .collect()
 }
 
 /// Counter time in the period (open and idle, ms), also credited to each officer.
