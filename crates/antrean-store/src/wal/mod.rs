@@ -137,41 +137,7 @@ impl<F: WalFs> Wal<F> {
         options: WalOptions,
         checkpoint_lsn: u64,
     ) -> Result<(Wal<F>, Recovered), WalError> {
-        let mut names = fs.list().map_err(io_err("(directory)"))?;
-        names.sort();
-        let mut valid = Vec::new();
-        let mut spare = Vec::new();
-        for name in names {
-            if name.ends_with(TEMPORARY_SUFFIX) {
-                // A segment being made when the process stopped: it held nothing.
-                fs.remove(&name).map_err(io_err(&name))?;
-                continue;
-            }
-            if !(name.starts_with(SEGMENT_PREFIX) && name.ends_with(SEGMENT_SUFFIX)) {
-                continue;
-            }
-            let file = fs.open(&name).map_err(io_err(&name))?;
-            let mut bytes = [0u8; HEADER_BYTES as usize];
-            let n = file.read_at(0, &mut bytes).map_err(io_err(&name))?;
-            match SegmentHeader::decode(&bytes[..n]) {
-                Some(header) => valid.push((name, file, header)),
-                // A header torn while the slot was being reused: nothing was in it yet.
-                None => spare.push((name, file)),
-            }
-        }
-        valid.sort_by_key(|(_, _, header)| header.segment_no);
-        // Segments wholly before the checkpoint are not read: the next segment starts at or
-        // before the checkpoint's next frame, so sled holds all of theirs. They are spares,
-        // whatever a crash while reusing one left in them (an old header over a first frame
-        // the new header's write already zeroed, say).
-        if let Some(first_needed) = valid
-            .iter()
-            .rposition(|(_, _, header)| header.first_lsn <= checkpoint_lsn + 1)
-        {
-            for (name, file, _) in valid.drain(..first_needed) {
-                spare.push((name, file));
-            }
-        }
+        let (valid, spare) = segments_on_disk(&fs, checkpoint_lsn)?;
 
         let mut recovered = Recovered::default();
         let mut segments: Vec<Segment<F::File>> = Vec::new();
@@ -206,30 +172,7 @@ impl<F: WalFs> Wal<F> {
         }
 
         let log_end = segments.last().map_or(0, |s| s.last_lsn);
-        if let Some(first) = segments.first()
-            && log_end > checkpoint_lsn
-            && first.header.first_lsn > checkpoint_lsn + 1
-        {
-            return Err(WalError::Corrupt {
-                file: first.name.clone(),
-                offset: 0,
-                detail: format!(
-                    "the database holds frames up to lsn {checkpoint_lsn} but the log starts at lsn {}",
-                    first.header.first_lsn
-                ),
-            });
-        }
-        if !segments.is_empty() && log_end < checkpoint_lsn {
-            let last = segments.last().expect("not empty");
-            return Err(WalError::Corrupt {
-                file: last.name.clone(),
-                offset: last.end,
-                detail: format!(
-                    "the log ends at lsn {log_end} but the database already holds lsn \
-                     {checkpoint_lsn}: synced frames are missing"
-                ),
-            });
-        }
+        check_log_covers(&segments, log_end, checkpoint_lsn)?;
         let next_segment_no = segments.last().map_or(1, |s| s.header.segment_no + 1);
         let current = segments.pop();
         let mut wal = Wal {
@@ -461,4 +404,83 @@ fn frame_at(bytes: &[u8], offset: usize) -> Option<FrameHeader> {
     let payload =
         bytes.get(offset + FRAME_HEADER_BYTES..offset + FRAME_HEADER_BYTES + frame.len)?;
     frame.matches(payload).then_some(frame)
+}
+/// A segment on disk with its decoded header, and a slot that holds nothing needed.
+type Found<File> = (String, File, SegmentHeader);
+type Spare<File> = (String, File);
+/// The segments in order, and the spare slots.
+type Listing<File> = (Vec<Found<File>>, Vec<Spare<File>>);
+
+/// The log's segments in order and the spare slots: temporary files are removed, a torn
+/// header makes a spare, and segments wholly before the checkpoint are spares too.
+fn segments_on_disk<F: WalFs>(fs: &F, checkpoint_lsn: u64) -> Result<Listing<F::File>, WalError> {
+    let mut names = fs.list().map_err(io_err("(directory)"))?;
+    names.sort();
+    let mut valid = Vec::new();
+    let mut spare = Vec::new();
+    for name in names {
+        if name.ends_with(TEMPORARY_SUFFIX) {
+            // A segment being made when the process stopped: it held nothing.
+            fs.remove(&name).map_err(io_err(&name))?;
+            continue;
+        }
+        if !(name.starts_with(SEGMENT_PREFIX) && name.ends_with(SEGMENT_SUFFIX)) {
+            continue;
+        }
+        let file = fs.open(&name).map_err(io_err(&name))?;
+        let mut bytes = [0u8; HEADER_BYTES as usize];
+        let n = file.read_at(0, &mut bytes).map_err(io_err(&name))?;
+        match SegmentHeader::decode(&bytes[..n]) {
+            Some(header) => valid.push((name, file, header)),
+            // A header torn while the slot was being reused: nothing was in it yet.
+            None => spare.push((name, file)),
+        }
+    }
+    valid.sort_by_key(|(_, _, header)| header.segment_no);
+    // Segments wholly before the checkpoint are not read: the next segment starts at or
+    // before the checkpoint's next frame, so sled holds all of theirs. They are spares,
+    // whatever a crash while reusing one left in them (an old header over a first frame
+    // the new header's write already zeroed, say).
+    if let Some(first_needed) = valid
+        .iter()
+        .rposition(|(_, _, header)| header.first_lsn <= checkpoint_lsn + 1)
+    {
+        for (name, file, _) in valid.drain(..first_needed) {
+            spare.push((name, file));
+        }
+    }
+    Ok((valid, spare))
+}
+
+/// The log must reach the checkpoint and start no later than the frame after it.
+fn check_log_covers<File>(
+    segments: &[Segment<File>],
+    log_end: u64,
+    checkpoint_lsn: u64,
+) -> Result<(), WalError> {
+    if let Some(first) = segments.first()
+        && log_end > checkpoint_lsn
+        && first.header.first_lsn > checkpoint_lsn + 1
+    {
+        return Err(WalError::Corrupt {
+            file: first.name.clone(),
+            offset: 0,
+            detail: format!(
+                "the database holds frames up to lsn {checkpoint_lsn} but the log starts at lsn {}",
+                first.header.first_lsn
+            ),
+        });
+    }
+    if !segments.is_empty() && log_end < checkpoint_lsn {
+        let last = segments.last().expect("not empty");
+        return Err(WalError::Corrupt {
+            file: last.name.clone(),
+            offset: last.end,
+            detail: format!(
+                "the log ends at lsn {log_end} but the database already holds lsn \
+                 {checkpoint_lsn}: synced frames are missing"
+            ),
+        });
+    }
+    Ok(())
 }
