@@ -138,16 +138,8 @@ struct Decoder {
 impl Decoder {
     /// Decodes the command or text byte at `i`; returns the offset after it.
     fn step(&mut self, bytes: &[u8], i: usize, profile: &Profile) -> Result<usize, DecodeError> {
-        let arg = |k: usize| {
-            bytes
-                .get(i + k)
-                .copied()
-                .ok_or(DecodeError::Truncated { offset: i })
-        };
-        let unsupported = || DecodeError::Unsupported {
-            offset: i,
-            bytes: bytes[i..bytes.len().min(i + 4)].to_vec(),
-        };
+        let arg = |k: usize| arg_at(bytes, i, k);
+        let unsupported = || unsupported_at(bytes, i);
         match bytes[i] {
             LF => {
                 let style = self.line_style.unwrap_or(self.style);
@@ -171,43 +163,7 @@ impl Decoder {
                 self.doc.status_requests.push(arg(2)?);
                 Ok(i + 3)
             }
-            ESC => match arg(1)? {
-                b'@' => {
-                    self.flush_line();
-                    self.style = TextStyle::NORMAL;
-                    Ok(i + 2)
-                }
-                b't' => {
-                    let n = arg(2)?;
-                    if n != profile.code_page_select {
-                        return Err(DecodeError::CodeTable {
-                            n,
-                            expected: profile.code_page_select,
-                        });
-                    }
-                    self.page = profile.code_page;
-                    Ok(i + 3)
-                }
-                b'a' => {
-                    self.style.align = match arg(2)? {
-                        0 | b'0' => Align::Left,
-                        1 | b'1' => Align::Center,
-                        2 | b'2' => Align::Right,
-                        _ => return Err(unsupported()),
-                    };
-                    Ok(i + 3)
-                }
-                b'E' => {
-                    self.style.bold = arg(2)? & 1 == 1;
-                    Ok(i + 3)
-                }
-                b'd' => {
-                    self.flush_line();
-                    self.doc.elements.push(Element::Feed(arg(2)?));
-                    Ok(i + 3)
-                }
-                _ => Err(unsupported()),
-            },
+            ESC => self.esc_command(bytes, i, profile),
             GS => match arg(1)? {
                 b'!' => {
                     let n = arg(2)?;
@@ -238,6 +194,55 @@ impl Decoder {
                 }
                 self.line.push(byte);
                 Ok(i + 1)
+            }
+            _ => Err(unsupported()),
+        }
+    }
+
+    /// `ESC @` (initialize), `ESC t` (code table), `ESC a` (justify), `ESC E` (bold) and
+    /// `ESC d` (feed lines).
+    fn esc_command(
+        &mut self,
+        bytes: &[u8],
+        i: usize,
+        profile: &Profile,
+    ) -> Result<usize, DecodeError> {
+        let arg = |k: usize| arg_at(bytes, i, k);
+        let unsupported = || unsupported_at(bytes, i);
+        match arg(1)? {
+            b'@' => {
+                self.flush_line();
+                self.style = TextStyle::NORMAL;
+                Ok(i + 2)
+            }
+            b't' => {
+                let n = arg(2)?;
+                if n != profile.code_page_select {
+                    return Err(DecodeError::CodeTable {
+                        n,
+                        expected: profile.code_page_select,
+                    });
+                }
+                self.page = profile.code_page;
+                Ok(i + 3)
+            }
+            b'a' => {
+                self.style.align = match arg(2)? {
+                    0 | b'0' => Align::Left,
+                    1 | b'1' => Align::Center,
+                    2 | b'2' => Align::Right,
+                    _ => return Err(unsupported()),
+                };
+                Ok(i + 3)
+            }
+            b'E' => {
+                self.style.bold = arg(2)? & 1 == 1;
+                Ok(i + 3)
+            }
+            b'd' => {
+                self.flush_line();
+                self.doc.elements.push(Element::Feed(arg(2)?));
+                Ok(i + 3)
             }
             _ => Err(unsupported()),
         }
@@ -278,5 +283,21 @@ impl Decoder {
             let text = self.page.decode(&std::mem::take(&mut self.line));
             self.doc.elements.push(Element::Line { text, style });
         }
+    }
+}
+
+/// The `k`-th byte of the command at `i`, or `Truncated`.
+fn arg_at(bytes: &[u8], i: usize, k: usize) -> Result<u8, DecodeError> {
+    bytes
+        .get(i + k)
+        .copied()
+        .ok_or(DecodeError::Truncated { offset: i })
+}
+
+/// An `Unsupported` error quoting the first bytes of the command at `i`.
+fn unsupported_at(bytes: &[u8], i: usize) -> DecodeError {
+    DecodeError::Unsupported {
+        offset: i,
+        bytes: bytes[i..bytes.len().min(i + 4)].to_vec(),
     }
 }
