@@ -92,44 +92,11 @@ pub fn render_png(doc: &Document) -> Result<GrayImage, RenderError> {
                 ..
             } => {
                 let code = qr_codes.next().expect("one code per QR element");
-                let module = u32::from(*module_size_dots);
-                let modules = code.width() as u32;
-                let x0 = MARGIN + offset(*align, modules * module, doc.print_width_dots);
-                for (index, color) in code.to_colors().iter().enumerate() {
-                    if *color == qrcode::Color::Dark {
-                        let (mx, my) = (index as u32 % modules, index as u32 / modules);
-                        fill(
-                            &mut image,
-                            x0 + mx * module,
-                            y + my * module,
-                            module,
-                            module,
-                        );
-                    }
-                }
-                y += modules * module + LINE_GAP;
+                let side = draw_qr(&mut image, &code, *module_size_dots, *align, y, doc);
+                y += side + LINE_GAP;
             }
             Element::NvLogo { align, .. } => {
-                // The logo's pixels are in the printer: preview its place as a framed box.
-                let w = NV_LOGO_PREVIEW_W.min(u32::from(doc.print_width_dots));
-                let x = MARGIN + offset(*align, w, doc.print_width_dots);
-                fill(&mut image, x, y, w, 2);
-                fill(&mut image, x, y + NV_LOGO_PREVIEW_H - 2, w, 2);
-                fill(&mut image, x, y, 2, NV_LOGO_PREVIEW_H);
-                fill(&mut image, x + w - 2, y, 2, NV_LOGO_PREVIEW_H);
-                let label = "LOGO";
-                let label_x = x + (w - label.len() as u32 * CELL_W) / 2;
-                for (k, c) in label.chars().enumerate() {
-                    draw_glyph(
-                        &mut image,
-                        c,
-                        label_x + k as u32 * CELL_W,
-                        y + (NV_LOGO_PREVIEW_H - CELL_H) / 2,
-                        1,
-                        1,
-                        true,
-                    );
-                }
+                draw_logo_box(&mut image, *align, y, doc);
                 y += NV_LOGO_PREVIEW_H + LINE_GAP;
             }
             Element::Feed(lines) => y += u32::from(*lines) * (CELL_H + LINE_GAP),
@@ -146,6 +113,43 @@ pub fn render_png(doc: &Document) -> Result<GrayImage, RenderError> {
         }
     }
     Ok(image)
+}
+
+/// Draws a QR code's dark modules at `y`; returns its side in pixels.
+fn draw_qr(
+    image: &mut GrayImage,
+    code: &QrCode,
+    module_size_dots: u8,
+    align: Align,
+    y: u32,
+    doc: &Document,
+) -> u32 {
+    let module = u32::from(module_size_dots);
+    let modules = code.width() as u32;
+    let x0 = MARGIN + offset(align, modules * module, doc.print_width_dots);
+    for (index, color) in code.to_colors().iter().enumerate() {
+        if *color == qrcode::Color::Dark {
+            let (mx, my) = (index as u32 % modules, index as u32 / modules);
+            fill(image, x0 + mx * module, y + my * module, module, module);
+        }
+    }
+    modules * module
+}
+
+/// The logo's pixels are in the printer: its place is previewed as a framed "LOGO" box.
+fn draw_logo_box(image: &mut GrayImage, align: Align, y: u32, doc: &Document) {
+    let w = NV_LOGO_PREVIEW_W.min(u32::from(doc.print_width_dots));
+    let x = MARGIN + offset(align, w, doc.print_width_dots);
+    fill(image, x, y, w, 2);
+    fill(image, x, y + NV_LOGO_PREVIEW_H - 2, w, 2);
+    fill(image, x, y, 2, NV_LOGO_PREVIEW_H);
+    fill(image, x + w - 2, y, 2, NV_LOGO_PREVIEW_H);
+    let label = "LOGO";
+    let label_x = x + (w - label.len() as u32 * CELL_W) / 2;
+    for (k, c) in label.chars().enumerate() {
+        let glyph_y = y + (NV_LOGO_PREVIEW_H - CELL_H) / 2;
+        draw_glyph(image, c, label_x + k as u32 * CELL_W, glyph_y, 1, 1, true);
+    }
 }
 
 /// Renders `doc` and writes it as PNG.
