@@ -10,7 +10,7 @@ use super::{
     KioskSettings, NetLink, PrintLink, PrintState, Screen, Session, SiteData, Sizes, Texts,
 };
 use crate::model::sizing::Typography;
-use crate::model::{Language, PaperOutcome, Strings, ticket_print};
+use crate::model::{IssuedTicket, Language, PaperOutcome, Strings, ticket_print};
 use crate::net::{NetCommand, NetEvent};
 use crate::print::PrintJob;
 
@@ -301,19 +301,8 @@ fn poll_network(
                 let paper = site.catalog.as_ref().and_then(|catalog| {
                     ticket_print(&ticket, catalog, &texts.0, &settings.public_base_url)
                 });
-                let job = PrintJob {
-                    ticket_number: ticket.number.clone(),
-                    ticket: paper.map(Box::new),
-                };
+                session.print = start_printing(print.as_deref(), &ticket, paper);
                 session.ticket = Some(ticket);
-                session.print = match print.as_ref().map(|p| p.submit(job)) {
-                    Some(Ok(())) => PrintState::Printing,
-                    None => PrintState::DigitalOnly,
-                    // The printer thread is stuck on earlier tickets.
-                    Some(Err(_)) => PrintState::Failed {
-                        health_code: "error_queue_full".into(),
-                    },
-                };
                 next.set(match session.print {
                     PrintState::Failed { .. } => Screen::PrinterProblem,
                     _ => Screen::Result,
@@ -335,6 +324,26 @@ fn poll_network(
                 }
             }
         }
+    }
+}
+
+/// Hands a committed ticket to the printer thread; the print state to show.
+fn start_printing(
+    print: Option<&PrintLink>,
+    ticket: &IssuedTicket,
+    paper: Option<antrean_printer::TicketPrint>,
+) -> PrintState {
+    let job = PrintJob {
+        ticket_number: ticket.number.clone(),
+        ticket: paper.map(Box::new),
+    };
+    match print.map(|p| p.submit(job)) {
+        Some(Ok(())) => PrintState::Printing,
+        None => PrintState::DigitalOnly,
+        // The printer thread is stuck on earlier tickets.
+        Some(Err(_)) => PrintState::Failed {
+            health_code: "error_queue_full".into(),
+        },
     }
 }
 
