@@ -223,49 +223,7 @@ pub fn screen_frame(
             BackgroundColor(color(palette::BACKGROUND)),
         ))
         .with_children(|root| {
-            // Header: site name; "Perbesar teks" always within reach.
-            root.spawn((
-                Node {
-                    width: Val::Percent(100.0),
-                    padding: UiRect::all(gap),
-                    column_gap: gap,
-                    align_items: AlignItems::Center,
-                    justify_content: JustifyContent::SpaceBetween,
-                    ..default()
-                },
-                BackgroundColor(color(palette::HEADER)),
-            ))
-            .with_children(|header| {
-                header
-                    .spawn(Node {
-                        flex_shrink: 1.0,
-                        flex_grow: 1.0,
-                        ..default()
-                    })
-                    .with_children(|name| {
-                        text(
-                            name,
-                            frame,
-                            frame.site_name,
-                            sizes.heading_px,
-                            true,
-                            palette::ON_DARK,
-                        );
-                    });
-                let toggle = if frame.large_text {
-                    "normal_text"
-                } else {
-                    "larger_text"
-                };
-                button(
-                    header,
-                    frame,
-                    frame.texts.0.get(toggle),
-                    TapAction::ToggleLargeText,
-                    ButtonKind::Secondary,
-                    false,
-                );
-            });
+            header_bar(root, frame);
             // Body.
             // `min_height: 0` lets the body shrink below its content (which then scrolls or
             // is clipped) instead of pushing the footer off the screen.
@@ -306,6 +264,53 @@ pub fn screen_frame(
             ))
             .with_children(footer);
         });
+}
+
+/// The header every screen shares: the site name, and "Perbesar teks" always within reach.
+fn header_bar(root: &mut Parent, frame: &Frame) {
+    let sizes = frame.sizes.0;
+    root.spawn((
+        Node {
+            width: Val::Percent(100.0),
+            padding: UiRect::all(Val::Px(sizes.gap_px)),
+            column_gap: Val::Px(sizes.gap_px),
+            align_items: AlignItems::Center,
+            justify_content: JustifyContent::SpaceBetween,
+            ..default()
+        },
+        BackgroundColor(color(palette::HEADER)),
+    ))
+    .with_children(|header| {
+        header
+            .spawn(Node {
+                flex_shrink: 1.0,
+                flex_grow: 1.0,
+                ..default()
+            })
+            .with_children(|name| {
+                text(
+                    name,
+                    frame,
+                    frame.site_name,
+                    sizes.heading_px,
+                    true,
+                    palette::ON_DARK,
+                );
+            });
+        let toggle = if frame.large_text {
+            "normal_text"
+        } else {
+            "larger_text"
+        };
+        button(
+            header,
+            frame,
+            frame.texts.0.get(toggle),
+            TapAction::ToggleLargeText,
+            ButtonKind::Secondary,
+            false,
+        );
+    });
 }
 
 fn drag_start(start: On<Pointer<DragStart>>, mut areas: Query<(&ComputedNode, &mut ScrollArea)>) {

@@ -125,28 +125,35 @@ fn spawn(mut commands: Commands, inputs: ScreenInputs) {
                     palette::ON_DARK,
                 );
             }
-            root.spawn((
-                Node {
-                    padding: UiRect::axes(Val::Px(sizes.gap_px * 2.0), Val::Px(sizes.gap_px)),
-                    min_height: Val::Px(sizes.touch_target_px),
-                    align_items: AlignItems::Center,
-                    border_radius: BorderRadius::all(Val::Px(sizes.gap_px)),
-                    ..default()
-                },
-                BackgroundColor(color(palette::PRIMARY)),
-                Pickable::IGNORE,
-            ))
-            .with_children(|cta| {
-                centered_text(
-                    cta,
-                    &frame,
-                    strings.get("touch_to_start"),
-                    sizes.title_px,
-                    true,
-                    palette::ON_DARK,
-                );
-            });
+            touch_to_start(root, &frame);
         });
+}
+
+/// The invitation to touch, as a big button-like band (the whole screen is the target).
+fn touch_to_start(root: &mut Parent, frame: &Frame) {
+    let sizes = frame.sizes.0;
+    let strings = &frame.texts.0;
+    root.spawn((
+        Node {
+            padding: UiRect::axes(Val::Px(sizes.gap_px * 2.0), Val::Px(sizes.gap_px)),
+            min_height: Val::Px(sizes.touch_target_px),
+            align_items: AlignItems::Center,
+            border_radius: BorderRadius::all(Val::Px(sizes.gap_px)),
+            ..default()
+        },
+        BackgroundColor(color(palette::PRIMARY)),
+        Pickable::IGNORE,
+    ))
+    .with_children(|cta| {
+        centered_text(
+            cta,
+            frame,
+            strings.get("touch_to_start"),
+            sizes.title_px,
+            true,
+            palette::ON_DARK,
+        );
+    });
 }
 
 /// The last numbers called, as the display board shows them.
