@@ -311,15 +311,6 @@ pub fn published_ikm(q: &QuarterTally) -> Option<PublishedIkmDto> {
 /// Report to the wire.
 pub fn report_dto(report: &Report, catalog: &Catalog, weight: Weight) -> ReportDto {
     let q: &ReportQuery = &report.query;
-    let at_id = |at: antrean_core::Timestamp| {
-        let local = catalog.site.time_zone.local(at);
-        format!("{} {}", local.date.format_id(), local.time.format_id())
-    };
-    let skm = &report.skm;
-    let (ikm, ikm_missing) = match skm.tally.ikm(weight) {
-        Ok(r) => (Some(ikm_dto(&r)), None),
-        Err(e) => (None, Some(e.to_string())),
-    };
     ReportDto {
         site: catalog.site.name.clone(),
         from: q.from.to_string(),
@@ -381,37 +372,52 @@ pub fn report_dto(report: &Report, catalog: &Catalog, weight: Weight) -> ReportD
                 service: stats_dto(&o.service),
             })
             .collect(),
-        skm: SkmDto {
-            ikm,
-            ikm_missing,
-            respondents: skm.tally.respondents,
-            imported: skm.imported,
-            population: report.counts.served,
-            target_sample: krejcie_morgan_sample(u64::from(report.counts.served)),
-            faces: skm.faces,
-            gender: skm.gender,
-            education: skm.education,
-            disability: skm.disability,
-            comments: skm
-                .comments
-                .iter()
-                .map(|c| CommentDto {
-                    at_ms: c.at.0,
-                    at_id: at_id(c.at),
-                    service: c.service.clone(),
-                    ticket: c.ticket.map(|t| t.0),
-                    text: c.text.clone(),
-                })
-                .collect(),
-            follow_ups: skm
-                .follow_ups
-                .iter()
-                .map(|(at, f)| FollowUpEntryDto {
-                    at_ms: at.0,
-                    at_id: at_id(*at),
-                    follow_up: follow_up_to_dto(f),
-                })
-                .collect(),
-        },
+        skm: skm_dto(report, catalog, weight),
+    }
+}
+
+/// The SKM part: the IKM (or why it is missing), respondents against the Krejcie–Morgan
+/// target, profile, suggestions and follow-ups.
+fn skm_dto(report: &Report, catalog: &Catalog, weight: Weight) -> SkmDto {
+    let at_id = |at: antrean_core::Timestamp| {
+        let local = catalog.site.time_zone.local(at);
+        format!("{} {}", local.date.format_id(), local.time.format_id())
+    };
+    let skm = &report.skm;
+    let (ikm, ikm_missing) = match skm.tally.ikm(weight) {
+        Ok(r) => (Some(ikm_dto(&r)), None),
+        Err(e) => (None, Some(e.to_string())),
+    };
+    SkmDto {
+        ikm,
+        ikm_missing,
+        respondents: skm.tally.respondents,
+        imported: skm.imported,
+        population: report.counts.served,
+        target_sample: krejcie_morgan_sample(u64::from(report.counts.served)),
+        faces: skm.faces,
+        gender: skm.gender,
+        education: skm.education,
+        disability: skm.disability,
+        comments: skm
+            .comments
+            .iter()
+            .map(|c| CommentDto {
+                at_ms: c.at.0,
+                at_id: at_id(c.at),
+                service: c.service.clone(),
+                ticket: c.ticket.map(|t| t.0),
+                text: c.text.clone(),
+            })
+            .collect(),
+        follow_ups: skm
+            .follow_ups
+            .iter()
+            .map(|(at, f)| FollowUpEntryDto {
+                at_ms: at.0,
+                at_id: at_id(*at),
+                follow_up: follow_up_to_dto(f),
+            })
+            .collect(),
     }
 }
