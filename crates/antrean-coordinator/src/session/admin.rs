@@ -83,33 +83,36 @@ pub async fn admin(shared: &Shared, request: Request) -> Result<ResultDto, Error
                 .then_some(ResultDto::Accepted)
                 .ok_or(ErrorCode::NotFound)
         }
-        Request::ListPrincipals => {
-            let all = auth.store().principals().map_err(|e| store_err(e.into()))?;
-            let info = |p: &antrean_store::PrincipalRecord| PrincipalInfo {
-                name: p.name.clone(),
-                kind: p.kind.key().to_owned(),
-                display_name: p.display_name.clone(),
-                revoked: p.revoked,
-            };
-            let of = |kinds: &[PrincipalKind]| {
-                all.iter()
-                    .filter(|p| kinds.contains(&p.kind))
-                    .map(info)
-                    .collect()
-            };
-            Ok(ResultDto::Principals {
-                devices: of(&[
-                    PrincipalKind::Kiosk,
-                    PrincipalKind::Display,
-                    PrincipalKind::Rating,
-                ]),
-                officers: of(&[PrincipalKind::Officer]),
-                managers: of(&[PrincipalKind::Manager]),
-            })
-        }
+        Request::ListPrincipals => list_principals(shared).map_err(store_err),
         // The router sends only the requests above.
         _ => Err(ErrorCode::BadRequest),
     }
+}
+
+/// Devices, officers and managers, without secrets.
+fn list_principals(shared: &Shared) -> Result<ResultDto, AuthError> {
+    let all = shared.auth.store().principals()?;
+    let info = |p: &antrean_store::PrincipalRecord| PrincipalInfo {
+        name: p.name.clone(),
+        kind: p.kind.key().to_owned(),
+        display_name: p.display_name.clone(),
+        revoked: p.revoked,
+    };
+    let of = |kinds: &[PrincipalKind]| {
+        all.iter()
+            .filter(|p| kinds.contains(&p.kind))
+            .map(info)
+            .collect()
+    };
+    Ok(ResultDto::Principals {
+        devices: of(&[
+            PrincipalKind::Kiosk,
+            PrincipalKind::Display,
+            PrincipalKind::Rating,
+        ]),
+        officers: of(&[PrincipalKind::Officer]),
+        managers: of(&[PrincipalKind::Manager]),
+    })
 }
 
 /// The committer cut the principal's sessions when it wrote the change; the manager's
