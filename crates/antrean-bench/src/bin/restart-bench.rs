@@ -111,6 +111,97 @@ fn copy_dir(from: &Path, to: &Path) -> std::io::Result<()> {
     Ok(())
 }
 
+/// Writes `events` through the store's writer and checkpoints them, then commits a `tail`
+/// to the log alone and drops the writer without a clean stop: what a crash after a busy
+/// stretch leaves.
+fn build_crashed_directory(pristine: &Path, events: u64, tail: u64) -> anyhow::Result<()> {
+    let catalog = antrean_catalog::always_open(antrean_catalog::sample());
+    let mut engine = Engine::new(catalog);
+    // 2026-01-05 08:00 in Jakarta.
+    let mut clock_ms = 1_767_574_800_000i64;
+    let started = Instant::now();
+    {
+        let options = WalOptions {
+            background_checkpoints: false,
+            ..WalOptions::default()
+        };
+        let fs = antrean_store::wal::fs::OsFs::new(&pristine.join(antrean_store::WAL_DIR))?;
+        let (_store, mut writer) = Store::open_with(pristine, fs, options, || [9; 32])?;
+        let mut batch = Vec::new();
+        generate(&mut engine, &mut clock_ms, 1, events, |records| {
+            batch.extend(records);
+            if batch.len() >= 10_000 {
+                writer.append(&std::mem::take(&mut batch))?;
+            }
+            Ok(())
+        })?;
+        writer.append(&batch)?;
+        writer.checkpoint()?;
+        eprintln!(
+            "{} events in sled in {:.1} s",
+            events,
+            started.elapsed().as_secs_f64()
+        );
+        // The tail: durable in the log, never applied to sled, no clean stop.
+        generate(&mut engine, &mut clock_ms, events + 1, tail, |records| {
+            writer.commit(&records, &[])?;
+            Ok(())
+        })?;
+        drop(writer);
+    }
+    Ok(())
+}
+
+/// Starts the server on `data` and times spawn → "listening", printing where the time went.
+fn time_restart(server: &Path, data: &Path) -> anyhow::Result<Duration> {
+    let started = Instant::now();
+    let mut child = Command::new(server)
+        .args(["serve", "--always-open", "--listen", "127.0.0.1:0"])
+        .arg("--data")
+        .arg(data)
+        .args(["--admin-password", "restart-bench"])
+        .env("RUST_LOG", "info")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()?;
+    let stdout = child.stdout.take().expect("piped");
+    // The server's log, each line with when it arrived: where the time went.
+    let stderr = child.stderr.take().expect("piped");
+    let log_lines = std::thread::spawn(move || {
+        std::io::BufReader::new(stderr)
+            .lines()
+            .map_while(Result::ok)
+            .map(|line| (started.elapsed(), line))
+            .collect::<Vec<_>>()
+    });
+    let mut listening = false;
+    for line in std::io::BufReader::new(stdout).lines() {
+        if line?.contains("listening on") {
+            listening = true;
+            break;
+        }
+    }
+    let took = started.elapsed();
+    child.kill()?;
+    child.wait()?;
+    let log = log_lines.join().expect("log reader");
+    anyhow::ensure!(listening, "the server did not start: {log:?}");
+    let at = |needle: &str| {
+        log.iter()
+            .find(|(_, line)| line.contains(needle))
+            .map_or("-".to_owned(), |(at, _)| {
+                format!("{:.2} s", at.as_secs_f64())
+            })
+    };
+    eprintln!(
+        "serving after {:.2} s (log tail replayed into sled at {}, engine rebuilt from every event at {})",
+        took.as_secs_f64(),
+        at("replayed frames"),
+        at("event log replayed")
+    );
+    Ok(took)
+}
+
 fn main() -> anyhow::Result<()> {
     let args = Args::parse();
     let server = match args.server {
@@ -129,96 +220,13 @@ fn main() -> anyhow::Result<()> {
         }
     };
     let pristine = base.join("pristine");
-    let catalog = antrean_catalog::always_open(antrean_catalog::sample());
-    let mut engine = Engine::new(catalog);
-    // 2026-01-05 08:00 in Jakarta.
-    let mut clock_ms = 1_767_574_800_000i64;
-    let started = Instant::now();
-    {
-        let options = WalOptions {
-            background_checkpoints: false,
-            ..WalOptions::default()
-        };
-        let fs = antrean_store::wal::fs::OsFs::new(&pristine.join(antrean_store::WAL_DIR))?;
-        let (_store, mut writer) = Store::open_with(&pristine, fs, options, || [9; 32])?;
-        let mut batch = Vec::new();
-        generate(&mut engine, &mut clock_ms, 1, args.events, |records| {
-            batch.extend(records);
-            if batch.len() >= 10_000 {
-                writer.append(&std::mem::take(&mut batch))?;
-            }
-            Ok(())
-        })?;
-        writer.append(&batch)?;
-        writer.checkpoint()?;
-        eprintln!(
-            "{} events in sled in {:.1} s",
-            args.events,
-            started.elapsed().as_secs_f64()
-        );
-        // The tail: durable in the log, never applied to sled, no clean stop.
-        generate(
-            &mut engine,
-            &mut clock_ms,
-            args.events + 1,
-            args.tail,
-            |records| {
-                writer.commit(&records, &[])?;
-                Ok(())
-            },
-        )?;
-        drop(writer);
-    }
+    build_crashed_directory(&pristine, args.events, args.tail)?;
     let mut times = Vec::new();
     for run in 0..args.runs {
         let data = base.join(format!("run-{run}"));
         let _ = std::fs::remove_dir_all(&data);
         copy_dir(&pristine, &data)?;
-        let started = Instant::now();
-        let mut child = Command::new(&server)
-            .args(["serve", "--always-open", "--listen", "127.0.0.1:0"])
-            .arg("--data")
-            .arg(&data)
-            .args(["--admin-password", "restart-bench"])
-            .env("RUST_LOG", "info")
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()?;
-        let stdout = child.stdout.take().expect("piped");
-        // The server's log, each line with when it arrived: where the time went.
-        let stderr = child.stderr.take().expect("piped");
-        let log_lines = std::thread::spawn(move || {
-            std::io::BufReader::new(stderr)
-                .lines()
-                .map_while(Result::ok)
-                .map(|line| (started.elapsed(), line))
-                .collect::<Vec<_>>()
-        });
-        let mut listening = false;
-        for line in std::io::BufReader::new(stdout).lines() {
-            if line?.contains("listening on") {
-                listening = true;
-                break;
-            }
-        }
-        let took = started.elapsed();
-        child.kill()?;
-        child.wait()?;
-        let log = log_lines.join().expect("log reader");
-        anyhow::ensure!(listening, "the server did not start: {log:?}");
-        let at = |needle: &str| {
-            log.iter()
-                .find(|(_, line)| line.contains(needle))
-                .map_or("-".to_owned(), |(at, _)| {
-                    format!("{:.2} s", at.as_secs_f64())
-                })
-        };
-        eprintln!(
-            "run {run}: serving after {:.2} s (log tail replayed into sled at {}, engine rebuilt from every event at {})",
-            took.as_secs_f64(),
-            at("replayed frames"),
-            at("event log replayed")
-        );
+        let took = time_restart(&server, &data)?;
         times.push(took);
         std::fs::remove_dir_all(&data)?;
     }
