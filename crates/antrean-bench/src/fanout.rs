@@ -55,45 +55,7 @@ pub struct FanoutFigure {
 pub async fn measure(bin: &Path, base: &Path, subscribers: usize) -> anyhow::Result<FanoutFigure> {
     let server = BenchServer::start(bin, base, &format!("fanout-{subscribers}"), false).await?;
     let url = server.url();
-    let mut manager = Client::connect_with(
-        &url,
-        Auth::Manager {
-            username: "admin".into(),
-            password: ADMIN_PASSWORD.into(),
-        },
-        false,
-    )
-    .await?;
-    let token = |result: ResultDto| match result {
-        ResultDto::Enrolled { token, .. } => Ok(token),
-        other => Err(anyhow::anyhow!("unexpected {other:?}")),
-    };
-    let board = token(
-        manager
-            .request(Request::EnrollDevice {
-                kind: DeviceKind::Display,
-                name: "board".into(),
-                counter: None,
-            })
-            .await?,
-    )?;
-    let kiosk_token = token(
-        manager
-            .request(Request::EnrollDevice {
-                kind: DeviceKind::Kiosk,
-                name: "kiosk".into(),
-                counter: None,
-            })
-            .await?,
-    )?;
-    manager
-        .request(Request::SetOfficer {
-            officer: "siti".into(),
-            name: "Siti".into(),
-            pin: "1234".into(),
-        })
-        .await?;
-    manager.close().await;
+    let (board, kiosk_token) = enroll_site(&url).await?;
 
     let rss_before = server.rss_kib()?;
     let (tx, mut rx) = mpsc::unbounded_channel::<Seen>();
@@ -170,6 +132,51 @@ pub async fn measure(bin: &Path, base: &Path, subscribers: usize) -> anyhow::Res
         deliveries,
         rss_per_subscriber_kib: rss_after.saturating_sub(rss_before) as f64 / subscribers as f64,
     })
+}
+
+/// Enrolls a board and a kiosk and sets the officer: the board's and the kiosk's tokens.
+async fn enroll_site(url: &str) -> anyhow::Result<(String, String)> {
+    let mut manager = Client::connect_with(
+        url,
+        Auth::Manager {
+            username: "admin".into(),
+            password: ADMIN_PASSWORD.into(),
+        },
+        false,
+    )
+    .await?;
+    let token = |result: ResultDto| match result {
+        ResultDto::Enrolled { token, .. } => Ok(token),
+        other => Err(anyhow::anyhow!("unexpected {other:?}")),
+    };
+    let board = token(
+        manager
+            .request(Request::EnrollDevice {
+                kind: DeviceKind::Display,
+                name: "board".into(),
+                counter: None,
+            })
+            .await?,
+    )?;
+    let kiosk_token = token(
+        manager
+            .request(Request::EnrollDevice {
+                kind: DeviceKind::Kiosk,
+                name: "kiosk".into(),
+                counter: None,
+            })
+            .await?,
+    )?;
+    manager
+        .request(Request::SetOfficer {
+            officer: "siti".into(),
+            name: "Siti".into(),
+            pin: "1234".into(),
+        })
+        .await?;
+    manager.close().await;
+
+    Ok((board, kiosk_token))
 }
 
 /// What a board saw: event kind, ticket id, when.
