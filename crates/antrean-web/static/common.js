@@ -219,6 +219,23 @@ var Antrean = (function () {
   // The socket of a logged-in browser (see logIn).
   function sessionAuth() { return { role: "session" }; }
 
+  // A checklist of a service's requirements (the visitor ticks what they brought; the
+  // officer checks it): one checkbox per item, replacing what `list` held.
+  function requirementChecklist(list, items) {
+    list.textContent = "";
+    items.forEach(function (text, i) {
+      var li = make("li");
+      var label = make("label");
+      var box = make("input");
+      box.type = "checkbox";
+      box.id = "req-" + i;
+      label.appendChild(box);
+      label.appendChild(make("span", "", " " + text));
+      li.appendChild(label);
+      list.appendChild(li);
+    });
+  }
+
   // A kiosk's printer alert as the officers' console and the managers' report show it.
   var PRINTER_TEXT = { paper_near_end: "kertas hampir habis", paper_end: "kertas habis",
     cover_open: "penutup printer terbuka", offline: "printer tidak tersambung",
@@ -236,6 +253,7 @@ var Antrean = (function () {
     formatDate: formatDate, formatTime: formatTime, formatDecimal: formatDecimal,
     byId: byId, setText: setText, printerAlertText: printerAlertText,
     make: make, counterOf: counterOf, serviceOf: serviceOf, connect: connect,
-    logIn: logIn, whoAmI: whoAmI, logOut: logOut, sessionAuth: sessionAuth
+    logIn: logIn, whoAmI: whoAmI, logOut: logOut, sessionAuth: sessionAuth,
+    requirementChecklist: requirementChecklist
   };
 })();

@@ -120,21 +120,9 @@
     var key = t ? t.id + "/" + t.service : null;
     if (key === shownRequirementsFor) return;
     shownRequirementsFor = key;
-    var list = A.byId("requirements");
-    list.textContent = "";
     var s = t && A.serviceOf(catalog, t.service);
     var items = (s && s.standard && s.standard.requirements) || [];
-    items.forEach(function (text, i) {
-      var li = A.make("li");
-      var label = A.make("label");
-      var box = A.make("input");
-      box.type = "checkbox";
-      box.id = "req-" + i;
-      label.appendChild(box);
-      label.appendChild(document.createTextNode(" " + text));
-      li.appendChild(label);
-      list.appendChild(li);
-    });
+    A.requirementChecklist(A.byId("requirements"), items);
   }
 
   function callButton(t) {

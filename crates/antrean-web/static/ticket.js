@@ -88,18 +88,7 @@
     fetch("/api/catalog").then(function (r) { return r.json(); }).then(function (full) {
       var s = A.serviceOf(full, code);
       var items = (s && s.standard && s.standard.requirements) || [];
-      var list = A.byId("requirements");
-      items.forEach(function (text, i) {
-        var li = A.make("li");
-        var label = A.make("label");
-        var box = A.make("input");
-        box.type = "checkbox";
-        box.id = "req-" + i;
-        label.appendChild(box);
-        label.appendChild(A.make("span", "", text));
-        li.appendChild(label);
-        list.appendChild(li);
-      });
+      A.requirementChecklist(A.byId("requirements"), items);
       A.byId("requirements-box").hidden = items.length === 0 || !A.byId("skm-box").hidden;
     }).catch(function () { requirementsShown = false; });
   }

@@ -163,6 +163,18 @@ pub fn button(
         });
 }
 
+/// The footer's "Kembali" button (one step back in the flow).
+pub fn back_button(footer: &mut Parent, frame: &Frame) {
+    button(
+        footer,
+        frame,
+        frame.texts.0.get("back"),
+        TapAction::Back,
+        ButtonKind::Secondary,
+        false,
+    );
+}
+
 /// A column in the middle of a screen's body, its children centred with the layout gap
 /// between them (the message screens: issuing, offline, unavailable).
 pub fn centered_column(parent: &mut Parent, gap_px: f32, content: impl FnOnce(&mut Parent)) {

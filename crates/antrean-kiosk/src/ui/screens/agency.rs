@@ -5,7 +5,7 @@ use bevy::prelude::*;
 use super::ScreenInputs;
 use crate::model::agency_tiles;
 use crate::model::contrast::palette;
-use crate::ui::widgets::{ButtonKind, button, screen_frame, text, tile_grid};
+use crate::ui::widgets::{ButtonKind, back_button, button, screen_frame, text, tile_grid};
 use crate::ui::{Screen, TapAction};
 
 pub(super) fn plugin(app: &mut App) {
@@ -58,15 +58,6 @@ fn spawn(mut commands: Commands, inputs: ScreenInputs) {
                 }
             });
         },
-        |footer| {
-            button(
-                footer,
-                &frame,
-                strings.get("back"),
-                TapAction::Back,
-                ButtonKind::Secondary,
-                false,
-            )
-        },
+        |footer| back_button(footer, &frame),
     );
 }

@@ -6,7 +6,7 @@ use bevy::prelude::*;
 use super::ScreenInputs;
 use crate::model::contrast::palette;
 use crate::model::service_detail;
-use crate::ui::widgets::{ButtonKind, button, screen_frame, text};
+use crate::ui::widgets::{ButtonKind, back_button, button, screen_frame, text};
 use crate::ui::{Screen, TapAction};
 
 pub(super) fn plugin(app: &mut App) {
@@ -66,15 +66,6 @@ fn spawn(mut commands: Commands, inputs: ScreenInputs) {
                 false,
             );
         },
-        |footer| {
-            button(
-                footer,
-                &frame,
-                strings.get("back"),
-                TapAction::Back,
-                ButtonKind::Secondary,
-                false,
-            )
-        },
+        |footer| back_button(footer, &frame),
     );
 }

@@ -5,7 +5,7 @@ use bevy::prelude::*;
 use super::ScreenInputs;
 use crate::model::contrast::palette;
 use crate::model::service_tiles;
-use crate::ui::widgets::{ButtonKind, button, screen_frame, text, tile_grid};
+use crate::ui::widgets::{ButtonKind, back_button, button, screen_frame, text, tile_grid};
 use crate::ui::{Screen, TapAction};
 
 pub(super) fn plugin(app: &mut App) {
@@ -85,15 +85,6 @@ fn spawn(mut commands: Commands, inputs: ScreenInputs) {
                 }
             });
         },
-        |footer| {
-            button(
-                footer,
-                &frame,
-                strings.get("back"),
-                TapAction::Back,
-                ButtonKind::Secondary,
-                false,
-            )
-        },
+        |footer| back_button(footer, &frame),
     );
 }
