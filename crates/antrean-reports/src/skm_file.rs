@@ -181,6 +181,7 @@ pub fn parse_rows(rows: Vec<Vec<String>>) -> Result<Vec<Respondent>, ReadError> 
     let header = rows
         .next()
         .ok_or_else(|| ReadError::File("the file is empty".into()))?;
+    let header_len = header.len();
     let mut problems = Vec::new();
     let mut columns = Vec::new();
     for (i, name) in header.iter().enumerate() {
@@ -210,6 +211,17 @@ pub fn parse_rows(rows: Vec<Vec<String>>) -> Result<Vec<Respondent>, ReadError> 
     for (index, row) in rows.enumerate() {
         let row_number = index + 2;
         if row.iter().all(String::is_empty) {
+            continue;
+        }
+        // Cells past the header's last column have no meaning: an error, not dropped.
+        if let Some(extra) = row.iter().skip(header_len).position(|c| !c.is_empty()) {
+            problems.push(Problem {
+                row: row_number,
+                column: format!("#{}", header_len + extra + 1),
+                message: "sel di luar kolom judul (baris ini punya lebih banyak sel daripada \
+                          judul kolom)"
+                    .into(),
+            });
             continue;
         }
         let mut respondent = Respondent::default();
@@ -251,6 +263,16 @@ pub fn parse_rows(rows: Vec<Vec<String>>) -> Result<Vec<Respondent>, ReadError> 
                 },
                 Column::Suggestion => respondent.suggestion = Some(value.to_owned()),
             }
+        }
+        // A row with a profile or a suggestion but no answer is not a respondent: the IKM
+        // counts questionnaires (docs/domain.md §1).
+        if respondent.response.answers.iter().all(Option::is_none) {
+            problems.push(Problem {
+                row: row_number,
+                column: "U1..U9".into(),
+                message: "tidak ada satu pun unsur yang dijawab: bukan responden".into(),
+            });
+            continue;
         }
         out.push(respondent);
         if problems.len() >= MAX_PROBLEMS {

@@ -63,6 +63,43 @@ fn bad_values_are_reported_by_row_and_column_and_nothing_is_imported() {
     assert!(err.contains("waktux") && err.contains("U9"), "{err}");
 }
 
+/// A row longer than the header is an error (its extra cells meant something to whoever
+/// typed them); a row that answers no unsur is not a respondent. Either way nothing is
+/// imported, and the problem names the row.
+#[test]
+fn extra_cells_and_rows_without_answers_are_refused_by_row() {
+    let header = "U1,U2,U3,U4,U5,U6,U7,U8,U9,jenis_kelamin\n";
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("skm.csv");
+    std::fs::write(
+        &path,
+        format!("{header}4,3,3,2,4,3,4,3,2,L\n4,4,4,4,4,4,4,4,4,P,4\n"),
+    )
+    .unwrap();
+    match read_file(&path) {
+        Err(ReadError::Problems(problems)) => {
+            assert_eq!(problems.len(), 1, "{problems:?}");
+            assert_eq!((problems[0].row, problems[0].column.as_str()), (3, "#11"));
+        }
+        other => panic!("expected problems, got {other:?}"),
+    }
+    std::fs::write(&path, format!("{header}4,3,3,2,4,3,4,3,2,L\n,,,,,,,,,P\n")).unwrap();
+    match read_file(&path) {
+        Err(ReadError::Problems(problems)) => {
+            assert_eq!(problems.len(), 1, "{problems:?}");
+            assert_eq!(problems[0].row, 3);
+            assert!(
+                problems[0].message.contains("bukan responden"),
+                "{problems:?}"
+            );
+        }
+        other => panic!("expected problems, got {other:?}"),
+    }
+    // Trailing empty cells and wholly empty rows are still fine.
+    std::fs::write(&path, format!("{header}4,3,3,2,4,3,4,3,2,L,,\n,,,,\n")).unwrap();
+    assert_eq!(read_file(&path).unwrap().len(), 1);
+}
+
 #[test]
 fn xlsx_files_read_like_csv() {
     let dir = tempfile::tempdir().unwrap();
