@@ -291,6 +291,10 @@ async fn pages_assets_and_voice_are_served_and_nothing_else() {
         ("/assets/base.css", "text/css"),
         ("/voice/id/chime.wav", "audio/wav"),
         ("/voice/id/nomor-antrean.wav", "audio/wav"),
+        // The icon every page links, and the one browsers ask for by themselves (a 404
+        // in every page's console before).
+        ("/assets/favicon.svg", "image/svg+xml"),
+        ("/favicon.ico", "image/svg+xml"),
     ] {
         let (status, head, body) = raw_get(server.addr, path, "");
         assert_eq!(status, 200, "{path}");
@@ -300,6 +304,21 @@ async fn pages_assets_and_voice_are_served_and_nothing_else() {
         );
         assert!(head.contains("cache-control:"), "{path}: {head}");
         assert!(!body.is_empty(), "{path}");
+    }
+    for page in [
+        "/",
+        "/console",
+        "/board?token=x",
+        "/rate?token=x",
+        "/report",
+        "/t/x",
+    ] {
+        let (_, _, body) = raw_get(server.addr, page, "");
+        let html = String::from_utf8_lossy(&body);
+        assert!(
+            html.contains(r#"<link rel="icon" href="/assets/favicon.svg""#),
+            "{page} links no icon"
+        );
     }
     let (_, head, body) = raw_get(server.addr, "/voice/id/chime.wav", "");
     assert_eq!(&body[..4], b"RIFF");

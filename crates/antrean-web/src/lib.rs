@@ -39,6 +39,8 @@ pub fn router() -> Router {
             get(|h: HeaderMap, _: Path<String>| page(h, "ticket.html")),
         )
         .route("/assets/{name}", get(serve_asset))
+        // Browsers ask for it on their own; every page also links the same icon.
+        .route("/favicon.ico", get(|h: HeaderMap| page(h, "favicon.svg")))
         .route("/voice/id/{clip}", get(serve_voice))
 }
 
