@@ -320,3 +320,71 @@ async fn state_survives_a_clean_restart_and_numbering_continues() {
     let next = k.request(issue("skck")).await.unwrap();
     assert_eq!(ticket_of(&next).number, "N-006");
 }
+
+/// What a board gets on (re)load: the last calls, newest announcement first — a recall
+/// moves its ticket to the front, or the big panel would revert to an older call — and
+/// each with the counter it was called to, also once it was transferred away (the history
+/// showed "Loket undefined").
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_boards_recent_calls_follow_recalls_and_keep_their_counter() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = Server::start(&dir.path().join("data"));
+    let kiosk_token = enroll(&server, DeviceKind::Kiosk, "kiosk").await;
+    let board_token = enroll(&server, DeviceKind::Display, "board").await;
+    set_officer(&server, "siti", "1111").await;
+    set_officer(&server, "budi", "2222").await;
+    let mut k = kiosk(&server, &kiosk_token).await;
+    for _ in 0..2 {
+        k.request(issue("ktp-el-baru")).await.unwrap();
+    }
+    let mut siti = officer(&server, "siti", "1111", "1").await;
+    let mut budi = officer(&server, "budi", "2222", "2").await;
+    let call = Request::CallNext { counter: None };
+    siti.request(call.clone()).await.unwrap();
+    budi.request(call).await.unwrap();
+    let recent = |state: &StateDto| -> Vec<(String, Option<String>)> {
+        state
+            .recent_calls
+            .iter()
+            .map(|t| (t.number.clone(), t.counter.clone()))
+            .collect()
+    };
+    let board = || async {
+        let mut board = Client::connect(
+            &server.url(),
+            Auth::Display {
+                token: board_token.clone(),
+            },
+        )
+        .await
+        .unwrap();
+        first_snapshot(&mut board).await
+    };
+    let one = |n: &str, c: &str| (n.to_owned(), Some(c.to_owned()));
+    assert_eq!(
+        recent(&board().await),
+        [one("A-002", "2"), one("A-001", "1")]
+    );
+
+    // Counter 1 recalls A-001: it is what the hall heard last.
+    siti.request(Request::Recall { counter: None })
+        .await
+        .unwrap();
+    assert_eq!(
+        recent(&board().await),
+        [one("A-001", "1"), one("A-002", "2")]
+    );
+
+    // Counter 1 sends A-001 to another service: it waits again, with no counter now, but
+    // its call went to counter 1.
+    siti.request(Request::Transfer {
+        counter: None,
+        service: "kk-baru".into(),
+        to_front: false,
+    })
+    .await
+    .unwrap();
+    let state = board().await;
+    assert_eq!(recent(&state), [one("A-001", "1"), one("A-002", "2")]);
+    assert_eq!(state.recent_calls[0].state, "waiting");
+}

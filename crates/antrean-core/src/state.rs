@@ -274,6 +274,8 @@ impl State {
                         officer: None,
                         recalls: 0,
                         called_at: None,
+                        called_counter: None,
+                        announced_at: None,
                         started_at: None,
                         closed_at: None,
                     },
@@ -299,6 +301,8 @@ impl State {
                     t.officer = officer.clone();
                     t.recalls = 0;
                     t.called_at = Some(at);
+                    t.called_counter = Some(counter.clone());
+                    t.announced_at = Some(at);
                     t.started_at = None;
                 }
                 let c = self.counters.entry(counter.clone()).or_default();
@@ -314,6 +318,7 @@ impl State {
             } => {
                 if let Some(t) = self.tickets.get_mut(ticket) {
                     t.recalls = *recalls;
+                    t.announced_at = Some(at);
                 }
             }
             Event::ServiceStarted { ticket, .. } => {

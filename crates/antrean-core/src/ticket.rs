@@ -133,6 +133,12 @@ pub struct Ticket {
     pub recalls: u8,
     /// Last time it was called.
     pub called_at: Option<Timestamp>,
+    /// The counter of its latest call, kept after it moves on (transferred, no-show):
+    /// display boards list past calls with the counter they went to.
+    pub called_counter: Option<String>,
+    /// When its number was last announced: the latest call or recall. The board's big
+    /// panel shows the ticket announced last.
+    pub announced_at: Option<Timestamp>,
     /// When service started at the counter.
     pub started_at: Option<Timestamp>,
     /// When it reached a terminal state.

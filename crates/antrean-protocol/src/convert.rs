@@ -82,12 +82,13 @@ pub fn state_view(state: &State, catalog: &Catalog, scope: SnapshotScope) -> Sta
         })
         .collect();
     counters.sort_by(|a, b| a.id.cmp(&b.id));
+    // Newest announcement first (a recall counts: it is what the hall heard last).
     let mut called: Vec<&Ticket> = state
         .tickets
         .values()
         .filter(|t| t.called_at.is_some())
         .collect();
-    called.sort_by_key(|t| std::cmp::Reverse((t.called_at, t.id)));
+    called.sort_by_key(|t| std::cmp::Reverse((t.announced_at, t.id)));
     let at_counter = |t: &&Ticket| matches!(t.state, TicketState::Called | TicketState::Serving);
     StateDto {
         day: state.day.map(|d| d.to_string()),
@@ -101,7 +102,12 @@ pub fn state_view(state: &State, catalog: &Catalog, scope: SnapshotScope) -> Sta
         recent_calls: called
             .into_iter()
             .take(RECENT_CALLS)
-            .map(ticket_view)
+            .map(|t| TicketView {
+                // The counter it was called to, also after it moved on (a transfer clears
+                // `counter`; a board's history still says where the call went).
+                counter: t.called_counter.clone(),
+                ..ticket_view(t)
+            })
             .collect(),
         tickets: state
             .tickets
