@@ -200,7 +200,7 @@ impl PrinterHealth {
             PrinterHealth::Ready => "Siap",
             PrinterHealth::PaperNearEnd => "Kertas hampir habis",
             PrinterHealth::PaperEnd => "Kertas habis",
-            PrinterHealth::CoverOpen => "Tutup printer terbuka",
+            PrinterHealth::CoverOpen => "Penutup printer terbuka",
             PrinterHealth::Offline => "Printer offline",
             PrinterHealth::NoAnswer => "Printer tidak menjawab",
             PrinterHealth::Error(PrinterFault::Autocutter) => "Pemotong kertas bermasalah",

@@ -61,7 +61,7 @@ fn status_fails_when_the_printer_cannot_print() {
     let host = emulator.tcp_address().unwrap().to_string();
     let profile = profile_path("generic-80mm.toml");
     let err = run(parse(&["status", "--profile", &profile, "--host", &host])).unwrap_err();
-    assert!(err.to_string().contains("Tutup printer terbuka"), "{err}");
+    assert!(err.to_string().contains("Penutup printer terbuka"), "{err}");
     emulator.set_status(EmulatedStatus::Ready);
     run(parse(&["status", "--profile", &profile, "--host", &host])).unwrap();
 }

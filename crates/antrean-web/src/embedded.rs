@@ -110,6 +110,26 @@ mod tests {
         }
     }
 
+    /// Indonesian screens say things in Indonesian, with the site's own words: no English
+    /// glosses left in (issue 17 found these), and "tanpa pengunjung" for counter time
+    /// without visitors rather than "menganggur" (idle, which reads as a reproach).
+    #[test]
+    fn pages_speak_indonesian() {
+        let english = [
+            "Tap to enable",
+            "Manager login",
+            "Unduh / Export",
+            "perangkat display",
+            "enganggur",
+        ];
+        for (name, found) in FILES {
+            let text = std::str::from_utf8(found.bytes).unwrap();
+            for phrase in english {
+                assert!(!text.contains(phrase), "{name} says \"{phrase}\"");
+            }
+        }
+    }
+
     #[test]
     fn pages_load_nothing_from_outside() {
         // A site has no internet: any absolute URL in a page would fail there.

@@ -196,7 +196,7 @@
   tick();
 
   if (!token) {
-    notice("Token papan tidak ada: buka /board?token=<token perangkat display>");
+    notice("Token papan tidak ada: buka /board?token=<token perangkat papan>");
     return;
   }
   setInterval(function () { refreshSoon(0); }, IKM_REFRESH_MS);

@@ -161,7 +161,7 @@
       statsRow("Menuju loket (dipanggil → mulai)", r.walk),
       statsRow("Dilayani (mulai → selesai)", r.service_time)
     ]);
-    A.setText("idle", "Loket buka " + hours(r.open_s) + " jam, menganggur " + hours(r.idle_s) +
+    A.setText("idle", "Loket buka " + hours(r.open_s) + " jam, tanpa pengunjung " + hours(r.idle_s) +
       " jam (" + percent(r.idle_s, r.open_s) + ").");
   }
 

@@ -122,6 +122,21 @@ mod tests {
         assert_eq!(id.count("services_count", 1), "1 layanan");
     }
 
+    /// The Indonesian screens use the Indonesian words ("kios", not "kiosk"; "penutup
+    /// printer", the printer's cover, not "tutup", which reads as "close").
+    #[test]
+    fn indonesian_text_uses_indonesian_terms() {
+        let id = Strings::for_language(Language::Indonesian);
+        for key in id.keys() {
+            let text = id.get(key);
+            assert!(
+                !text.contains("Kiosk") && !text.contains("kiosk"),
+                "{key}: {text}"
+            );
+            assert!(!text.contains("Tutup printer"), "{key}: {text}");
+        }
+    }
+
     #[test]
     fn both_languages_have_the_same_keys() {
         let id: Vec<_> = Strings::for_language(Language::Indonesian)

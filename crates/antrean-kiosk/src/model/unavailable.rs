@@ -182,7 +182,7 @@ mod tests {
             ("ready", "Printer siap"),
             ("paper_near_end", "Kertas hampir habis"),
             ("paper_end", "Kertas habis"),
-            ("cover_open", "Tutup printer terbuka"),
+            ("cover_open", "Penutup printer terbuka"),
             ("no_answer", "Printer tidak terhubung"),
             ("error_profile", "Printer bermasalah"),
         ] {

@@ -121,7 +121,7 @@ fn summary_table(r: &ReportDto) -> Table {
             stats_row("Waktu menuju loket (dipanggil → mulai)", &r.walk),
             stats_row("Waktu layanan (mulai → selesai)", &r.service_time),
             vec![
-                Cell::text("Waktu loket menganggur (jam / % dari waktu buka)"),
+                Cell::text("Waktu loket tanpa pengunjung (jam / % dari waktu buka)"),
                 Cell::dec(r.idle_s as f64 / 3600.0, 1),
                 Cell::dec(idle_pct, 1),
                 Cell::text(""),
@@ -204,7 +204,7 @@ fn officer_table(r: &ReportDto) -> Table {
             "Petugas",
             "Dilayani",
             "Jam buka",
-            "Jam menganggur",
+            "Jam tanpa pengunjung",
             "Rata-rata layanan (menit)",
         ],
         rows: r
