@@ -388,3 +388,40 @@ async fn a_boards_recent_calls_follow_recalls_and_keep_their_counter() {
     assert_eq!(recent(&state), [one("A-001", "1"), one("A-002", "2")]);
     assert_eq!(state.recent_calls[0].state, "waiting");
 }
+
+/// A counter held by another officer is refused naming that officer as people know them
+/// ("… sedang digunakan oleh Budi Santoso"), not by login id.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_counter_in_use_names_the_officer_by_name() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = Server::start(&dir.path().join("data"));
+    let mut m = manager(&server).await;
+    for (officer, name, pin) in [
+        ("petugas3", "Budi Santoso", "3333"),
+        ("petugas4", "Ani", "4444"),
+    ] {
+        m.request(Request::SetOfficer {
+            officer: officer.into(),
+            name: name.into(),
+            pin: pin.into(),
+        })
+        .await
+        .unwrap();
+    }
+    let _budi = officer(&server, "petugas3", "3333", "1").await;
+    let refused = Client::connect(
+        &server.url(),
+        Auth::Officer {
+            officer: "petugas4".into(),
+            pin: "4444".into(),
+            counter: "1".into(),
+        },
+    )
+    .await
+    .err()
+    .expect("the counter is taken");
+    assert_eq!(refused.code(), Some("counter_in_use"));
+    let text = refused.to_string();
+    assert!(text.contains("oleh Budi Santoso"), "{text}");
+    assert!(!text.contains("petugas3"), "{text}");
+}

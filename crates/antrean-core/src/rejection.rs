@@ -65,7 +65,7 @@ pub enum Rejection {
     CounterInUse {
         /// Counter name.
         counter_name: String,
-        /// Officer there now.
+        /// Officer there now (their name where the coordinator knows it).
         officer: String,
     },
     /// The counter still has a ticket that must be finished first.
@@ -237,7 +237,7 @@ impl Rejection {
                 counter_name,
                 officer,
             } => {
-                format!("{counter_name} sedang digunakan oleh petugas {officer}.")
+                format!("{counter_name} sedang digunakan oleh {officer}.")
             }
             Rejection::CounterBusy {
                 counter_name,
@@ -348,7 +348,7 @@ impl Rejection {
                 counter_name,
                 officer,
             } => {
-                format!("{counter_name} is in use by officer {officer}.")
+                format!("{counter_name} is in use by {officer}.")
             }
             Rejection::CounterBusy {
                 counter_name,

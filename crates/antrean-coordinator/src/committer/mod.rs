@@ -434,6 +434,31 @@ impl Committer {
         }
     }
 
+    /// A rejection that names an officer by login id names them as people know them:
+    /// "Loket 2 sedang digunakan oleh Budi Santoso", not "… oleh petugas petugas3".
+    fn with_names(&self, rejection: Rejection) -> Rejection {
+        let Rejection::CounterInUse {
+            counter_name,
+            officer,
+        } = rejection
+        else {
+            return rejection;
+        };
+        let name = self
+            .writer
+            .store()
+            .principal(antrean_store::PrincipalKind::Officer, &officer)
+            .ok()
+            .flatten()
+            .and_then(|record| record.display_name)
+            .filter(|name| !name.trim().is_empty())
+            .unwrap_or(officer);
+        Rejection::CounterInUse {
+            counter_name,
+            officer: name,
+        }
+    }
+
     fn log(
         &mut self,
         records: &mut Vec<LogRecord>,
@@ -482,7 +507,7 @@ impl Committer {
             },
         };
         match self.engine.handle(&command, now) {
-            Err(rejection) => error_message(id, &rejection),
+            Err(rejection) => error_message(id, &self.with_names(rejection)),
             Ok(outcome) => {
                 self.log(records, &outcome.events, outcome.at, request_key.as_ref());
                 let seq = self.seq + records.len() as u64;
