@@ -144,11 +144,11 @@ pub struct WaitBand {
 /// Everything printed on one queue ticket.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TicketPrint {
-    /// Site, e.g. "Mal Pelayanan Publik Kota Bekasi".
+    /// Site, e.g. "Mal Pelayanan Publik Kota Contoh".
     pub site_name: String,
     /// Agency (instansi), e.g. "Disdukcapil".
     pub agency_name: String,
-    /// Service, e.g. "Perekaman KTP-el".
+    /// Service, e.g. "Penerbitan KTP-el Baru".
     pub service_name: String,
     /// Ticket number: prefix letter(s), '-', 3-digit daily sequence ("A-012").
     pub ticket_number: String,
@@ -183,12 +183,15 @@ pub const TICKET_NUMBER_LEN_MAX: usize = 8;
 pub const QR_URL_LEN_MAX: usize = 106;
 
 impl TicketPrint {
-    /// A realistic ticket for previews, test prints and snapshots.
+    /// A realistic ticket for previews, test prints and snapshots: one of the shipped sample
+    /// catalog's "Penerbitan KTP-el Baru", with its site, agency, service and requirements,
+    /// so a test print never shows a requirement that no longer applies (a test checks it
+    /// against the catalog).
     pub fn sample() -> TicketPrint {
         TicketPrint {
-            site_name: "Mal Pelayanan Publik Kota Bekasi".into(),
+            site_name: "Mal Pelayanan Publik Kota Contoh".into(),
             agency_name: "Dinas Kependudukan dan Pencatatan Sipil".into(),
-            service_name: "Perekaman KTP-el".into(),
+            service_name: "Penerbitan KTP-el Baru".into(),
             ticket_number: "A-012".into(),
             priority_label: Some("PRIORITAS – Lansia".into()),
             issued_at: IssuedAt::new(2026, 11, 29, 8, 5, TimeZoneLabel::Wib)
@@ -198,11 +201,10 @@ impl TicketPrint {
                 lo_min: 10,
                 hi_min: 20,
             }),
-            counter_location: "Loket 3, Lantai 2".into(),
+            counter_location: "Loket 2, Lantai 1, Zona A".into(),
             requirements: vec![
-                "Fotokopi Kartu Keluarga".into(),
-                "Surat pengantar RT/RW".into(),
-                "Akta kelahiran (asli dan fotokopi)".into(),
+                "Berusia 17 tahun atau sudah/pernah menikah".into(),
+                "Fotokopi Kartu Keluarga (KK)".into(),
             ],
             fee: Fee::Free,
             qr_url: "https://antrean.example.id/t/MPPBKS/A-012?k=7f3a9c".into(),
