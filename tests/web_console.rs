@@ -256,7 +256,7 @@ async fn officer_buttons_call_out_of_order_transfer_park_pause_and_close() {
     wait_current(&console, "A-001");
     wait_tile(&board, "1", "A-001", "dipanggil");
     click_action(&console, "park");
-    wait_message(&console, "A-001 diparkir");
+    wait_message(&console, "A-001 ditunda");
     wait_current(&console, "—");
     console.wait_for("A-001 in the parked list", PATIENCE, |b| {
         (parked_numbers(b) == ["A-001"]).then_some(())
@@ -389,7 +389,7 @@ async fn every_console_action_has_a_keyboard_shortcut() {
 
     // B with nothing parked says so instead of opening an empty panel.
     press(&console, "b");
-    wait_message(&console, "Tidak ada nomor yang diparkir");
+    wait_message(&console, "Tidak ada nomor yang ditunda");
     assert!(!console.visible("#unpark-panel"));
 
     // K: call a specific number, out of order.
@@ -453,7 +453,7 @@ async fn every_console_action_has_a_keyboard_shortcut() {
 
     // P: park; B then Enter: back to its place in the queue.
     press(&console, "p");
-    wait_message(&console, "A-001 diparkir");
+    wait_message(&console, "A-001 ditunda");
     console.wait_for("A-001 parked", PATIENCE, |b| {
         (parked_numbers(b) == ["A-001"]).then_some(())
     });

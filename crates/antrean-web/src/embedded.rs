@@ -121,6 +121,8 @@ mod tests {
             "Unduh / Export",
             "perangkat display",
             "enganggur",
+            // One word for a parked ticket, as the board and the phone say it.
+            "arkir",
         ];
         for (name, found) in FILES {
             let text = std::str::from_utf8(found.bytes).unwrap();

@@ -210,7 +210,7 @@
       case "finish":
         return !t ? noneCalled : t.state !== "serving" ? "Tekan M untuk mulai melayani " + t.number + " dulu." : null;
       case "park": case "transfer-panel": return t ? null : noneCalled;
-      case "unpark-panel": return parkedHere().length ? null : "Tidak ada nomor yang diparkir.";
+      case "unpark-panel": return parkedHere().length ? null : "Tidak ada nomor yang ditunda.";
       case "pause":
         return counterStatus === "paused" ? "Loket sudah istirahat." : paused || busy;
       case "resume":
@@ -242,7 +242,7 @@
       case "start": return "Mulai melayani " + n;
       case "finish": return n + " selesai dilayani";
       case "no_show": return n + " dicatat tidak hadir";
-      case "park": return n + " diparkir";
+      case "park": return n + " ditunda";
       case "unpark": return n + " kembali ke antrean";
       case "transfer": return n + " dialihkan ke " + serviceName(t.service);
       case "pause": return "Loket istirahat";
