@@ -318,8 +318,12 @@ async fn officer_buttons_call_out_of_order_transfer_park_pause_and_close() {
     wait_message(&console, "Memanggil A-001");
     wait_current(&console, "A-001");
 
-    // Close: not while a visitor is in hand (the button says so), then for real.
+    // Close: not while a visitor is in hand (the button says so, and its key X says why
+    // instead of opening the confirmation), then for real.
     assert!(disabled(&console, "close-panel"));
+    press(&console, "x");
+    wait_message(&console, "Selesaikan dulu nomor A-001");
+    assert!(!console.visible("#close-panel"));
     click_action(&console, "no_show");
     wait_message(&console, "A-001 dicatat tidak hadir");
     console.wait_for("the close button to enable", PATIENCE, |b| {

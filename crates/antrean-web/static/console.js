@@ -333,7 +333,8 @@
     if (/-panel$/.test(action)) {
       // Panels that need something to act on say so instead of opening empty.
       var reason = blockedReason(action);
-      if (reason && (action === "unpark-panel" || action === "transfer-panel")) {
+      if (reason && (action === "unpark-panel" || action === "transfer-panel" ||
+          action === "close-panel")) {
         message(reason, true);
         return;
       }
