@@ -383,6 +383,26 @@ async fn console_and_report_keep_no_secret_and_survive_a_reload() {
     assert!(!console.visible("#login"));
     console.screenshot("session-console-reloaded");
 
+    // "Keluar" leaves the browser but not the counter: the login comes back, the cookie is
+    // gone, and the counter is still open in the officer's name.
+    console.click("#logout");
+    console.wait_for("the login form after Keluar", PATIENCE, |b| {
+        (b.visible("#login") && b.text("#login-message").contains("Loket tetap buka")).then_some(())
+    });
+    assert!(session_cookie(&console).is_none());
+    let mut boss = manager(&server).await;
+    let state = first_snapshot(&mut boss).await;
+    let counter = state
+        .counters
+        .iter()
+        .find(|c| c.id == "1")
+        .expect("counter 1");
+    assert_eq!(
+        (counter.status.as_str(), counter.officer.as_deref()),
+        ("open", Some("siti"))
+    );
+    console.log_in_to_console("siti", "1234", "1", PATIENCE);
+
     // Closing the counter logs out: the cookie is gone and a reload shows the login.
     console.click("#actions [data-action=close-panel]");
     console.wait_for("the close confirmation", PATIENCE, |b| {

@@ -278,6 +278,7 @@
     conn = null;
     // The server ended this browser's session with the counter; this clears the cookie.
     A.logOut();
+    A.byId("logout").hidden = true;
     counterId = null;
     live = false;
     closePanels();
@@ -360,6 +361,7 @@
       myServices = c ? c.services : [];
       A.byId("login").hidden = true;
       A.byId("desk").hidden = false;
+      A.byId("logout").hidden = false;
       A.setText("site", catalog.site.name);
     } else if (msg.type === "snapshot") {
       tickets = {};
@@ -411,6 +413,8 @@
 
   // Shows the login form with a message (an error, or why the desk was left).
   function showLogin(text) {
+    if (conn) conn.stop();
+    A.byId("logout").hidden = true;
     conn = null;
     counterId = null;
     live = false;
@@ -448,6 +452,17 @@
       connectDesk();
     });
   }
+
+  // Leaving the browser without closing the counter (a shift change at the same desk, a
+  // colleague taking over): the session ends, the counter and its queue stay as they are.
+  A.byId("logout").addEventListener("click", function () {
+    if (conn) conn.stop();
+    conn = null;
+    A.logOut(function () {
+      showLogin("Anda sudah keluar. Loket tetap buka.");
+      A.byId("login-message").className = "";
+    });
+  });
 
   // A reload (or a console left open overnight) goes straight to the desk while this
   // browser's session lives.
