@@ -14,7 +14,15 @@
   function stateText(t) {
     var at = t.counter ? "loket " + t.counter : "loket";
     switch (t.state) {
-      case "waiting": return ["Menunggu dipanggil", ""];
+      case "waiting":
+        // Sent on to another service after a call: say so, or the visitor thinks the
+        // queue forgot them.
+        if (t.previous_services && t.previous_services.length) {
+          var s = A.serviceOf(catalog, t.service);
+          return ["Dialihkan ke layanan " + (s ? s.name_id : t.service) +
+            "; menunggu dipanggil", ""];
+        }
+        return ["Menunggu dipanggil", ""];
       case "called": return ["Dipanggil ke " + at + ". Silakan menuju loket.", "called"];
       case "serving": return ["Sedang dilayani di " + at, "serving"];
       case "parked": return ["Ditunda di " + at + "; tunggu panggilan berikutnya", ""];
