@@ -235,7 +235,11 @@ async fn officer_buttons_call_out_of_order_transfer_park_pause_and_close() {
     wait_tile(&board, "1", "A-002", "dialihkan");
     phone.wait_text("#service", "Kartu Keluarga Baru", PATIENCE);
     // The phone says it was sent on, not just "waiting" as if nothing had happened.
-    phone.wait_text("#state", "dialihkan ke layanan kartu keluarga baru", PATIENCE);
+    phone.wait_text(
+        "#state",
+        "dialihkan ke layanan kartu keluarga baru",
+        PATIENCE,
+    );
     phone.wait_text("#location", "Loket 3", PATIENCE);
     phone.screenshot("console-ticket-transferred");
     console.screenshot("console-transferred");
