@@ -583,7 +583,13 @@ async fn the_report_page_the_exports_and_the_boards_show_the_ikm_of_the_worked_e
     assert!(from.ends_with("-01"), "{from}");
     assert_eq!(page.text("#ikm-mutu"), grade);
     assert_eq!(page.text("#ikm-kinerja"), kinerja);
-    assert!(page.text("#ikm-weight").contains("1/9"));
+    // "Bobot 1/9 (eksak) per unsur", said once (it read "Bobot per unsur: bobot 1/9").
+    assert!(
+        page.text("#ikm-weight")
+            .starts_with("Bobot 1/9 (eksak) per unsur."),
+        "{}",
+        page.text("#ikm-weight")
+    );
     assert_eq!(page.text("#count-issued .value"), "6");
     assert_eq!(page.text("#count-served .value"), "6");
     let target = krejcie_morgan(6.0);

@@ -123,6 +123,8 @@ mod tests {
             "enganggur",
             // One word for a parked ticket, as the board and the phone say it.
             "arkir",
+            // The weight label already says "bobot".
+            "Bobot per unsur: ",
         ];
         for (name, found) in FILES {
             let text = std::str::from_utf8(found.bytes).unwrap();

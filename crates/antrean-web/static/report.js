@@ -204,7 +204,7 @@
     A.setText("ikm-value", ikm ? dec(ikm.ikm, 2) : "–");
     A.setText("ikm-mutu", ikm ? ikm.mutu : "–");
     A.setText("ikm-kinerja", ikm ? ikm.kinerja : "–");
-    A.setText("ikm-weight", ikm ? "Bobot per unsur: " + ikm.weight_label + ". IKM = Σ(NRR × bobot) × 25; mutu diklasifikasikan dari IKM yang dibulatkan 2 desimal." : "");
+    A.setText("ikm-weight", ikm ? ikm.weight_label.charAt(0).toUpperCase() + ikm.weight_label.slice(1) + " per unsur. IKM = Σ(NRR × bobot) × 25; mutu diklasifikasikan dari IKM yang dibulatkan 2 desimal." : "");
     A.byId("ikm-missing").hidden = !!ikm;
     A.setText("ikm-missing", ikm ? "" : "IKM belum dapat dihitung: " + (skm.ikm_missing || "belum ada kuesioner."));
     A.setText("sample", "Target sampel (Krejcie & Morgan) untuk " + dec(skm.population, 0) +
