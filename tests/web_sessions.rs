@@ -130,7 +130,16 @@ async fn a_browser_logs_in_once_and_its_socket_uses_the_cookie() {
     let (status, _, answer) = raw_request(addr, "POST", "/api/session", &own_origin(addr), device);
     assert_eq!(status, 400, "{answer}");
 
+    let logins = |addr| {
+        let (_, _, body) = raw_request(addr, "GET", "/metrics", "", "");
+        body.lines()
+            .find_map(|l| l.strip_prefix("antrean_web_logins_total "))
+            .and_then(|v| v.parse::<u64>().ok())
+            .expect("antrean_web_logins_total in /metrics")
+    };
+    assert_eq!(logins(addr), 0, "refused logins are not counted");
     let (cookie, set_cookie) = log_in(addr, &body);
+    assert_eq!(logins(addr), 1);
     for attribute in ["httponly", "samesite=strict", "path=/", "max-age=43200"] {
         assert!(
             set_cookie.contains(attribute),

@@ -61,14 +61,17 @@ pub async fn log_in(
 }
 
 /// The person behind a browser's session cookie: the session must be live and the
-/// person's credential unchanged since the login (a change while this process was not
-/// running ends the session here). `None` = log in again.
+/// person's credential unchanged since the login. A live change ends the session at once
+/// (the committer's cut); one made while this process was not running is refused here,
+/// and the record goes at its expiry. `None` = log in again.
 pub fn find_session(
     shared: &Shared,
     cookie: Option<&str>,
 ) -> Option<(Principal, WebSessionRecord)> {
-    let web = &shared.sessions.web;
-    let record = web.find(cookie?, crate::committer::now().0)?;
+    let record = shared
+        .sessions
+        .web
+        .find(cookie?, crate::committer::now().0)?;
     let principal = principal_of(&record)?;
     let fingerprint = match shared
         .auth
@@ -76,16 +79,11 @@ pub fn find_session(
     {
         Ok(fingerprint) => fingerprint,
         Err(err) => {
-            // Refuse now, keep the session: the store may answer again in a moment.
             tracing::error!(%err, "credential store failure");
             return None;
         }
     };
-    if fingerprint.as_deref() != Some(record.credential.as_str()) {
-        web.end_key(&crate::web_sessions::web_key(&record.token_sha256));
-        return None;
-    }
-    Some((principal, record))
+    (fingerprint.as_deref() == Some(record.credential.as_str())).then_some((principal, record))
 }
 
 /// Logs a socket in with its browser's session cookie ([`find_session`]); for an officer

@@ -123,12 +123,20 @@ impl Committer {
     /// Figures for `/health` and `/metrics`, taken between jobs (mid-batch): the seq is the
     /// last durable one; the queue figures may include the batch being written.
     pub(super) fn inspect(&self) -> Inspection {
+        // Per service from the indexes only: a scrape runs on the committer's thread
+        // between jobs, so it must not scan the day's tickets (`service_figures` does, for
+        // the last call, which /metrics does not show).
+        let state = self.engine.state();
         let services = self
             .engine
-            .state()
-            .service_figures(self.engine.catalog())
-            .into_iter()
-            .map(|f| (f.service, f.waiting, f.issued_today))
+            .catalog()
+            .services
+            .iter()
+            .map(|s| {
+                let waiting = state.waiting_count(&s.code) as u32;
+                let issued = state.issued_today.get(&s.code).copied().unwrap_or(0);
+                (s.code.clone(), waiting, issued)
+            })
             .collect();
         Inspection {
             seq: self.seq,

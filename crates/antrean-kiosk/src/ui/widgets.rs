@@ -175,6 +175,19 @@ pub fn back_button(footer: &mut Parent, frame: &Frame) {
     );
 }
 
+/// The digital ticket's QR at the size a phone scans from arm's length.
+pub fn qr_node(parent: &mut Parent, frame: &Frame, qr: &Handle<Image>) {
+    let side = Val::Px(frame.sizes.0.touch_target_px * 3.5);
+    parent.spawn((
+        ImageNode::new(qr.clone()),
+        Node {
+            width: side,
+            height: side,
+            ..default()
+        },
+    ));
+}
+
 /// A column in the middle of a screen's body, its children centred with the layout gap
 /// between them (the message screens: issuing, offline, unavailable).
 pub fn centered_column(parent: &mut Parent, gap_px: f32, content: impl FnOnce(&mut Parent)) {

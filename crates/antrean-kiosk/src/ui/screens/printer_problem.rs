@@ -6,7 +6,7 @@ use bevy::prelude::*;
 use super::ScreenInputs;
 use crate::model::contrast::palette;
 use crate::model::printer_problem_reason;
-use crate::ui::widgets::{ButtonKind, button, centered_text, screen_frame, status_band};
+use crate::ui::widgets::{ButtonKind, button, centered_text, qr_node, screen_frame, status_band};
 use crate::ui::{PrintState, Screen, TapAction};
 
 pub(super) fn plugin(app: &mut App) {
@@ -70,14 +70,7 @@ fn spawn(mut commands: Commands, mut inputs: ScreenInputs) {
                     palette::TEXT,
                 );
                 if let Some(qr) = &qr {
-                    c.spawn((
-                        ImageNode::new(qr.clone()),
-                        Node {
-                            width: Val::Px(sizes.touch_target_px * 3.5),
-                            height: Val::Px(sizes.touch_target_px * 3.5),
-                            ..default()
-                        },
-                    ));
+                    qr_node(c, &frame, qr);
                 }
                 centered_text(
                     c,

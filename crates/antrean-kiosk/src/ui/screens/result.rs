@@ -7,7 +7,8 @@ use super::ScreenInputs;
 use crate::model::ResultView;
 use crate::model::contrast::palette;
 use crate::ui::widgets::{
-    ButtonKind, Frame, Parent, button, card, centered_text, screen_frame, status_band, text,
+    ButtonKind, Frame, Parent, button, card, centered_text, qr_node, screen_frame, status_band,
+    text,
 };
 use crate::ui::{PrintState, Screen, TapAction};
 
@@ -166,14 +167,7 @@ fn where_to_go(right: &mut Parent, frame: &Frame, view: &ResultView, qr: Option<
         }
     });
     if let Some(qr) = qr {
-        right.spawn((
-            ImageNode::new(qr.clone()),
-            Node {
-                width: Val::Px(sizes.touch_target_px * 3.5),
-                height: Val::Px(sizes.touch_target_px * 3.5),
-                ..default()
-            },
-        ));
+        qr_node(right, frame, qr);
     }
     centered_text(
         right,
