@@ -116,13 +116,31 @@ async fn catalog(State(state): State<AppState>) -> Response {
 
 async fn metrics(State(state): State<AppState>) -> Response {
     match inspect(&state).await {
-        Some(inspection) => (
-            [(header::CONTENT_TYPE, "text/plain; version=0.0.4")],
-            state.shared.metrics.render(&inspection),
-        )
-            .into_response(),
+        Some(inspection) => {
+            let mut text = state.shared.metrics.render(&inspection);
+            if let Some(ship) = &state.shared.ship {
+                text.push_str(&shipping_metrics(&state, ship, inspection.seq));
+            }
+            ([(header::CONTENT_TYPE, "text/plain; version=0.0.4")], text).into_response()
+        }
         None => StatusCode::SERVICE_UNAVAILABLE.into_response(),
     }
+}
+
+/// The shipping lines, with the age of the oldest event central lacks read from the log.
+fn shipping_metrics(state: &AppState, ship: &crate::shipper::ShipGauges, last_seq: u64) -> String {
+    let confirmed = ship
+        .confirmed_seq
+        .load(std::sync::atomic::Ordering::Relaxed);
+    let oldest_missing = if confirmed < last_seq {
+        match state.shared.store.read_log_from(confirmed + 1).next() {
+            Some(Ok(record)) => Some(record.at_ms),
+            _ => None,
+        }
+    } else {
+        None
+    };
+    crate::shipper::render(ship, last_seq, oldest_missing)
 }
 
 async fn inspect(state: &AppState) -> Option<crate::metrics::Inspection> {

@@ -17,6 +17,7 @@ pub mod metrics;
 pub mod revocation;
 pub mod secrets;
 pub mod session;
+pub mod shipper;
 pub mod web_login;
 pub mod web_sessions;
 
@@ -61,6 +62,8 @@ pub struct Config {
     pub requests_per_second: f64,
     /// Extra stateless routes on the same port (web pages and their assets).
     pub pages: axum::Router,
+    /// Ship the log to Antrean Pusat (None: this site stands alone).
+    pub central: Option<shipper::ShipConfig>,
 }
 
 /// An opened data directory, ready for [`start`].
@@ -227,6 +230,10 @@ pub async fn start(config: Config, prepared: Prepared) -> anyhow::Result<Running
         shutdown: stop_rx.clone(),
         requests_per_second: config.requests_per_second,
         sessions,
+        ship: config
+            .central
+            .as_ref()
+            .map(|_| Arc::new(shipper::ShipGauges::default())),
     });
     let (done_tx, mut done_rx) = mpsc::channel::<()>(1);
     let listener = TcpListener::bind(config.listen)
@@ -247,6 +254,15 @@ pub async fn start(config: Config, prepared: Prepared) -> anyhow::Result<Running
     );
     let committer_done =
         committer::spawn(committer, jobs_rx).context("cannot start the committer")?;
+    if let Some(central) = config.central {
+        tokio::spawn(shipper::run(
+            central,
+            store.clone(),
+            shared.events.clone(),
+            shared.ship.clone().expect("set when central is configured"),
+            stop_rx.clone(),
+        ));
+    }
     let committer_task = watch_committer(committer_done, stop_tx.clone());
     let mut stop_signal = stop_rx.clone();
 

@@ -138,3 +138,30 @@ pub const QUEUED_HASH_JOBS: usize = 64;
 /// soon as its task runs; only one stuck writing to a dead peer takes longer, and it can no
 /// longer act anyway (its flag refuses its requests).
 pub const CLOSE_WAIT: Duration = Duration::from_secs(2);
+
+/// Events in one batch to central. Large enough that a day's backlog of a busy site
+/// (~10,000 events) ships in about ten round trips; small enough that one batch is one
+/// short transaction at central and a few hundred KiB on a slow link.
+pub const SHIP_BATCH_EVENTS: usize = 1_000;
+
+/// Bytes of events in one batch to central (well under the shipping message bound).
+pub const SHIP_BATCH_BYTES: usize = 512 * 1024;
+
+/// With a backlog, the newest events (at most this many, not yet sent) ride along with
+/// each batch, so central sees today's calls before last week's history.
+pub const SHIP_LIVE_TAIL_EVENTS: usize = 200;
+
+/// Connecting to central (TCP + TLS + upgrade) must finish within this.
+pub const SHIP_CONNECT_TIMEOUT: Duration = Duration::from_secs(15);
+
+/// Central must answer a batch within this (one transaction; PostgreSQL under a backlog
+/// of hundreds of sites may take seconds), else the link is taken as dead.
+pub const SHIP_ANSWER_TIMEOUT: Duration = Duration::from_secs(60);
+
+/// An idle link sends an empty batch this often: central's "last connected" stays fresh
+/// and a dead link is noticed.
+pub const SHIP_HEARTBEAT: Duration = Duration::from_secs(20);
+
+/// Reconnect attempts double their wait up to this (a central down for hours is asked
+/// once a minute, not hammered).
+pub const SHIP_MAX_BACKOFF: Duration = Duration::from_secs(60);

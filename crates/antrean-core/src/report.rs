@@ -23,6 +23,7 @@
 
 pub mod facts;
 mod query;
+pub mod rollup;
 mod stats;
 
 pub use facts::Facts;

@@ -25,6 +25,7 @@ fn main() {
         initial_admin_password: Some("bench-admin".into()),
         requests_per_second: antrean_coordinator::limits::REQUESTS_PER_SECOND,
         pages: axum::Router::new(),
+        central: None,
     };
     let running = runtime.block_on(async {
         let prepared = antrean_coordinator::prepare(&config).expect("store");

@@ -15,6 +15,7 @@ mod event_dto;
 mod rating_dto;
 mod report_dto;
 mod server;
+mod ship;
 mod untrusted;
 
 pub use catalog_dto::*;
@@ -26,6 +27,7 @@ pub use event_dto::*;
 pub use rating_dto::*;
 pub use report_dto::*;
 pub use server::*;
+pub use ship::*;
 pub use untrusted::printable;
 
 /// Version of this protocol. A client sends it in `hello`; a mismatch is refused.

@@ -59,6 +59,10 @@ enum Command {
     Report(cmd::report::ReportCommand),
     /// Simulate a day on the real engine: event log and wait-estimate accuracy.
     Simulate(cmd::simulate::SimulateArgs),
+    /// Antrean Pusat: the central service on PostgreSQL that sites ship their logs to.
+    #[cfg(feature = "central")]
+    #[command(subcommand)]
+    Central(cmd::central::CentralCommand),
 }
 
 fn main() -> std::process::ExitCode {
@@ -114,6 +118,8 @@ async fn run_async(command: Command) -> anyhow::Result<()> {
         Command::Officer(c) => cmd::client::officer(c).await,
         Command::Principals(args) => cmd::client::principals(args).await,
         Command::Report(c) => cmd::report::run(c).await,
+        #[cfg(feature = "central")]
+        Command::Central(c) => cmd::central::run(c).await,
         Command::Printer(_)
         | Command::Skm(_)
         | Command::Export(_)

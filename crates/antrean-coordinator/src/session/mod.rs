@@ -62,6 +62,8 @@ pub struct Shared {
     pub requests_per_second: f64,
     /// Live sessions by principal (cut when credentials change).
     pub sessions: Arc<crate::revocation::Sessions>,
+    /// Shipping to central, when configured.
+    pub ship: Option<Arc<crate::shipper::ShipGauges>>,
 }
 
 struct Session {

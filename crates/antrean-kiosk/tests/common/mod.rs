@@ -20,6 +20,7 @@ pub async fn start_coordinator(
         initial_admin_password: Some(ADMIN_PASSWORD.into()),
         requests_per_second: antrean_coordinator::limits::REQUESTS_PER_SECOND,
         pages: axum::Router::new(),
+        central: None,
     };
     let prepared = antrean_coordinator::prepare(&config).expect("prepare store");
     antrean_coordinator::start(config, prepared)

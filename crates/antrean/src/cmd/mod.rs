@@ -1,5 +1,7 @@
 //! Subcommands.
 
+#[cfg(feature = "central")]
+pub mod central;
 pub mod client;
 pub mod data;
 pub mod demo_kiosk;

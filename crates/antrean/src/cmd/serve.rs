@@ -38,6 +38,59 @@ pub struct ServeArgs {
     /// The default suits every site; tests use small ones.
     #[arg(long, default_value_t = 16 * 1024, value_parser = clap::value_parser!(u64).range(4..=1024 * 1024))]
     wal_segment_kib: u64,
+    #[command(flatten)]
+    central: CentralArgs,
+}
+
+/// Shipping the log to Antrean Pusat (docs/central.md). All optional: without
+/// `--central-url` the site stands alone.
+#[derive(Args)]
+pub struct CentralArgs {
+    /// Central's address, e.g. wss://pusat.example.go.id:8700.
+    #[arg(long, env = "ANTREAN_CENTRAL_URL")]
+    central_url: Option<String>,
+    /// This site's id at central (as enrolled with `antrean central site add`).
+    #[arg(long, env = "ANTREAN_CENTRAL_SITE", requires = "central_url")]
+    central_site: Option<String>,
+    /// File holding this site's key (shown once by `antrean central site add`).
+    #[arg(long, env = "ANTREAN_CENTRAL_KEY_FILE", requires = "central_url")]
+    central_key_file: Option<PathBuf>,
+    /// PEM file of the CA that signed central's certificate (default: public CAs).
+    #[arg(long, env = "ANTREAN_CENTRAL_CA", requires = "central_url")]
+    central_ca: Option<PathBuf>,
+    /// Upper bound on shipping bandwidth in KiB/s (0: none), for a slow shared link.
+    #[arg(long, default_value_t = 0)]
+    central_max_kibps: u64,
+}
+
+impl CentralArgs {
+    /// The shipping configuration, or None when no central is set.
+    pub fn config(
+        &self,
+        catalog_toml: String,
+    ) -> anyhow::Result<Option<antrean_coordinator::shipper::ShipConfig>> {
+        let Some(url) = &self.central_url else {
+            return Ok(None);
+        };
+        let (Some(site), Some(key_file)) = (&self.central_site, &self.central_key_file) else {
+            anyhow::bail!("--central-url needs --central-site and --central-key-file");
+        };
+        let key = std::fs::read_to_string(key_file)
+            .with_context(|| format!("reading the central key {}", key_file.display()))?
+            .trim()
+            .to_owned();
+        if !(url.starts_with("wss://") || url.starts_with("ws://")) {
+            anyhow::bail!("--central-url must start with wss:// (or ws:// behind a TLS proxy)");
+        }
+        Ok(Some(antrean_coordinator::shipper::ShipConfig {
+            url: url.clone(),
+            site: site.clone(),
+            key,
+            ca_file: self.central_ca.clone(),
+            max_bytes_per_s: self.central_max_kibps * 1024,
+            catalog_toml,
+        }))
+    }
 }
 
 #[derive(Args)]
@@ -61,8 +114,19 @@ fn load_catalog(path: Option<&PathBuf>) -> anyhow::Result<antrean_core::Catalog>
     }
 }
 
+/// The catalog file's text as loaded (what central is sent).
+fn catalog_text(path: Option<&PathBuf>) -> anyhow::Result<String> {
+    match path {
+        Some(path) => {
+            std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))
+        }
+        None => Ok(antrean_catalog::SAMPLE_CATALOG_TOML.to_owned()),
+    }
+}
+
 pub async fn serve(args: ServeArgs) -> anyhow::Result<()> {
     let mut catalog = load_catalog(args.catalog.as_ref())?;
+    let central = args.central.config(catalog_text(args.catalog.as_ref())?)?;
     if args.always_open {
         tracing::warn!("--always-open: opening hours, breaks and holidays are ignored");
         catalog = antrean_catalog::always_open(catalog);
@@ -78,6 +142,7 @@ pub async fn serve(args: ServeArgs) -> anyhow::Result<()> {
         initial_admin_password: args.admin_password,
         requests_per_second: args.max_requests_per_second,
         pages: antrean_web::router(),
+        central,
     };
     let prepared = antrean_coordinator::prepare(&config)?;
     if let Some(path) = &prepared.password_file {
@@ -110,6 +175,17 @@ impl StopSignals {
             interrupt: signal(SignalKind::interrupt())?,
         })
     }
+}
+
+/// Resolves on SIGINT or SIGTERM (handlers installed now, before anything is printed).
+pub fn stop_signal() -> anyhow::Result<impl std::future::Future<Output = ()>> {
+    let mut stop = StopSignals::install()?;
+    Ok(async move {
+        tokio::select! {
+            _ = stop.interrupt.recv() => tracing::info!("interrupt: stopping"),
+            _ = stop.term.recv() => tracing::info!("SIGTERM: stopping"),
+        }
+    })
 }
 
 async fn run_until_signal(
@@ -173,6 +249,7 @@ pub async fn demo(args: DemoArgs) -> anyhow::Result<()> {
         initial_admin_password: Some(DEMO_MANAGER_PASSWORD.into()),
         requests_per_second: antrean_coordinator::limits::REQUESTS_PER_SECOND,
         pages: antrean_web::router(),
+        central: None,
     };
     let prepared = antrean_coordinator::prepare(&config)?;
     let running = antrean_coordinator::start(config, prepared).await?;

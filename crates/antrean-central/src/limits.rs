@@ -1,0 +1,41 @@
+//! Every bound of the central service, with its reason.
+
+use std::time::Duration;
+
+/// Events accepted in one batch. The site sends at most its own bound
+/// (`antrean_coordinator::limits::SHIP_BATCH_EVENTS`); this leaves room for an older or
+/// differently configured site, and caps one transaction's work.
+pub const MAX_BATCH_EVENTS: usize = 5_000;
+
+/// Pooled PostgreSQL connections. Every batch is one short transaction; 300 sites shipping
+/// a few events a second need a handful, and each PostgreSQL backend costs ~10 MiB there.
+pub const MAX_DB_CONNECTIONS: usize = 16;
+
+/// Connected sites at once (each holds one WebSocket and a little memory); a province's
+/// hundreds of sites fit with room, and a flood of fake connections stops here.
+pub const MAX_SITE_CONNECTIONS: usize = 2_000;
+
+/// Events the projector reads per round for one site: bounds its memory and keeps one
+/// site's backlog from starving the others (the next round continues).
+pub const PROJECTOR_CHUNK_EVENTS: i64 = 20_000;
+
+/// Sites whose open visits the projector keeps in memory (today's tickets): beyond it the
+/// least recently used is dropped and rebuilt from the day's raw events when needed.
+pub const MAX_PROJECTED_SITES: usize = 5_000;
+
+/// How often the projector looks for new events when no batch woke it.
+pub const PROJECTOR_IDLE_POLL: Duration = Duration::from_secs(5);
+
+/// How long to wait for PostgreSQL at start (it may be starting with us under systemd).
+pub const DATABASE_START_WAIT: Duration = Duration::from_secs(60);
+
+/// A TLS handshake must finish within this, or the connection is dropped (a slowloris
+/// holding sockets open stops here).
+pub const TLS_HANDSHAKE_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// Browser sessions of central managers.
+pub const WEB_SESSION_TTL: Duration = Duration::from_secs(8 * 3600);
+
+/// Report periods are at most this many days (a year and a bit: a quarter-on-quarter or
+/// yearly comparison fits; a decade-long scan does not tie up the database).
+pub const MAX_REPORT_DAYS: i64 = 400;

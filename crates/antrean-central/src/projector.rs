@@ -1,0 +1,371 @@
+//! The projector: raw events → daily rollups, per site, behind a durable cursor.
+//!
+//! For each site with confirmed events beyond its cursor, it reads the next chunk in seq
+//! order, pushes it through the core's report [`Facts`] (the same definitions as the
+//! site's own report), takes the closed visits, counter time and ratings out as rollup
+//! deltas, and adds them to the rollup tables in the same transaction that moves the
+//! cursor. The cursor update is conditional on its old value, so a second projector (or a
+//! `reproject`) cannot add a chunk twice.
+//!
+//! Open visits (today's tickets) live in memory. After a restart they are rebuilt by
+//! re-reading the site's raw events from the last `day_started` at or before the cursor
+//! (every ticket ends by its day's end, so nothing before matters), discarding what those
+//! events close: it is already in the rollups.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use antrean_core::Catalog;
+use antrean_core::report::Facts;
+use antrean_core::report::rollup::{Rollups, WAIT_BUCKETS};
+use antrean_protocol::{EventDto, event_from_dto};
+use anyhow::{Context, bail};
+use tokio::sync::watch;
+
+use crate::Central;
+use crate::db::Db;
+use crate::http::stopped;
+use crate::limits::{MAX_PROJECTED_SITES, PROJECTOR_CHUNK_EVENTS, PROJECTOR_IDLE_POLL};
+
+struct SiteState {
+    facts: Facts,
+    catalog: Arc<Catalog>,
+    catalog_sha256: String,
+    projected_seq: i64,
+    day_start_seq: i64,
+}
+
+/// Runs until `stop`.
+pub async fn run(central: Arc<Central>, mut stop: watch::Receiver<bool>) {
+    let mut states: HashMap<String, SiteState> = HashMap::new();
+    loop {
+        let more = match round(&central, &mut states).await {
+            Ok(more) => more,
+            Err(err) => {
+                tracing::warn!("projector: {err:#}");
+                // PostgreSQL away: forget memory (it may be behind what committed) and retry.
+                states.clear();
+                false
+            }
+        };
+        if more {
+            tokio::task::yield_now().await;
+            if *stop.borrow() {
+                return;
+            }
+            continue;
+        }
+        tokio::select! {
+            () = central.projector_wake.notified() => {}
+            () = tokio::time::sleep(PROJECTOR_IDLE_POLL) => {}
+            () = stopped(&mut stop) => return,
+        }
+    }
+}
+
+/// One pass over the sites with work; true when some site has more waiting.
+async fn round(central: &Central, states: &mut HashMap<String, SiteState>) -> anyhow::Result<bool> {
+    let conn = central.db.get().await?;
+    let todo = conn
+        .query(
+            "SELECT s.id, s.confirmed_seq, c.projected_seq, c.day_start_seq, s.catalog_sha256
+             FROM sites s JOIN projector_cursors c ON c.site_id = s.id
+             WHERE s.confirmed_seq > c.projected_seq AND s.catalog_toml IS NOT NULL",
+            &[],
+        )
+        .await?;
+    drop(conn);
+    let mut more = false;
+    for row in todo {
+        let site: String = row.get(0);
+        let confirmed: i64 = row.get(1);
+        let cursor = (row.get::<_, i64>(2), row.get::<_, i64>(3));
+        let sha: String = row.get(4);
+        let fresh = match states.get(&site) {
+            Some(s) => s.projected_seq != cursor.0 || s.catalog_sha256 != sha,
+            None => true,
+        };
+        if fresh {
+            if states.len() >= MAX_PROJECTED_SITES {
+                states.clear();
+            }
+            let state = rebuild(&central.db, &site, cursor).await?;
+            states.insert(site.clone(), state);
+        }
+        let state = states.get_mut(&site).expect("inserted above");
+        let upto = confirmed.min(state.projected_seq + PROJECTOR_CHUNK_EVENTS);
+        match project_chunk(&central.db, &site, state, upto).await {
+            Ok(events) => central.metrics.projected(events),
+            Err(err) => {
+                states.remove(&site);
+                return Err(err.context(format!("site {site}")));
+            }
+        }
+        more |= upto < confirmed;
+    }
+    Ok(more)
+}
+
+/// The site's projector state at `cursor` (projected seq, day start seq).
+async fn rebuild(db: &Db, site: &str, cursor: (i64, i64)) -> anyhow::Result<SiteState> {
+    let conn = db.get().await?;
+    let row = conn
+        .query_one(
+            "SELECT catalog_toml, catalog_sha256 FROM sites WHERE id = $1",
+            &[&site],
+        )
+        .await?;
+    let toml: String = row.get(0);
+    let catalog = antrean_catalog::parse("catalog.toml", &toml)
+        .map_err(|err| anyhow::anyhow!("the site's catalog no longer loads: {err}"))?;
+    let mut facts = Facts::new(&catalog);
+    let (projected_seq, day_start_seq) = cursor;
+    if day_start_seq > 0 {
+        for (seq, at_ms, event) in read(db, site, day_start_seq - 1, projected_seq).await? {
+            let _ = seq;
+            facts.push(&event, antrean_core::Timestamp(at_ms));
+        }
+        // Already in the rollups: only the open visits and running stretches are kept.
+        let _ = facts.drain_rollups(&catalog);
+    }
+    Ok(SiteState {
+        facts,
+        catalog: Arc::new(catalog),
+        catalog_sha256: row.get(1),
+        projected_seq,
+        day_start_seq,
+    })
+}
+
+/// Raw events in (after, upto], in order, checked gapless.
+async fn read(
+    db: &Db,
+    site: &str,
+    after: i64,
+    upto: i64,
+) -> anyhow::Result<Vec<(i64, i64, antrean_core::Event)>> {
+    let conn = db.get().await?;
+    let rows = conn
+        .query(
+            "SELECT seq, at_ms, event::text FROM raw_events
+             WHERE site_id = $1 AND seq > $2 AND seq <= $3 ORDER BY seq",
+            &[&site, &after, &upto],
+        )
+        .await?;
+    let mut out = Vec::with_capacity(rows.len());
+    let mut expected = after + 1;
+    for r in rows {
+        let seq: i64 = r.get(0);
+        if seq != expected {
+            bail!("raw events have a gap at seq {expected} (confirmed seqs must be contiguous)");
+        }
+        expected += 1;
+        let dto: EventDto = serde_json::from_str(r.get::<_, &str>(2))
+            .with_context(|| format!("raw event {seq} is unreadable"))?;
+        let event = event_from_dto(&dto).map_err(|e| anyhow::anyhow!("raw event {seq}: {e}"))?;
+        out.push((seq, r.get(1), event));
+    }
+    if expected != upto + 1 {
+        bail!("raw events end at seq {} before {upto}", expected - 1);
+    }
+    Ok(out)
+}
+
+/// Projects (projected_seq, upto]; returns the number of events.
+async fn project_chunk(
+    db: &Db,
+    site: &str,
+    state: &mut SiteState,
+    upto: i64,
+) -> anyhow::Result<u64> {
+    let events = read(db, site, state.projected_seq, upto).await?;
+    let mut day_start_seq = state.day_start_seq;
+    for (seq, at_ms, event) in &events {
+        if matches!(event, antrean_core::Event::DayStarted { .. }) {
+            day_start_seq = *seq;
+        }
+        state.facts.push(event, antrean_core::Timestamp(*at_ms));
+    }
+    let rollups = state.facts.drain_rollups(&state.catalog);
+    let mut conn = db.get().await?;
+    let tx = conn.transaction().await?;
+    write_rollups(&tx, site, &rollups).await?;
+    let moved = tx
+        .execute(
+            "UPDATE projector_cursors SET projected_seq = $3, day_start_seq = $4,
+                 projected_at = now()
+             WHERE site_id = $1 AND projected_seq = $2",
+            &[&site, &state.projected_seq, &upto, &day_start_seq],
+        )
+        .await?;
+    if moved != 1 {
+        bail!("the cursor moved under us (another projector, or a reproject)");
+    }
+    tx.commit().await?;
+    state.projected_seq = upto;
+    state.day_start_seq = day_start_seq;
+    Ok(events.len() as u64)
+}
+
+fn service_upsert_sql() -> String {
+    let hist: Vec<String> = (0..WAIT_BUCKETS).map(|i| format!("wait_h{i:02}")).collect();
+    let base = [
+        "issued",
+        "served",
+        "no_show",
+        "cancelled",
+        "expired",
+        "transferred",
+        "waited",
+        "wait_sum_ms",
+        "service_n",
+        "service_sum_ms",
+        "measured",
+        "within",
+    ];
+    let cols: Vec<String> = base.iter().map(|s| s.to_string()).chain(hist).collect();
+    let params: Vec<String> = (0..cols.len()).map(|i| format!("${}", i + 5)).collect();
+    let sets: Vec<String> = cols
+        .iter()
+        .map(|c| format!("{c} = daily_service.{c} + excluded.{c}"))
+        .collect();
+    format!(
+        "INSERT INTO daily_service (site_id, day, service, agency, {}) \
+         VALUES ($1, $2::text::date, $3, $4, {}) \
+         ON CONFLICT (site_id, day, service) DO UPDATE SET {}",
+        cols.join(", "),
+        params.join(", "),
+        sets.join(", ")
+    )
+}
+
+/// Adds rollup deltas to the tables.
+pub async fn write_rollups(
+    tx: &tokio_postgres::Transaction<'_>,
+    site: &str,
+    rollups: &Rollups,
+) -> anyhow::Result<()> {
+    if rollups.is_empty() {
+        return Ok(());
+    }
+    let services = tx.prepare(&service_upsert_sql()).await?;
+    for ((day, service), r) in &rollups.services {
+        let day = day.to_string();
+        let mut values: Vec<i64> = [
+            r.issued,
+            r.served,
+            r.no_show,
+            r.cancelled,
+            r.expired,
+            r.transferred,
+            r.waited,
+            r.wait_sum_ms,
+            r.service_n,
+            r.service_sum_ms,
+            r.measured,
+            r.within,
+        ]
+        .iter()
+        .map(|&v| v as i64)
+        .collect();
+        values.extend(r.wait_hist.iter().map(|&v| v as i64));
+        let mut params: Vec<&(dyn tokio_postgres::types::ToSql + Sync)> =
+            vec![&site, &day, service, &r.agency];
+        params.extend(
+            values
+                .iter()
+                .map(|v| v as &(dyn tokio_postgres::types::ToSql + Sync)),
+        );
+        tx.execute(&services, &params).await?;
+    }
+    let counters = tx
+        .prepare(
+            "INSERT INTO daily_counter (site_id, day, counter, officer, served, service_sum_ms,
+                 open_ms, idle_ms)
+             VALUES ($1, $2::text::date, $3, $4, $5, $6, $7, $8)
+             ON CONFLICT (site_id, day, counter, officer) DO UPDATE SET
+                 served = daily_counter.served + excluded.served,
+                 service_sum_ms = daily_counter.service_sum_ms + excluded.service_sum_ms,
+                 open_ms = daily_counter.open_ms + excluded.open_ms,
+                 idle_ms = daily_counter.idle_ms + excluded.idle_ms",
+        )
+        .await?;
+    for ((day, counter, officer), r) in &rollups.counters {
+        tx.execute(
+            &counters,
+            &[
+                &site,
+                &day.to_string(),
+                counter,
+                officer,
+                &(r.served as i64),
+                &(r.service_sum_ms as i64),
+                &(r.open_ms as i64),
+                &(r.idle_ms as i64),
+            ],
+        )
+        .await?;
+    }
+    let ratings = tx
+        .prepare(
+            "INSERT INTO daily_rating (site_id, day, service, agency, respondents, imported,
+                 answered, answer_sum, faces)
+             VALUES ($1, $2::text::date, $3, $4, $5, $6, $7, $8, $9)
+             ON CONFLICT (site_id, day, service) DO UPDATE SET
+                 respondents = daily_rating.respondents + excluded.respondents,
+                 imported = daily_rating.imported + excluded.imported,
+                 answered = ARRAY(SELECT a + b FROM unnest(daily_rating.answered,
+                     excluded.answered) AS t(a, b)),
+                 answer_sum = ARRAY(SELECT a + b FROM unnest(daily_rating.answer_sum,
+                     excluded.answer_sum) AS t(a, b)),
+                 faces = ARRAY(SELECT a + b FROM unnest(daily_rating.faces,
+                     excluded.faces) AS t(a, b))",
+        )
+        .await?;
+    for ((day, service), r) in &rollups.ratings {
+        let answered: Vec<i64> = r.tally.answered.iter().map(|&v| i64::from(v)).collect();
+        let sums: Vec<i64> = r.tally.sum.iter().map(|&v| i64::from(v)).collect();
+        let faces: Vec<i64> = r.faces.iter().map(|&v| v as i64).collect();
+        tx.execute(
+            &ratings,
+            &[
+                &site,
+                &day.to_string(),
+                service,
+                &r.agency,
+                &i64::from(r.tally.respondents),
+                &(r.imported as i64),
+                &answered,
+                &sums,
+                &faces,
+            ],
+        )
+        .await?;
+    }
+    Ok(())
+}
+
+impl Db {
+    /// Forgets a site's projections (or every site's) and resets the cursor, in one
+    /// transaction: the running projector rebuilds them from the raw events.
+    pub async fn reproject(&self, site: Option<&str>) -> anyhow::Result<u64> {
+        let mut conn = self.get().await?;
+        let tx = conn.transaction().await?;
+        for table in ["daily_service", "daily_counter", "daily_rating"] {
+            tx.execute(
+                &format!("DELETE FROM {table} WHERE $1::text IS NULL OR site_id = $1"),
+                &[&site],
+            )
+            .await?;
+        }
+        let n = tx
+            .execute(
+                "UPDATE projector_cursors SET projected_seq = 0, day_start_seq = 0
+                 WHERE $1::text IS NULL OR site_id = $1",
+                &[&site],
+            )
+            .await?;
+        tx.commit().await?;
+        Ok(n)
+    }
+}
