@@ -6,6 +6,9 @@
 #[path = "common/mod.rs"]
 mod common;
 
+#[path = "central.rs"]
+mod central;
+
 #[path = "cli.rs"]
 mod cli;
 

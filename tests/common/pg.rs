@@ -27,7 +27,9 @@ fn pg_bin() -> PathBuf {
             .and_then(|v| v.parse::<u32>().ok())
             .unwrap_or(0)
     });
-    versions.pop().expect("an initdb under /usr/lib/postgresql/*/bin")
+    versions
+        .pop()
+        .expect("an initdb under /usr/lib/postgresql/*/bin")
 }
 
 fn is_root() -> bool {
@@ -48,7 +50,10 @@ fn free_port() -> u16 {
 
 impl PgCluster {
     pub fn start() -> PgCluster {
-        let dir = tempfile::Builder::new().prefix("antrean-pg").tempdir().unwrap();
+        let dir = tempfile::Builder::new()
+            .prefix("antrean-pg")
+            .tempdir()
+            .unwrap();
         let cluster = PgCluster {
             port: free_port(),
             bin: pg_bin(),
@@ -78,7 +83,15 @@ impl PgCluster {
         cluster.up();
         cluster.run(
             "createdb",
-            &["-h", "127.0.0.1", "-p", &cluster.port.to_string(), "-U", "antrean", "pusat"],
+            &[
+                "-h",
+                "127.0.0.1",
+                "-p",
+                &cluster.port.to_string(),
+                "-U",
+                "antrean",
+                "pusat",
+            ],
         );
         cluster
     }
@@ -106,6 +119,7 @@ impl PgCluster {
         let status = self
             .command(tool)
             .args(args)
+            .stdout(std::process::Stdio::null())
             .status()
             .unwrap_or_else(|e| panic!("running {tool}: {e}"));
         assert!(status.success(), "{tool} {args:?} failed: {status}");
@@ -138,7 +152,14 @@ impl PgCluster {
     pub fn crash(&self) {
         self.run(
             "pg_ctl",
-            &["-D", &self.data().display().to_string(), "-m", "immediate", "-w", "stop"],
+            &[
+                "-D",
+                &self.data().display().to_string(),
+                "-m",
+                "immediate",
+                "-w",
+                "stop",
+            ],
         );
     }
 
@@ -150,7 +171,16 @@ impl PgCluster {
     pub fn query(&self, sql: &str) -> String {
         let out = self
             .command("psql")
-            .args(["-h", "127.0.0.1", "-p", &self.port.to_string(), "-U", "antrean", "-d", "pusat"])
+            .args([
+                "-h",
+                "127.0.0.1",
+                "-p",
+                &self.port.to_string(),
+                "-U",
+                "antrean",
+                "-d",
+                "pusat",
+            ])
             .args(["-tAc", sql])
             .output()
             .expect("psql");
@@ -171,7 +201,13 @@ impl Drop for PgCluster {
     fn drop(&mut self) {
         let _ = self
             .command("pg_ctl")
-            .args(["-D", &self.data().display().to_string(), "-m", "immediate", "stop"])
+            .args([
+                "-D",
+                &self.data().display().to_string(),
+                "-m",
+                "immediate",
+                "stop",
+            ])
             .status();
     }
 }

@@ -97,6 +97,19 @@ CREATE TABLE daily_service (
 );
 CREATE INDEX daily_service_day ON daily_service (day);
 
+-- Visits still open at the projector's cursor (today's queue), replaced on every chunk:
+-- a visit enters daily_service when it ends, and counts here until then, so a report of
+-- today agrees with the site's own.
+CREATE TABLE daily_open (
+    site_id text NOT NULL REFERENCES sites (id),
+    day date NOT NULL,
+    service text NOT NULL,
+    agency text NOT NULL,
+    issued bigint NOT NULL,
+    open bigint NOT NULL,
+    PRIMARY KEY (site_id, day, service)
+);
+
 CREATE TABLE daily_counter (
     site_id text NOT NULL REFERENCES sites (id),
     day date NOT NULL,

@@ -85,9 +85,10 @@ fn ikm(row: &Row) -> Cell {
 }
 
 /// Columns every grouping shares, after its name columns.
-const FIGURE_HEADER: [&str; 11] = [
+const FIGURE_HEADER: [&str; 12] = [
     "Tiket",
     "Dilayani",
+    "Masih antre",
     "Rata-rata tunggu (menit)",
     "P90 tunggu (menit, paling lama)",
     "Rata-rata layanan (menit)",
@@ -104,6 +105,7 @@ fn figure_cells(row: &Row) -> Vec<Cell> {
     vec![
         Cell::int(f.issued as f64),
         Cell::int(f.served as f64),
+        Cell::int(row.open as f64),
         minutes(f.mean_wait_s()),
         minutes(f.p90_wait_s().map(f64::from)),
         minutes(f.mean_service_s()),

@@ -187,9 +187,27 @@ async fn project_chunk(
         state.facts.push(event, antrean_core::Timestamp(*at_ms));
     }
     let rollups = state.facts.drain_rollups(&state.catalog);
+    let open = state.facts.open_by_day(&state.catalog);
     let mut conn = db.get().await?;
     let tx = conn.transaction().await?;
     write_rollups(&tx, site, &rollups).await?;
+    tx.execute("DELETE FROM daily_open WHERE site_id = $1", &[&site])
+        .await?;
+    for ((day, service), (agency, issued, open)) in &open {
+        tx.execute(
+            "INSERT INTO daily_open (site_id, day, service, agency, issued, open)
+             VALUES ($1, $2::text::date, $3, $4, $5, $6)",
+            &[
+                &site,
+                &day.to_string(),
+                service,
+                agency,
+                &(*issued as i64),
+                &(*open as i64),
+            ],
+        )
+        .await?;
+    }
     let moved = tx
         .execute(
             "UPDATE projector_cursors SET projected_seq = $3, day_start_seq = $4,
@@ -351,7 +369,12 @@ impl Db {
     pub async fn reproject(&self, site: Option<&str>) -> anyhow::Result<u64> {
         let mut conn = self.get().await?;
         let tx = conn.transaction().await?;
-        for table in ["daily_service", "daily_counter", "daily_rating"] {
+        for table in [
+            "daily_service",
+            "daily_open",
+            "daily_counter",
+            "daily_rating",
+        ] {
             tx.execute(
                 &format!("DELETE FROM {table} WHERE $1::text IS NULL OR site_id = $1"),
                 &[&site],

@@ -72,6 +72,8 @@ pub struct Row {
     pub tally: Tally,
     /// One-tap faces 1..=4.
     pub faces: [u64; 4],
+    /// Visits still in the queue (today's).
+    pub open: u64,
 }
 
 /// The checked period: both days, at most [`MAX_REPORT_DAYS`] apart.
@@ -145,6 +147,31 @@ impl Db {
                 ..Row::default()
             });
         }
+        // Visits still open count as issued (and open) until they end, like the site report.
+        let sql = format!(
+            "SELECT {key}, sum(issued)::bigint, sum(open)::bigint
+             FROM daily_open d JOIN sites s ON s.id = d.site_id
+             WHERE {FILTER} GROUP BY 1 ORDER BY {key} COLLATE \"C\""
+        );
+        for r in conn.query(&sql, &params).await? {
+            let key: String = r.get(0);
+            let (issued, open) = (r.get::<_, i64>(1) as u64, r.get::<_, i64>(2) as u64);
+            let i = match rows.binary_search_by(|row| row.key.as_str().cmp(&key)) {
+                Ok(i) => i,
+                Err(i) => {
+                    rows.insert(
+                        i,
+                        Row {
+                            key,
+                            ..Row::default()
+                        },
+                    );
+                    i
+                }
+            };
+            rows[i].figures.issued += issued;
+            rows[i].open += open;
+        }
         let answered: Vec<String> = (1..=9)
             .map(|i| format!("sum(d.answered[{i}])::bigint"))
             .collect();
@@ -206,6 +233,7 @@ pub fn pooled(rows: &[Row]) -> Row {
         for i in 0..4 {
             all.faces[i] += r.faces[i];
         }
+        all.open += r.open;
     }
     all
 }

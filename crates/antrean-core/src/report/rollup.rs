@@ -208,6 +208,31 @@ impl Facts {
     }
 }
 
+impl Facts {
+    /// Visits still open, by (day of their start, service code): (agency, issued, open).
+    /// Issued counts those that began with an issue, like [`ServiceDay::issued`].
+    pub fn open_by_day(
+        &self,
+        catalog: &Catalog,
+    ) -> BTreeMap<(LocalDate, String), (String, u64, u64)> {
+        let tz = self.time_zone();
+        let mut out: BTreeMap<(LocalDate, String), (String, u64, u64)> = BTreeMap::new();
+        for v in self.open_visits() {
+            let code = name(&self.services.names, v.service);
+            let agency = catalog
+                .service(&code)
+                .map(|s| s.agency.clone())
+                .unwrap_or_default();
+            let row = out
+                .entry((tz.local(v.start).date, code))
+                .or_insert((agency, 0, 0));
+            row.1 += u64::from(v.issued);
+            row.2 += 1;
+        }
+        out
+    }
+}
+
 fn add_visit(row: &mut ServiceDay, v: &VisitFact, standard_min: Option<u32>) {
     row.issued += u64::from(v.issued);
     match v.outcome {

@@ -1,0 +1,405 @@
+//! Antrean Pusat end to end: real sites (the `antrean` binary) shipping over TLS to a real
+//! central process on a throwaway PostgreSQL cluster. Counts are checked exactly: every
+//! durable event of a site is at central once, whatever was down or killed on the way.
+
+use std::time::Duration;
+
+use antrean_client::Client;
+use antrean_protocol::*;
+use futures_util::{SinkExt, StreamExt};
+use tokio_tungstenite::tungstenite::Message;
+use tokio_tungstenite::tungstenite::client::IntoClientRequest;
+
+use crate::common::central::*;
+use crate::common::pg::PgCluster;
+use crate::common::*;
+
+/// Long enough for a reconnect after the shipper's backoff grew a few steps.
+const CATCH_UP: Duration = Duration::from_secs(120);
+
+fn free_addr() -> std::net::SocketAddr {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+}
+
+fn site_args(flags: &[String]) -> Vec<&str> {
+    let mut args = vec!["--always-open"];
+    args.extend(flags.iter().map(String::as_str));
+    args
+}
+
+/// Serves `n` tickets (call, start, finish) and marks `no_shows` as not come.
+async fn serve_some(officer: &mut Client, n: usize, no_shows: usize) {
+    for _ in 0..n {
+        for request in [
+            Request::CallNext { counter: None },
+            Request::Start { counter: None },
+            Request::Finish { counter: None },
+        ] {
+            officer.request(request).await.unwrap();
+        }
+    }
+    for _ in 0..no_shows {
+        officer
+            .request(Request::CallNext { counter: None })
+            .await
+            .unwrap();
+        officer
+            .request(Request::NoShow { counter: None })
+            .await
+            .unwrap();
+    }
+}
+
+fn lag(server: &Server) -> (f64, f64, f64) {
+    let m = site_metrics(server);
+    (
+        metric(&m, "antrean_central_lag_events").unwrap(),
+        metric(&m, "antrean_central_connected").unwrap(),
+        metric(&m, "antrean_log_seq").unwrap(),
+    )
+}
+
+/// Every event 1..=last of the site is at central exactly once.
+fn assert_exact(pg: &PgCluster, site: &str, last: f64) {
+    let last = last as u64;
+    assert_eq!(
+        pg.query(&format!(
+            "SELECT count(*) || '|' || count(DISTINCT seq) || '|' || max(seq) \
+             FROM raw_events WHERE site_id = '{site}'"
+        )),
+        format!("{last}|{last}|{last}")
+    );
+    assert_eq!(
+        pg.query(&format!(
+            "SELECT confirmed_seq FROM sites WHERE id = '{site}'"
+        )),
+        last.to_string()
+    );
+}
+
+fn today_wib() -> String {
+    let now_ms = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_millis() as i64;
+    antrean_core::TimeZone::Wib
+        .local(antrean_core::Timestamp(now_ms))
+        .date
+        .to_string()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_site_serves_with_central_down_and_its_backlog_arrives_exactly() {
+    let pg = PgCluster::start();
+    let work = tempfile::tempdir().unwrap();
+    let tls = work.path().join("tls");
+    tls_init(&tls);
+    add_site(&pg, &tls, "mpp-a", "MPP Kota A", "Jawa Barat");
+    // Central's address is fixed now; central itself starts only after the site worked.
+    let central_addr = free_addr();
+    let site = Server::start_with(
+        &work.path().join("site"),
+        &site_args(&site_flags(central_addr, &tls, "mpp-a")),
+    );
+    let kiosk = enroll(&site, DeviceKind::Kiosk, "kiosk-1").await;
+    set_officer(&site, "budi", "1234").await;
+    for i in 0..20 {
+        let service = if i % 2 == 0 { "ktp-el-baru" } else { "kk-baru" };
+        take(&site, &kiosk, service, None).await;
+    }
+    let mut budi = officer(&site, "budi", "1234", "1").await;
+    serve_some(&mut budi, 6, 2).await;
+    let (lag_events, connected, last) = lag(&site);
+    assert_eq!(connected, 0.0, "central is not up yet");
+    assert_eq!(lag_events, last, "nothing has been confirmed yet");
+    assert!(last > 30.0, "{last} events");
+
+    let central = CentralServer::start(&pg, &tls, &central_addr.to_string());
+    wait_for("the backlog to arrive", CATCH_UP, || {
+        let (lag_events, connected, _) = lag(&site);
+        lag_events == 0.0 && connected == 1.0
+    })
+    .await;
+    assert_exact(&pg, "mpp-a", last);
+    let (status, metrics) = central.get("/metrics", None).await;
+    assert_eq!(status, 200);
+    assert_eq!(
+        metric(&metrics, "antrean_central_site_lag_events{site=\"mpp-a\"}"),
+        Some(0.0)
+    );
+
+    // The projector catches up and the report agrees with what happened at the site.
+    wait_for("the projector to catch up", CATCH_UP, || {
+        pg.query("SELECT projected_seq FROM projector_cursors WHERE site_id = 'mpp-a'")
+            == (last as u64).to_string()
+    })
+    .await;
+    let today = today_wib();
+    let csv = central_cmd(
+        &pg,
+        &[
+            "report", "--from", &today, "--to", &today, "--format", "csv", "--table", "kantor",
+        ],
+        "",
+    );
+    let mut lines = csv.trim_start_matches('\u{feff}').lines();
+    let header: Vec<&str> = lines.next().unwrap().split(';').collect();
+    let row: Vec<&str> = lines.next().unwrap().split(';').collect();
+    let cell = |name: &str| row[header.iter().position(|h| *h == name).unwrap()];
+    assert_eq!(cell("Kantor"), "MPP Kota A");
+    assert_eq!(cell("Wilayah"), "Jawa Barat");
+    assert_eq!(cell("Tiket"), "20");
+    assert_eq!(cell("Dilayani"), "6");
+    assert_eq!(cell("Masih antre"), "12");
+    assert_eq!(cell("Tidak hadir (%)"), "25,0", "2 of 8 called");
+
+    // A manager reads it on the page: the site by name, and when it last shipped.
+    central_cmd(&pg, &["manager", "add", "kepala"], "kata-sandi-pusat-1\n");
+    let (status, answer) = https_request(
+        central.addr,
+        &tls,
+        "POST",
+        "/central/login",
+        None,
+        "name=kepala&password=kata-sandi-pusat-1",
+    )
+    .await;
+    assert_eq!(status, 303, "{answer}");
+    let cookie = answer
+        .lines()
+        .find_map(|l| l.strip_prefix("set-cookie: "))
+        .and_then(|c| c.split(';').next())
+        .expect("a session cookie")
+        .to_owned();
+    assert!(answer.to_lowercase().contains("httponly; samesite=strict"));
+    let (status, page) = central
+        .get(
+            &format!("/central/report?dari={today}&sampai={today}"),
+            Some(&cookie),
+        )
+        .await;
+    assert_eq!(status, 200);
+    assert!(page.contains("MPP Kota A"), "{page}");
+    assert!(page.contains("baru saja"), "last shipped just now: {page}");
+    let (status, _) = central.get("/central/report", None).await;
+    assert_eq!(status, 303, "no cookie: to the login");
+}
+
+async fn ship_socket(
+    central: &CentralServer,
+    site: &str,
+    key: &str,
+) -> Result<
+    tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>,
+    u16,
+> {
+    let mut request = format!("wss://{}{SHIP_PATH}", central.addr)
+        .into_client_request()
+        .unwrap();
+    let headers = request.headers_mut();
+    headers.insert("authorization", format!("Bearer {key}").parse().unwrap());
+    headers.insert(SHIP_SITE_HEADER, site.parse().unwrap());
+    headers.insert(SHIP_PROTOCOL_HEADER, SHIP_PROTOCOL_VERSION.into());
+    match tokio_tungstenite::connect_async_tls_with_config(
+        request,
+        None,
+        true,
+        Some(tokio_tungstenite::Connector::Rustls(client_tls(
+            &central.tls,
+        ))),
+    )
+    .await
+    {
+        Ok((socket, _)) => Ok(socket),
+        Err(tokio_tungstenite::tungstenite::Error::Http(response)) => {
+            Err(response.status().as_u16())
+        }
+        Err(err) => panic!("connecting: {err}"),
+    }
+}
+
+async fn exchange(
+    socket: &mut tokio_tungstenite::WebSocketStream<
+        tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>,
+    >,
+    message: &SiteMessage,
+) -> CentralMessage {
+    socket
+        .send(Message::text(serde_json::to_string(message).unwrap()))
+        .await
+        .unwrap();
+    loop {
+        match socket.next().await.unwrap().unwrap() {
+            Message::Text(text) => return serde_json::from_str(&text).unwrap(),
+            _ => continue,
+        }
+    }
+}
+
+fn batch(seqs: &[u64], last: u64) -> SiteMessage {
+    let now_ms = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_millis() as i64;
+    SiteMessage::Batch {
+        events: seqs
+            .iter()
+            .map(|&seq| ShippedEvent {
+                seq,
+                at_ms: now_ms - 1000 + seq as i64,
+                event: EventDto::CounterPaused {
+                    counter: "1".into(),
+                },
+            })
+            .collect(),
+        site_last_seq: last,
+        site_last_at_ms: now_ms,
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn replayed_duplicated_and_out_of_order_batches_are_idempotent_and_keys_are_checked() {
+    let pg = PgCluster::start();
+    let work = tempfile::tempdir().unwrap();
+    let tls = work.path().join("tls");
+    tls_init(&tls);
+    let key_a = std::fs::read_to_string(add_site(&pg, &tls, "mpp-a", "MPP A", "X")).unwrap();
+    add_site(&pg, &tls, "mpp-b", "MPP B", "Y");
+    let central = CentralServer::start(&pg, &tls, "127.0.0.1:0");
+    let mut a = ship_socket(&central, "mpp-a", key_a.trim()).await.unwrap();
+    let welcome = a.next().await.unwrap().unwrap();
+    let welcome: CentralMessage = serde_json::from_str(welcome.to_text().unwrap()).unwrap();
+    assert!(matches!(
+        welcome,
+        CentralMessage::Welcome {
+            confirmed_seq: 0,
+            ..
+        }
+    ));
+
+    let ack = |seq| CentralMessage::Ack { confirmed_seq: seq };
+    // Out of order: held, but not confirmed until the gap is filled.
+    assert_eq!(exchange(&mut a, &batch(&[3, 4], 4)).await, ack(0));
+    assert_eq!(exchange(&mut a, &batch(&[1, 2], 4)).await, ack(4));
+    // Replays and overlaps change nothing.
+    assert_eq!(exchange(&mut a, &batch(&[1, 2, 3, 4], 4)).await, ack(4));
+    assert_eq!(exchange(&mut a, &batch(&[2, 3, 4, 5], 5)).await, ack(5));
+    // A malformed batch is refused whole: seq 6 is not stored with it.
+    let refused = exchange(&mut a, &batch(&[6, 7, 7], 7)).await;
+    assert!(
+        matches!(&refused, CentralMessage::Refused { code, .. } if code == "bad_batch"),
+        "{refused:?}"
+    );
+    assert_eq!(
+        pg.query("SELECT count(*) || '|' || max(seq) FROM raw_events WHERE site_id = 'mpp-a'"),
+        "5|5"
+    );
+
+    // Another site's id with this key, an unknown site, a wrong key: refused and counted.
+    assert_eq!(
+        ship_socket(&central, "mpp-b", key_a.trim()).await.err(),
+        Some(401)
+    );
+    assert_eq!(
+        ship_socket(&central, "mpp-z", key_a.trim()).await.err(),
+        Some(401)
+    );
+    assert_eq!(
+        ship_socket(&central, "mpp-a", "antrean-site-salah")
+            .await
+            .err(),
+        Some(401)
+    );
+    let (_, metrics) = central.get("/metrics", None).await;
+    assert_eq!(
+        metric(
+            &metrics,
+            "antrean_central_refused_total{reason=\"bad_key\"}"
+        ),
+        Some(2.0)
+    );
+    assert_eq!(
+        metric(
+            &metrics,
+            "antrean_central_refused_total{reason=\"unknown_site\"}"
+        ),
+        Some(1.0)
+    );
+    assert_eq!(
+        pg.query("SELECT count(*) FROM raw_events WHERE site_id = 'mpp-b'"),
+        "0"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn postgres_central_and_site_killed_mid_ship_lose_and_duplicate_nothing() {
+    let pg = PgCluster::start();
+    let work = tempfile::tempdir().unwrap();
+    let tls = work.path().join("tls");
+    tls_init(&tls);
+    add_site(&pg, &tls, "mpp-a", "MPP Kota A", "Jawa Barat");
+    let central_addr = free_addr();
+    let data = work.path().join("site");
+    // A slow link (32 KiB/s): the backlog takes several batches, so the kills below land
+    // while it ships.
+    let mut flags = site_flags(central_addr, &tls, "mpp-a");
+    flags.extend(["--central-max-kibps".into(), "32".into()]);
+    // One kiosk connection issues the backlog quickly.
+    flags.extend(["--max-requests-per-second".into(), "100000".into()]);
+    let site = Server::start_with(&data, &site_args(&flags));
+    let kiosk_token = enroll(&site, DeviceKind::Kiosk, "kiosk-1").await;
+    let mut kiosk = crate::common::kiosk(&site, &kiosk_token).await;
+    for i in 0..1_500 {
+        let service = ["kk-baru", "akta-kelahiran", "stnk-tahunan"][i % 3];
+        kiosk
+            .request(Request::IssueTicket {
+                service: service.into(),
+                priority: None,
+            })
+            .await
+            .unwrap();
+    }
+    let central = CentralServer::start(&pg, &tls, &central_addr.to_string());
+    let confirmed = || -> u64 {
+        pg.query("SELECT confirmed_seq FROM sites WHERE id = 'mpp-a'")
+            .parse()
+            .unwrap()
+    };
+    wait_for("a first batch", CATCH_UP, || confirmed() > 0).await;
+
+    // PostgreSQL crashes: the site keeps issuing; central reconnects by itself after.
+    pg.crash();
+    kiosk
+        .request(Request::IssueTicket {
+            service: "kk-baru".into(),
+            priority: None,
+        })
+        .await
+        .expect("the site serves with central's database down");
+    pg.up();
+    let before = confirmed();
+    wait_for(
+        "shipping to go on after PostgreSQL restarted",
+        CATCH_UP,
+        || confirmed() > before,
+    )
+    .await;
+
+    // The site is SIGKILLed mid-ship, then central: both come back and carry on.
+    drop(kiosk);
+    site.kill();
+    central.kill();
+    let site = Server::start_with(&data, &site_args(&flags));
+    let _central = CentralServer::start(&pg, &tls, &central_addr.to_string());
+    wait_for("the rest of the backlog", CATCH_UP, || {
+        let (lag_events, connected, _) = lag(&site);
+        lag_events == 0.0 && connected == 1.0
+    })
+    .await;
+    let (_, _, last) = lag(&site);
+    assert!(last > 1_500.0);
+    assert_exact(&pg, "mpp-a", last);
+}
