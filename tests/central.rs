@@ -155,6 +155,18 @@ async fn a_site_serves_with_central_down_and_its_backlog_arrives_exactly() {
     assert_eq!(cell("Dilayani"), "6");
     assert_eq!(cell("Masih antre"), "12");
     assert_eq!(cell("Tidak hadir (%)"), "25,0", "2 of 8 called");
+    let officers = central_cmd(
+        &pg,
+        &[
+            "report", "--from", &today, "--to", &today, "--format", "csv", "--table", "petugas",
+        ],
+        "",
+    );
+    let budi = officers
+        .lines()
+        .find(|l| l.contains("(budi)"))
+        .unwrap_or_else(|| panic!("the officer by name: {officers}"));
+    assert_eq!(budi.split(';').nth(2), Some("6"), "{budi}");
 
     // A manager reads it on the page: the site by name, and when it last shipped.
     central_cmd(&pg, &["manager", "add", "kepala"], "kata-sandi-pusat-1\n");

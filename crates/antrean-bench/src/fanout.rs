@@ -53,7 +53,18 @@ pub struct FanoutFigure {
 }
 
 pub async fn measure(bin: &Path, base: &Path, subscribers: usize) -> anyhow::Result<FanoutFigure> {
-    let server = BenchServer::start(bin, base, &format!("fanout-{subscribers}"), false).await?;
+    measure_with(bin, base, subscribers, &[]).await
+}
+
+/// [`measure`] on a server started with more flags.
+pub async fn measure_with(
+    bin: &Path,
+    base: &Path,
+    subscribers: usize,
+    extra: &[String],
+) -> anyhow::Result<FanoutFigure> {
+    let name = format!("fanout-{subscribers}-{}", extra.len());
+    let server = BenchServer::start_with(bin, base, &name, false, extra).await?;
     let url = server.url();
     let (board, kiosk_token) = enroll_site(&url).await?;
 

@@ -22,6 +22,17 @@ impl BenchServer {
         name: &str,
         bench_catalog: bool,
     ) -> anyhow::Result<BenchServer> {
+        BenchServer::start_with(bin, base, name, bench_catalog, &[]).await
+    }
+
+    /// [`BenchServer::start`] with more `antrean serve` flags (e.g. shipping to central).
+    pub async fn start_with(
+        bin: &Path,
+        base: &Path,
+        name: &str,
+        bench_catalog: bool,
+        extra: &[String],
+    ) -> anyhow::Result<BenchServer> {
         let data = base.join(format!("data-{name}"));
         let _ = std::fs::remove_dir_all(&data);
         let mut command = Command::new(bin);
@@ -41,6 +52,7 @@ impl BenchServer {
             ])
             // The benchmark measures the coordinator, not the per-connection rate limit.
             .args(["--max-requests-per-second", "1000000"])
+            .args(extra)
             .env("RUST_LOG", "warn")
             .stdout(Stdio::piped())
             .spawn()

@@ -12,6 +12,7 @@ pub mod db;
 pub mod http;
 pub mod ingest;
 pub mod limits;
+pub mod local_pg;
 pub mod login;
 pub mod metrics;
 pub mod pages;

@@ -38,6 +38,8 @@ pub struct CentralReport {
     pub meta: Vec<SiteRow>,
     /// Agency and service names.
     pub names: crate::db::Names,
+    /// Counter work per site and officer.
+    pub officers: Vec<crate::report::OfficerRow>,
 }
 
 /// Runs every query of a report.
@@ -59,6 +61,7 @@ pub async fn build(db: &Db, query: CentralQuery) -> anyhow::Result<CentralReport
         sites,
         meta,
         names: db.catalog_names().await?,
+        officers: db.officer_rows(&query).await?,
         query,
     })
 }
@@ -222,6 +225,33 @@ impl CentralReport {
             });
         }
         tables.extend(self.rankings());
+        tables.push(Table {
+            sheet: "Per petugas",
+            title: format!("Per petugas (kerja di loket), {period}"),
+            header: vec![
+                "Kantor",
+                "Petugas",
+                "Dilayani",
+                "Rata-rata layanan (menit)",
+                "Loket buka (jam)",
+                "Menganggur (%)",
+            ],
+            rows: self
+                .officers
+                .iter()
+                .filter(|o| !o.officer.is_empty())
+                .map(|o| {
+                    vec![
+                        Cell::text(self.site_name(&o.site).0),
+                        Cell::text(format!("{} ({})", o.name, o.officer)),
+                        Cell::int(o.served as f64),
+                        minutes(o.mean_service_s()),
+                        Cell::dec(o.open_ms as f64 / 3_600_000.0, 1),
+                        percent(o.idle_percent()),
+                    ]
+                })
+                .collect(),
+        });
         tables.push(Table {
             sheet: "Status pengiriman",
             title: "Status pengiriman data kantor".into(),
@@ -583,6 +613,7 @@ pub fn csv_table(name: &str) -> Option<&'static str> {
         ("layanan", "Per layanan"),
         ("minggu", "Tren mingguan"),
         ("status", "Status pengiriman"),
+        ("petugas", "Per petugas"),
     ]
     .into_iter()
     .collect();

@@ -221,6 +221,73 @@ impl Db {
     }
 }
 
+/// One officer at one site over the period (counter work).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct OfficerRow {
+    /// Site id.
+    pub site: String,
+    /// Officer login id ("" when no officer was logged in).
+    pub officer: String,
+    /// Display name the site sent (the id when none).
+    pub name: String,
+    /// Visits served.
+    pub served: u64,
+    /// Their service time, ms.
+    pub service_sum_ms: u64,
+    /// Counter open time, ms.
+    pub open_ms: u64,
+    /// Of it idle, ms.
+    pub idle_ms: u64,
+}
+
+impl OfficerRow {
+    /// Mean service time, seconds.
+    pub fn mean_service_s(&self) -> Option<f64> {
+        (self.served > 0).then(|| self.service_sum_ms as f64 / self.served as f64 / 1000.0)
+    }
+
+    /// Idle share of the open time, percent.
+    pub fn idle_percent(&self) -> Option<f64> {
+        (self.open_ms > 0).then(|| 100.0 * self.idle_ms as f64 / self.open_ms as f64)
+    }
+}
+
+impl Db {
+    /// Counter work per site and officer (the agency and service filters do not apply:
+    /// an officer's time is not split by service). Names are for managers only.
+    pub async fn officer_rows(&self, q: &CentralQuery) -> anyhow::Result<Vec<OfficerRow>> {
+        let (from, to) = period(q)?;
+        let (from, to) = (from.to_string(), to.to_string());
+        let conn = self.get().await?;
+        let rows = conn
+            .query(
+                "SELECT d.site_id, d.officer, coalesce(s.officers ->> d.officer, d.officer),
+                     sum(served)::bigint, sum(service_sum_ms)::bigint, sum(open_ms)::bigint,
+                     sum(idle_ms)::bigint
+                 FROM daily_counter d JOIN sites s ON s.id = d.site_id
+                 WHERE d.day BETWEEN $1::text::date AND $2::text::date
+                     AND ($3::text IS NULL OR d.site_id = $3)
+                     AND ($4::text IS NULL OR s.region = $4)
+                     AND ($5::text[] IS NULL OR d.site_id = ANY($5))
+                 GROUP BY 1, 2, 3 ORDER BY 1, 3",
+                &[&from, &to, &q.site, &q.region, &q.allowed],
+            )
+            .await?;
+        Ok(rows
+            .iter()
+            .map(|r| OfficerRow {
+                site: r.get(0),
+                officer: r.get(1),
+                name: r.get(2),
+                served: r.get::<_, i64>(3) as u64,
+                service_sum_ms: r.get::<_, i64>(4) as u64,
+                open_ms: r.get::<_, i64>(5) as u64,
+                idle_ms: r.get::<_, i64>(6) as u64,
+            })
+            .collect())
+    }
+}
+
 /// The sum of rows (the pooled figures of a group).
 pub fn pooled(rows: &[Row]) -> Row {
     let mut all = Row {

@@ -4,7 +4,8 @@
 //! from the store and sends them over a TLS WebSocket, one batch in flight; central answers
 //! each with the highest contiguous seq it holds. It runs beside the committer and only
 //! reads the store, so a slow or absent central never delays a ticket: the site serves as
-//! usual for days and the backlog ships when the link returns.
+//! usual for days and the backlog ships when the link returns. Each connection starts
+//! with the site's profile (catalog and officer names) for central's reports.
 //!
 //! With a backlog, each batch carries the newest events too (at most
 //! [`SHIP_LIVE_TAIL_EVENTS`]) before the next slice of the old ones, and the bytes per
@@ -226,18 +227,18 @@ impl Link<'_> {
         *backoff = Duration::from_secs(1);
         tracing::info!(confirmed, "connected to central");
         self.confirmed(confirmed);
-        let digest = sha256_hex(&self.config.catalog_toml);
-        if central_catalog != digest {
-            let profile = SiteMessage::Profile {
-                catalog_toml: self.config.catalog_toml.clone(),
-                catalog_sha256: digest,
-                officers: self.officers()?,
-            };
-            send(&mut socket, &profile).await?;
-            if let CentralMessage::Refused { message, .. } = answer(&mut socket).await? {
-                // Reports still arrive at central, with codes instead of names.
-                tracing::error!("central refused our catalog: {message}");
-            }
+        // The profile goes with every connection: officers may have changed since the last
+        // one (a catalog of ~50 KB on a reconnect is nothing next to a day's events).
+        let _ = central_catalog;
+        let profile = SiteMessage::Profile {
+            catalog_toml: self.config.catalog_toml.clone(),
+            catalog_sha256: sha256_hex(&self.config.catalog_toml),
+            officers: self.officers()?,
+        };
+        send(&mut socket, &profile).await?;
+        if let CentralMessage::Refused { message, .. } = answer(&mut socket).await? {
+            // Reports still arrive at central, with codes instead of names.
+            tracing::error!("central refused our catalog: {message}");
         }
         let mut live_sent = confirmed;
         loop {

@@ -80,8 +80,7 @@ pub struct OfficerNameDto {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
 pub enum SiteMessage {
-    /// The site's catalog (TOML source) and officer names: sent after `welcome` when
-    /// central's digest differs from the site's.
+    /// The site's catalog (TOML source) and officer names: sent after every `welcome`.
     Profile {
         /// The catalog file as the site loaded it.
         catalog_toml: String,

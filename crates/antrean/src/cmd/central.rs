@@ -55,6 +55,8 @@ pub enum CentralCommand {
         #[arg(long)]
         site: Option<String>,
     },
+    /// A private PostgreSQL cluster, central and two demo sites shipping to it.
+    Demo(super::central_demo::CentralDemoArgs),
     /// Make a private CA and a server certificate for central (for a LAN without a public CA).
     TlsInit {
         /// Directory to write ca.pem, ca-key.pem, server.pem, server-key.pem into.
@@ -254,6 +256,7 @@ pub async fn run(command: CentralCommand) -> anyhow::Result<()> {
             Ok(())
         }
         CentralCommand::Report(args) => report(args).await,
+        CentralCommand::Demo(args) => super::central_demo::run(args).await,
         CentralCommand::Reproject { db, site } => {
             let n = connect(&db).await?.reproject(site.as_deref()).await?;
             println!("{n} site(s) will be projected again by the running service");

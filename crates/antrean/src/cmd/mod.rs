@@ -2,6 +2,8 @@
 
 #[cfg(feature = "central")]
 pub mod central;
+#[cfg(feature = "central")]
+pub mod central_demo;
 pub mod client;
 pub mod data;
 pub mod demo_kiosk;
