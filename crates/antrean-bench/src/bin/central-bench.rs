@@ -432,11 +432,12 @@ async fn reports(args: &Args, db: &Db, pg: &LocalCluster) -> anyhow::Result<()> 
               LATERAL (SELECT 40 + (abs(hashtext(s.id || d::text || sv.code)) % 85) AS v) x
          WHERE s.id LIKE 'rpt-%'",
         hist.join(", "), hist_values.join(", ")))?;
-    pg.query(&format!(
+    pg.query(
         "INSERT INTO daily_rating (site_id, day, service, agency, respondents, answered, answer_sum, faces)
          SELECT site_id, day, service, agency, served / 5,
                 array_fill(served / 5, ARRAY[9]), array_fill((served / 5) * 3, ARRAY[9]), ARRAY[0, 0, served / 10, served / 10]
-         FROM daily_service WHERE site_id LIKE 'rpt-%'"))?;
+         FROM daily_service WHERE site_id LIKE 'rpt-%'",
+    )?;
     pg.query("VACUUM ANALYZE daily_service")?;
     pg.query("VACUUM ANALYZE daily_rating")?;
     let generated = started.elapsed();
