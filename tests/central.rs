@@ -292,7 +292,10 @@ async fn replayed_duplicated_and_out_of_order_batches_are_idempotent_and_keys_ar
         }
     ));
 
-    let ack = |seq| CentralMessage::Ack { confirmed_seq: seq };
+    let ack = |seq| CentralMessage::Ack {
+        confirmed_seq: seq,
+        published_catalog: None,
+    };
     // Out of order: held, but not confirmed until the gap is filled.
     assert_eq!(exchange(&mut a, &batch(&[3, 4], 4)).await, ack(0));
     assert_eq!(exchange(&mut a, &batch(&[1, 2], 4)).await, ack(4));
@@ -414,4 +417,280 @@ async fn postgres_central_and_site_killed_mid_ship_lose_and_duplicate_nothing() 
     let (_, _, last) = lag(&site);
     assert!(last > 1_500.0);
     assert_exact(&pg, "mpp-a", last);
+}
+
+/// The sample catalog with one more closed day: `date` (so a start on that day is outside
+/// service hours), and optionally a service renamed.
+fn catalog_with(holiday: &str, rename: Option<&str>) -> String {
+    let mut text = antrean_catalog::SAMPLE_CATALOG_TOML.to_owned();
+    if let Some(name) = rename {
+        text = text.replacen(
+            "name_id = \"Penerbitan KTP-el Baru\"",
+            &format!("name_id = \"{name}\""),
+            1,
+        );
+    }
+    text.push_str(&format!(
+        "\n[[site.holidays]]\ndate = \"{holiday}\"\nname = \"Hari uji\"\n"
+    ));
+    text
+}
+
+fn catalog_json(server: &Server) -> String {
+    let (status, _, body) = raw_get(server.addr, "/api/catalog", "");
+    assert_eq!(status, 200);
+    String::from_utf8(body).unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_published_catalog_is_checked_at_the_site_reported_back_and_applied_before_opening() {
+    let pg = PgCluster::start();
+    let work = tempfile::tempdir().unwrap();
+    let tls = work.path().join("tls");
+    tls_init(&tls);
+    add_site(&pg, &tls, "mpp-a", "MPP Kota A", "Jawa Barat");
+    let central = CentralServer::start(&pg, &tls, "127.0.0.1:0");
+    let flags = site_flags(central.addr, &tls, "mpp-a");
+    let data = work.path().join("site");
+    let site = Server::start_with(&data, &site_args(&flags));
+    wait_for("the site to connect", CATCH_UP, || lag(&site).1 == 1.0).await;
+    let status = |version: u32| {
+        pg.query(&format!(
+            "SELECT status || '|' || coalesce(to_char(applies_on, 'YYYY-MM-DD'), '') || '|' \
+             || coalesce(error, '') FROM catalog_versions WHERE site_id = 'mpp-a' AND version = {version}"
+        ))
+    };
+
+    // A file that does not load never leaves central.
+    let broken = work.path().join("broken.toml");
+    std::fs::write(&broken, "[site]\nname = 3\n").unwrap();
+    let out = std::process::Command::new(antrean_bin())
+        .args(["central", "catalog", "publish", "mpp-a"])
+        .arg(&broken)
+        .env("ANTREAN_CENTRAL_DATABASE", pg.url())
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("broken.toml:"),
+        "names file:line"
+    );
+    assert_eq!(pg.query("SELECT count(*) FROM catalog_versions"), "0");
+
+    // A new fee schedule (here: a renamed service) is offered, checked and accepted for
+    // the site's next day.
+    let today = today_wib();
+    let tomorrow = antrean_core::LocalDate::parse(&today)
+        .unwrap()
+        .succ()
+        .to_string();
+    let renamed = work.path().join("renamed.toml");
+    std::fs::write(
+        &renamed,
+        catalog_with("2020-01-01", Some("KTP-el Baru (tarif 2027)")),
+    )
+    .unwrap();
+    let out = central_cmd(
+        &pg,
+        &["catalog", "publish", "mpp-a", renamed.to_str().unwrap()],
+        "",
+    );
+    assert!(out.contains("version 1"), "{out}");
+    wait_for("the site's answer", CATCH_UP, || {
+        status(1).starts_with("accepted")
+    })
+    .await;
+    assert_eq!(status(1), format!("accepted|{tomorrow}|"));
+    assert!(
+        !catalog_json(&site).contains("tarif 2027"),
+        "never mid-day: the running site keeps its catalog"
+    );
+
+    // What the site's own loader refuses (an older binary, a hand-made row) comes back
+    // with the file:line of the first error.
+    pg.query(
+        "INSERT INTO catalog_versions (site_id, version, catalog_toml, catalog_sha256, published_by)
+         VALUES ('mpp-a', 2, '[site]\nname = 3\n', '00', 'uji')",
+    );
+    wait_for("the refusal", CATCH_UP, || {
+        status(2).starts_with("rejected")
+    })
+    .await;
+    assert!(
+        status(2).contains("katalog dari pusat v2:2:"),
+        "file:line of the error: {}",
+        status(2)
+    );
+    let (status_code, _) = central.get("/metrics", None).await;
+    assert_eq!(status_code, 200);
+
+    // The next day, before opening (here: a closed day), the accepted catalog takes effect
+    // at start; the day's date is simulated by moving the stored day back to today.
+    drop(site);
+    let meta = data.join("central-catalog/pending.meta");
+    let text = std::fs::read_to_string(&meta).unwrap();
+    std::fs::write(&meta, text.replace(&tomorrow, &today)).unwrap();
+    // Open all day (--always-open): not outside service hours, so not yet.
+    let site = Server::start_with(&data, &site_args(&flags));
+    assert!(!catalog_json(&site).contains("tarif 2027"));
+    drop(site);
+    // Today closed (a holiday in the site's catalog file): before service, it applies.
+    let closed_today = work.path().join("closed-today.toml");
+    std::fs::write(&closed_today, catalog_with(&today, None)).unwrap();
+    let mut args = vec!["--catalog", closed_today.to_str().unwrap()];
+    args.extend(flags.iter().map(String::as_str));
+    let site = Server::start_with(&data, &args);
+    assert!(catalog_json(&site).contains("tarif 2027"));
+    assert!(data.join("central-catalog/active.toml").exists());
+    drop(site);
+    // And it stays in force at later starts, whatever the hour.
+    let site = Server::start_with(&data, &site_args(&flags));
+    assert!(catalog_json(&site).contains("tarif 2027"));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_regional_manager_sees_only_their_sites_and_a_newer_schema_is_refused() {
+    let pg = PgCluster::start();
+    let work = tempfile::tempdir().unwrap();
+    let tls = work.path().join("tls");
+    tls_init(&tls);
+    add_site(&pg, &tls, "mpp-a", "MPP Kota A", "Jawa Barat");
+    add_site(&pg, &tls, "mpp-b", "MPP Kota B", "Jawa Tengah");
+    central_cmd(
+        &pg,
+        &["manager", "add", "jateng", "--sites", "mpp-b"],
+        "kata-sandi-jateng\n",
+    );
+    let central = CentralServer::start(&pg, &tls, "127.0.0.1:0");
+    let (status, answer) = https_request(
+        central.addr,
+        &tls,
+        "POST",
+        "/central/login",
+        None,
+        "name=jateng&password=kata-sandi-jateng",
+    )
+    .await;
+    assert_eq!(status, 303, "{answer}");
+    let cookie = answer
+        .lines()
+        .find_map(|l| l.strip_prefix("set-cookie: "))
+        .and_then(|c| c.split(';').next())
+        .unwrap()
+        .to_owned();
+    let (status, page) = central.get("/central/report", Some(&cookie)).await;
+    assert_eq!(status, 200);
+    assert!(page.contains("MPP Kota B"), "{page}");
+    assert!(
+        !page.contains("MPP Kota A"),
+        "another region's site: {page}"
+    );
+    let (_, csv) = central
+        .get("/central/report.csv?tabel=status", Some(&cookie))
+        .await;
+    assert!(
+        csv.contains("MPP Kota B") && !csv.contains("MPP Kota A"),
+        "{csv}"
+    );
+    // A cross-site form post is refused; wrong passwords pause the name.
+    for _ in 0..5 {
+        let (status, _) = https_request(
+            central.addr,
+            &tls,
+            "POST",
+            "/central/login",
+            None,
+            "name=jateng&password=salah-salah-salah",
+        )
+        .await;
+        assert_eq!(status, 401);
+    }
+    let (status, _) = https_request(
+        central.addr,
+        &tls,
+        "POST",
+        "/central/login",
+        None,
+        "name=jateng&password=kata-sandi-jateng",
+    )
+    .await;
+    assert_eq!(status, 429, "locked out after five wrong passwords");
+    drop(central);
+
+    // A database written by a newer release is refused, not written to.
+    pg.query("INSERT INTO schema_migrations (version, name) VALUES (99, 'from the future')");
+    let out = std::process::Command::new(antrean_bin())
+        .args(["central", "migrate"])
+        .env("ANTREAN_CENTRAL_DATABASE", pg.url())
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("newer than this antrean knows"), "{stderr}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_central_demo_runs_two_sites_shipping_to_its_own_postgresql() {
+    use std::io::BufRead;
+    let work = tempfile::tempdir().unwrap();
+    let dir = work.path().join("demo");
+    let mut child = std::process::Command::new(antrean_bin())
+        .args(["central", "demo", "--listen", "127.0.0.1:0", "--dir"])
+        .arg(&dir)
+        .env("RUST_LOG", "warn")
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut lines = std::io::BufReader::new(child.stdout.take().unwrap()).lines();
+    let mut printed = String::new();
+    let addr: std::net::SocketAddr = loop {
+        let line = lines
+            .next()
+            .expect("the demo printed its report address")
+            .unwrap();
+        printed.push_str(&line);
+        printed.push('\n');
+        if let Some(rest) = line.split("Central report:  https://").nth(1) {
+            break rest.split('/').next().unwrap().parse().unwrap();
+        }
+    };
+    std::thread::spawn(move || for _ in lines {});
+    let tls = dir.join("tls");
+    let (status, body) = https_request(addr, &tls, "GET", "/health", None, "").await;
+    assert_eq!(status, 200, "{body}");
+    // Both demo sites connect and ship (their visitors keep coming).
+    wait_for("both demo sites to ship", CATCH_UP, || {
+        let pg_port = std::fs::read_to_string(dir.join("pg/data/postmaster.pid"))
+            .ok()
+            .and_then(|pid| pid.lines().nth(3).map(str::to_owned));
+        let Some(port) = pg_port else { return false };
+        let out = std::process::Command::new("psql")
+            .args([
+                "-h",
+                "127.0.0.1",
+                "-p",
+                &port,
+                "-U",
+                "antrean",
+                "-d",
+                "pusat",
+                "-tAc",
+            ])
+            .arg("SELECT count(*) FROM sites WHERE confirmed_seq > 0")
+            .output();
+        matches!(out, Ok(o) if String::from_utf8_lossy(&o.stdout).trim() == "2")
+    })
+    .await;
+    assert!(printed.contains("pusat / demo-pusat-123"), "{printed}");
+    let pid = child.id().to_string();
+    std::process::Command::new("kill")
+        .args(["-TERM", &pid])
+        .status()
+        .unwrap();
+    let status = child.wait().unwrap();
+    assert!(
+        status.success(),
+        "the demo stops cleanly on SIGTERM: {status}"
+    );
 }

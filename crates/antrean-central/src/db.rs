@@ -10,8 +10,14 @@ use crate::limits::{DATABASE_START_WAIT, MAX_DB_CONNECTIONS};
 
 /// The schema migrations, in order. A migration is never edited once released: a change is
 /// a new file.
-pub const MIGRATIONS: &[(i32, &str, &str)] =
-    &[(1, "schema", include_str!("../migrations/0001_schema.sql"))];
+pub const MIGRATIONS: &[(i32, &str, &str)] = &[
+    (1, "schema", include_str!("../migrations/0001_schema.sql")),
+    (
+        2,
+        "catalog publishing",
+        include_str!("../migrations/0002_catalog_publishing.sql"),
+    ),
+];
 
 /// The schema version this binary writes.
 pub fn latest_version() -> i32 {
@@ -26,6 +32,8 @@ const MIGRATION_LOCK: i64 = 0x616e_7472_6561_6e01;
 #[derive(Clone)]
 pub struct Db {
     pool: Pool,
+    /// Month partitions of `raw_events` known to exist (saves a catalog lookup per batch).
+    pub(crate) partitions: std::sync::Arc<std::sync::Mutex<std::collections::HashSet<String>>>,
     /// Names of agencies and services by code, from the sites' catalogs, by catalog digest.
     pub(crate) names: std::sync::Arc<std::sync::Mutex<std::collections::HashMap<String, Names>>>,
 }
@@ -62,6 +70,7 @@ impl Db {
             .context("building the connection pool")?;
         let db = Db {
             pool,
+            partitions: Default::default(),
             names: Default::default(),
         };
         let deadline = tokio::time::Instant::now() + DATABASE_START_WAIT;

@@ -162,8 +162,14 @@ impl Db {
     /// transaction under an advisory lock, so two sites opening a new month at once do not
     /// collide.
     async fn ensure_partitions(&self, events: &[ShippedEvent]) -> Result<(), IngestError> {
-        let months: BTreeSet<(i64, i64, String)> =
-            events.iter().map(|e| month_bounds(e.at_ms)).collect();
+        let months: BTreeSet<(i64, i64, String)> = {
+            let known = self.partitions.lock().expect("partitions lock");
+            events
+                .iter()
+                .map(|e| month_bounds(e.at_ms))
+                .filter(|(_, _, name)| !known.contains(name))
+                .collect()
+        };
         if months.is_empty() {
             return Ok(());
         }
@@ -174,6 +180,10 @@ impl Db {
                 .await?
                 .is_some();
             if exists {
+                self.partitions
+                    .lock()
+                    .expect("partitions lock")
+                    .insert(name);
                 continue;
             }
             let tx = conn.transaction().await?;
@@ -186,6 +196,10 @@ impl Db {
             ))
             .await?;
             tx.commit().await?;
+            self.partitions
+                .lock()
+                .expect("partitions lock")
+                .insert(name);
         }
         Ok(())
     }

@@ -8,6 +8,7 @@
 //! (docs/central.md). Nothing here is linked into the site coordinator.
 #![deny(missing_docs)]
 
+pub mod catalogs;
 pub mod db;
 pub mod http;
 pub mod ingest;

@@ -40,6 +40,8 @@ pub struct CentralReport {
     pub names: crate::db::Names,
     /// Counter work per site and officer.
     pub officers: Vec<crate::report::OfficerRow>,
+    /// Catalogs published to the sites, newest first per site.
+    pub catalogs: Vec<crate::catalogs::CatalogVersion>,
 }
 
 /// Runs every query of a report.
@@ -62,6 +64,7 @@ pub async fn build(db: &Db, query: CentralQuery) -> anyhow::Result<CentralReport
         meta,
         names: db.catalog_names().await?,
         officers: db.officer_rows(&query).await?,
+        catalogs: db.catalog_versions(None).await?,
         query,
     })
 }
@@ -142,6 +145,28 @@ impl CentralReport {
             .map_or((id.to_owned(), String::new()), |s| {
                 (s.name.clone(), s.region.clone())
             })
+    }
+
+    /// The newest published catalog of a site, in words.
+    fn catalog_status(&self, site: &str) -> String {
+        let Some(c) = self.catalogs.iter().find(|c| c.site == site) else {
+            return "–".into();
+        };
+        let day = |d: &Option<String>| {
+            d.as_deref()
+                .and_then(LocalDate::parse)
+                .map_or(String::new(), |d| d.format_id())
+        };
+        match c.status.as_str() {
+            "accepted" => format!("v{} diterima, berlaku {}", c.version, day(&c.applies_on)),
+            "rejected" => format!(
+                "v{} ditolak: {}",
+                c.version,
+                c.error.as_deref().unwrap_or("tanpa alasan")
+            ),
+            "pending" => format!("v{} menunggu kantor terhubung", c.version),
+            _ => format!("v{} digantikan versi baru", c.version),
+        }
     }
 
     fn period_title(&self) -> String {
@@ -261,6 +286,7 @@ impl CentralReport {
                 "Terakhir terhubung",
                 "Tertinggal (peristiwa)",
                 "Tertinggal (detik)",
+                "Katalog dari pusat",
             ],
             rows: self
                 .meta
@@ -275,6 +301,7 @@ impl CentralReport {
                         }),
                         Cell::int(s.lag_events() as f64),
                         Cell::int(s.lag_s() as f64),
+                        Cell::text(self.catalog_status(&s.id)),
                     ]
                 })
                 .collect(),

@@ -76,6 +76,7 @@ async fn serve_site(central: &Central, site: &str, socket: WebSocket) -> anyhow:
     tx.send(text(&CentralMessage::Welcome {
         confirmed_seq,
         catalog_sha256,
+        published_catalog: central.db.pending_catalog(site).await?,
     }))
     .await?;
     while let Some(message) = rx.next().await {
@@ -143,7 +144,39 @@ async fn handle(
                 .await?;
             central.projector_wake.notify_one();
             let (confirmed_seq, _) = central.db.site_connected(site).await?;
-            Ok(CentralMessage::Ack { confirmed_seq })
+            Ok(CentralMessage::Ack {
+                confirmed_seq,
+                published_catalog: central.db.pending_catalog(site).await?,
+            })
+        }
+        SiteMessage::CatalogResult {
+            version,
+            accepted,
+            error,
+            applies_on,
+        } => {
+            if let Some(day) = &applies_on
+                && antrean_core::LocalDate::parse(day).is_none()
+            {
+                return Err(IngestError::BadBatch(format!(
+                    "applies_on \"{day}\" is not a date"
+                )));
+            }
+            central
+                .db
+                .record_catalog_result(
+                    site,
+                    version,
+                    accepted,
+                    error.as_deref(),
+                    applies_on.as_deref(),
+                )
+                .await?;
+            let (confirmed_seq, _) = central.db.site_connected(site).await?;
+            Ok(CentralMessage::Ack {
+                confirmed_seq,
+                published_catalog: central.db.pending_catalog(site).await?,
+            })
         }
         SiteMessage::Batch {
             events,
@@ -158,6 +191,7 @@ async fn handle(
             central.projector_wake.notify_one();
             Ok(CentralMessage::Ack {
                 confirmed_seq: stored.confirmed_seq,
+                published_catalog: central.db.pending_catalog(site).await?,
             })
         }
     }

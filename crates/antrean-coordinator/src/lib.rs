@@ -8,6 +8,7 @@
 #![deny(missing_docs)]
 
 pub mod auth;
+pub mod central_catalog;
 pub mod committer;
 pub mod http;
 pub mod limits;

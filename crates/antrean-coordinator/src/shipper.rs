@@ -53,6 +53,8 @@ pub struct ShipConfig {
     pub max_bytes_per_s: u64,
     /// The catalog file as loaded, sent to central for names and standards.
     pub catalog_toml: String,
+    /// The site's time zone (a catalog from central takes effect on the next local day).
+    pub time_zone: antrean_core::TimeZone,
 }
 
 /// What `/metrics` shows about shipping.
@@ -216,11 +218,12 @@ impl Link<'_> {
         backoff: &mut Duration,
     ) -> anyhow::Result<()> {
         let mut socket = self.connect(tls).await?;
-        let (mut confirmed, central_catalog) = match answer(&mut socket).await? {
+        let (mut confirmed, central_catalog, mut offered) = match answer(&mut socket).await? {
             CentralMessage::Welcome {
                 confirmed_seq,
                 catalog_sha256,
-            } => (confirmed_seq, catalog_sha256),
+                published_catalog,
+            } => (confirmed_seq, catalog_sha256, published_catalog),
             other => bail!("expected welcome, got {other:?}"),
         };
         self.gauges.connected.store(1, Relaxed);
@@ -241,7 +244,36 @@ impl Link<'_> {
             tracing::error!("central refused our catalog: {message}");
         }
         let mut live_sent = confirmed;
+        let mut answered = std::collections::BTreeSet::new();
         loop {
+            if let Some(offer) = offered.take().filter(|o| !answered.contains(&o.version)) {
+                let result = crate::central_catalog::consider(
+                    self.store.dir(),
+                    &offer,
+                    self.config.time_zone,
+                    antrean_core::Timestamp(now_ms()),
+                );
+                if let SiteMessage::CatalogResult {
+                    error: Some(error), ..
+                } = &result
+                {
+                    tracing::error!(
+                        version = offer.version,
+                        "catalog from central refused: {error}"
+                    );
+                }
+                send(&mut socket, &result).await?;
+                match answer(&mut socket).await? {
+                    CentralMessage::Ack {
+                        published_catalog, ..
+                    } => {
+                        answered.insert(offer.version);
+                        offered = published_catalog;
+                    }
+                    other => bail!("expected ack, got {other:?}"),
+                }
+                continue;
+            }
             let last = self.store.last_seq()?;
             if confirmed >= last {
                 // Nothing to send: wait for the log to grow, or send a heartbeat.
@@ -268,7 +300,11 @@ impl Link<'_> {
             )
             .await?;
             match answer(&mut socket).await? {
-                CentralMessage::Ack { confirmed_seq } => {
+                CentralMessage::Ack {
+                    confirmed_seq,
+                    published_catalog,
+                } => {
+                    offered = published_catalog;
                     confirmed = confirmed_seq;
                     self.confirmed(confirmed);
                     self.gauges.sent_events.fetch_add(sent, Relaxed);

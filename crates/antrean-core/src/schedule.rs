@@ -86,6 +86,15 @@ impl Schedule {
             .ok_or(Closure::ClosedToday)
     }
 
+    /// Whether `now` is before the day's service: before opening time, or a day the site
+    /// does not open (holiday, closed weekday). A new catalog may take effect only then.
+    pub fn before_service(&self, now: LocalDateTime) -> bool {
+        match self.hours_on(now.date) {
+            Ok(hours) => now.time < hours.open,
+            Err(_) => true,
+        }
+    }
+
     /// Whether a ticket may be issued at `now`, and if not, why.
     pub fn issuing_at(&self, now: LocalDateTime) -> Result<(), Closure> {
         let hours = self.hours_on(now.date)?;
@@ -155,6 +164,25 @@ mod tests {
     fn at(date: &str, time: &str) -> LocalDateTime {
         let date = LocalDate::parse(date).unwrap();
         TimeZone::Wib.local(TimeZone::Wib.at(date, t(time)))
+    }
+
+    /// A new catalog may take effect before opening and on closed days, never once the
+    /// day's service began (not even after closing: the next opening is the moment).
+    #[test]
+    fn before_service_is_before_opening_or_a_closed_day() {
+        let s = weekday_schedule();
+        assert!(s.before_service(at("2026-11-30", "07:59")));
+        assert!(!s.before_service(at("2026-11-30", "08:00")));
+        assert!(
+            !s.before_service(at("2026-11-30", "12:30")),
+            "a break is mid-day"
+        );
+        assert!(!s.before_service(at("2026-11-30", "17:00")));
+        assert!(
+            s.before_service(at("2026-11-29", "10:00")),
+            "Sunday, closed"
+        );
+        assert!(s.before_service(at("2026-12-25", "10:00")), "a holiday");
     }
 
     #[test]

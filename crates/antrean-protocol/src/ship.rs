@@ -76,6 +76,18 @@ pub struct OfficerNameDto {
     pub name: String,
 }
 
+/// A catalog central publishes to a site (a numbered version per site).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PublishedCatalogDto {
+    /// Version number, per site, from 1.
+    pub version: u64,
+    /// The catalog file.
+    pub catalog_toml: String,
+    /// SHA-256 of `catalog_toml`, hex.
+    pub catalog_sha256: String,
+}
+
 /// What a site sends.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
@@ -98,6 +110,19 @@ pub enum SiteMessage {
         /// Time of that event, Unix ms (0 when the log is empty).
         site_last_at_ms: i64,
     },
+    /// The site's answer to a published catalog.
+    CatalogResult {
+        /// The version answered.
+        version: u64,
+        /// Whether it loaded and is stored to take effect.
+        accepted: bool,
+        /// When refused: the loader's first error (file:line:column: field: message).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        error: Option<String>,
+        /// When accepted: the local day it takes effect (YYYY-MM-DD), at that day's opening.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        applies_on: Option<String>,
+    },
 }
 
 /// What central sends.
@@ -110,11 +135,17 @@ pub enum CentralMessage {
         confirmed_seq: u64,
         /// SHA-256 of the catalog central last received from this site ("" if none).
         catalog_sha256: String,
+        /// A catalog published for this site that it has not answered yet.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        published_catalog: Option<PublishedCatalogDto>,
     },
     /// A batch is stored (one transaction).
     Ack {
         /// Highest contiguous seq central now holds.
         confirmed_seq: u64,
+        /// A catalog published for this site that it has not answered yet.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        published_catalog: Option<PublishedCatalogDto>,
     },
     /// The last message was refused; nothing of it was stored.
     Refused {

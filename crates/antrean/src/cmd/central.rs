@@ -45,6 +45,10 @@ pub enum CentralCommand {
     /// Central managers' accounts (the password is read from the first line of stdin).
     #[command(subcommand)]
     Manager(ManagerCommand),
+    /// Publish a catalog to a site (applied there at its next day's opening) and see what
+    /// the sites answered.
+    #[command(subcommand)]
+    Catalog(CatalogCommand),
     /// The cross-site report of a period (table, CSV or XLSX).
     Report(ReportArgs),
     /// Rebuild the rollups from the raw events (all sites, or one).
@@ -99,6 +103,30 @@ pub enum SiteCommand {
     List {
         #[command(flatten)]
         db: DatabaseArg,
+    },
+}
+
+#[derive(Subcommand)]
+pub enum CatalogCommand {
+    /// Check a catalog file here, then offer it to a site as its next version.
+    Publish {
+        #[command(flatten)]
+        db: DatabaseArg,
+        /// Site id.
+        site: String,
+        /// The catalog TOML.
+        file: PathBuf,
+        /// Who publishes (kept with the version).
+        #[arg(long, default_value = "cli")]
+        by: String,
+    },
+    /// Published versions and the sites' answers.
+    List {
+        #[command(flatten)]
+        db: DatabaseArg,
+        /// Only this site.
+        #[arg(long)]
+        site: Option<String>,
     },
 }
 
@@ -256,6 +284,35 @@ pub async fn run(command: CentralCommand) -> anyhow::Result<()> {
             Ok(())
         }
         CentralCommand::Report(args) => report(args).await,
+        CentralCommand::Catalog(CatalogCommand::Publish { db, site, file, by }) => {
+            let text = std::fs::read_to_string(&file)
+                .with_context(|| format!("reading {}", file.display()))?;
+            let version = connect(&db)
+                .await?
+                .publish_catalog(&site, &file.display().to_string(), &text, &by)
+                .await?;
+            println!(
+                "published to {site} as version {version}; it is offered when the site connects"
+            );
+            Ok(())
+        }
+        CentralCommand::Catalog(CatalogCommand::List { db, site }) => {
+            for v in connect(&db)
+                .await?
+                .catalog_versions(site.as_deref())
+                .await?
+            {
+                println!(
+                    "{}	v{}	{}	{}	{}",
+                    v.site,
+                    v.version,
+                    v.status,
+                    v.applies_on.unwrap_or_default(),
+                    v.error.unwrap_or_default()
+                );
+            }
+            Ok(())
+        }
         CentralCommand::Demo(args) => super::central_demo::run(args).await,
         CentralCommand::Reproject { db, site } => {
             let n = connect(&db).await?.reproject(site.as_deref()).await?;

@@ -122,6 +122,7 @@ async fn start_site(
             ca_file: Some(ca.to_owned()),
             max_bytes_per_s: 0,
             catalog_toml: antrean_catalog::SAMPLE_CATALOG_TOML.into(),
+            time_zone: antrean_core::TimeZone::Wib,
         }),
     };
     let prepared = antrean_coordinator::prepare(&config)?;

@@ -68,6 +68,7 @@ impl CentralArgs {
     pub fn config(
         &self,
         catalog_toml: String,
+        time_zone: antrean_core::TimeZone,
     ) -> anyhow::Result<Option<antrean_coordinator::shipper::ShipConfig>> {
         let Some(url) = &self.central_url else {
             return Ok(None);
@@ -89,6 +90,7 @@ impl CentralArgs {
             ca_file: self.central_ca.clone(),
             max_bytes_per_s: self.central_max_kibps * 1024,
             catalog_toml,
+            time_zone,
         }))
     }
 }
@@ -126,11 +128,36 @@ fn catalog_text(path: Option<&PathBuf>) -> anyhow::Result<String> {
 
 pub async fn serve(args: ServeArgs) -> anyhow::Result<()> {
     let mut catalog = load_catalog(args.catalog.as_ref())?;
-    let central = args.central.config(catalog_text(args.catalog.as_ref())?)?;
+    let mut catalog_toml = catalog_text(args.catalog.as_ref())?;
     if args.always_open {
         tracing::warn!("--always-open: opening hours, breaks and holidays are ignored");
         catalog = antrean_catalog::always_open(catalog);
     }
+    // A catalog published by central replaces --catalog once its day came and the site is
+    // outside service hours (docs/central.md).
+    if let Some((stored, toml)) =
+        antrean_coordinator::central_catalog::at_start(&args.data, &catalog, now())
+    {
+        let name = format!("katalog dari pusat v{}", stored.version);
+        match antrean_catalog::parse(&name, &toml) {
+            Ok(published) => {
+                tracing::info!(
+                    version = stored.version,
+                    "running with the catalog from central"
+                );
+                catalog = if args.always_open {
+                    antrean_catalog::always_open(published)
+                } else {
+                    published
+                };
+                catalog_toml = toml;
+            }
+            Err(err) => tracing::error!("{err}; running with the --catalog file instead"),
+        }
+    }
+    let central = args.central.config(catalog_toml, catalog.site.time_zone)?;
+    let (schedule, time_zone) = (catalog.site.schedule.clone(), catalog.site.time_zone);
+    let data_dir = args.data.clone();
     let config = Config {
         wal: antrean_store::WalOptions {
             segment_bytes: args.wal_segment_kib * 1024,
@@ -159,7 +186,55 @@ pub async fn serve(args: ServeArgs) -> anyhow::Result<()> {
         "Antrean coordinator listening on http://{} (WebSocket ws://{}/ws)",
         running.addr, running.addr
     );
-    run_until_signal(running, stop).await
+    let restart = std::sync::atomic::AtomicBool::new(false);
+    let mut stop = stop;
+    let (term, interrupt) = (&mut stop.term, &mut stop.interrupt);
+    running
+        .run_until(async {
+            tokio::select! {
+                _ = interrupt.recv() => tracing::info!("interrupt: stopping"),
+                _ = term.recv() => tracing::info!("SIGTERM: stopping"),
+                () = catalog_due(data_dir, schedule, time_zone) => {
+                    tracing::info!("a catalog from central takes effect: restarting with it");
+                    restart.store(true, std::sync::atomic::Ordering::Relaxed);
+                }
+            }
+        })
+        .await?;
+    if restart.load(std::sync::atomic::Ordering::Relaxed) {
+        // The same process (same pid for systemd) starts again with the same arguments;
+        // the start picks the catalog up.
+        use std::os::unix::process::CommandExt;
+        let err = std::process::Command::new(std::env::current_exe()?)
+            .args(std::env::args_os().skip(1))
+            .exec();
+        anyhow::bail!("cannot restart with the catalog from central: {err}");
+    }
+    Ok(())
+}
+
+fn now() -> antrean_core::Timestamp {
+    antrean_core::Timestamp(
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_millis() as i64),
+    )
+}
+
+/// Resolves when a pending catalog from central may take effect (checked each minute).
+async fn catalog_due(
+    data_dir: PathBuf,
+    schedule: antrean_core::schedule::Schedule,
+    time_zone: antrean_core::TimeZone,
+) {
+    loop {
+        tokio::time::sleep(std::time::Duration::from_secs(60)).await;
+        if let Some((stored, _)) = antrean_coordinator::central_catalog::pending(&data_dir)
+            && antrean_coordinator::central_catalog::due(&stored, &schedule, time_zone, now())
+        {
+            return;
+        }
+    }
 }
 
 struct StopSignals {
