@@ -167,6 +167,48 @@ async fn a_site_serves_with_central_down_and_its_backlog_arrives_exactly() {
         .find(|l| l.contains("(budi)"))
         .unwrap_or_else(|| panic!("the officer by name: {officers}"));
     assert_eq!(budi.split(';').nth(2), Some("6"), "{budi}");
+    // The workbook: one sheet per table, the same figures as the CSV.
+    let xlsx = work.path().join("pusat.xlsx");
+    central_cmd(
+        &pg,
+        &[
+            "report",
+            "--from",
+            &today,
+            "--to",
+            &today,
+            "--format",
+            "xlsx",
+            "--out",
+            xlsx.to_str().unwrap(),
+        ],
+        "",
+    );
+    let mut book: calamine::Xlsx<_> = calamine::open_workbook(&xlsx).unwrap();
+    use calamine::Reader;
+    let sheets = book.sheet_names();
+    for sheet in [
+        "Ringkasan",
+        "Per kantor",
+        "Per layanan",
+        "Tren mingguan",
+        "Per petugas",
+        "Status pengiriman",
+    ] {
+        assert!(sheets.iter().any(|s| s == sheet), "{sheet} in {sheets:?}");
+    }
+    let per_site = book.worksheet_range("Per kantor").unwrap();
+    let row: Vec<String> = per_site
+        .rows()
+        .nth(3)
+        .unwrap()
+        .iter()
+        .map(|c| c.to_string())
+        .collect();
+    assert_eq!(
+        (row[0].as_str(), row[2].as_str(), row[3].as_str()),
+        ("MPP Kota A", "20", "6")
+    );
 
     // A manager reads it on the page: the site by name, and when it last shipped.
     central_cmd(&pg, &["manager", "add", "kepala"], "kata-sandi-pusat-1\n");
