@@ -54,8 +54,10 @@ pub async fn upgrade(
         .on_upgrade(move |socket| async move {
             let _permit = permit;
             central.metrics.site_connected(1);
+            // A site going away (closed laptop lid, SIGKILL, a dead link) is routine; it
+            // reconnects and resends.
             if let Err(err) = serve_site(&central, &site, socket).await {
-                tracing::warn!(site = %site, "shipping connection ended: {err:#}");
+                tracing::info!(site = %site, "shipping connection ended: {err}");
             }
             central.metrics.site_connected(-1);
         })

@@ -165,3 +165,9 @@ pub const SHIP_HEARTBEAT: Duration = Duration::from_secs(20);
 /// Reconnect attempts double their wait up to this (a central down for hours is asked
 /// once a minute, not hammered).
 pub const SHIP_MAX_BACKOFF: Duration = Duration::from_secs(60);
+
+/// After the log grows, the shipper waits this long for more events before sending: one
+/// batch per moment of activity instead of one per event, so shipping costs the site (and
+/// central) a round trip a second at most while the counters are busy. Central sees an
+/// event at most this much later — nothing there needs it sooner.
+pub const SHIP_LINGER: Duration = Duration::from_millis(1_000);

@@ -31,7 +31,7 @@ use tokio_tungstenite::tungstenite::protocol::WebSocketConfig;
 
 use crate::limits::{
     SHIP_ANSWER_TIMEOUT, SHIP_BATCH_BYTES, SHIP_BATCH_EVENTS, SHIP_CONNECT_TIMEOUT, SHIP_HEARTBEAT,
-    SHIP_LIVE_TAIL_EVENTS, SHIP_MAX_BACKOFF,
+    SHIP_LINGER, SHIP_LIVE_TAIL_EVENTS, SHIP_MAX_BACKOFF,
 };
 
 /// File in the data directory with the last seq central confirmed (for `/metrics` before
@@ -282,6 +282,9 @@ impl Link<'_> {
                         if let Err(broadcast::error::RecvError::Closed) = woke {
                             return Ok(());
                         }
+                        // Let the moment's other events join this batch.
+                        tokio::time::sleep(SHIP_LINGER).await;
+                        while wake.try_recv().is_ok() {}
                         continue;
                     }
                     () = tokio::time::sleep(SHIP_HEARTBEAT) => {}
@@ -316,6 +319,11 @@ impl Link<'_> {
             }
             if let Some(pause_ms) = (bytes as u64 * 1000).checked_div(self.config.max_bytes_per_s) {
                 tokio::time::sleep(Duration::from_millis(pause_ms)).await;
+            }
+            // Caught up (no backlog): let the next events gather instead of sending each
+            // as it comes.
+            if self.store.last_seq()?.saturating_sub(confirmed) < SHIP_BATCH_EVENTS as u64 {
+                tokio::time::sleep(SHIP_LINGER).await;
             }
         }
     }
