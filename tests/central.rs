@@ -155,6 +155,32 @@ async fn a_site_serves_with_central_down_and_its_backlog_arrives_exactly() {
     assert_eq!(cell("Dilayani"), "6");
     assert_eq!(cell("Masih antre"), "12");
     assert_eq!(cell("Tidak hadir (%)"), "25,0", "2 of 8 called");
+    // The same figures from the weekly rollups: a period of the whole week holding today.
+    let day = antrean_core::LocalDate::parse(&today).unwrap();
+    let monday = antrean_core::LocalDate::from_days_since_epoch(
+        day.days_since_epoch() - day.weekday().index() as i64,
+    );
+    let sunday = antrean_core::LocalDate::from_days_since_epoch(monday.days_since_epoch() + 6);
+    let week_csv = central_cmd(
+        &pg,
+        &[
+            "report",
+            "--from",
+            &monday.to_string(),
+            "--to",
+            &sunday.to_string(),
+            "--format",
+            "csv",
+            "--table",
+            "kantor",
+        ],
+        "",
+    );
+    assert_eq!(
+        week_csv.lines().nth(1),
+        csv.lines().nth(1),
+        "a whole week read from weekly rollups agrees with the day's"
+    );
     let officers = central_cmd(
         &pg,
         &[

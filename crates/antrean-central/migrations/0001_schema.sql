@@ -96,6 +96,61 @@ CREATE TABLE daily_service (
     PRIMARY KEY (site_id, day, service)
 );
 CREATE INDEX daily_service_day ON daily_service (day);
+CREATE INDEX daily_service_service ON daily_service (service, day);
+
+-- The same sums per ISO week: a long period is read from weeks, its partial weeks at
+-- the edges from days (a quarter across hundreds of sites reads ~7× fewer rows).
+CREATE TABLE weekly_service (
+    site_id text NOT NULL REFERENCES sites (id),
+    -- Monday of the ISO week (local days of the site).
+    week date NOT NULL,
+    service text NOT NULL,
+    agency text NOT NULL,
+    issued bigint NOT NULL DEFAULT 0,
+    served bigint NOT NULL DEFAULT 0,
+    no_show bigint NOT NULL DEFAULT 0,
+    cancelled bigint NOT NULL DEFAULT 0,
+    expired bigint NOT NULL DEFAULT 0,
+    transferred bigint NOT NULL DEFAULT 0,
+    waited bigint NOT NULL DEFAULT 0,
+    wait_sum_ms bigint NOT NULL DEFAULT 0,
+    -- Waiting-time histogram, bucket i = antrean_core::report::rollup::WAIT_BUCKET_UPPER_S.
+    wait_h00 bigint NOT NULL DEFAULT 0,
+    wait_h01 bigint NOT NULL DEFAULT 0,
+    wait_h02 bigint NOT NULL DEFAULT 0,
+    wait_h03 bigint NOT NULL DEFAULT 0,
+    wait_h04 bigint NOT NULL DEFAULT 0,
+    wait_h05 bigint NOT NULL DEFAULT 0,
+    wait_h06 bigint NOT NULL DEFAULT 0,
+    wait_h07 bigint NOT NULL DEFAULT 0,
+    wait_h08 bigint NOT NULL DEFAULT 0,
+    wait_h09 bigint NOT NULL DEFAULT 0,
+    wait_h10 bigint NOT NULL DEFAULT 0,
+    wait_h11 bigint NOT NULL DEFAULT 0,
+    wait_h12 bigint NOT NULL DEFAULT 0,
+    wait_h13 bigint NOT NULL DEFAULT 0,
+    wait_h14 bigint NOT NULL DEFAULT 0,
+    wait_h15 bigint NOT NULL DEFAULT 0,
+    wait_h16 bigint NOT NULL DEFAULT 0,
+    wait_h17 bigint NOT NULL DEFAULT 0,
+    wait_h18 bigint NOT NULL DEFAULT 0,
+    wait_h19 bigint NOT NULL DEFAULT 0,
+    wait_h20 bigint NOT NULL DEFAULT 0,
+    wait_h21 bigint NOT NULL DEFAULT 0,
+    wait_h22 bigint NOT NULL DEFAULT 0,
+    wait_h23 bigint NOT NULL DEFAULT 0,
+    wait_h24 bigint NOT NULL DEFAULT 0,
+    wait_h25 bigint NOT NULL DEFAULT 0,
+    wait_h26 bigint NOT NULL DEFAULT 0,
+    wait_h27 bigint NOT NULL DEFAULT 0,
+    wait_h28 bigint NOT NULL DEFAULT 0,
+    service_n bigint NOT NULL DEFAULT 0,
+    service_sum_ms bigint NOT NULL DEFAULT 0,
+    measured bigint NOT NULL DEFAULT 0,
+    within bigint NOT NULL DEFAULT 0,
+    PRIMARY KEY (site_id, week, service)
+);
+CREATE INDEX weekly_service_service ON weekly_service (service, week);
 
 -- Visits still open at the projector's cursor (today's queue), replaced on every chunk:
 -- a visit enters daily_service when it ends, and counts here until then, so a report of
@@ -130,13 +185,69 @@ CREATE TABLE daily_rating (
     agency text NOT NULL,
     respondents bigint NOT NULL DEFAULT 0,
     imported bigint NOT NULL DEFAULT 0,
-    -- Per unsur U1..U9: respondents who answered it, and the sum of their answers.
-    answered bigint[] NOT NULL DEFAULT '{0,0,0,0,0,0,0,0,0}',
-    answer_sum bigint[] NOT NULL DEFAULT '{0,0,0,0,0,0,0,0,0}',
-    faces bigint[] NOT NULL DEFAULT '{0,0,0,0}',
+    -- Per unsur U1..U9: respondents who answered it, and the sum of their answers; then
+    -- the one-tap faces 1..4.
+    answered_1 bigint NOT NULL DEFAULT 0,
+    answered_2 bigint NOT NULL DEFAULT 0,
+    answered_3 bigint NOT NULL DEFAULT 0,
+    answered_4 bigint NOT NULL DEFAULT 0,
+    answered_5 bigint NOT NULL DEFAULT 0,
+    answered_6 bigint NOT NULL DEFAULT 0,
+    answered_7 bigint NOT NULL DEFAULT 0,
+    answered_8 bigint NOT NULL DEFAULT 0,
+    answered_9 bigint NOT NULL DEFAULT 0,
+    answer_sum_1 bigint NOT NULL DEFAULT 0,
+    answer_sum_2 bigint NOT NULL DEFAULT 0,
+    answer_sum_3 bigint NOT NULL DEFAULT 0,
+    answer_sum_4 bigint NOT NULL DEFAULT 0,
+    answer_sum_5 bigint NOT NULL DEFAULT 0,
+    answer_sum_6 bigint NOT NULL DEFAULT 0,
+    answer_sum_7 bigint NOT NULL DEFAULT 0,
+    answer_sum_8 bigint NOT NULL DEFAULT 0,
+    answer_sum_9 bigint NOT NULL DEFAULT 0,
+    face_1 bigint NOT NULL DEFAULT 0,
+    face_2 bigint NOT NULL DEFAULT 0,
+    face_3 bigint NOT NULL DEFAULT 0,
+    face_4 bigint NOT NULL DEFAULT 0,
     PRIMARY KEY (site_id, day, service)
 );
 CREATE INDEX daily_rating_day ON daily_rating (day);
+CREATE INDEX daily_rating_service ON daily_rating (service, day);
+
+CREATE TABLE weekly_rating (
+    site_id text NOT NULL REFERENCES sites (id),
+    week date NOT NULL,
+    service text NOT NULL,
+    agency text NOT NULL,
+    respondents bigint NOT NULL DEFAULT 0,
+    imported bigint NOT NULL DEFAULT 0,
+    -- Per unsur U1..U9: respondents who answered it, and the sum of their answers; then
+    -- the one-tap faces 1..4.
+    answered_1 bigint NOT NULL DEFAULT 0,
+    answered_2 bigint NOT NULL DEFAULT 0,
+    answered_3 bigint NOT NULL DEFAULT 0,
+    answered_4 bigint NOT NULL DEFAULT 0,
+    answered_5 bigint NOT NULL DEFAULT 0,
+    answered_6 bigint NOT NULL DEFAULT 0,
+    answered_7 bigint NOT NULL DEFAULT 0,
+    answered_8 bigint NOT NULL DEFAULT 0,
+    answered_9 bigint NOT NULL DEFAULT 0,
+    answer_sum_1 bigint NOT NULL DEFAULT 0,
+    answer_sum_2 bigint NOT NULL DEFAULT 0,
+    answer_sum_3 bigint NOT NULL DEFAULT 0,
+    answer_sum_4 bigint NOT NULL DEFAULT 0,
+    answer_sum_5 bigint NOT NULL DEFAULT 0,
+    answer_sum_6 bigint NOT NULL DEFAULT 0,
+    answer_sum_7 bigint NOT NULL DEFAULT 0,
+    answer_sum_8 bigint NOT NULL DEFAULT 0,
+    answer_sum_9 bigint NOT NULL DEFAULT 0,
+    face_1 bigint NOT NULL DEFAULT 0,
+    face_2 bigint NOT NULL DEFAULT 0,
+    face_3 bigint NOT NULL DEFAULT 0,
+    face_4 bigint NOT NULL DEFAULT 0,
+    PRIMARY KEY (site_id, week, service)
+);
+CREATE INDEX weekly_rating_service ON weekly_rating (service, week);
 
 -- Central managers; `sites` empty = every site, else only those (a region's).
 CREATE TABLE managers (

@@ -17,7 +17,7 @@ use axum::response::{Html, IntoResponse, Redirect, Response};
 use crate::Central;
 use crate::db::Db;
 use crate::login::{Manager, manager};
-use crate::report::{CentralQuery, GroupBy, Row, pooled};
+use crate::report::{By, CentralQuery, Row, pooled};
 use crate::sites::SiteRow;
 
 /// A whole central report.
@@ -46,7 +46,8 @@ pub struct CentralReport {
 
 /// Runs every query of a report.
 pub async fn build(db: &Db, query: CentralQuery) -> anyhow::Result<CentralReport> {
-    let sites = db.report_rows(&query, GroupBy::Site).await?;
+    let grouped = db.report_groups(&query).await?;
+    let sites = grouped.by(By::Site);
     let meta: Vec<SiteRow> = db
         .sites()
         .await?
@@ -57,9 +58,9 @@ pub async fn build(db: &Db, query: CentralQuery) -> anyhow::Result<CentralReport
         .collect();
     Ok(CentralReport {
         all: pooled(&sites),
-        agencies: db.report_rows(&query, GroupBy::Agency).await?,
-        services: db.report_rows(&query, GroupBy::Service).await?,
-        weeks: db.report_rows(&query, GroupBy::Week).await?,
+        agencies: grouped.by(By::Agency),
+        services: grouped.by(By::Service),
+        weeks: grouped.weeks,
         sites,
         meta,
         names: db.catalog_names().await?,

@@ -225,8 +225,33 @@ async fn project_chunk(
     Ok(events.len() as u64)
 }
 
-fn service_upsert_sql() -> String {
-    let hist: Vec<String> = (0..WAIT_BUCKETS).map(|i| format!("wait_h{i:02}")).collect();
+/// The Monday of `day`'s ISO week.
+pub fn week_of(day: antrean_core::LocalDate) -> antrean_core::LocalDate {
+    antrean_core::LocalDate::from_days_since_epoch(
+        day.days_since_epoch() - day.weekday().index() as i64,
+    )
+}
+
+/// `INSERT … ON CONFLICT DO UPDATE SET col = col + excluded.col` for a rollup table keyed by
+/// (site_id, `period`, service) with an agency column and `sums`.
+fn upsert_sql(table: &str, period: &str, sums: &[String]) -> String {
+    let params: Vec<String> = (0..sums.len()).map(|i| format!("${}", i + 5)).collect();
+    let sets: Vec<String> = sums
+        .iter()
+        .map(|c| format!("{c} = {table}.{c} + excluded.{c}"))
+        .collect();
+    format!(
+        "INSERT INTO {table} (site_id, {period}, service, agency, {}) \
+         VALUES ($1, $2::text::date, $3, $4, {}) \
+         ON CONFLICT (site_id, {period}, service) DO UPDATE SET {}",
+        sums.join(", "),
+        params.join(", "),
+        sets.join(", ")
+    )
+}
+
+/// The summed columns of the service rollups, in [`service_values`] order.
+pub fn service_columns() -> Vec<String> {
     let base = [
         "issued",
         "served",
@@ -241,23 +266,55 @@ fn service_upsert_sql() -> String {
         "measured",
         "within",
     ];
-    let cols: Vec<String> = base.iter().map(|s| s.to_string()).chain(hist).collect();
-    let params: Vec<String> = (0..cols.len()).map(|i| format!("${}", i + 5)).collect();
-    let sets: Vec<String> = cols
-        .iter()
-        .map(|c| format!("{c} = daily_service.{c} + excluded.{c}"))
-        .collect();
-    format!(
-        "INSERT INTO daily_service (site_id, day, service, agency, {}) \
-         VALUES ($1, $2::text::date, $3, $4, {}) \
-         ON CONFLICT (site_id, day, service) DO UPDATE SET {}",
-        cols.join(", "),
-        params.join(", "),
-        sets.join(", ")
-    )
+    base.iter()
+        .map(|s| s.to_string())
+        .chain((0..WAIT_BUCKETS).map(|i| format!("wait_h{i:02}")))
+        .collect()
 }
 
-/// Adds rollup deltas to the tables.
+fn service_values(r: &antrean_core::report::rollup::ServiceDay) -> Vec<i64> {
+    let mut values: Vec<i64> = [
+        r.issued,
+        r.served,
+        r.no_show,
+        r.cancelled,
+        r.expired,
+        r.transferred,
+        r.waited,
+        r.wait_sum_ms,
+        r.service_n,
+        r.service_sum_ms,
+        r.measured,
+        r.within,
+    ]
+    .iter()
+    .map(|&v| v as i64)
+    .collect();
+    values.extend(r.wait_hist.iter().map(|&v| v as i64));
+    values
+}
+
+/// The summed columns of the rating rollups, in [`rating_values`] order.
+pub fn rating_columns() -> Vec<String> {
+    ["respondents".to_owned(), "imported".to_owned()]
+        .into_iter()
+        .chain((1..=9).map(|u| format!("answered_{u}")))
+        .chain((1..=9).map(|u| format!("answer_sum_{u}")))
+        .chain((1..=4).map(|f| format!("face_{f}")))
+        .collect()
+}
+
+fn rating_values(r: &antrean_core::report::rollup::RatingDay) -> Vec<i64> {
+    let mut values = vec![i64::from(r.tally.respondents), r.imported as i64];
+    values.extend(r.tally.answered.iter().map(|&v| i64::from(v)));
+    values.extend(r.tally.sum.iter().map(|&v| i64::from(v)));
+    values.extend(r.faces.iter().map(|&v| v as i64));
+    values
+}
+
+type Param<'a> = &'a (dyn tokio_postgres::types::ToSql + Sync);
+
+/// Adds rollup deltas to the daily and weekly tables.
 pub async fn write_rollups(
     tx: &tokio_postgres::Transaction<'_>,
     site: &str,
@@ -266,35 +323,34 @@ pub async fn write_rollups(
     if rollups.is_empty() {
         return Ok(());
     }
-    let services = tx.prepare(&service_upsert_sql()).await?;
-    for ((day, service), r) in &rollups.services {
-        let day = day.to_string();
-        let mut values: Vec<i64> = [
-            r.issued,
-            r.served,
-            r.no_show,
-            r.cancelled,
-            r.expired,
-            r.transferred,
-            r.waited,
-            r.wait_sum_ms,
-            r.service_n,
-            r.service_sum_ms,
-            r.measured,
-            r.within,
-        ]
-        .iter()
-        .map(|&v| v as i64)
-        .collect();
-        values.extend(r.wait_hist.iter().map(|&v| v as i64));
-        let mut params: Vec<&(dyn tokio_postgres::types::ToSql + Sync)> =
-            vec![&site, &day, service, &r.agency];
-        params.extend(
-            values
-                .iter()
-                .map(|v| v as &(dyn tokio_postgres::types::ToSql + Sync)),
-        );
-        tx.execute(&services, &params).await?;
+    let (service_cols, rating_cols) = (service_columns(), rating_columns());
+    for (table, period, weekly) in [
+        ("daily_service", "day", false),
+        ("weekly_service", "week", true),
+    ] {
+        let statement = tx
+            .prepare(&upsert_sql(table, period, &service_cols))
+            .await?;
+        for ((day, service), r) in &rollups.services {
+            let key = if weekly { week_of(*day) } else { *day }.to_string();
+            let values = service_values(r);
+            let mut params: Vec<Param> = vec![&site, &key, service, &r.agency];
+            params.extend(values.iter().map(|v| v as Param));
+            tx.execute(&statement, &params).await?;
+        }
+    }
+    for (table, period, weekly) in [
+        ("daily_rating", "day", false),
+        ("weekly_rating", "week", true),
+    ] {
+        let statement = tx.prepare(&upsert_sql(table, period, &rating_cols)).await?;
+        for ((day, service), r) in &rollups.ratings {
+            let key = if weekly { week_of(*day) } else { *day }.to_string();
+            let values = rating_values(r);
+            let mut params: Vec<Param> = vec![&site, &key, service, &r.agency];
+            params.extend(values.iter().map(|v| v as Param));
+            tx.execute(&statement, &params).await?;
+        }
     }
     let counters = tx
         .prepare(
@@ -320,42 +376,6 @@ pub async fn write_rollups(
                 &(r.service_sum_ms as i64),
                 &(r.open_ms as i64),
                 &(r.idle_ms as i64),
-            ],
-        )
-        .await?;
-    }
-    let ratings = tx
-        .prepare(
-            "INSERT INTO daily_rating (site_id, day, service, agency, respondents, imported,
-                 answered, answer_sum, faces)
-             VALUES ($1, $2::text::date, $3, $4, $5, $6, $7, $8, $9)
-             ON CONFLICT (site_id, day, service) DO UPDATE SET
-                 respondents = daily_rating.respondents + excluded.respondents,
-                 imported = daily_rating.imported + excluded.imported,
-                 answered = ARRAY(SELECT a + b FROM unnest(daily_rating.answered,
-                     excluded.answered) AS t(a, b)),
-                 answer_sum = ARRAY(SELECT a + b FROM unnest(daily_rating.answer_sum,
-                     excluded.answer_sum) AS t(a, b)),
-                 faces = ARRAY(SELECT a + b FROM unnest(daily_rating.faces,
-                     excluded.faces) AS t(a, b))",
-        )
-        .await?;
-    for ((day, service), r) in &rollups.ratings {
-        let answered: Vec<i64> = r.tally.answered.iter().map(|&v| i64::from(v)).collect();
-        let sums: Vec<i64> = r.tally.sum.iter().map(|&v| i64::from(v)).collect();
-        let faces: Vec<i64> = r.faces.iter().map(|&v| v as i64).collect();
-        tx.execute(
-            &ratings,
-            &[
-                &site,
-                &day.to_string(),
-                service,
-                &r.agency,
-                &i64::from(r.tally.respondents),
-                &(r.imported as i64),
-                &answered,
-                &sums,
-                &faces,
             ],
         )
         .await?;

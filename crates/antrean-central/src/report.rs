@@ -8,7 +8,7 @@
 //! the sites' IKMs. Each site's own IKM is shown beside it.
 
 use antrean_core::LocalDate;
-use antrean_core::report::rollup::{ServiceDay, WAIT_BUCKETS};
+use antrean_core::report::rollup::ServiceDay;
 use antrean_core::skm::Tally;
 use anyhow::bail;
 
@@ -34,48 +34,6 @@ pub struct CentralQuery {
     pub allowed: Option<Vec<String>>,
 }
 
-/// How rows are grouped.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum GroupBy {
-    /// Per site.
-    Site,
-    /// Per region.
-    Region,
-    /// Per agency.
-    Agency,
-    /// Per service code.
-    Service,
-    /// Per ISO week (Monday).
-    Week,
-}
-
-impl GroupBy {
-    fn expr(self) -> &'static str {
-        match self {
-            GroupBy::Site => "d.site_id",
-            GroupBy::Region => "s.region",
-            GroupBy::Agency => "d.agency",
-            GroupBy::Service => "d.service",
-            GroupBy::Week => "to_char(date_trunc('week', d.day), 'YYYY-MM-DD')",
-        }
-    }
-}
-
-/// One group's figures.
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct Row {
-    /// Site id, region, agency, service code or week's Monday.
-    pub key: String,
-    /// Queue sums.
-    pub figures: ServiceDay,
-    /// Questionnaire sums.
-    pub tally: Tally,
-    /// One-tap faces 1..=4.
-    pub faces: [u64; 4],
-    /// Visits still in the queue (today's).
-    pub open: u64,
-}
-
 /// The checked period: both days, at most [`MAX_REPORT_DAYS`] apart.
 pub fn period(q: &CentralQuery) -> anyhow::Result<(LocalDate, LocalDate)> {
     let (Some(from), Some(to)) = (q.from, q.to) else {
@@ -90,110 +48,246 @@ pub fn period(q: &CentralQuery) -> anyhow::Result<(LocalDate, LocalDate)> {
     Ok((from, to))
 }
 
-/// `WHERE` shared by both rollup tables: period, filters and the manager's sites.
-const FILTER: &str = "d.day BETWEEN $1::text::date AND $2::text::date
-    AND ($3::text IS NULL OR d.site_id = $3)
-    AND ($4::text IS NULL OR s.region = $4)
-    AND ($5::text IS NULL OR d.agency = $5)
-    AND ($6::text IS NULL OR d.service = $6)
-    AND ($7::text[] IS NULL OR d.site_id = ANY($7))";
+/// One group's figures.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Row {
+    /// Site id, agency, service code or week's Monday (YYYY-MM-DD).
+    pub key: String,
+    /// Queue sums.
+    pub figures: ServiceDay,
+    /// Questionnaire sums.
+    pub tally: Tally,
+    /// One-tap faces 1..=4.
+    pub faces: [u64; 4],
+    /// Visits still in the queue (today's).
+    pub open: u64,
+}
+
+impl Row {
+    fn add(&mut self, other: &Row) {
+        self.figures.merge(&other.figures);
+        self.tally.merge(&other.tally);
+        for i in 0..4 {
+            self.faces[i] += other.faces[i];
+        }
+        self.open += other.open;
+    }
+}
+
+/// A report's figures: per (site, agency, service) — from which per site, per agency and
+/// per service are sums — and per week.
+#[derive(Clone, Debug, Default)]
+pub struct Grouped {
+    /// (site id, agency, service code, figures).
+    pub cells: Vec<(String, String, String, Row)>,
+    /// Per ISO week, keyed by its Monday.
+    pub weeks: Vec<Row>,
+}
+
+/// What to sum the cells by.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum By {
+    /// Per site.
+    Site,
+    /// Per agency.
+    Agency,
+    /// Per service code.
+    Service,
+}
+
+impl Grouped {
+    /// The cells summed by site, agency or service, sorted by key.
+    pub fn by(&self, by: By) -> Vec<Row> {
+        let mut out: std::collections::BTreeMap<&str, Row> = std::collections::BTreeMap::new();
+        for (site, agency, service, row) in &self.cells {
+            let key = match by {
+                By::Site => site,
+                By::Agency => agency,
+                By::Service => service,
+            };
+            out.entry(key)
+                .or_insert_with(|| Row {
+                    key: key.clone(),
+                    ..Row::default()
+                })
+                .add(row);
+        }
+        out.into_values().collect()
+    }
+}
+
+/// First and last day, inclusive.
+pub type Days = (LocalDate, LocalDate);
+
+/// The period split into whole ISO weeks (read from the weekly rollups) and the days at
+/// its edges (read from the daily ones): Mondays of the first and last whole week, and up
+/// to two day ranges.
+pub fn split_period(from: LocalDate, to: LocalDate) -> (Option<Days>, Vec<Days>) {
+    let day = |d: i64| LocalDate::from_days_since_epoch(d);
+    let (f, t) = (from.days_since_epoch(), to.days_since_epoch());
+    let first_monday = f + (7 - from.weekday().index() as i64) % 7;
+    let last_sunday = t - (to.weekday().index() as i64 + 1) % 7;
+    if first_monday + 6 > last_sunday {
+        return (None, vec![(from, to)]);
+    }
+    let mut edges = Vec::new();
+    if f < first_monday {
+        edges.push((from, day(first_monday - 1)));
+    }
+    if last_sunday < t {
+        edges.push((day(last_sunday + 1), to));
+    }
+    (Some((day(first_monday), day(last_sunday - 6))), edges)
+}
+
+type Param = Box<dyn tokio_postgres::types::ToSql + Sync + Send>;
+
+/// SQL text with its parameters, numbered as they are added.
+#[derive(Default)]
+struct Sql {
+    params: Vec<Param>,
+}
+
+impl Sql {
+    fn param(
+        &mut self,
+        value: impl tokio_postgres::types::ToSql + Sync + Send + 'static,
+    ) -> String {
+        self.params.push(Box::new(value));
+        format!("${}", self.params.len())
+    }
+
+    /// ` AND …` for each filter given (only those: a site or service filter then uses its
+    /// index instead of a plan that must also fit "no filter").
+    fn filters(&mut self, q: &CentralQuery) -> String {
+        let mut out = String::new();
+        if let Some(site) = &q.site {
+            out += &format!(" AND d.site_id = {}", self.param(site.clone()));
+        }
+        if let Some(service) = &q.service {
+            out += &format!(" AND d.service = {}", self.param(service.clone()));
+        }
+        if let Some(agency) = &q.agency {
+            out += &format!(" AND d.agency = {}", self.param(agency.clone()));
+        }
+        if let Some(region) = &q.region {
+            out += &format!(
+                " AND d.site_id IN (SELECT id FROM sites WHERE region = {})",
+                self.param(region.clone())
+            );
+        }
+        if let Some(allowed) = &q.allowed {
+            out += &format!(" AND d.site_id = ANY({})", self.param(allowed.clone()));
+        }
+        out
+    }
+
+    fn refs(&self) -> Vec<&(dyn tokio_postgres::types::ToSql + Sync)> {
+        self.params
+            .iter()
+            .map(|p| p.as_ref() as &(dyn tokio_postgres::types::ToSql + Sync))
+            .collect()
+    }
+}
+
+/// The weekly rows of the whole weeks and the daily rows of the edges of one rollup
+/// family (`service` or `rating`), each with its week's Monday.
+fn source(
+    sql: &mut Sql,
+    family: &str,
+    columns: &[String],
+    q: &CentralQuery,
+    from: LocalDate,
+    to: LocalDate,
+) -> String {
+    let cols = columns
+        .iter()
+        .map(|c| format!("d.{c}"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let (weeks, edges) = split_period(from, to);
+    let mut parts = Vec::new();
+    if let Some((first, last)) = weeks {
+        let (a, b) = (sql.param(first.to_string()), sql.param(last.to_string()));
+        let filters = sql.filters(q);
+        parts.push(format!(
+            "SELECT d.site_id, d.agency, d.service, d.week, {cols} FROM weekly_{family} d
+             WHERE d.week BETWEEN {a}::text::date AND {b}::text::date{filters}"
+        ));
+    }
+    for (first, last) in edges {
+        let (a, b) = (sql.param(first.to_string()), sql.param(last.to_string()));
+        let filters = sql.filters(q);
+        parts.push(format!(
+            "SELECT d.site_id, d.agency, d.service,
+                 d.day - (extract(isodow FROM d.day)::int - 1) AS week, {cols}
+             FROM daily_{family} d
+             WHERE d.day BETWEEN {a}::text::date AND {b}::text::date{filters}"
+        ));
+    }
+    parts.join(" UNION ALL ")
+}
+
+/// `SELECT` of the sums of `columns` grouped by (site, agency, service) and by week.
+fn grouped_sql(source: &str, columns: &[String]) -> String {
+    let sums = columns
+        .iter()
+        .map(|c| format!("sum({c})::bigint"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    format!(
+        "SELECT site_id, agency, service, week::text, GROUPING(site_id, agency, service), {sums}
+         FROM ({source}) src
+         GROUP BY GROUPING SETS ((site_id, agency, service), (week))"
+    )
+}
 
 impl Db {
-    /// Figures of `q` grouped by `by`, sorted by key.
-    pub async fn report_rows(&self, q: &CentralQuery, by: GroupBy) -> anyhow::Result<Vec<Row>> {
+    /// Every figure of `q`: one scan of each rollup family over whole weeks and edge days,
+    /// grouped two ways at once (GROUPING SETS).
+    pub async fn report_groups(&self, q: &CentralQuery) -> anyhow::Result<Grouped> {
         let (from, to) = period(q)?;
-        let (from, to) = (from.to_string(), to.to_string());
-        let params: [&(dyn tokio_postgres::types::ToSql + Sync); 7] = [
-            &from, &to, &q.site, &q.region, &q.agency, &q.service, &q.allowed,
-        ];
-        let hist: Vec<String> = (0..WAIT_BUCKETS)
-            .map(|i| format!("sum(d.wait_h{i:02})::bigint"))
-            .collect();
-        let key = by.expr();
         let conn = self.get().await?;
-        let sql = format!(
-            "SELECT {key}, sum(issued)::bigint, sum(served)::bigint, sum(no_show)::bigint,
-                 sum(cancelled)::bigint, sum(expired)::bigint, sum(transferred)::bigint,
-                 sum(waited)::bigint, sum(wait_sum_ms)::bigint, sum(service_n)::bigint,
-                 sum(service_sum_ms)::bigint, sum(measured)::bigint, sum(within)::bigint, {}
-             FROM daily_service d JOIN sites s ON s.id = d.site_id
-             WHERE {FILTER} GROUP BY 1 ORDER BY {key} COLLATE \"C\"",
-            hist.join(", ")
-        );
-        let mut rows: Vec<Row> = Vec::new();
-        for r in conn.query(&sql, &params).await? {
-            let v = |i: usize| r.get::<_, i64>(i) as u64;
+        let mut out = Grouped::default();
+        let service_cols = crate::projector::service_columns();
+        let mut sql = Sql::default();
+        let src = source(&mut sql, "service", &service_cols, q, from, to);
+        let rows = conn
+            .query(&grouped_sql(&src, &service_cols), &sql.refs())
+            .await?;
+        let mut index = CellIndex::default();
+        for r in &rows {
+            let v = |i: usize| r.get::<_, i64>(5 + i) as u64;
             let mut f = ServiceDay {
-                issued: v(1),
-                served: v(2),
-                no_show: v(3),
-                cancelled: v(4),
-                expired: v(5),
-                transferred: v(6),
-                waited: v(7),
-                wait_sum_ms: v(8),
-                service_n: v(9),
-                service_sum_ms: v(10),
-                measured: v(11),
-                within: v(12),
+                issued: v(0),
+                served: v(1),
+                no_show: v(2),
+                cancelled: v(3),
+                expired: v(4),
+                transferred: v(5),
+                waited: v(6),
+                wait_sum_ms: v(7),
+                service_n: v(8),
+                service_sum_ms: v(9),
+                measured: v(10),
+                within: v(11),
                 ..ServiceDay::default()
             };
             for (i, h) in f.wait_hist.iter_mut().enumerate() {
-                *h = v(13 + i);
+                *h = v(12 + i);
             }
-            rows.push(Row {
-                key: r.get(0),
-                figures: f,
-                ..Row::default()
-            });
+            index.place(&mut out, r, |row| row.figures.merge(&f));
         }
-        // Visits still open count as issued (and open) until they end, like the site report.
-        let sql = format!(
-            "SELECT {key}, sum(issued)::bigint, sum(open)::bigint
-             FROM daily_open d JOIN sites s ON s.id = d.site_id
-             WHERE {FILTER} GROUP BY 1 ORDER BY {key} COLLATE \"C\""
-        );
-        for r in conn.query(&sql, &params).await? {
-            let key: String = r.get(0);
-            let (issued, open) = (r.get::<_, i64>(1) as u64, r.get::<_, i64>(2) as u64);
-            let i = match rows.binary_search_by(|row| row.key.as_str().cmp(&key)) {
-                Ok(i) => i,
-                Err(i) => {
-                    rows.insert(
-                        i,
-                        Row {
-                            key,
-                            ..Row::default()
-                        },
-                    );
-                    i
-                }
-            };
-            rows[i].figures.issued += issued;
-            rows[i].open += open;
-        }
-        let answered: Vec<String> = (1..=9)
-            .map(|i| format!("sum(d.answered[{i}])::bigint"))
-            .collect();
-        let sums: Vec<String> = (1..=9)
-            .map(|i| format!("sum(d.answer_sum[{i}])::bigint"))
-            .collect();
-        let faces: Vec<String> = (1..=4)
-            .map(|i| format!("sum(d.faces[{i}])::bigint"))
-            .collect();
-        let sql = format!(
-            "SELECT {key}, sum(respondents)::bigint, {}, {}, {}
-             FROM daily_rating d JOIN sites s ON s.id = d.site_id
-             WHERE {FILTER} GROUP BY 1 ORDER BY {key} COLLATE \"C\"",
-            answered.join(", "),
-            sums.join(", "),
-            faces.join(", ")
-        );
-        for r in conn.query(&sql, &params).await? {
-            let key: String = r.get(0);
-            let v = |i: usize| r.get::<_, i64>(i);
+        let rating_cols = crate::projector::rating_columns();
+        let mut sql = Sql::default();
+        let src = source(&mut sql, "rating", &rating_cols, q, from, to);
+        for r in &conn
+            .query(&grouped_sql(&src, &rating_cols), &sql.refs())
+            .await?
+        {
+            let v = |i: usize| r.get::<_, i64>(5 + i);
             let mut tally = Tally {
-                respondents: v(1) as u32,
+                respondents: v(0) as u32,
                 ..Tally::default()
             };
             for u in 0..9 {
@@ -201,23 +295,67 @@ impl Db {
                 tally.sum[u] = v(11 + u) as u32;
             }
             let faces = [v(20) as u64, v(21) as u64, v(22) as u64, v(23) as u64];
-            match rows.binary_search_by(|row| row.key.as_str().cmp(&key)) {
-                Ok(i) => {
-                    rows[i].tally = tally;
-                    rows[i].faces = faces;
+            index.place(&mut out, r, |row| {
+                row.tally.merge(&tally);
+                for (sum, face) in row.faces.iter_mut().zip(faces) {
+                    *sum += face;
                 }
-                Err(i) => rows.insert(
-                    i,
-                    Row {
-                        key,
-                        tally,
-                        faces,
-                        ..Row::default()
-                    },
-                ),
-            }
+            });
         }
-        Ok(rows)
+        // Visits still open (today's queue) count as issued until they end.
+        let mut sql = Sql::default();
+        let (a, b) = (sql.param(from.to_string()), sql.param(to.to_string()));
+        let filters = sql.filters(q);
+        let open_cols = ["issued".to_owned(), "open".to_owned()];
+        let src = format!(
+            "SELECT d.site_id, d.agency, d.service,
+                 d.day - (extract(isodow FROM d.day)::int - 1) AS week, d.issued, d.open
+             FROM daily_open d
+             WHERE d.day BETWEEN {a}::text::date AND {b}::text::date{filters}"
+        );
+        for r in &conn
+            .query(&grouped_sql(&src, &open_cols), &sql.refs())
+            .await?
+        {
+            let (issued, open) = (r.get::<_, i64>(5) as u64, r.get::<_, i64>(6) as u64);
+            index.place(&mut out, r, |row| {
+                row.figures.issued += issued;
+                row.open += open;
+            });
+        }
+        out.weeks.sort_by(|a, b| a.key.cmp(&b.key));
+        Ok(out)
+    }
+}
+
+/// Where each (site, agency, service) cell and week is in a [`Grouped`].
+#[derive(Default)]
+struct CellIndex {
+    cells: std::collections::HashMap<(String, String, String), usize>,
+    weeks: std::collections::HashMap<String, usize>,
+}
+
+impl CellIndex {
+    fn place(&mut self, out: &mut Grouped, r: &tokio_postgres::Row, fill: impl FnOnce(&mut Row)) {
+        let target = if r.get::<_, i32>(4) != 0 {
+            let week: String = r.get(3);
+            let i = *self.weeks.entry(week.clone()).or_insert_with(|| {
+                out.weeks.push(Row {
+                    key: week,
+                    ..Row::default()
+                });
+                out.weeks.len() - 1
+            });
+            &mut out.weeks[i]
+        } else {
+            let key: (String, String, String) = (r.get(0), r.get(1), r.get(2));
+            let i = *self.cells.entry(key.clone()).or_insert_with(|| {
+                out.cells.push((key.0, key.1, key.2, Row::default()));
+                out.cells.len() - 1
+            });
+            &mut out.cells[i].3
+        };
+        fill(target);
     }
 }
 
@@ -303,4 +441,57 @@ pub fn pooled(rows: &[Row]) -> Row {
         all.open += r.open;
     }
     all
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(text: &str) -> LocalDate {
+        LocalDate::parse(text).unwrap()
+    }
+
+    /// Whole weeks come from the weekly rollups, the edges from the daily ones, and
+    /// together they cover every day of the period exactly once.
+    #[test]
+    fn a_period_splits_into_whole_weeks_and_edge_days() {
+        // 1 July 2026 is a Wednesday, 30 September a Wednesday.
+        let (weeks, edges) = split_period(d("2026-07-01"), d("2026-09-30"));
+        assert_eq!(weeks, Some((d("2026-07-06"), d("2026-09-21"))));
+        assert_eq!(
+            edges,
+            vec![
+                (d("2026-07-01"), d("2026-07-05")),
+                (d("2026-09-28"), d("2026-09-30"))
+            ]
+        );
+        // Monday to Sunday: weeks only.
+        assert_eq!(
+            split_period(d("2026-11-30"), d("2026-12-13")),
+            (Some((d("2026-11-30"), d("2026-12-07"))), vec![])
+        );
+        // Less than a whole week: days only.
+        assert_eq!(
+            split_period(d("2026-12-02"), d("2026-12-06")),
+            (None, vec![(d("2026-12-02"), d("2026-12-06"))])
+        );
+        for (from, to) in [
+            ("2026-01-01", "2026-03-31"),
+            ("2026-12-03", "2026-12-03"),
+            ("2026-12-07", "2026-12-20"),
+        ] {
+            let (weeks, edges) = split_period(d(from), d(to));
+            let mut covered: Vec<i64> = edges
+                .iter()
+                .flat_map(|(a, b)| a.days_since_epoch()..=b.days_since_epoch())
+                .collect();
+            if let Some((first, last)) = weeks {
+                assert_eq!(first.weekday().index(), 0, "a Monday");
+                covered.extend(first.days_since_epoch()..=last.days_since_epoch() + 6);
+            }
+            covered.sort();
+            let all: Vec<i64> = (d(from).days_since_epoch()..=d(to).days_since_epoch()).collect();
+            assert_eq!(covered, all, "{from}..{to}");
+        }
+    }
 }

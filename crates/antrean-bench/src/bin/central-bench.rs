@@ -432,14 +432,39 @@ async fn reports(args: &Args, db: &Db, pg: &LocalCluster) -> anyhow::Result<()> 
               LATERAL (SELECT 40 + (abs(hashtext(s.id || d::text || sv.code)) % 85) AS v) x
          WHERE s.id LIKE 'rpt-%'",
         hist.join(", "), hist_values.join(", ")))?;
-    pg.query(
-        "INSERT INTO daily_rating (site_id, day, service, agency, respondents, answered, answer_sum, faces)
-         SELECT site_id, day, service, agency, served / 5,
-                array_fill(served / 5, ARRAY[9]), array_fill((served / 5) * 3, ARRAY[9]), ARRAY[0, 0, served / 10, served / 10]
+    let answered: Vec<String> = (1..=9).map(|u| format!("answered_{u}")).collect();
+    let sums: Vec<String> = (1..=9).map(|u| format!("answer_sum_{u}")).collect();
+    pg.query(&format!(
+        "INSERT INTO daily_rating (site_id, day, service, agency, respondents, {}, {}, face_3, face_4)
+         SELECT site_id, day, service, agency, served / 5, {}, {}, served / 10, served / 10
          FROM daily_service WHERE site_id LIKE 'rpt-%'",
-    )?;
-    pg.query("VACUUM ANALYZE daily_service")?;
-    pg.query("VACUUM ANALYZE daily_rating")?;
+        answered.join(", "),
+        sums.join(", "),
+        ["served / 5"; 9].join(", "),
+        ["(served / 5) * 3"; 9].join(", "),
+    ))?;
+    // The weekly rollups the projector keeps beside the daily ones.
+    for (family, columns) in [
+        ("service", antrean_central::projector::service_columns()),
+        ("rating", antrean_central::projector::rating_columns()),
+    ] {
+        let sums: Vec<String> = columns.iter().map(|c| format!("sum({c})")).collect();
+        pg.query(&format!(
+            "INSERT INTO weekly_{family} (site_id, week, service, agency, {})
+             SELECT site_id, day - (extract(isodow FROM day)::int - 1), service, min(agency), {}
+             FROM daily_{family} WHERE site_id LIKE 'rpt-%' GROUP BY 1, 2, 3",
+            columns.join(", "),
+            sums.join(", ")
+        ))?;
+    }
+    for table in [
+        "daily_service",
+        "daily_rating",
+        "weekly_service",
+        "weekly_rating",
+    ] {
+        pg.query(&format!("VACUUM ANALYZE {table}"))?;
+    }
     let generated = started.elapsed();
     let visits: i64 = pg
         .query("SELECT sum(issued) FROM daily_service WHERE site_id LIKE 'rpt-%'")?
