@@ -55,6 +55,8 @@ pub struct Central {
     pub lockout: login::Lockout,
     /// Shipping connections (at most [`limits::MAX_SITE_CONNECTIONS`]).
     pub connections: Arc<tokio::sync::Semaphore>,
+    /// Reports computed at once (at most [`limits::MAX_CONCURRENT_REPORTS`]).
+    pub reports: tokio::sync::Semaphore,
 }
 
 /// A running central service.
@@ -98,6 +100,7 @@ pub async fn start(config: Config) -> anyhow::Result<Running> {
         https: config.tls.is_some(),
         lockout: login::Lockout::default(),
         connections: Arc::new(tokio::sync::Semaphore::new(limits::MAX_SITE_CONNECTIONS)),
+        reports: tokio::sync::Semaphore::new(limits::MAX_CONCURRENT_REPORTS),
     });
     let tls = match &config.tls {
         Some((cert, key)) => Some(tls::server_config(cert, key)?),

@@ -46,16 +46,20 @@ pub struct CentralReport {
 
 /// Runs every query of a report.
 pub async fn build(db: &Db, query: CentralQuery) -> anyhow::Result<CentralReport> {
-    let grouped = db.report_groups(&query).await?;
-    let sites = grouped.by(By::Site);
-    let meta: Vec<SiteRow> = db
-        .sites()
-        .await?
+    let (grouped, sites, names, officers, catalogs) = tokio::try_join!(
+        db.report_groups(&query),
+        db.sites(),
+        db.catalog_names(),
+        db.officer_rows(&query),
+        db.catalog_versions(None),
+    )?;
+    let meta: Vec<SiteRow> = sites
         .into_iter()
         .filter(|s| query.allowed.as_ref().is_none_or(|a| a.contains(&s.id)))
         .filter(|s| query.region.as_ref().is_none_or(|r| &s.region == r))
         .filter(|s| query.site.as_ref().is_none_or(|id| &s.id == id))
         .collect();
+    let sites = grouped.by(By::Site);
     Ok(CentralReport {
         all: pooled(&sites),
         agencies: grouped.by(By::Agency),
@@ -63,9 +67,9 @@ pub async fn build(db: &Db, query: CentralQuery) -> anyhow::Result<CentralReport
         weeks: grouped.weeks,
         sites,
         meta,
-        names: db.catalog_names().await?,
-        officers: db.officer_rows(&query).await?,
-        catalogs: db.catalog_versions(None).await?,
+        names,
+        officers,
+        catalogs,
         query,
     })
 }
@@ -584,6 +588,9 @@ pub async fn report_page(
     if let Err(why) = crate::report::period(&query) {
         return (StatusCode::BAD_REQUEST, format!("{why:#}")).into_response();
     }
+    let Ok(_turn) = central.reports.acquire().await else {
+        return (StatusCode::SERVICE_UNAVAILABLE, "stopping").into_response();
+    };
     let report = match build(&central.db, query).await {
         Ok(r) => r,
         Err(err) => return unavailable(err),
@@ -662,6 +669,9 @@ async fn export(central: Arc<Central>, headers: HeaderMap, params: Params, xlsx:
     if let Err(why) = crate::report::period(&query) {
         return (StatusCode::BAD_REQUEST, format!("{why:#}")).into_response();
     }
+    let Ok(_turn) = central.reports.acquire().await else {
+        return (StatusCode::SERVICE_UNAVAILABLE, "stopping").into_response();
+    };
     let report = match build(&central.db, query).await {
         Ok(r) => r,
         Err(err) => return unavailable(err),

@@ -13,7 +13,7 @@ use antrean_core::skm::Tally;
 use anyhow::bail;
 
 use crate::db::Db;
-use crate::limits::MAX_REPORT_DAYS;
+use crate::limits::{MAX_REPORT_DAYS, REPORT_WORK_MEM};
 
 /// What to report on.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -247,16 +247,38 @@ impl Db {
     /// grouped two ways at once (GROUPING SETS).
     pub async fn report_groups(&self, q: &CentralQuery) -> anyhow::Result<Grouped> {
         let (from, to) = period(q)?;
-        let conn = self.get().await?;
-        let mut out = Grouped::default();
         let service_cols = crate::projector::service_columns();
-        let mut sql = Sql::default();
-        let src = source(&mut sql, "service", &service_cols, q, from, to);
-        let rows = conn
-            .query(&grouped_sql(&src, &service_cols), &sql.refs())
-            .await?;
+        let mut service_sql = Sql::default();
+        let src = source(&mut service_sql, "service", &service_cols, q, from, to);
+        let service_text = grouped_sql(&src, &service_cols);
+        let rating_cols = crate::projector::rating_columns();
+        let mut rating_sql = Sql::default();
+        let src = source(&mut rating_sql, "rating", &rating_cols, q, from, to);
+        let rating_text = grouped_sql(&src, &rating_cols);
+        // Visits still open (today's queue) count as issued until they end.
+        let mut open_sql = Sql::default();
+        let (a, b) = (
+            open_sql.param(from.to_string()),
+            open_sql.param(to.to_string()),
+        );
+        let filters = open_sql.filters(q);
+        let src = format!(
+            "SELECT d.site_id, d.agency, d.service,
+                 d.day - (extract(isodow FROM d.day)::int - 1) AS week, d.issued, d.open
+             FROM daily_open d
+             WHERE d.day BETWEEN {a}::text::date AND {b}::text::date{filters}"
+        );
+        let open_text = grouped_sql(&src, &["issued".to_owned(), "open".to_owned()]);
+        // Three scans at once, each on its own connection (PostgreSQL runs a grouping-sets
+        // aggregate in one process: this is what uses the other cores).
+        let (service_rows, rating_rows, open_rows) = tokio::try_join!(
+            self.report_query(&service_text, &service_sql),
+            self.report_query(&rating_text, &rating_sql),
+            self.report_query(&open_text, &open_sql),
+        )?;
+        let mut out = Grouped::default();
         let mut index = CellIndex::default();
-        for r in &rows {
+        for r in &service_rows {
             let v = |i: usize| r.get::<_, i64>(5 + i) as u64;
             let mut f = ServiceDay {
                 issued: v(0),
@@ -278,13 +300,7 @@ impl Db {
             }
             index.place(&mut out, r, |row| row.figures.merge(&f));
         }
-        let rating_cols = crate::projector::rating_columns();
-        let mut sql = Sql::default();
-        let src = source(&mut sql, "rating", &rating_cols, q, from, to);
-        for r in &conn
-            .query(&grouped_sql(&src, &rating_cols), &sql.refs())
-            .await?
-        {
+        for r in &rating_rows {
             let v = |i: usize| r.get::<_, i64>(5 + i);
             let mut tally = Tally {
                 respondents: v(0) as u32,
@@ -302,21 +318,7 @@ impl Db {
                 }
             });
         }
-        // Visits still open (today's queue) count as issued until they end.
-        let mut sql = Sql::default();
-        let (a, b) = (sql.param(from.to_string()), sql.param(to.to_string()));
-        let filters = sql.filters(q);
-        let open_cols = ["issued".to_owned(), "open".to_owned()];
-        let src = format!(
-            "SELECT d.site_id, d.agency, d.service,
-                 d.day - (extract(isodow FROM d.day)::int - 1) AS week, d.issued, d.open
-             FROM daily_open d
-             WHERE d.day BETWEEN {a}::text::date AND {b}::text::date{filters}"
-        );
-        for r in &conn
-            .query(&grouped_sql(&src, &open_cols), &sql.refs())
-            .await?
-        {
+        for r in &open_rows {
             let (issued, open) = (r.get::<_, i64>(5) as u64, r.get::<_, i64>(6) as u64);
             index.place(&mut out, r, |row| {
                 row.figures.issued += issued;
@@ -325,6 +327,22 @@ impl Db {
         }
         out.weeks.sort_by(|a, b| a.key.cmp(&b.key));
         Ok(out)
+    }
+
+    /// One report query with room to aggregate in memory ([`REPORT_WORK_MEM`]) instead of
+    /// sorting on disk, in a transaction of its own so the setting ends with it.
+    async fn report_query(
+        &self,
+        text: &str,
+        sql: &Sql,
+    ) -> anyhow::Result<Vec<tokio_postgres::Row>> {
+        let mut conn = self.get().await?;
+        let tx = conn.transaction().await?;
+        tx.batch_execute(&format!("SET LOCAL work_mem = '{REPORT_WORK_MEM}'"))
+            .await?;
+        let rows = tx.query(text, &sql.refs()).await?;
+        tx.commit().await?;
+        Ok(rows)
     }
 }
 

@@ -521,7 +521,7 @@ async fn reports(args: &Args, db: &Db, pg: &LocalCluster) -> anyhow::Result<()> 
             "≤ 1 s"
         };
         println!(
-            "| quarter report, {} sites ({} visits in {} rollup rows): {name} | {:.0} ms (median of 5; 13 queries + tables) | bare scan of the quarter's rows: {:.0} ms | {:.1}× | {goal} |",
+            "| quarter report, {} sites ({} visits in {} daily rollup rows): {name} | {:.0} ms (median of 5; the whole report, its tables built) | bare scan of the quarter's rows: {:.0} ms | {:.1}× | {goal} |",
             args.report_sites,
             antrean_core::money::group_thousands(visits as u64),
             rows,
