@@ -762,3 +762,78 @@ async fn the_central_demo_runs_two_sites_shipping_to_its_own_postgresql() {
         "the demo stops cleanly on SIGTERM: {status}"
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_manager_reads_the_central_report_in_a_browser() {
+    use crate::common::browser::{Driver, Window};
+    let pg = PgCluster::start();
+    let work = tempfile::tempdir().unwrap();
+    let tls = work.path().join("tls");
+    tls_init(&tls);
+    add_site(&pg, &tls, "mpp-a", "MPP Kota A", "Jawa Barat");
+    central_cmd(&pg, &["manager", "add", "kepala"], "kata-sandi-pusat-1\n");
+    let shipping = CentralServer::start(&pg, &tls, "127.0.0.1:0");
+    let site = Server::start_with(
+        &work.path().join("site"),
+        &site_args(&shipping.site_flags("mpp-a")),
+    );
+    let kiosk = enroll(&site, DeviceKind::Kiosk, "kiosk-1").await;
+    set_officer(&site, "budi", "1234").await;
+    for _ in 0..3 {
+        take(&site, &kiosk, "ktp-el-baru", None).await;
+    }
+    let mut budi = officer(&site, "budi", "1234", "1").await;
+    serve_some(&mut budi, 2, 0).await;
+    let last = lag(&site).2 as u64;
+    wait_for("the rollups", CATCH_UP, || {
+        pg.query("SELECT projected_seq FROM projector_cursors WHERE site_id = 'mpp-a'")
+            == last.to_string()
+    })
+    .await;
+    // The pages as a manager's office browser sees them, behind a TLS proxy (plain HTTP
+    // here, so the browser needs no private CA).
+    let pages = CentralServer::start_plain(&pg, &tls);
+    let base = format!("http://{}", pages.addr);
+    let driver = Driver::start();
+    let browser = driver.open(Window {
+        width: 1366,
+        height: 768,
+        autoplay: true,
+    });
+    browser.goto(&format!("{base}/central/report"));
+    browser.wait_for("the login form", Duration::from_secs(10), |b| {
+        b.visible("#login-form").then_some(())
+    });
+    browser.click("input[name=name]");
+    browser.keys("kepala");
+    browser.click("input[name=password]");
+    browser.keys("kata-sandi-pusat-1");
+    browser.click("#login-form button");
+    browser.wait_text("h1", "Laporan Antrean Pusat", Duration::from_secs(10));
+    let page = browser.text("main");
+    assert!(page.contains("MPP Kota A"), "{page}");
+    assert!(page.contains("baru saja"), "{page}");
+    assert!(
+        page.contains("Penerbitan KTP-el Baru"),
+        "services by name: {page}"
+    );
+    // No password stays in the page; the session is an HttpOnly cookie.
+    assert_eq!(browser.js("return document.cookie"), serde_json::json!(""));
+    // Wide tables scroll inside their cards; the page itself fits the screen.
+    assert_eq!(
+        browser.js("return document.documentElement.scrollWidth <= window.innerWidth"),
+        serde_json::json!(true)
+    );
+    browser.screenshot("central-report-1366x768");
+    // A reload keeps the login; "Keluar" ends it.
+    browser.goto(&format!("{base}/central/report"));
+    browser.wait_text("h1", "Laporan Antrean Pusat", Duration::from_secs(10));
+    browser.click("#logout");
+    browser.wait_for("the login form again", Duration::from_secs(10), |b| {
+        b.visible("#login-form").then_some(())
+    });
+    browser.goto(&format!("{base}/central/report"));
+    browser.wait_for("still logged out", Duration::from_secs(10), |b| {
+        b.visible("#login-form").then_some(())
+    });
+}

@@ -122,6 +122,31 @@ impl CentralServer {
         }
     }
 
+    /// Starts serving plain HTTP (as behind a TLS proxy) on a free port.
+    pub fn start_plain(pg: &PgCluster, dir: &Path) -> CentralServer {
+        let mut child = Command::new(antrean_bin())
+            .args(["central", "serve", "--listen", "127.0.0.1:0"])
+            .env("ANTREAN_CENTRAL_DATABASE", pg.url())
+            .env("RUST_LOG", "warn")
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+        let addr = loop {
+            let line = lines.next().expect("central listening").unwrap();
+            if let Some(rest) = line.split("listening on http://").nth(1) {
+                break rest.split_whitespace().next().unwrap().parse().unwrap();
+            }
+        };
+        std::thread::spawn(move || for _ in lines {});
+        CentralServer {
+            child,
+            addr,
+            tls: dir.to_owned(),
+        }
+    }
+
     /// SIGKILL.
     pub fn kill(mut self) {
         self.child.kill().unwrap();

@@ -466,7 +466,7 @@ impl Params {
 fn table_html(out: &mut String, table: &Table) {
     let _ = write!(
         out,
-        "<section class=\"card\"><h2>{}</h2><table><thead><tr>",
+        "<section class=\"card\"><h2>{}</h2><div class=\"scroll\"><table><thead><tr>",
         esc(&table.title)
     );
     for h in &table.header {
@@ -496,7 +496,7 @@ fn table_html(out: &mut String, table: &Table) {
         }
         out.push_str("</tr>");
     }
-    out.push_str("</tbody></table></section>");
+    out.push_str("</tbody></table></div></section>");
 }
 
 fn filter_form(out: &mut String, q: &CentralQuery, sites: &[SiteRow]) {
