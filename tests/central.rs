@@ -106,12 +106,34 @@ async fn a_site_serves_with_central_down_and_its_backlog_arrives_exactly() {
     );
     let kiosk = enroll(&site, DeviceKind::Kiosk, "kiosk-1").await;
     set_officer(&site, "budi", "1234").await;
+    let mut tokens = Vec::new();
     for i in 0..20 {
         let service = if i % 2 == 0 { "ktp-el-baru" } else { "kk-baru" };
-        take(&site, &kiosk, service, None).await;
+        tokens.push(take(&site, &kiosk, service, None).await.1);
     }
     let mut budi = officer(&site, "budi", "1234", "1").await;
     serve_some(&mut budi, 6, 2).await;
+    // The first visitor rates the service on the phone, with a saran that names them.
+    let mut phone = Client::connect(
+        &site.url(),
+        Auth::Public {
+            ticket_token: tokens[0].clone(),
+        },
+    )
+    .await
+    .unwrap();
+    phone
+        .request(Request::Rate {
+            ticket: None,
+            rating: RatingDto {
+                face: Some(4),
+                answers: Some([Some(4); 9]),
+                suggestion: Some("Saya Siti, 0812-1111-2222".into()),
+                ..RatingDto::default()
+            },
+        })
+        .await
+        .unwrap();
     let (lag_events, connected, last) = lag(&site);
     assert_eq!(connected, 0.0, "central is not up yet");
     assert_eq!(lag_events, last, "nothing has been confirmed yet");
@@ -155,6 +177,25 @@ async fn a_site_serves_with_central_down_and_its_backlog_arrives_exactly() {
     assert_eq!(cell("Dilayani"), "6");
     assert_eq!(cell("Masih antre"), "12");
     assert_eq!(cell("Tidak hadir (%)"), "25,0", "2 of 8 called");
+    assert_eq!((cell("Responden"), cell("IKM")), ("1", "100,00"));
+    // The projections beside the rollups: one row per closed visit and per rating, and
+    // nothing a visitor typed reached central.
+    assert_eq!(
+        pg.query(
+            "SELECT count(*) || '|' || count(*) FILTER (WHERE outcome = 'served') || '|' || \
+             count(*) FILTER (WHERE outcome = 'no_show') FROM visits WHERE site_id = 'mpp-a'"
+        ),
+        "8|6|2"
+    );
+    assert_eq!(
+        pg.query("SELECT face || '|' || array_to_string(answers, ',') FROM ratings"),
+        "4|4,4,4,4,4,4,4,4,4"
+    );
+    assert_eq!(
+        pg.query("SELECT count(*) FROM raw_events WHERE event::text LIKE '%0812%'"),
+        "0",
+        "the saran stays at the site"
+    );
     // The same figures from the weekly rollups: a period of the whole week holding today.
     let day = antrean_core::LocalDate::parse(&today).unwrap();
     let monday = antrean_core::LocalDate::from_days_since_epoch(

@@ -45,6 +45,45 @@ CREATE TABLE projector_cursors (
     projected_at timestamptz NOT NULL DEFAULT now()
 );
 
+-- Projections, one row per closed visit and per rating (drill-down, and the rollups can be
+-- checked against them); partitioned by month like raw_events. Written by the projector
+-- in the transaction that moves its cursor, so each appears exactly once; no visitor
+-- identity (a visit is a service, times, a counter).
+CREATE TABLE visits (
+    site_id text NOT NULL REFERENCES sites (id),
+    start_ms bigint NOT NULL,
+    day date NOT NULL,
+    service text NOT NULL,
+    agency text NOT NULL,
+    counter text NOT NULL,
+    officer text NOT NULL,
+    wait_ms integer,
+    walk_ms integer,
+    service_ms integer,
+    end_ms integer,
+    issued boolean NOT NULL,
+    outcome text NOT NULL
+) PARTITION BY RANGE (start_ms);
+CREATE INDEX visits_site_day ON visits (site_id, day);
+
+CREATE TABLE ratings (
+    site_id text NOT NULL REFERENCES sites (id),
+    at_ms bigint NOT NULL,
+    day date NOT NULL,
+    service text NOT NULL,
+    agency text NOT NULL,
+    counter text NOT NULL,
+    officer text NOT NULL,
+    face smallint NOT NULL,
+    -- U1..U9, NULL for a blank; NULL altogether for a face without questionnaire.
+    answers smallint[],
+    imported boolean NOT NULL,
+    gender smallint NOT NULL,
+    education smallint NOT NULL,
+    disability boolean NOT NULL
+) PARTITION BY RANGE (at_ms);
+CREATE INDEX ratings_site_day ON ratings (site_id, day);
+
 -- Daily rollups: sums only, so any set of rows adds up (docs/central.md).
 CREATE TABLE daily_service (
     site_id text NOT NULL REFERENCES sites (id),

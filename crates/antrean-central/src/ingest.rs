@@ -158,15 +158,28 @@ impl Db {
         Ok(())
     }
 
-    /// Makes sure the month partitions for these event times exist. DDL runs in its own
-    /// transaction under an advisory lock, so two sites opening a new month at once do not
-    /// collide.
+    /// Makes sure the month partitions for these event times exist.
     async fn ensure_partitions(&self, events: &[ShippedEvent]) -> Result<(), IngestError> {
+        self.ensure_month_partitions("raw_events", events.iter().map(|e| e.at_ms))
+            .await
+            .map_err(IngestError::Database)
+    }
+
+    /// Makes sure `table` (partitioned by month of a Unix-ms column: raw_events, visits,
+    /// ratings) has the partitions for these times. DDL runs in its own transaction under
+    /// an advisory lock, so two writers opening a new month at once do not collide.
+    pub async fn ensure_month_partitions(
+        &self,
+        table: &'static str,
+        times_ms: impl Iterator<Item = i64>,
+    ) -> anyhow::Result<()> {
         let months: BTreeSet<(i64, i64, String)> = {
             let known = self.partitions.lock().expect("partitions lock");
-            events
-                .iter()
-                .map(|e| month_bounds(e.at_ms))
+            times_ms
+                .map(|at| {
+                    let (from, to, name) = month_bounds(at);
+                    (from, to, name.replacen("raw_events", table, 1))
+                })
                 .filter(|(_, _, name)| !known.contains(name))
                 .collect()
         };
@@ -179,23 +192,19 @@ impl Db {
                 .query_opt("SELECT 1 FROM pg_class WHERE relname = $1", &[&name])
                 .await?
                 .is_some();
-            if exists {
-                self.partitions
-                    .lock()
-                    .expect("partitions lock")
-                    .insert(name);
-                continue;
-            }
-            let tx = conn.transaction().await?;
-            tx.execute("SELECT pg_advisory_xact_lock(7370002)", &[])
+            if !exists {
+                let tx = conn.transaction().await?;
+                tx.execute("SELECT pg_advisory_xact_lock(7370002)", &[])
+                    .await?;
+                // `table` is one of ours, `name` adds digits only (month_bounds); from/to
+                // are integers.
+                tx.batch_execute(&format!(
+                    "CREATE TABLE IF NOT EXISTS {name} PARTITION OF {table}
+                     FOR VALUES FROM ({from}) TO ({to})"
+                ))
                 .await?;
-            // `name` is made from digits only (month_bounds); from/to are integers.
-            tx.batch_execute(&format!(
-                "CREATE TABLE IF NOT EXISTS {name} PARTITION OF raw_events
-                 FOR VALUES FROM ({from}) TO ({to})"
-            ))
-            .await?;
-            tx.commit().await?;
+                tx.commit().await?;
+            }
             self.partitions
                 .lock()
                 .expect("partitions lock")

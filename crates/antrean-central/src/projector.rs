@@ -188,6 +188,10 @@ async fn project_chunk(
     }
     let rollups = state.facts.drain_rollups(&state.catalog);
     let open = state.facts.open_by_day(&state.catalog);
+    db.ensure_month_partitions("visits", rollups.visits.iter().map(|v| v.start_ms))
+        .await?;
+    db.ensure_month_partitions("ratings", rollups.rating_rows.iter().map(|r| r.at_ms))
+        .await?;
     let mut conn = db.get().await?;
     let tx = conn.transaction().await?;
     write_rollups(&tx, site, &rollups).await?;
@@ -250,7 +254,7 @@ fn upsert_sql(table: &str, period: &str, sums: &[String]) -> String {
     )
 }
 
-/// The summed columns of the service rollups, in [`service_values`] order.
+/// The summed columns of the service rollups, in the order `service_values` writes them.
 pub fn service_columns() -> Vec<String> {
     let base = [
         "issued",
@@ -294,7 +298,7 @@ fn service_values(r: &antrean_core::report::rollup::ServiceDay) -> Vec<i64> {
     values
 }
 
-/// The summed columns of the rating rollups, in [`rating_values`] order.
+/// The summed columns of the rating rollups, in the order `rating_values` writes them.
 pub fn rating_columns() -> Vec<String> {
     ["respondents".to_owned(), "imported".to_owned()]
         .into_iter()
@@ -352,6 +356,7 @@ pub async fn write_rollups(
             tx.execute(&statement, &params).await?;
         }
     }
+    write_rows(tx, site, rollups).await?;
     let counters = tx
         .prepare(
             "INSERT INTO daily_counter (site_id, day, counter, officer, served, service_sum_ms,
@@ -383,6 +388,87 @@ pub async fn write_rollups(
     Ok(())
 }
 
+/// The visit and rating rows (the projections beside the rollups).
+async fn write_rows(
+    tx: &tokio_postgres::Transaction<'_>,
+    site: &str,
+    rollups: &Rollups,
+) -> anyhow::Result<()> {
+    if !rollups.visits.is_empty() {
+        let v = &rollups.visits;
+        let ms =
+            |f: fn(&antrean_core::report::rollup::VisitRow) -> Option<u32>| -> Vec<Option<i32>> {
+                v.iter()
+                    .map(|r| f(r).map(|x| x.min(i32::MAX as u32) as i32))
+                    .collect()
+            };
+        let text = |f: fn(&antrean_core::report::rollup::VisitRow) -> String| -> Vec<String> {
+            v.iter().map(f).collect()
+        };
+        let starts: Vec<i64> = v.iter().map(|r| r.start_ms).collect();
+        let issued: Vec<bool> = v.iter().map(|r| r.issued).collect();
+        tx.execute(
+            "INSERT INTO visits (site_id, start_ms, day, service, agency, counter, officer,
+                 wait_ms, walk_ms, service_ms, end_ms, issued, outcome)
+             SELECT $1, s, d::date, sv, ag, c, o, w, wk, sm, e, i, oc
+             FROM unnest($2::bigint[], $3::text[], $4::text[], $5::text[], $6::text[],
+                 $7::text[], $8::int[], $9::int[], $10::int[], $11::int[], $12::bool[],
+                 $13::text[]) AS t(s, d, sv, ag, c, o, w, wk, sm, e, i, oc)",
+            &[
+                &site,
+                &starts,
+                &text(|r| r.day.to_string()),
+                &text(|r| r.service.clone()),
+                &text(|r| r.agency.clone()),
+                &text(|r| r.counter.clone()),
+                &text(|r| r.officer.clone()),
+                &ms(|r| r.wait_ms),
+                &ms(|r| r.walk_ms),
+                &ms(|r| r.service_ms),
+                &ms(|r| r.end_ms),
+                &issued,
+                &text(|r| r.outcome.to_owned()),
+            ],
+        )
+        .await?;
+    }
+    if rollups.rating_rows.is_empty() {
+        return Ok(());
+    }
+    let insert = tx
+        .prepare(
+            "INSERT INTO ratings (site_id, at_ms, day, service, agency, counter, officer, face,
+                 answers, imported, gender, education, disability)
+             VALUES ($1, $2, $3::text::date, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)",
+        )
+        .await?;
+    for r in &rollups.rating_rows {
+        let answers: Option<Vec<Option<i16>>> = r
+            .answers
+            .map(|a| a.iter().map(|x| x.map(i16::from)).collect());
+        tx.execute(
+            &insert,
+            &[
+                &site,
+                &r.at_ms,
+                &r.day.to_string(),
+                &r.service,
+                &r.agency,
+                &r.counter,
+                &r.officer,
+                &i16::from(r.face),
+                &answers,
+                &r.imported,
+                &i16::from(r.gender),
+                &i16::from(r.education),
+                &r.disability,
+            ],
+        )
+        .await?;
+    }
+    Ok(())
+}
+
 impl Db {
     /// Forgets a site's projections (or every site's) and resets the cursor, in one
     /// transaction: the running projector rebuilds them from the raw events.
@@ -390,6 +476,8 @@ impl Db {
         let mut conn = self.get().await?;
         let tx = conn.transaction().await?;
         for table in [
+            "visits",
+            "ratings",
             "daily_service",
             "daily_open",
             "daily_counter",

@@ -127,12 +127,94 @@ pub struct Rollups {
     pub counters: BTreeMap<(LocalDate, String, String), CounterDayRollup>,
     /// By (day, service code or "" for a site-wide import).
     pub ratings: BTreeMap<(LocalDate, String), RatingDay>,
+    /// The visits themselves (one row each, names resolved), in closing order.
+    pub visits: Vec<VisitRow>,
+    /// The ratings themselves, in order.
+    pub rating_rows: Vec<RatingRow>,
+}
+
+/// One closed visit, as central keeps it for drill-down (no visitor identity: a visit is
+/// a service, times and a counter).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct VisitRow {
+    /// Local day of its start.
+    pub day: LocalDate,
+    /// Start, Unix ms.
+    pub start_ms: i64,
+    /// Service code.
+    pub service: String,
+    /// Agency code ("" when unknown).
+    pub agency: String,
+    /// Counter it was (last) called to ("" if never).
+    pub counter: String,
+    /// Officer at that call ("" if none).
+    pub officer: String,
+    /// Start → first call, ms.
+    pub wait_ms: Option<u32>,
+    /// Call → service start, ms.
+    pub walk_ms: Option<u32>,
+    /// Service start → end, ms.
+    pub service_ms: Option<u32>,
+    /// Start → end, ms.
+    pub end_ms: Option<u32>,
+    /// Began with the ticket's issue.
+    pub issued: bool,
+    /// served, no_show, transferred, cancelled, expired.
+    pub outcome: &'static str,
+}
+
+/// One rating or imported questionnaire (the profile the SKM needs; no free text).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RatingRow {
+    /// Local day it counts for.
+    pub day: LocalDate,
+    /// When, Unix ms.
+    pub at_ms: i64,
+    /// Service code ("" for a site-wide import).
+    pub service: String,
+    /// Agency code.
+    pub agency: String,
+    /// Counter ("" for an import).
+    pub counter: String,
+    /// Officer ("" when none).
+    pub officer: String,
+    /// Face 1..=4, or 0.
+    pub face: u8,
+    /// Answers U1..U9 (None: blank), or no questionnaire.
+    pub answers: Option<[Option<u8>; 9]>,
+    /// Imported from paper.
+    pub imported: bool,
+    /// 0 none, 1 L, 2 P.
+    pub gender: u8,
+    /// Education index + 1, or 0.
+    pub education: u8,
+    /// Disability declared.
+    pub disability: bool,
+}
+
+fn outcome_name(outcome: Outcome) -> &'static str {
+    match outcome {
+        Outcome::Served => "served",
+        Outcome::NoShow => "no_show",
+        Outcome::Transferred => "transferred",
+        Outcome::Cancelled => "cancelled",
+        Outcome::Expired => "expired",
+        Outcome::Open => "open",
+    }
+}
+
+fn known(ms: u32) -> Option<u32> {
+    (ms != NONE).then_some(ms)
 }
 
 impl Rollups {
     /// Whether there is nothing to add.
     pub fn is_empty(&self) -> bool {
-        self.services.is_empty() && self.counters.is_empty() && self.ratings.is_empty()
+        self.services.is_empty()
+            && self.counters.is_empty()
+            && self.ratings.is_empty()
+            && self.visits.is_empty()
+            && self.rating_rows.is_empty()
     }
 }
 
@@ -164,6 +246,20 @@ impl Facts {
                 &v,
                 service.and_then(|s| s.standard.processing_time.counter_minutes()),
             );
+            out.visits.push(VisitRow {
+                day,
+                start_ms: v.start.0,
+                service: name(&self.services.names, v.service),
+                agency: row.agency.clone(),
+                counter: name(&self.counters.names, v.counter),
+                officer: name(&self.officers.names, v.officer),
+                wait_ms: known(v.wait_ms),
+                walk_ms: known(v.walk_ms),
+                service_ms: known(v.service_ms),
+                end_ms: known(v.end_ms),
+                issued: v.issued,
+                outcome: outcome_name(v.outcome),
+            });
             if v.outcome == Outcome::Served && v.counter != NONE {
                 let key = (
                     day,
@@ -203,6 +299,20 @@ impl Facts {
             if (1..=4).contains(&r.face) {
                 row.faces[usize::from(r.face) - 1] += 1;
             }
+            out.rating_rows.push(RatingRow {
+                day,
+                at_ms: r.at.0,
+                service: name(&self.services.names, r.service),
+                agency: row.agency.clone(),
+                counter: name(&self.counters.names, r.counter),
+                officer: name(&self.officers.names, r.officer),
+                face: r.face,
+                answers: r.questionnaire.as_ref().map(|q| q.answers),
+                imported: r.imported,
+                gender: r.gender,
+                education: r.education,
+                disability: r.disability,
+            });
         }
         out
     }
