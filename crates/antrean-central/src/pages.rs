@@ -152,6 +152,21 @@ impl CentralReport {
             })
     }
 
+    /// The per-site rows summed by the sites' regions.
+    fn by_region(&self) -> Vec<Row> {
+        let mut out: std::collections::BTreeMap<String, Row> = std::collections::BTreeMap::new();
+        for row in &self.sites {
+            let region = self.site_name(&row.key).1;
+            let sum = out.entry(region.clone()).or_insert_with(|| Row {
+                key: region,
+                ..Row::default()
+            });
+            *sum = pooled(&[sum.clone(), row.clone()]);
+            sum.key = self.site_name(&row.key).1;
+        }
+        out.into_values().collect()
+    }
+
     /// The newest published catalog of a site, in words.
     fn catalog_status(&self, site: &str) -> String {
         let Some(c) = self.catalogs.iter().find(|c| c.site == site) else {
@@ -207,6 +222,20 @@ impl CentralReport {
             title: format!("Per kantor (IKM masing-masing kantor), {period}"),
             header: [&["Kantor", "Wilayah"][..], &FIGURE_HEADER].concat(),
             rows: site_rows,
+        });
+        tables.push(Table {
+            sheet: "Per wilayah",
+            title: format!("Per wilayah (gabungan kantor), {period}"),
+            header: [&["Wilayah"][..], &FIGURE_HEADER].concat(),
+            rows: self
+                .by_region()
+                .iter()
+                .map(|r| {
+                    let mut cells = vec![Cell::text(if r.key.is_empty() { "–" } else { &r.key })];
+                    cells.extend(figure_cells(r));
+                    cells
+                })
+                .collect(),
         });
         for (sheet, title, rows, first) in [
             (
@@ -649,6 +678,7 @@ pub fn csv_table(name: &str) -> Option<&'static str> {
         ("minggu", "Tren mingguan"),
         ("status", "Status pengiriman"),
         ("petugas", "Per petugas"),
+        ("wilayah", "Per wilayah"),
     ]
     .into_iter()
     .collect();
