@@ -96,6 +96,8 @@ pub async fn run(args: CentralDemoArgs) -> anyhow::Result<()> {
         addr = central.addr,
     );
     central.run_until(super::serve::stop_signal()?).await?;
+    // The pool first: its connections would log PostgreSQL going away as an error.
+    drop(db);
     drop(pg);
     Ok(())
 }
