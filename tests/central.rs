@@ -53,6 +53,28 @@ async fn serve_some(officer: &mut Client, n: usize, no_shows: usize) {
     }
 }
 
+/// Logs a manager in through the form; the session cookie (checked HttpOnly, Strict).
+async fn log_in(central: &CentralServer, name: &str, password: &str) -> String {
+    let form = format!("name={name}&password={password}");
+    let (status, answer) = https_request(
+        central.addr,
+        &central.tls,
+        "POST",
+        "/central/login",
+        None,
+        &form,
+    )
+    .await;
+    assert_eq!(status, 303, "{answer}");
+    assert!(answer.to_lowercase().contains("httponly; samesite=strict"));
+    answer
+        .lines()
+        .find_map(|l| l.strip_prefix("set-cookie: "))
+        .and_then(|c| c.split(';').next())
+        .expect("a session cookie")
+        .to_owned()
+}
+
 fn lag(server: &Server) -> (f64, f64, f64) {
     let m = site_metrics(server);
     (
@@ -137,6 +159,13 @@ async fn a_site_serves_with_central_down_and_its_backlog_arrives_exactly() {
     let (lag_events, connected, last) = lag(&site);
     assert_eq!(connected, 0.0, "central is not up yet");
     assert_eq!(lag_events, last, "nothing has been confirmed yet");
+    // The oldest event central lacks ages while it is away.
+    tokio::time::sleep(Duration::from_millis(1_500)).await;
+    let m = site_metrics(&site);
+    assert!(
+        metric(&m, "antrean_central_lag_seconds").unwrap() >= 1.0,
+        "{m}"
+    );
     assert!(last > 30.0, "{last} events");
 
     let central = CentralServer::start(&pg, &tls, &central_addr.to_string());
@@ -306,23 +335,7 @@ async fn a_site_serves_with_central_down_and_its_backlog_arrives_exactly() {
 
     // A manager reads it on the page: the site by name, and when it last shipped.
     central_cmd(&pg, &["manager", "add", "kepala"], "kata-sandi-pusat-1\n");
-    let (status, answer) = https_request(
-        central.addr,
-        &tls,
-        "POST",
-        "/central/login",
-        None,
-        "name=kepala&password=kata-sandi-pusat-1",
-    )
-    .await;
-    assert_eq!(status, 303, "{answer}");
-    let cookie = answer
-        .lines()
-        .find_map(|l| l.strip_prefix("set-cookie: "))
-        .and_then(|c| c.split(';').next())
-        .expect("a session cookie")
-        .to_owned();
-    assert!(answer.to_lowercase().contains("httponly; samesite=strict"));
+    let cookie = log_in(&central, "kepala", "kata-sandi-pusat-1").await;
     let (status, page) = central
         .get(
             &format!("/central/report?dari={today}&sampai={today}"),
@@ -520,6 +533,14 @@ async fn postgres_central_and_site_killed_mid_ship_lose_and_duplicate_nothing() 
             .unwrap()
     };
     wait_for("a first batch", CATCH_UP, || confirmed() > 0).await;
+    // Live first: the first batch of the backlog already carried the newest events, so
+    // central holds the site's last event long before the backlog is confirmed.
+    let site_last = lag(&site).2 as u64;
+    assert!(confirmed() < site_last, "still a backlog");
+    assert_eq!(
+        pg.query("SELECT max_held_seq FROM sites WHERE id = 'mpp-a'"),
+        site_last.to_string()
+    );
 
     // PostgreSQL crashes: the site keeps issuing; central reconnects by itself after.
     pg.crash();
@@ -698,22 +719,7 @@ async fn a_regional_manager_sees_only_their_sites_and_a_newer_schema_is_refused(
         "kata-sandi-jateng\n",
     );
     let central = CentralServer::start(&pg, &tls, "127.0.0.1:0");
-    let (status, answer) = https_request(
-        central.addr,
-        &tls,
-        "POST",
-        "/central/login",
-        None,
-        "name=jateng&password=kata-sandi-jateng",
-    )
-    .await;
-    assert_eq!(status, 303, "{answer}");
-    let cookie = answer
-        .lines()
-        .find_map(|l| l.strip_prefix("set-cookie: "))
-        .and_then(|c| c.split(';').next())
-        .unwrap()
-        .to_owned();
+    let cookie = log_in(&central, "jateng", "kata-sandi-jateng").await;
     let (status, page) = central.get("/central/report", Some(&cookie)).await;
     assert_eq!(status, 200);
     assert!(page.contains("MPP Kota B"), "{page}");

@@ -45,6 +45,9 @@ pub struct Stored {
     pub confirmed_seq: u64,
     /// Rows that were new (the rest were already held).
     pub new_events: u64,
+    /// A catalog published for the site waits for its answer (read in the same round
+    /// trip as the site's row, so a batch's ack costs no extra query when none does).
+    pub catalog_pending: bool,
 }
 
 /// The first Unix ms of the UTC month holding `at_ms`, and of the next one.
@@ -230,11 +233,15 @@ impl Db {
         // reconnect race cannot both advance the cursor from the same value).
         let row = tx
             .query_one(
-                "SELECT confirmed_seq, max_held_seq FROM sites WHERE id = $1 FOR UPDATE",
+                "SELECT confirmed_seq, max_held_seq,
+                     EXISTS (SELECT 1 FROM catalog_versions
+                             WHERE site_id = $1 AND status = 'pending')
+                 FROM sites WHERE id = $1 FOR UPDATE",
                 &[&site],
             )
             .await?;
         let (confirmed, max_held) = (row.get::<_, i64>(0), row.get::<_, i64>(1));
+        let catalog_pending: bool = row.get(2);
         let mut fresh: Vec<&ShippedEvent> =
             events.iter().filter(|e| e.seq as i64 > confirmed).collect();
         fresh.sort_by_key(|e| e.seq);
@@ -299,6 +306,7 @@ impl Db {
         Ok(Stored {
             confirmed_seq: next as u64,
             new_events,
+            catalog_pending,
         })
     }
 }

@@ -157,12 +157,12 @@ impl CentralReport {
         let mut out: std::collections::BTreeMap<String, Row> = std::collections::BTreeMap::new();
         for row in &self.sites {
             let region = self.site_name(&row.key).1;
-            let sum = out.entry(region.clone()).or_insert_with(|| Row {
-                key: region,
-                ..Row::default()
-            });
-            *sum = pooled(&[sum.clone(), row.clone()]);
-            sum.key = self.site_name(&row.key).1;
+            out.entry(region.clone())
+                .or_insert_with(|| Row {
+                    key: region,
+                    ..Row::default()
+                })
+                .add(row);
         }
         out.into_values().collect()
     }
@@ -598,32 +598,47 @@ fn export_query(q: &CentralQuery) -> String {
     pairs.join("&amp;")
 }
 
+/// The report a request asks for, as its manager may see it (one at a time per
+/// [`crate::limits::MAX_CONCURRENT_REPORTS`] slot); or the answer that ends the request:
+/// `not_logged_in`, a bad query, the database away.
+async fn requested(
+    central: &Central,
+    headers: &HeaderMap,
+    params: &Params,
+    now_ms: i64,
+    not_logged_in: impl FnOnce() -> Response,
+) -> Result<(Manager, CentralReport), Response> {
+    let manager = match manager(central, headers).await {
+        Ok(Some(m)) => m,
+        Ok(None) => return Err(not_logged_in()),
+        Err(err) => return Err(unavailable(err)),
+    };
+    let query = params
+        .query(&manager, now_ms)
+        .map_err(|why| (StatusCode::BAD_REQUEST, why).into_response())?;
+    if let Err(why) = crate::report::period(&query) {
+        return Err((StatusCode::BAD_REQUEST, format!("{why:#}")).into_response());
+    }
+    let Ok(_turn) = central.reports.acquire().await else {
+        return Err((StatusCode::SERVICE_UNAVAILABLE, "stopping").into_response());
+    };
+    let report = build(&central.db, query).await.map_err(unavailable)?;
+    Ok((manager, report))
+}
+
 /// `GET /central/report`.
 pub async fn report_page(
     State(central): State<Arc<Central>>,
     headers: HeaderMap,
     Query(params): Query<Params>,
 ) -> Response {
-    let manager = match manager(&central, &headers).await {
-        Ok(Some(m)) => m,
-        Ok(None) => return Redirect::to("/central/login").into_response(),
-        Err(err) => return unavailable(err),
-    };
     let now_ms = crate::ship::now_ms();
-    let query = match params.query(&manager, now_ms) {
-        Ok(q) => q,
-        Err(why) => return (StatusCode::BAD_REQUEST, why).into_response(),
-    };
-    if let Err(why) = crate::report::period(&query) {
-        return (StatusCode::BAD_REQUEST, format!("{why:#}")).into_response();
-    }
-    let Ok(_turn) = central.reports.acquire().await else {
-        return (StatusCode::SERVICE_UNAVAILABLE, "stopping").into_response();
-    };
-    let report = match build(&central.db, query).await {
-        Ok(r) => r,
-        Err(err) => return unavailable(err),
-    };
+    let not_logged_in = || Redirect::to("/central/login").into_response();
+    let (manager, report) =
+        match requested(&central, &headers, &params, now_ms, not_logged_in).await {
+            Ok(found) => found,
+            Err(answer) => return answer,
+        };
     let mut page = head("Laporan Antrean Pusat");
     let _ = write!(
         page,
@@ -686,25 +701,11 @@ pub fn csv_table(name: &str) -> Option<&'static str> {
 }
 
 async fn export(central: Arc<Central>, headers: HeaderMap, params: Params, xlsx: bool) -> Response {
-    let manager = match manager(&central, &headers).await {
-        Ok(Some(m)) => m,
-        Ok(None) => return (StatusCode::UNAUTHORIZED, "log in at /central/login").into_response(),
-        Err(err) => return unavailable(err),
-    };
     let now_ms = crate::ship::now_ms();
-    let query = match params.query(&manager, now_ms) {
-        Ok(q) => q,
-        Err(why) => return (StatusCode::BAD_REQUEST, why).into_response(),
-    };
-    if let Err(why) = crate::report::period(&query) {
-        return (StatusCode::BAD_REQUEST, format!("{why:#}")).into_response();
-    }
-    let Ok(_turn) = central.reports.acquire().await else {
-        return (StatusCode::SERVICE_UNAVAILABLE, "stopping").into_response();
-    };
-    let report = match build(&central.db, query).await {
-        Ok(r) => r,
-        Err(err) => return unavailable(err),
+    let not_logged_in = || (StatusCode::UNAUTHORIZED, "log in at /central/login").into_response();
+    let (_, report) = match requested(&central, &headers, &params, now_ms, not_logged_in).await {
+        Ok(found) => found,
+        Err(answer) => return answer,
     };
     let tables = report.tables(now_ms);
     let period = format!(

@@ -121,8 +121,7 @@ async fn rebuild(db: &Db, site: &str, cursor: (i64, i64)) -> anyhow::Result<Site
     let mut facts = Facts::new(&catalog);
     let (projected_seq, day_start_seq) = cursor;
     if day_start_seq > 0 {
-        for (seq, at_ms, event) in read(db, site, day_start_seq - 1, projected_seq).await? {
-            let _ = seq;
+        for (_, at_ms, event) in read(db, site, day_start_seq - 1, projected_seq).await? {
             facts.push(&event, antrean_core::Timestamp(at_ms));
         }
         // Already in the rollups: only the open visits and running stretches are kept.

@@ -64,7 +64,8 @@ pub struct Row {
 }
 
 impl Row {
-    fn add(&mut self, other: &Row) {
+    /// Adds another row's sums (the key stays).
+    pub fn add(&mut self, other: &Row) {
         self.figures.merge(&other.figures);
         self.tally.merge(&other.tally);
         for i in 0..4 {
@@ -446,17 +447,9 @@ impl Db {
 
 /// The sum of rows (the pooled figures of a group).
 pub fn pooled(rows: &[Row]) -> Row {
-    let mut all = Row {
-        key: String::new(),
-        ..Row::default()
-    };
+    let mut all = Row::default();
     for r in rows {
-        all.figures.merge(&r.figures);
-        all.tally.merge(&r.tally);
-        for i in 0..4 {
-            all.faces[i] += r.faces[i];
-        }
-        all.open += r.open;
+        all.add(r);
     }
     all
 }

@@ -191,9 +191,14 @@ async fn handle(
                 .await?;
             central.metrics.batch_stored(stored.new_events);
             central.projector_wake.notify_one();
+            let published_catalog = if stored.catalog_pending {
+                central.db.pending_catalog(site).await?
+            } else {
+                None
+            };
             Ok(CentralMessage::Ack {
                 confirmed_seq: stored.confirmed_seq,
-                published_catalog: central.db.pending_catalog(site).await?,
+                published_catalog,
             })
         }
     }

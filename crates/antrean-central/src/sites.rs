@@ -80,6 +80,16 @@ impl Refusal {
     }
 }
 
+/// A fresh site key: 32 random bytes, URL-safe base64, after [`KEY_PREFIX`].
+fn new_key() -> String {
+    let mut bytes = [0u8; 32];
+    rand::rng().fill_bytes(&mut bytes);
+    format!(
+        "{KEY_PREFIX}{}",
+        base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes)
+    )
+}
+
 fn key_hash(key: &str) -> Vec<u8> {
     Sha256::digest(key.as_bytes()).to_vec()
 }
@@ -103,12 +113,7 @@ impl Db {
                  e.g. mpp-kota-bandung"
             );
         }
-        let mut bytes = [0u8; 32];
-        rand::rng().fill_bytes(&mut bytes);
-        let key = format!(
-            "{KEY_PREFIX}{}",
-            base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes)
-        );
+        let key = new_key();
         let conn = self.get().await?;
         let inserted = conn
             .execute(
@@ -131,12 +136,7 @@ impl Db {
     /// Replaces a site's key (a leaked key, a reinstalled site PC): the old one stops
     /// working at once, connections already open with it are not cut here.
     pub async fn rekey_site(&self, id: &str) -> anyhow::Result<String> {
-        let mut bytes = [0u8; 32];
-        rand::rng().fill_bytes(&mut bytes);
-        let key = format!(
-            "{KEY_PREFIX}{}",
-            base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes)
-        );
+        let key = new_key();
         let conn = self.get().await?;
         let n = conn
             .execute(

@@ -218,12 +218,12 @@ impl Link<'_> {
         backoff: &mut Duration,
     ) -> anyhow::Result<()> {
         let mut socket = self.connect(tls).await?;
-        let (mut confirmed, central_catalog, mut offered) = match answer(&mut socket).await? {
+        let (mut confirmed, mut offered) = match answer(&mut socket).await? {
             CentralMessage::Welcome {
                 confirmed_seq,
-                catalog_sha256,
                 published_catalog,
-            } => (confirmed_seq, catalog_sha256, published_catalog),
+                ..
+            } => (confirmed_seq, published_catalog),
             other => bail!("expected welcome, got {other:?}"),
         };
         self.gauges.connected.store(1, Relaxed);
@@ -232,7 +232,6 @@ impl Link<'_> {
         self.confirmed(confirmed);
         // The profile goes with every connection: officers may have changed since the last
         // one (a catalog of ~50 KB on a reconnect is nothing next to a day's events).
-        let _ = central_catalog;
         let profile = SiteMessage::Profile {
             catalog_toml: self.config.catalog_toml.clone(),
             catalog_sha256: sha256_hex(&self.config.catalog_toml),
