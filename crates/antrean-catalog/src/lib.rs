@@ -7,6 +7,7 @@
 //! spans kept with the raw values.
 #![deny(missing_docs)]
 
+mod booking;
 mod raw;
 mod validate;
 

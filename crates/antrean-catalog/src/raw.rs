@@ -72,6 +72,8 @@ pub(crate) struct RawPolicy {
     pub max_recalls: Option<Spanned<u8>>,
     /// Minutes after service a ticket may be rated (1..=1440).
     pub rating_window_min: Option<Spanned<u32>>,
+    /// "N:M": N booked calls, then M walk-ins, while both wait (default "1:1").
+    pub booked_ratio: Option<S>,
 }
 
 #[derive(Deserialize)]
@@ -108,6 +110,8 @@ pub(crate) struct RawService {
     pub fee: Spanned<RawFee>,
     pub product: String,
     pub complaints: Spanned<Vec<String>>,
+    /// Online booking; absent: walk-in only.
+    pub booking: Option<Spanned<RawBooking>>,
     /// Where the data came from (kept in the file for auditors; not shown to visitors).
     #[serde(default)]
     #[allow(dead_code)] // read by people auditing the catalog, not by the program
@@ -149,4 +153,24 @@ pub(crate) struct RawCounter {
     pub name: String,
     pub location: String,
     pub services: Spanned<Vec<S>>,
+}
+
+/// `[services.booking]`: every field but `seats_per_slot` has a default (docs/booking.md).
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawBooking {
+    pub slot_min: Option<Spanned<u16>>,
+    pub seats_per_slot: Spanned<u32>,
+    pub booked_share_pct: Option<Spanned<u8>>,
+    pub days_ahead: Option<Spanned<u16>>,
+    /// "HH:MM-HH:MM" ranges when booking is open; absent or empty: always.
+    #[serde(default)]
+    pub window: Vec<S>,
+    pub arrive_early_min: Option<Spanned<u16>>,
+    pub arrive_late_min: Option<Spanned<u16>>,
+    /// "walk_in" or "refused".
+    pub late: Option<S>,
+    /// "not_asked", "optional" or "required".
+    pub nik: Option<S>,
+    pub retention_days: Option<Spanned<u16>>,
 }

@@ -168,8 +168,17 @@ fn service(
         name_id: s.name_id,
         name_en: s.name_en,
         standard,
-        daily_quota: s.daily_quota.map(Spanned::into_inner),
+        daily_quota: s.daily_quota.as_ref().map(|q| *q.get_ref()),
         priority_classes: accepted,
+        booking: match s.booking {
+            Some(raw) => Some(crate::booking::rules(
+                raw,
+                s.daily_quota.as_ref().map(|q| *q.get_ref()),
+                &path("booking"),
+                at,
+            )?),
+            None => None,
+        },
     })
 }
 
@@ -370,11 +379,23 @@ fn policy(raw: &RawPolicy, at: &Locator<'_>) -> Result<QueuePolicy> {
             ));
         }
     };
+    let booked_ratio = match &raw.booked_ratio {
+        None => default.booked_ratio,
+        Some(r) => crate::booking::ratio(r.get_ref()).ok_or_else(|| {
+            err(
+                at,
+                r,
+                "policy.booked_ratio",
+                "must be \"N:M\" with N and M from 1 to 9 (booked : walk-in)".into(),
+            )
+        })?,
+    };
     Ok(QueuePolicy {
         priority,
         max_wait_s,
         max_recalls,
         rating_window_s,
+        booked_ratio,
     })
 }
 
@@ -524,6 +545,11 @@ fn unique(
     Ok(())
 }
 
-fn err<T>(at: &Locator<'_>, raw: &Spanned<T>, field: &str, message: String) -> CatalogError {
+pub(crate) fn err<T>(
+    at: &Locator<'_>,
+    raw: &Spanned<T>,
+    field: &str,
+    message: String,
+) -> CatalogError {
     at.error(raw.span().start, Some(field), message)
 }

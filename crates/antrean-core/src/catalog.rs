@@ -147,6 +147,8 @@ pub struct Service {
     pub daily_quota: Option<u32>,
     /// Priority class codes this service accepts.
     pub priority_classes: Vec<String>,
+    /// Online booking settings; None: walk-in only.
+    pub booking: Option<crate::booking::BookingRules>,
 }
 
 impl Service {
@@ -303,6 +305,28 @@ pub struct QueuePolicy {
     /// How long after service a ticket may still be rated (at most
     /// [`crate::rating::MAX_RATING_WINDOW_S`]).
     pub rating_window_s: u32,
+    /// How checked-in bookings whose slot began mix with walk-ins.
+    pub booked_ratio: BookedRatio,
+}
+
+/// "N booked : M walk-in": a counter calls up to `booked` booked tickets (slot begun) in a
+/// row, then up to `walk_in` walk-ins, and so on, while both kinds wait. Priority classes
+/// still go first and the max-wait guard still holds (docs/booking.md, "Calling order").
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct BookedRatio {
+    /// Booked calls in a row (at least 1).
+    pub booked: u32,
+    /// Walk-in calls in a row (at least 1).
+    pub walk_in: u32,
+}
+
+impl Default for BookedRatio {
+    fn default() -> BookedRatio {
+        BookedRatio {
+            booked: 1,
+            walk_in: 1,
+        }
+    }
 }
 
 impl Default for QueuePolicy {
@@ -314,6 +338,7 @@ impl Default for QueuePolicy {
             max_wait_s: Some(90 * 60),
             max_recalls: 3,
             rating_window_s: crate::rating::DEFAULT_RATING_WINDOW_S,
+            booked_ratio: BookedRatio::default(),
         }
     }
 }

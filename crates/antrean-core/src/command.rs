@@ -1,8 +1,10 @@
 //! Commands: what devices and people ask the engine to do.
 
+use crate::booking::BookingId;
+use crate::event::BookingChannel;
 use crate::rating::{FollowUp, ImportedResponse, Rating};
 use crate::ticket::{Channel, TicketId};
-use crate::time::LocalDate;
+use crate::time::{LocalDate, LocalTime};
 
 /// A request to change the queue. Authorization (who may send which command) is the
 /// coordinator's job; the engine checks only queue rules.
@@ -126,6 +128,47 @@ pub enum Command {
     },
     /// A manager records a follow-up action on SKM results.
     RecordFollowUp(FollowUp),
+    /// Book a slot. The shell has checked the name, phone and NIK (see
+    /// [`crate::booking::nik`]), hashed the identifiers and sealed the personal data.
+    Book {
+        /// Service code.
+        service: String,
+        /// Date of the visit.
+        date: LocalDate,
+        /// Slot start.
+        slot: LocalTime,
+        /// Keyed hashes of the visitor's identifiers.
+        identity_keys: Vec<String>,
+        /// Whether a (checked) NIK is among the sealed data.
+        nik_given: bool,
+        /// The sealed personal data.
+        sealed: Vec<u8>,
+        /// How it is made.
+        channel: BookingChannel,
+    },
+    /// Move an active booking to another slot of the same service.
+    RescheduleBooking {
+        /// The booking.
+        booking: BookingId,
+        /// New date.
+        date: LocalDate,
+        /// New slot start.
+        slot: LocalTime,
+    },
+    /// Cancel an active booking.
+    CancelBooking {
+        /// The booking.
+        booking: BookingId,
+    },
+    /// The visitor of a booking arrived: issue their ticket.
+    CheckIn {
+        /// The booking.
+        booking: BookingId,
+        /// Claimed priority class (staff verify at the counter).
+        priority: Option<String>,
+        /// Where they checked in (kiosk or counter).
+        channel: Channel,
+    },
 }
 
 impl Command {
@@ -150,7 +193,11 @@ impl Command {
             | Command::Cancel { .. }
             | Command::Rate { .. }
             | Command::ImportResponses { .. }
-            | Command::RecordFollowUp(_) => None,
+            | Command::RecordFollowUp(_)
+            | Command::Book { .. }
+            | Command::RescheduleBooking { .. }
+            | Command::CancelBooking { .. }
+            | Command::CheckIn { .. } => None,
         }
     }
 }

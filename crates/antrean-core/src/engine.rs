@@ -11,6 +11,7 @@ use crate::state::{CounterStatus, State};
 use crate::ticket::{MAX_DAILY_SEQUENCE, Ticket, TicketId, TicketNumber, TicketState};
 use crate::time::{LocalDate, Timestamp};
 
+mod booking;
 mod counter;
 mod rating;
 
@@ -78,7 +79,9 @@ impl Engine {
     pub fn tick(&mut self, now: Timestamp) -> Outcome {
         let at = self.effective_now(now);
         let today = self.catalog.site.time_zone.local(at).date;
-        let mut events = Vec::new();
+        // Bookings whose arrival window closed give their seat back; a past day's go
+        // before the day start, which drops them from the state.
+        let mut events = self.expired_bookings(at);
         if self.state.day.is_none_or(|day| day < today) {
             events.extend(
                 self.state
@@ -152,6 +155,37 @@ impl Engine {
                 respondents,
             } => self.decide_import(service.as_deref(), *day, label, respondents),
             Command::RecordFollowUp(follow_up) => self.decide_follow_up(follow_up),
+            Command::Book {
+                service,
+                date,
+                slot,
+                identity_keys,
+                nik_given,
+                sealed,
+                channel,
+            } => self.decide_book(
+                &booking::BookRequest {
+                    service,
+                    date: *date,
+                    slot: *slot,
+                    identity_keys,
+                    nik_given: *nik_given,
+                    sealed,
+                    channel: *channel,
+                },
+                at,
+            ),
+            Command::RescheduleBooking {
+                booking,
+                date,
+                slot,
+            } => self.decide_reschedule(*booking, *date, *slot, at),
+            Command::CancelBooking { booking } => self.decide_cancel(*booking),
+            Command::CheckIn {
+                booking,
+                priority,
+                channel,
+            } => self.decide_check_in(*booking, priority.as_deref(), *channel, at),
         }
     }
 
@@ -162,6 +196,19 @@ impl Engine {
         channel: crate::ticket::Channel,
         at: Timestamp,
     ) -> Result<Vec<Event>, Rejection> {
+        self.decide_walk_in(service, priority, channel, at, 0)
+    }
+
+    /// A walk-in ticket. `released` seats held for bookings are being given back by events
+    /// that go before this one in the same outcome (a late check-in's expiry).
+    fn decide_walk_in(
+        &self,
+        service: &str,
+        priority: Option<&str>,
+        channel: crate::ticket::Channel,
+        at: Timestamp,
+        released: u32,
+    ) -> Result<Vec<Event>, Rejection> {
         let cfg = self.service_cfg(service)?;
         let local = self.catalog.site.time_zone.local(at);
         self.catalog
@@ -169,22 +216,12 @@ impl Engine {
             .schedule
             .issuing_at(local)
             .map_err(Rejection::Closed)?;
-        if let Some(class) = priority {
-            if self.catalog.priority_class(class).is_none() {
-                return Err(Rejection::UnknownPriorityClass {
-                    class: class.to_owned(),
-                });
-            }
-            if !cfg.accepts_priority(class) {
-                return Err(Rejection::PriorityNotAccepted {
-                    service_name: cfg.name_id.clone(),
-                    class: class.to_owned(),
-                });
-            }
-        }
+        self.check_priority(cfg, priority)?;
         let issued = self.state.issued_today.get(service).copied().unwrap_or(0);
+        // Seats held for bookings that may still come are not the walk-ins' to take.
+        let reserved = self.walk_in_reserved(cfg, at).saturating_sub(released);
         if let Some(quota) = cfg.daily_quota
-            && issued >= quota
+            && issued.saturating_add(reserved) >= quota
         {
             return Err(Rejection::QuotaReached {
                 service_name: cfg.name_id.clone(),
@@ -208,6 +245,28 @@ impl Engine {
             priority: priority.map(str::to_owned),
             channel,
         }])
+    }
+
+    /// The priority class exists and the service accepts it.
+    fn check_priority(
+        &self,
+        cfg: &crate::catalog::Service,
+        priority: Option<&str>,
+    ) -> Result<(), Rejection> {
+        if let Some(class) = priority {
+            if self.catalog.priority_class(class).is_none() {
+                return Err(Rejection::UnknownPriorityClass {
+                    class: class.to_owned(),
+                });
+            }
+            if !cfg.accepts_priority(class) {
+                return Err(Rejection::PriorityNotAccepted {
+                    service_name: cfg.name_id.clone(),
+                    class: class.to_owned(),
+                });
+            }
+        }
+        Ok(())
     }
 
     fn service_cfg(&self, code: &str) -> Result<&crate::catalog::Service, Rejection> {

@@ -1,9 +1,21 @@
 //! Events: the facts the log records. The engine state is a projection of them, and they
 //! keep everything reports need (times come from the log envelope's `at`).
 
+use crate::booking::BookingId;
 use crate::rating::{FollowUp, ImportedResponse, Rating};
 use crate::ticket::{Channel, TicketId, TicketNumber};
-use crate::time::LocalDate;
+use crate::time::{LocalDate, LocalTime, Timestamp};
+
+/// How a booking was made.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum BookingChannel {
+    /// The booking page (site or central).
+    Web,
+    /// A partner app through the booking API.
+    Partner,
+    /// An officer, for a visitor at the counter or on the phone.
+    Officer,
+}
 
 /// A fact that happened. Past tense, self-contained: applying it needs no catalog.
 #[derive(Clone, Debug, PartialEq)]
@@ -162,6 +174,52 @@ pub enum Event {
     },
     /// A follow-up action was recorded.
     FollowUpRecorded(FollowUp),
+    /// A slot was booked.
+    BookingMade {
+        /// New booking id.
+        booking: BookingId,
+        /// Service.
+        service: String,
+        /// Date of the visit.
+        date: LocalDate,
+        /// Slot start.
+        slot: LocalTime,
+        /// Keyed hashes of the visitor's identifiers (one live booking per identity).
+        identity_keys: Vec<String>,
+        /// Personal data sealed by the shell; unreadable once its key is deleted.
+        sealed: Vec<u8>,
+        /// How it was made.
+        channel: BookingChannel,
+    },
+    /// Moved to another slot (same service).
+    BookingRescheduled {
+        /// Booking.
+        booking: BookingId,
+        /// New date.
+        date: LocalDate,
+        /// New slot start.
+        slot: LocalTime,
+    },
+    /// Cancelled; the seat is free again.
+    BookingCancelled {
+        /// Booking.
+        booking: BookingId,
+    },
+    /// The visitor checked in: the ticket issued just before this event is theirs.
+    BookingCheckedIn {
+        /// Booking.
+        booking: BookingId,
+        /// Its ticket.
+        ticket: TicketId,
+        /// The slot's start as an instant: a booked ticket is called before walk-ins
+        /// from then on (carried so applying needs no catalog or time zone).
+        slot_at: Timestamp,
+    },
+    /// Not checked in by the end of its arrival window; the seat went back to walk-ins.
+    BookingExpired {
+        /// Booking.
+        booking: BookingId,
+    },
 }
 
 /// Who may see an event as it happens.
@@ -169,7 +227,7 @@ pub enum Event {
 pub enum Audience {
     /// Every connected client (queue movements; boards and phones follow them).
     Everyone,
-    /// Managers only: ratings carry free-text suggestions and the officer's name, imports
+    /// Managers only: bookings carry identity hashes and sealed personal data; ratings carry free-text suggestions and the officer's name, imports
     /// and follow-ups are internal (boards and kiosks get the quarter's IKM instead).
     Managers,
 }
@@ -180,7 +238,11 @@ impl Event {
         match self {
             Event::ServiceRated { .. }
             | Event::ResponsesImported { .. }
-            | Event::FollowUpRecorded(_) => Audience::Managers,
+            | Event::FollowUpRecorded(_)
+            | Event::BookingMade { .. }
+            | Event::BookingRescheduled { .. }
+            | Event::BookingCancelled { .. }
+            | Event::BookingExpired { .. } => Audience::Managers,
             _ => Audience::Everyone,
         }
     }
@@ -200,14 +262,19 @@ impl Event {
             | Event::TicketReinstated { ticket }
             | Event::TicketCancelled { ticket }
             | Event::TicketExpired { ticket }
-            | Event::ServiceRated { ticket, .. } => Some(*ticket),
+            | Event::ServiceRated { ticket, .. }
+            | Event::BookingCheckedIn { ticket, .. } => Some(*ticket),
             Event::DayStarted { .. }
             | Event::CounterOpened { .. }
             | Event::CounterPaused { .. }
             | Event::CounterResumed { .. }
             | Event::CounterClosed { .. }
             | Event::ResponsesImported { .. }
-            | Event::FollowUpRecorded(_) => None,
+            | Event::FollowUpRecorded(_)
+            | Event::BookingMade { .. }
+            | Event::BookingRescheduled { .. }
+            | Event::BookingCancelled { .. }
+            | Event::BookingExpired { .. } => None,
         }
     }
 }

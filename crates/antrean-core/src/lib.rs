@@ -8,9 +8,10 @@
 //!
 //! The pieces: [`catalog`] (what the site offers), [`schedule`] (when it is open),
 //! [`engine`] (commands → events), [`state`] (the projection of events), [`policy`] (who
-//! is called next), [`eta`] (wait estimates), [`money`] (PUEBI formatting), [`voice`] (the clips of a spoken call).
+//! is called next), [`eta`] (wait estimates), [`booking`] (online booking: slots, seats, the ledger), [`money`] (PUEBI formatting), [`voice`] (the clips of a spoken call).
 #![deny(missing_docs)]
 
+pub mod booking;
 pub mod catalog;
 pub mod command;
 pub mod engine;

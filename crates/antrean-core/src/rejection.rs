@@ -134,6 +134,8 @@ pub enum Rejection {
         /// What is wrong, in Indonesian.
         reason: String,
     },
+    /// A booking request refused by the booking rules.
+    Booking(crate::booking::BookingProblem),
     /// A follow-up action with no text or too much.
     InvalidFollowUp {
         /// The limit.
@@ -174,6 +176,7 @@ impl Rejection {
             Rejection::InvalidRating(_) => "invalid_rating",
             Rejection::InvalidImport { .. } => "invalid_import",
             Rejection::InvalidFollowUp { .. } => "invalid_follow_up",
+            Rejection::Booking(problem) => problem.code(),
         }
     }
 
@@ -286,6 +289,7 @@ impl Rejection {
                 "Terima kasih, penilaian untuk nomor ini sudah diterima sebelumnya.".to_owned()
             }
             Rejection::InvalidRating(problem) => problem.message_id(),
+            Rejection::Booking(problem) => problem.message_id(),
             Rejection::InvalidImport {
                 row: Some(row),
                 reason,
@@ -397,6 +401,7 @@ impl Rejection {
             }
             Rejection::AlreadyRated => "Thank you, this ticket was already rated.".to_owned(),
             Rejection::InvalidRating(problem) => problem.message_en(),
+            Rejection::Booking(problem) => problem.message_en(),
             Rejection::InvalidImport {
                 row: Some(row),
                 reason,

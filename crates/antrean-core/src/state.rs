@@ -48,6 +48,10 @@ pub struct CounterState {
     pub regular_streak: u32,
     /// When the status last changed (for idle-time reports and boards).
     pub since: Timestamp,
+    /// Booked calls since the last walk-in call (drives the booked : walk-in ratio).
+    pub booked_streak: u32,
+    /// Walk-in calls since the last booked call.
+    pub walk_in_streak: u32,
 }
 
 impl Default for CounterState {
@@ -58,6 +62,8 @@ impl Default for CounterState {
             current: None,
             regular_streak: u32::MAX,
             since: Timestamp(0),
+            booked_streak: 0,
+            walk_in_streak: 0,
         }
     }
 }
@@ -90,6 +96,8 @@ pub struct State {
     pub rateable: BTreeMap<TicketId, Rateable>,
     /// The site's questionnaires of the current quarter (for boards and kiosks: the live IKM).
     pub skm_quarter: QuarterTally,
+    /// Bookings from today on.
+    pub bookings: crate::booking::Bookings,
 }
 
 /// Live SKM sums of one calendar quarter (the regulation's recommended survey period).
@@ -218,7 +226,24 @@ impl State {
             Event::ServiceRated { .. }
             | Event::ResponsesImported { .. }
             | Event::FollowUpRecorded(_) => self.apply_survey(event),
+            Event::BookingCheckedIn {
+                booking,
+                ticket,
+                slot_at,
+            } => {
+                if let Some(t) = self.tickets.get_mut(ticket) {
+                    t.booked = Some(crate::ticket::BookedSlot {
+                        booking: *booking,
+                        slot_at: *slot_at,
+                    });
+                }
+            }
+            Event::BookingMade { .. }
+            | Event::BookingRescheduled { .. }
+            | Event::BookingCancelled { .. }
+            | Event::BookingExpired { .. } => {}
         }
+        self.bookings.apply(event, at);
     }
 
     /// A new day, or a ticket issued in it.
@@ -243,6 +268,8 @@ impl State {
                 for counter in self.counters.values_mut() {
                     counter.current = None;
                     counter.regular_streak = u32::MAX;
+                    counter.booked_streak = 0;
+                    counter.walk_in_streak = 0;
                 }
             }
             Event::TicketIssued {
@@ -278,6 +305,7 @@ impl State {
                         announced_at: None,
                         started_at: None,
                         closed_at: None,
+                        booked: None,
                     },
                 );
             }
@@ -295,6 +323,7 @@ impl State {
                 ..
             } => {
                 let priority = self.tickets.get(ticket).is_some_and(Ticket::is_priority);
+                let booked = self.tickets.get(ticket).is_some_and(|t| t.booked.is_some());
                 if let Some(t) = self.tickets.get_mut(ticket) {
                     t.state = TicketState::Called;
                     t.counter = Some(counter.clone());
@@ -312,6 +341,13 @@ impl State {
                 } else {
                     c.regular_streak.saturating_add(1)
                 };
+                if booked {
+                    c.booked_streak = c.booked_streak.saturating_add(1);
+                    c.walk_in_streak = 0;
+                } else {
+                    c.walk_in_streak = c.walk_in_streak.saturating_add(1);
+                    c.booked_streak = 0;
+                }
             }
             Event::TicketRecalled {
                 ticket, recalls, ..

@@ -143,11 +143,42 @@ pub struct Ticket {
     pub started_at: Option<Timestamp>,
     /// When it reached a terminal state.
     pub closed_at: Option<Timestamp>,
+    /// The booking it was checked in for, if any.
+    pub booked: Option<BookedSlot>,
+}
+
+/// A ticket's booking: called before walk-ins once its slot began.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct BookedSlot {
+    /// The booking.
+    pub booking: crate::booking::BookingId,
+    /// The slot's start.
+    pub slot_at: Timestamp,
 }
 
 impl Ticket {
     /// Whether it claimed a priority class.
     pub fn is_priority(&self) -> bool {
         self.priority.is_some()
+    }
+
+    /// Whether it was booked and its slot has begun at `now`.
+    pub fn booked_ready(&self, now: Timestamp) -> bool {
+        self.booked.is_some_and(|b| b.slot_at <= now)
+    }
+
+    /// Whether it was booked and checked in before its slot began: it waits for the slot
+    /// (called earlier only when a counter would otherwise stand idle).
+    pub fn booked_early(&self, now: Timestamp) -> bool {
+        self.booked.is_some_and(|b| b.slot_at > now)
+    }
+
+    /// Since when it counts as waiting for the call order: its queue time, or for a ticket
+    /// checked in early, its slot start.
+    pub fn waiting_since(&self) -> Timestamp {
+        match self.booked {
+            Some(b) => self.queued_at.max(b.slot_at),
+            None => self.queued_at,
+        }
     }
 }

@@ -34,6 +34,7 @@ pub fn ticket_view(ticket: &Ticket) -> TicketView {
         called_at_ms: ticket.called_at.map(|t| t.0),
         started_at_ms: ticket.started_at.map(|t| t.0),
         closed_at_ms: ticket.closed_at.map(|t| t.0),
+        booked_slot_at_ms: ticket.booked.map(|b| b.slot_at.0),
     }
 }
 

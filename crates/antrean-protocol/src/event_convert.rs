@@ -1,7 +1,9 @@
 //! Conversions between the core's events and the event DTO — the log's format on disk, so
 //! a change here must keep every stored log readable (the tests pin the format).
 
-use antrean_core::{Channel, Event, LocalDate, TicketId, TicketNumber};
+use antrean_core::booking::BookingId;
+use antrean_core::event::BookingChannel;
+use antrean_core::{Channel, Event, LocalDate, LocalTime, TicketId, TicketNumber, Timestamp};
 
 use crate::*;
 
@@ -23,6 +25,39 @@ fn channel_key(channel: Channel) -> &'static str {
         Channel::Counter => "counter",
         Channel::Api => "api",
     }
+}
+
+/// The wire key of a booking channel.
+pub fn booking_channel_key(channel: BookingChannel) -> &'static str {
+    match channel {
+        BookingChannel::Web => "web",
+        BookingChannel::Partner => "partner",
+        BookingChannel::Officer => "officer",
+    }
+}
+
+fn booking_channel(key: &str) -> Result<BookingChannel, InvalidEvent> {
+    Ok(match key {
+        "web" => BookingChannel::Web,
+        "partner" => BookingChannel::Partner,
+        "officer" => BookingChannel::Officer,
+        other => return Err(InvalidEvent(format!("bad booking channel \"{other}\""))),
+    })
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+fn unhex(text: &str) -> Result<Vec<u8>, InvalidEvent> {
+    let bad = || InvalidEvent("bad hex in sealed data".into());
+    if text.len() % 2 != 0 {
+        return Err(bad());
+    }
+    (0..text.len())
+        .step_by(2)
+        .map(|i| u8::from_str_radix(text.get(i..i + 2).ok_or_else(bad)?, 16).map_err(|_| bad()))
+        .collect()
 }
 
 /// Converts a core event to its DTO.
@@ -134,6 +169,43 @@ pub fn event_to_dto(event: &Event) -> EventDto {
         Event::FollowUpRecorded(f) => EventDto::FollowUpRecorded {
             follow_up: follow_up_to_dto(&f),
         },
+        Event::BookingMade {
+            booking,
+            service,
+            date,
+            slot,
+            identity_keys,
+            sealed,
+            channel,
+        } => EventDto::BookingMade {
+            booking: booking.0,
+            service,
+            date: date.to_string(),
+            slot: slot.to_string(),
+            identity_keys,
+            sealed: hex(&sealed),
+            channel: booking_channel_key(channel).to_owned(),
+        },
+        Event::BookingRescheduled {
+            booking,
+            date,
+            slot,
+        } => EventDto::BookingRescheduled {
+            booking: booking.0,
+            date: date.to_string(),
+            slot: slot.to_string(),
+        },
+        Event::BookingCancelled { booking } => EventDto::BookingCancelled { booking: booking.0 },
+        Event::BookingCheckedIn {
+            booking,
+            ticket,
+            slot_at,
+        } => EventDto::BookingCheckedIn {
+            booking: booking.0,
+            ticket: ticket.0,
+            slot_at_ms: slot_at.0,
+        },
+        Event::BookingExpired { booking } => EventDto::BookingExpired { booking: booking.0 },
     }
 }
 
@@ -143,6 +215,9 @@ pub fn event_from_dto(dto: &EventDto) -> Result<Event, InvalidEvent> {
         LocalDate::parse(text).ok_or_else(|| InvalidEvent(format!("bad day \"{text}\"")))
     };
     let t = |id: u64| TicketId(id);
+    let time = |text: &str| {
+        LocalTime::parse(text).ok_or_else(|| InvalidEvent(format!("bad time \"{text}\"")))
+    };
     Ok(match dto.clone() {
         EventDto::DayStarted { day: d } => Event::DayStarted { day: day(&d)? },
         EventDto::TicketIssued {
@@ -257,6 +332,47 @@ pub fn event_from_dto(dto: &EventDto) -> Result<Event, InvalidEvent> {
         EventDto::FollowUpRecorded { follow_up } => {
             Event::FollowUpRecorded(follow_up_from_dto(&follow_up)?)
         }
+        EventDto::BookingMade {
+            booking,
+            service,
+            date,
+            slot,
+            identity_keys,
+            sealed,
+            channel,
+        } => Event::BookingMade {
+            booking: BookingId(booking),
+            service,
+            date: day(&date)?,
+            slot: time(&slot)?,
+            identity_keys,
+            sealed: unhex(&sealed)?,
+            channel: booking_channel(&channel)?,
+        },
+        EventDto::BookingRescheduled {
+            booking,
+            date,
+            slot,
+        } => Event::BookingRescheduled {
+            booking: BookingId(booking),
+            date: day(&date)?,
+            slot: time(&slot)?,
+        },
+        EventDto::BookingCancelled { booking } => Event::BookingCancelled {
+            booking: BookingId(booking),
+        },
+        EventDto::BookingCheckedIn {
+            booking,
+            ticket,
+            slot_at_ms,
+        } => Event::BookingCheckedIn {
+            booking: BookingId(booking),
+            ticket: t(ticket),
+            slot_at: Timestamp(slot_at_ms),
+        },
+        EventDto::BookingExpired { booking } => Event::BookingExpired {
+            booking: BookingId(booking),
+        },
     })
 }
 
@@ -392,6 +508,31 @@ mod tests {
                 status: antrean_core::rating::FollowUpStatus::InProgress,
                 recorded_by: "admin".into(),
             }),
+            Event::BookingMade {
+                booking: BookingId(7),
+                service: "paspor".into(),
+                date: day,
+                slot: LocalTime::parse("09:30").unwrap(),
+                identity_keys: vec!["k1".into(), "k2".into()],
+                sealed: vec![0, 1, 0xfe, 0xff],
+                channel: BookingChannel::Partner,
+            },
+            Event::BookingRescheduled {
+                booking: BookingId(7),
+                date: day,
+                slot: LocalTime::parse("10:00").unwrap(),
+            },
+            Event::BookingCancelled {
+                booking: BookingId(7),
+            },
+            Event::BookingCheckedIn {
+                booking: BookingId(8),
+                ticket: TicketId(3),
+                slot_at: Timestamp(1_764_470_000_000),
+            },
+            Event::BookingExpired {
+                booking: BookingId(9),
+            },
         ];
         for event in events {
             assert_eq!(event_to_dto(&event).ticket(), event.ticket().map(|t| t.0));

@@ -105,6 +105,34 @@ pub enum EventDto {
     FollowUpRecorded {
         follow_up: FollowUpDto,
     },
+    BookingMade {
+        booking: u64,
+        service: String,
+        date: String,
+        /// "HH:MM".
+        slot: String,
+        identity_keys: Vec<String>,
+        /// Sealed personal data, hex (docs/booking.md, "Personal data").
+        sealed: String,
+        /// "web", "partner" or "officer".
+        channel: String,
+    },
+    BookingRescheduled {
+        booking: u64,
+        date: String,
+        slot: String,
+    },
+    BookingCancelled {
+        booking: u64,
+    },
+    BookingCheckedIn {
+        booking: u64,
+        ticket: u64,
+        slot_at_ms: i64,
+    },
+    BookingExpired {
+        booking: u64,
+    },
 }
 
 impl EventDto {
@@ -123,14 +151,19 @@ impl EventDto {
             | EventDto::TicketReinstated { ticket }
             | EventDto::TicketCancelled { ticket }
             | EventDto::TicketExpired { ticket }
-            | EventDto::ServiceRated { ticket, .. } => Some(*ticket),
+            | EventDto::ServiceRated { ticket, .. }
+            | EventDto::BookingCheckedIn { ticket, .. } => Some(*ticket),
             EventDto::DayStarted { .. }
             | EventDto::CounterOpened { .. }
             | EventDto::CounterPaused { .. }
             | EventDto::CounterResumed { .. }
             | EventDto::CounterClosed { .. }
             | EventDto::ResponsesImported { .. }
-            | EventDto::FollowUpRecorded { .. } => None,
+            | EventDto::FollowUpRecorded { .. }
+            | EventDto::BookingMade { .. }
+            | EventDto::BookingRescheduled { .. }
+            | EventDto::BookingCancelled { .. }
+            | EventDto::BookingExpired { .. } => None,
         }
     }
 }

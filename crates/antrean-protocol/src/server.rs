@@ -176,6 +176,10 @@ pub struct TicketView {
     /// Terminal state time.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub closed_at_ms: Option<i64>,
+    /// For a ticket checked in with a booking: its slot's start, Unix ms (it is called
+    /// before walk-ins from then on).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub booked_slot_at_ms: Option<i64>,
 }
 
 /// The queue state in a snapshot.

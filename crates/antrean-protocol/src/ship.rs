@@ -10,7 +10,8 @@
 //!
 //! **Personal data (UU 27/2022):** central receives no visitor identity. [`ShippedEvent`]
 //! is a log record with the free text a visitor typed (saran/masukan, which may name or
-//! reach a person) and the request keys removed; tickets are numbers, officers are ids.
+//! reach a person), a booking's identity hashes and sealed personal data, and the request
+//! keys removed; tickets are numbers, officers are ids.
 
 use serde::{Deserialize, Serialize};
 
@@ -46,7 +47,8 @@ pub struct ShippedEvent {
 }
 
 impl ShippedEvent {
-    /// A log record made fit to leave the site: saran/masukan and request keys removed.
+    /// A log record made fit to leave the site: saran/masukan, a booking's identity
+    /// hashes and sealed personal data, and request keys removed.
     pub fn from_record(record: LogRecord) -> ShippedEvent {
         let mut event = record.event;
         match &mut event {
@@ -55,6 +57,14 @@ impl ShippedEvent {
                 for r in respondents {
                     r.suggestion = None;
                 }
+            }
+            EventDto::BookingMade {
+                identity_keys,
+                sealed,
+                ..
+            } => {
+                identity_keys.clear();
+                sealed.clear();
             }
             _ => {}
         }
@@ -189,5 +199,30 @@ mod tests {
         assert!(!json.contains("kiosk-1/42"), "{json}");
         assert!(json.contains("\"face\":4"), "{json}");
         assert_eq!(shipped.seq, 7);
+    }
+
+    #[test]
+    fn shipped_bookings_carry_no_identity() {
+        let record = LogRecord {
+            seq: 8,
+            at_ms: 1_700_000_000_000,
+            event: EventDto::BookingMade {
+                booking: 1,
+                service: "paspor".into(),
+                date: "2026-12-01".into(),
+                slot: "09:00".into(),
+                identity_keys: vec!["feedbeef".into()],
+                sealed: "c0ffee".into(),
+                channel: "web".into(),
+            },
+            request: None,
+            request_digest: None,
+        };
+        let json = serde_json::to_string(&ShippedEvent::from_record(record)).unwrap();
+        assert!(
+            !json.contains("feedbeef") && !json.contains("c0ffee"),
+            "{json}"
+        );
+        assert!(json.contains("\"slot\":\"09:00\""), "{json}");
     }
 }

@@ -248,6 +248,7 @@ impl SimConfig {
                     ..ServiceStandard::default()
                 },
                 daily_quota: None,
+                booking: None,
                 priority_classes: vec!["lansia".into()],
             })
             .collect();

@@ -333,7 +333,12 @@ impl Facts {
             | Event::CounterOpened { .. }
             | Event::CounterPaused { .. }
             | Event::CounterResumed { .. }
-            | Event::CounterClosed { .. } => {}
+            | Event::CounterClosed { .. }
+            | Event::BookingMade { .. }
+            | Event::BookingRescheduled { .. }
+            | Event::BookingCancelled { .. }
+            | Event::BookingCheckedIn { .. }
+            | Event::BookingExpired { .. } => {}
         }
     }
 

@@ -29,7 +29,28 @@ fn service(code: &str, prefix: &str, quota: Option<u32>) -> Service {
         standard: ServiceStandard::default(),
         daily_quota: quota,
         priority_classes: vec!["lansia".into(), "disabilitas".into()],
+        booking: None,
     }
+}
+
+/// The test site where "ktp" (prefix A) takes bookings under `rules` with `quota`.
+pub fn catalog_with_booking(
+    policy: QueuePolicy,
+    rules: antrean_core::booking::BookingRules,
+    quota: Option<u32>,
+) -> Catalog {
+    let base = catalog_with(policy.clone());
+    let mut services = base.services.clone();
+    services[0].booking = Some(rules);
+    services[0].daily_quota = quota;
+    Catalog::new(
+        base.site.clone(),
+        policy,
+        base.priority_classes.clone(),
+        base.agencies.clone(),
+        services,
+        base.counters.clone(),
+    )
 }
 
 pub fn catalog_with(policy: QueuePolicy) -> Catalog {
