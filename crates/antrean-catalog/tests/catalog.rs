@@ -27,6 +27,10 @@ fn the_sample_catalog_is_a_realistic_mpp() {
     assert!(matches!(&ktp.standard.fee, Fee::Free { basis } if basis.contains("79A")));
     assert!(ktp.daily_quota.is_some());
     let paspor = c.service("paspor-baru").unwrap();
+    let booking = paspor.booking.as_ref().expect("passports are booked (M-Paspor)");
+    assert_eq!(booking.nik, antrean_core::booking::NikRule::Required);
+    let held = booking.held_seats(8, paspor.daily_quota);
+    assert_eq!(held, 15, "half of the quota of 30 is held for bookings");
     match &paspor.standard.fee {
         Fee::Tariff { lines, basis } => {
             assert!(basis.contains("PP 45/2024"));
@@ -282,4 +286,85 @@ fn a_missing_file_is_reported() {
         err.to_string().contains("/nonexistent/catalog.toml")
             && err.message.contains("cannot read")
     );
+}
+
+fn with_booking(table: &str) -> String {
+    assert!(MINIMAL.contains("\n[[counters]]"));
+    MINIMAL.replacen(
+        "\n[[counters]]",
+        &format!("\n[services.booking]\n{table}\n[[counters]]"),
+        1,
+    )
+}
+
+#[test]
+fn booking_settings_parse_with_defaults_and_name_their_mistakes() {
+    use antrean_core::booking::{LatePolicy, NikRule};
+    let c = parse(
+        "site.toml",
+        &with_booking("seats_per_slot = 4\nwindow = [\"06:00-10:00\", \"16:00-22:00\"]\nnik = \"required\"\nlate = \"refused\""),
+    )
+    .unwrap();
+    let rules = c.service("ktp").unwrap().booking.clone().unwrap();
+    assert_eq!(rules.seats_per_slot, 4);
+    assert_eq!(
+        (rules.slot_min, rules.days_ahead, rules.retention_days),
+        (30, 7, 90),
+        "defaults"
+    );
+    assert_eq!(rules.window.len(), 2);
+    assert_eq!(
+        (rules.nik, rules.late),
+        (NikRule::Required, LatePolicy::Refused)
+    );
+    assert_eq!(c.policy.booked_ratio.booked, 1, "default ratio 1:1");
+
+    for (table, field, message) in [
+        (
+            "seats_per_slot = 0",
+            "services[0].booking.seats_per_slot",
+            "1 to 999",
+        ),
+        (
+            "seats_per_slot = 2\nslot_min = 2",
+            "services[0].booking.slot_min",
+            "5 to 240",
+        ),
+        (
+            "seats_per_slot = 2\nwindow = [\"10:00-06:00\"]",
+            "services[0].booking.window[0]",
+            "start first",
+        ),
+        (
+            "seats_per_slot = 2\nnik = \"maybe\"",
+            "services[0].booking.nik",
+            "required",
+        ),
+        (
+            "seats_per_slot = 2\nlate = \"never\"",
+            "services[0].booking.late",
+            "walk_in",
+        ),
+        (
+            "seats_per_slot = 2\nbooked_share_pct = 101",
+            "services[0].booking.booked_share_pct",
+            "0 to 100",
+        ),
+        ("seats_per_slot = 2\nseats = 3", "seats", "unknown field"),
+    ] {
+        let err = parse("site.toml", &with_booking(table)).expect_err(table);
+        assert!(
+            err.field.ends_with(field) || err.field == field,
+            "{table}: {err}"
+        );
+        assert!(err.message.contains(message), "{table}: {err}");
+        assert!(err.line > 0, "{err}");
+    }
+    let bad_ratio = MINIMAL.replacen(
+        "priority = \"strict\"",
+        "priority = \"strict\"\nbooked_ratio = \"0:1\"",
+        1,
+    );
+    let err = parse("site.toml", &bad_ratio).unwrap_err();
+    assert_eq!(err.field, "policy.booked_ratio", "{err}");
 }
