@@ -6,6 +6,9 @@
 #[path = "common/mod.rs"]
 mod common;
 
+#[path = "booking.rs"]
+mod booking;
+
 #[path = "central.rs"]
 mod central;
 

@@ -90,6 +90,19 @@ impl Server {
         )
     }
 
+    /// Starts with the sample catalog's real hours, its wall clock set to `utc`
+    /// ("2026-12-07 00:40:00") and running on from there (libfaketime; the monotonic
+    /// clock, which timers use, stays real).
+    pub fn start_at(data: &Path, utc: &str, extra: &[&str]) -> Server {
+        let mut command = Command::new("faketime");
+        command
+            .arg("-f")
+            .arg(format!("@{utc}"))
+            .arg(antrean_bin())
+            .env("FAKETIME_DONT_FAKE_MONOTONIC", "1");
+        Server::spawn_command(command, data, extra, "127.0.0.1:0")
+    }
+
     fn spawn(data: &Path, extra: &[&str], listen: &str) -> Server {
         Server::spawn_command(Command::new(antrean_bin()), data, extra, listen)
     }

@@ -27,7 +27,10 @@ fn the_sample_catalog_is_a_realistic_mpp() {
     assert!(matches!(&ktp.standard.fee, Fee::Free { basis } if basis.contains("79A")));
     assert!(ktp.daily_quota.is_some());
     let paspor = c.service("paspor-baru").unwrap();
-    let booking = paspor.booking.as_ref().expect("passports are booked (M-Paspor)");
+    let booking = paspor
+        .booking
+        .as_ref()
+        .expect("passports are booked (M-Paspor)");
     assert_eq!(booking.nik, antrean_core::booking::NikRule::Required);
     let held = booking.held_seats(8, paspor.daily_quota);
     assert_eq!(held, 15, "half of the quota of 30 is held for bookings");

@@ -88,7 +88,7 @@ impl Principal {
         match request {
             Hello { .. } => false,
             QueueStatus | Snapshot | GetTicket { .. } => true,
-            IssueTicket { .. } => matches!(
+            IssueTicket { .. } | CheckIn { .. } => matches!(
                 self,
                 Principal::Kiosk { .. } | Principal::Officer { .. } | Principal::Manager { .. }
             ),

@@ -37,6 +37,7 @@ pub fn router(state: AppState, pages: Router) -> Router {
             get(crate::web_login::who).post(crate::web_login::log_in),
         )
         .route("/api/session/logout", post(crate::web_login::log_out))
+        .merge(crate::booking::api::routes())
         .with_state(state)
         .merge(pages)
 }

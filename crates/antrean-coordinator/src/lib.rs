@@ -8,6 +8,7 @@
 #![deny(missing_docs)]
 
 pub mod auth;
+pub mod booking;
 pub mod central_catalog;
 pub mod committer;
 pub mod http;
@@ -65,6 +66,9 @@ pub struct Config {
     pub pages: axum::Router,
     /// Ship the log to Antrean Pusat (None: this site stands alone).
     pub central: Option<shipper::ShipConfig>,
+    /// The reverse proxy that publishes the booking page, whose `X-Forwarded-For` names
+    /// the client for the booking API's rate limits.
+    pub booking_trusted_proxy: Option<std::net::IpAddr>,
 }
 
 /// An opened data directory, ready for [`start`].
@@ -235,6 +239,12 @@ pub async fn start(config: Config, prepared: Prepared) -> anyhow::Result<Running
             .central
             .as_ref()
             .map(|_| Arc::new(shipper::ShipGauges::default())),
+        booking: booking::api::side(
+            store.dir(),
+            store.site_secret()?,
+            config.booking_trusted_proxy,
+        )
+        .context("opening the booking keys")?,
     });
     let (done_tx, mut done_rx) = mpsc::channel::<()>(1);
     let listener = TcpListener::bind(config.listen)
@@ -264,6 +274,11 @@ pub async fn start(config: Config, prepared: Prepared) -> anyhow::Result<Running
             stop_rx.clone(),
         ));
     }
+    tokio::spawn(booking::purge_task(
+        shared.booking.clone(),
+        shared.core_catalog.clone(),
+        stop_rx.clone(),
+    ));
     let committer_task = watch_committer(committer_done, stop_tx.clone());
     let mut stop_signal = stop_rx.clone();
 

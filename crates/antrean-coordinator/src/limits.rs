@@ -171,3 +171,31 @@ pub const SHIP_MAX_BACKOFF: Duration = Duration::from_secs(60);
 /// central) a round trip a second at most while the counters are busy. Central sees an
 /// event at most this much later — nothing there needs it sooner.
 pub const SHIP_LINGER: Duration = Duration::from_millis(1_000);
+
+/// Booking keys (one per service and date) kept in memory. A site with 20 bookable
+/// services, 14 days ahead and 90 days of retention has under 2,100 key files; past this
+/// the cache is emptied and keys are read again from disk (32 bytes each).
+pub const MAX_CACHED_BOOKING_KEYS: usize = 4096;
+
+/// Booking API requests per minute per client address (slots, status, book, change).
+/// A person booking clicks a few dozen times; a rush of scripted retries from one
+/// address at the opening of the booking window is cut to this (docs/booking.md, "Rush").
+pub const BOOKING_REQUESTS_PER_MINUTE_PER_ADDRESS: u32 = 60;
+
+/// Bookings, cancellations and reschedules per hour per identity (phone or NIK): a
+/// visitor changes their mind a few times; a calo grabbing and releasing seats for sale
+/// does it many times.
+pub const BOOKING_CHANGES_PER_HOUR: u32 = 10;
+
+/// Bookings, cancellations and reschedules per hour per client address. Higher than per
+/// identity: a family, an office's Wi-Fi or a mobile carrier's shared address (CGNAT)
+/// puts many honest visitors behind one address.
+pub const BOOKING_CHANGES_PER_HOUR_PER_ADDRESS: u32 = 60;
+
+/// Addresses and identities tracked by the booking rate limiter. Each entry is ~64
+/// bytes; a rush from a national campaign reaches a few hundred thousand addresses. Past
+/// this, the stalest entries are dropped (their counts restart).
+pub const MAX_BOOKING_RATE_ENTRIES: usize = 200_000;
+
+/// Largest booking API request body: a booking is a few hundred bytes.
+pub const MAX_BOOKING_BODY_BYTES: usize = 4 * 1024;

@@ -14,6 +14,7 @@
 //!   the shell (the core never sees a name, phone number or NIK: see [`nik`] for the checks
 //!   it does on the plain NIK before the shell seals it).
 
+pub mod contact;
 pub mod nik;
 
 mod ledger;

@@ -77,6 +77,9 @@ pub struct ServiceDto {
     /// from `GET /api/catalog`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub standard: Option<StandardDto>,
+    /// Online booking settings (absent: walk-in only).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub booking: Option<crate::BookingRulesDto>,
 }
 
 /// The six published components of a service's Standar Pelayanan.

@@ -128,6 +128,12 @@ pub enum Request {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         priority: Option<String>,
     },
+    /// A booked visitor checks in with their booking code (typed or scanned).
+    CheckIn {
+        code: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        priority: Option<String>,
+    },
     CallNext {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         counter: Option<String>,

@@ -171,6 +171,7 @@ pub fn catalog_view(catalog: &Catalog) -> CatalogDto {
                     complaints: s.standard.complaints.clone(),
                     decree: s.standard.decree.clone(),
                 }),
+                booking: s.booking.as_ref().map(crate::booking_rules_view),
             })
             .collect(),
         counters: catalog

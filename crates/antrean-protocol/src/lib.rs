@@ -6,6 +6,7 @@
 //! silently change what devices (or the on-disk log, which stores [`EventDto`]) see.
 #![deny(missing_docs)]
 
+mod booking_dto;
 mod catalog_dto;
 mod client;
 mod convert;
@@ -18,6 +19,7 @@ mod server;
 mod ship;
 mod untrusted;
 
+pub use booking_dto::*;
 pub use catalog_dto::*;
 pub use client::*;
 pub use convert::*;

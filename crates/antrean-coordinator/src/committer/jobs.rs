@@ -3,7 +3,8 @@
 
 use std::sync::Arc;
 
-use antrean_core::{Command, TicketId};
+use antrean_core::booking::{Booking, BookingId, SlotView};
+use antrean_core::{Command, LocalDate, Rejection, TicketId};
 use antrean_protocol::*;
 use antrean_store::PrincipalWrite;
 use axum::extract::ws::Utf8Bytes;
@@ -81,6 +82,13 @@ pub enum Job {
     Alert(DeviceAlert),
     /// Internal reads for the HTTP side (metrics) that want typed answers.
     Inspect(tokio::sync::oneshot::Sender<Inspection>),
+    /// A booking API request: answered once what it changed is durable.
+    Booking {
+        /// What to do.
+        op: BookingOp,
+        /// Where the answer goes.
+        reply: tokio::sync::oneshot::Sender<BookingReply>,
+    },
     /// A credential change (device, officer, manager): written in the batch's log frame;
     /// the answer (whether the principal existed) comes once it is durable.
     Principal {
@@ -97,6 +105,38 @@ pub enum CommandSpec {
     Ready(Command),
     /// Needs a ticket id.
     WithTicket(TicketRef, Box<dyn FnOnce(TicketId) -> Command + Send>),
+    /// Needs the booking a typed or scanned booking code names.
+    WithBooking(String, Box<dyn FnOnce(BookingId) -> Command + Send>),
+}
+
+/// A booking API request for the committer.
+pub enum BookingOp {
+    /// A service's slots on a date.
+    Slots {
+        /// Service code.
+        service: String,
+        /// The date.
+        date: LocalDate,
+    },
+    /// Book, reschedule or cancel (`Command::Book`, `RescheduleBooking`, `CancelBooking`).
+    Change(Command),
+    /// One booking as it is now.
+    Status(BookingId),
+}
+
+/// The committer's answer to a [`BookingOp`].
+#[derive(Debug, Default)]
+pub struct BookingReply {
+    /// The refusal, if refused (nothing changed then).
+    pub refused: Option<Rejection>,
+    /// The booking concerned, as it is after the change.
+    pub booking: Option<Booking>,
+    /// Its ticket's number once checked in.
+    pub ticket_number: Option<String>,
+    /// For `Slots`: the day's slots.
+    pub slots: Vec<SlotView>,
+    /// For `Slots` when no seat is left that day: the next date with one.
+    pub next_date: Option<LocalDate>,
 }
 
 /// Reads.

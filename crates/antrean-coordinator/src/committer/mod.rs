@@ -20,10 +20,11 @@ use axum::extract::ws::Utf8Bytes;
 use tokio::sync::{broadcast, mpsc};
 
 mod answers;
+mod booking;
 mod jobs;
 
 pub use answers::{error_message, to_text};
-pub use jobs::{Broadcast, CommandSpec, Job, Outgoing, Read, ReplyTo};
+pub use jobs::{BookingOp, BookingReply, Broadcast, CommandSpec, Job, Outgoing, Read, ReplyTo};
 
 use crate::limits::{MAX_BATCH_JOBS, REMEMBERED_REQUEST_IDS};
 use crate::metrics::Metrics;
@@ -122,6 +123,8 @@ pub struct Committer {
     pub alerts: Vec<DeviceAlert>,
     /// Ticket token signer.
     pub signer: TicketSigner,
+    /// Booking codes (check-in resolves them).
+    pub codes: crate::booking::BookingCodes,
     /// The last public snapshot, serialized, and the seq it shows: boards and phones that
     /// (re)connect together share one serialization.
     pub public_snapshot: Option<(u64, Utf8Bytes)>,
@@ -175,6 +178,7 @@ enum Pending {
         read: Read,
         id: Option<String>,
     },
+    Booking(booking::BookingPending),
 }
 
 impl Committer {
@@ -204,6 +208,7 @@ impl Committer {
             seq = record.seq;
         }
         facts.record(replayed);
+        let codes = crate::booking::BookingCodes::new(writer.store().site_secret()?);
         Ok(Committer {
             engine,
             writer,
@@ -211,6 +216,7 @@ impl Committer {
             requests,
             alerts: Vec::new(),
             signer,
+            codes,
             public_snapshot: None,
             events,
             metrics,
@@ -339,6 +345,11 @@ impl Committer {
                 batch.pending.push(Pending::Typed { reply, message });
             }
             Job::Read { read, id, reply } => batch.pending.push(Pending::Read { reply, read, id }),
+            Job::Booking { op, reply } => {
+                batch.commands += 1;
+                let pending = self.take_booking(op, reply, now, &mut batch.records);
+                batch.pending.push(pending);
+            }
             Job::Alert(alert) => {
                 self.alerts.retain(|a| a.device != alert.device);
                 self.alerts.push(alert.clone());
@@ -401,6 +412,10 @@ impl Committer {
                 Pending::Answer { reply, message } => (reply, message),
                 Pending::Typed { reply, message } => {
                     let _ = reply.send(message);
+                    continue;
+                }
+                Pending::Booking(pending) => {
+                    self.answer_booking(pending);
                     continue;
                 }
                 // The shared serialization only for snapshots nobody asked for by id.
@@ -505,6 +520,15 @@ impl Committer {
                 Ok(id) => make(id),
                 Err(rejection) => return error_message(id, &rejection),
             },
+            CommandSpec::WithBooking(code, make) => match self.codes.verify_code(&code) {
+                Some(booking) => make(booking),
+                None => {
+                    let unknown = antrean_core::booking::BookingProblem::Unknown {
+                        booking: antrean_core::booking::BookingId(0),
+                    };
+                    return error_message(id, &Rejection::Booking(unknown));
+                }
+            },
         };
         match self.engine.handle(&command, now) {
             Err(rejection) => error_message(id, &self.with_names(rejection)),
@@ -515,7 +539,10 @@ impl Committer {
                     self.requests
                         .remember(request.key, (outcome.ticket, seq, Some(request.digest)));
                 }
-                if matches!(command, Command::IssueTicket { .. }) {
+                if matches!(
+                    command,
+                    Command::IssueTicket { .. } | Command::CheckIn { .. }
+                ) {
                     self.metrics
                         .tickets_issued
                         .fetch_add(1, std::sync::atomic::Ordering::Relaxed);

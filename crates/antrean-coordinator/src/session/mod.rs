@@ -64,6 +64,8 @@ pub struct Shared {
     pub sessions: Arc<crate::revocation::Sessions>,
     /// Shipping to central, when configured.
     pub ship: Option<Arc<crate::shipper::ShipGauges>>,
+    /// The booking API's keys, codes and rate limits.
+    pub booking: Arc<crate::booking::api::BookingSide>,
 }
 
 struct Session {

@@ -130,6 +130,21 @@ fn command(
                 channel,
             })
         }
+        Request::CheckIn { code, priority } => {
+            let channel = match principal {
+                Principal::Kiosk { .. } => Channel::Kiosk,
+                Principal::Officer { .. } => Channel::Counter,
+                _ => Channel::Api,
+            };
+            Ok(Routed::Command(CommandSpec::WithBooking(
+                code,
+                Box::new(move |booking| C::CheckIn {
+                    booking,
+                    priority,
+                    channel,
+                }),
+            )))
+        }
         Request::CallNext { .. } => ready(C::CallNext { counter: c() }),
         Request::CallTicket { ticket, .. } => {
             let counter = c();

@@ -88,18 +88,14 @@ pub fn check(text: &str, today: LocalDate) -> Result<String, NikProblem> {
 /// The NIK as shown after entry: only the last four digits ("************3456"), on every
 /// page, ticket, export and log line.
 pub fn mask(nik: &str) -> String {
-    let tail: String = nik
-        .chars()
-        .rev()
-        .take(4)
-        .collect::<Vec<_>>()
-        .into_iter()
-        .rev()
-        .collect();
-    format!(
-        "{}{tail}",
-        "*".repeat(nik.chars().count().saturating_sub(4))
-    )
+    mask_keep(nik, 4)
+}
+
+/// `text` with all but its last `keep` characters replaced by `*`.
+pub(crate) fn mask_keep(text: &str, keep: usize) -> String {
+    let count = text.chars().count();
+    let tail: String = text.chars().skip(count.saturating_sub(keep)).collect();
+    format!("{}{tail}", "*".repeat(count.saturating_sub(keep)))
 }
 
 #[cfg(test)]

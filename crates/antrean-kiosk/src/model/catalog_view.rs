@@ -119,6 +119,7 @@ pub(crate) mod tests {
                     complaints: vec!["SP4N-LAPOR! (www.lapor.go.id)".into()],
                     decree: Some("SK Kadis No. 470/12/2026".into()),
                 }),
+                booking: None,
             };
         CatalogDto {
             site: SiteDto {

@@ -126,6 +126,7 @@ async fn start_site(
             catalog_toml: antrean_catalog::SAMPLE_CATALOG_TOML.into(),
             time_zone: antrean_core::TimeZone::Wib,
         }),
+        booking_trusted_proxy: None,
     };
     let prepared = antrean_coordinator::prepare(&config)?;
     let running = antrean_coordinator::start(config, prepared).await?;

@@ -38,6 +38,10 @@ pub struct ServeArgs {
     /// The default suits every site; tests use small ones.
     #[arg(long, default_value_t = 16 * 1024, value_parser = clap::value_parser!(u64).range(4..=1024 * 1024))]
     wal_segment_kib: u64,
+    /// Address of the reverse proxy that publishes the booking page (docs/booking.md):
+    /// its X-Forwarded-For names the client for the booking API's rate limits.
+    #[arg(long, env = "ANTREAN_BOOKING_TRUSTED_PROXY")]
+    booking_trusted_proxy: Option<std::net::IpAddr>,
     #[command(flatten)]
     central: CentralArgs,
 }
@@ -170,6 +174,7 @@ pub async fn serve(args: ServeArgs) -> anyhow::Result<()> {
         requests_per_second: args.max_requests_per_second,
         pages: antrean_web::router(),
         central,
+        booking_trusted_proxy: args.booking_trusted_proxy,
     };
     let prepared = antrean_coordinator::prepare(&config)?;
     if let Some(path) = &prepared.password_file {
@@ -325,6 +330,7 @@ pub async fn demo(args: DemoArgs) -> anyhow::Result<()> {
         requests_per_second: antrean_coordinator::limits::REQUESTS_PER_SECOND,
         pages: antrean_web::router(),
         central: None,
+        booking_trusted_proxy: None,
     };
     let prepared = antrean_coordinator::prepare(&config)?;
     let running = antrean_coordinator::start(config, prepared).await?;

@@ -1,0 +1,202 @@
+//! The booking API's JSON (docs/booking-api.md): the booking page and partner apps use
+//! the same endpoints. Conversions from the core are here too.
+
+use antrean_core::booking::{BookingProblem, BookingRules, LatePolicy, NikRule, SlotView};
+use serde::{Deserialize, Serialize};
+
+/// A service's booking settings, as pages and partners see them (in the catalog).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BookingRulesDto {
+    /// Slot length, minutes.
+    pub slot_min: u16,
+    /// Seats per slot.
+    pub seats_per_slot: u32,
+    /// Days ahead a slot may be booked (0: today only).
+    pub days_ahead: u16,
+    /// Hours booking is open, "HH:MM-HH:MM" (empty: always).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub window: Vec<String>,
+    /// Minutes before the slot a visitor should arrive.
+    pub arrive_early_min: u16,
+    /// Minutes after the slot start a check-in is still honoured.
+    pub arrive_late_min: u16,
+    /// After that: "walk_in" (served as a walk-in) or "refused".
+    pub late: String,
+    /// "not_asked", "optional" or "required".
+    pub nik: String,
+    /// Days after the visit the visitor's personal data is deleted.
+    pub retention_days: u16,
+}
+
+/// The DTO of a service's booking rules.
+pub fn booking_rules_view(rules: &BookingRules) -> BookingRulesDto {
+    BookingRulesDto {
+        slot_min: rules.slot_min,
+        seats_per_slot: rules.seats_per_slot,
+        days_ahead: rules.days_ahead,
+        window: rules
+            .window
+            .iter()
+            .map(|h| format!("{}-{}", h.start, h.end))
+            .collect(),
+        arrive_early_min: rules.arrive_early_min,
+        arrive_late_min: rules.arrive_late_min,
+        late: match rules.late {
+            LatePolicy::WalkIn => "walk_in",
+            LatePolicy::Refused => "refused",
+        }
+        .into(),
+        nik: match rules.nik {
+            NikRule::NotAsked => "not_asked",
+            NikRule::Optional => "optional",
+            NikRule::Required => "required",
+        }
+        .into(),
+        retention_days: rules.retention_days,
+    }
+}
+
+/// One slot with its seats (`GET /api/booking/slots`).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SlotDto {
+    /// Start, "HH:MM".
+    pub start: String,
+    /// End, "HH:MM".
+    pub end: String,
+    /// Seats in the slot.
+    pub seats: u32,
+    /// Seats left now.
+    pub left: u32,
+}
+
+/// A day's slots of one service.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SlotsDto {
+    /// Service code.
+    pub service: String,
+    /// "YYYY-MM-DD".
+    pub date: String,
+    /// The slots, in time order.
+    pub slots: Vec<SlotDto>,
+    /// When no slot has a seat left: the next date that has one, if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub next_date_with_seats: Option<String>,
+}
+
+/// The DTO of a slot.
+pub fn slot_view(view: &SlotView) -> SlotDto {
+    SlotDto {
+        start: view.slot.start.to_string(),
+        end: view.slot.end.to_string(),
+        seats: view.seats,
+        left: view.left,
+    }
+}
+
+/// `POST /api/booking`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BookRequestDto {
+    /// Service code.
+    pub service: String,
+    /// "YYYY-MM-DD".
+    pub date: String,
+    /// Slot start, "HH:MM".
+    pub slot: String,
+    /// The visitor's name as on their KTP.
+    pub name: String,
+    /// Indonesian mobile number ("08…" or "+628…").
+    pub phone: String,
+    /// NIK, where the service asks for it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub nik: Option<String>,
+}
+
+/// `POST /api/booking/manage/{token}/reschedule`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RescheduleDto {
+    /// New date "YYYY-MM-DD".
+    pub date: String,
+    /// New slot start "HH:MM".
+    pub slot: String,
+}
+
+/// A booking as its visitor (or the partner that made it) sees it. Personal data is
+/// masked: the NIK shows its last four digits only, the phone its last three.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BookingDto {
+    /// The booking code typed or scanned at the kiosk ("K7QM-2XD4-9RTA").
+    pub code: String,
+    /// The private token of the view/cancel/reschedule link; only in the answer to the
+    /// booking itself (the link is the only way back to it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub manage_token: Option<String>,
+    /// Service code.
+    pub service: String,
+    /// Service name, Indonesian.
+    pub service_name_id: String,
+    /// Service name, English.
+    pub service_name_en: String,
+    /// "YYYY-MM-DD".
+    pub date: String,
+    /// Slot start "HH:MM".
+    pub slot: String,
+    /// Slot end "HH:MM".
+    pub slot_end: String,
+    /// Arrive from "HH:MM".
+    pub arrive_from: String,
+    /// Check in by "HH:MM".
+    pub arrive_until: String,
+    /// "active", "checked_in", "cancelled" or "expired".
+    pub state: String,
+    /// The visitor's name (absent once the retention period deleted it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// "*********789".
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub phone_masked: Option<String>,
+    /// "************0001".
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub nik_masked: Option<String>,
+    /// Site name, for the calendar entry and the page.
+    pub site_name: String,
+    /// Site address.
+    pub site_address: String,
+    /// Time zone label ("WIB").
+    pub time_zone: String,
+    /// What to bring: the service's Persyaratan.
+    pub requirements: Vec<String>,
+    /// The ticket number once checked in ("J-004").
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ticket_number: Option<String>,
+}
+
+/// A refused booking request (4xx body).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BookingErrorDto {
+    /// Stable code (docs/booking-api.md).
+    pub code: String,
+    /// Message in Bahasa Indonesia.
+    pub message_id: String,
+    /// Message in English.
+    pub message_en: String,
+    /// For `booking_full`: the next date with seats.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub next_date: Option<String>,
+}
+
+/// The error body of a booking refusal.
+pub fn booking_error(problem: &BookingProblem) -> BookingErrorDto {
+    BookingErrorDto {
+        code: problem.code().into(),
+        message_id: problem.message_id(),
+        message_en: problem.message_en(),
+        next_date: match problem {
+            BookingProblem::DayFull {
+                next_date: Some(d), ..
+            } => Some(d.to_string()),
+            _ => None,
+        },
+    }
+}
