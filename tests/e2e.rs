@@ -42,6 +42,9 @@ mod skm;
 #[path = "web.rs"]
 mod web;
 
+#[path = "web_booking.rs"]
+mod web_booking;
+
 #[path = "web_console.rs"]
 mod web_console;
 

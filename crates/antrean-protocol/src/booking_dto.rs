@@ -83,6 +83,34 @@ pub struct SlotsDto {
     pub next_date_with_seats: Option<String>,
 }
 
+/// One date of the booking horizon (`GET /api/booking/days`).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BookingDayDto {
+    /// "YYYY-MM-DD".
+    pub date: String,
+    /// The site does not open that day (holiday, closed weekday): no slots.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub closed: bool,
+    /// Seats left that day.
+    pub seats_left: u32,
+}
+
+/// The dates a service can be booked for, from today to its horizon.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DaysDto {
+    /// Service code.
+    pub service: String,
+    /// The site's date today.
+    pub today: String,
+    /// Whether booking is open now (the service's `window`).
+    pub window_open: bool,
+    /// The window's hours, "HH:MM-HH:MM" (empty: always open).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub window: Vec<String>,
+    /// Today and the days ahead.
+    pub days: Vec<BookingDayDto>,
+}
+
 /// The DTO of a slot.
 pub fn slot_view(view: &SlotView) -> SlotDto {
     SlotDto {

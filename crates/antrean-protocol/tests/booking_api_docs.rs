@@ -5,7 +5,7 @@
 use antrean_core::booking::{BookingId, BookingProblem, BookingState, nik::NikProblem};
 use antrean_core::{LocalDate, LocalTime};
 use antrean_protocol::{
-    BookRequestDto, BookingDto, BookingErrorDto, BookingRulesDto, RescheduleDto, SlotsDto,
+    BookRequestDto, BookingDto, BookingErrorDto, BookingRulesDto, DaysDto, RescheduleDto, SlotsDto,
 };
 use serde::de::DeserializeOwned;
 use serde_json::Value;
@@ -47,6 +47,7 @@ fn every_example_is_valid_and_every_type_has_one() {
         let back = match kind.as_str() {
             "BookingRulesDto" => round_trip::<BookingRulesDto>(block),
             "SlotsDto" => round_trip::<SlotsDto>(block),
+            "DaysDto" => round_trip::<DaysDto>(block),
             "BookRequestDto" => round_trip::<BookRequestDto>(block),
             "BookingDto" => round_trip::<BookingDto>(block),
             "RescheduleDto" => round_trip::<RescheduleDto>(block),
@@ -59,6 +60,7 @@ fn every_example_is_valid_and_every_type_has_one() {
     for kind in [
         "BookingRulesDto",
         "SlotsDto",
+        "DaysDto",
         "BookRequestDto",
         "BookingDto",
         "RescheduleDto",

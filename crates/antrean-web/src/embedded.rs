@@ -33,6 +33,7 @@ embedded! {
     "ticket.html" => HTML,
     "rate.html" => HTML,
     "report.html" => HTML,
+    "booking.html" => HTML,
     "common.js" => JS,
     "console.js" => JS,
     "board.js" => JS,
@@ -41,6 +42,7 @@ embedded! {
     "skm.js" => JS,
     "rate.js" => JS,
     "report.js" => JS,
+    "booking.js" => JS,
     "base.css" => CSS,
     "console.css" => CSS,
     "board.css" => CSS,
@@ -48,6 +50,7 @@ embedded! {
     "skm.css" => CSS,
     "rate.css" => CSS,
     "report.css" => CSS,
+    "booking.css" => CSS,
     "favicon.svg" => SVG,
 }
 

@@ -2,7 +2,8 @@
 //! (`/console`), the waiting-room display board with voice calls (`/board?token=…`), the
 //! digital ticket (`/t/{token}`, the URL in the ticket's QR code) with its satisfaction
 //! survey, the counter's rating screen (`/rate?token=…`) and the manager's report with the
-//! printable IKM publication board (`/report`, `/report/ikm`).
+//! printable IKM publication board (`/report`, `/report/ikm`), and the visitors' booking
+//! page (`/booking`, `/booking/manage/{token}` for the private link).
 //!
 //! **Key design decision:** everything is embedded in the binary — HTML, CSS, JavaScript
 //! and the voice clips — and the pages speak the documented WebSocket protocol
@@ -37,6 +38,11 @@ pub fn router() -> Router {
         .route(
             "/t/{token}",
             get(|h: HeaderMap, _: Path<String>| page(h, "ticket.html")),
+        )
+        .route("/booking", get(|h: HeaderMap| page(h, "booking.html")))
+        .route(
+            "/booking/manage/{token}",
+            get(|h: HeaderMap, _: Path<String>| page(h, "booking.html")),
         )
         .route("/assets/{name}", get(serve_asset))
         // Browsers ask for it on their own; every page also links the same icon.

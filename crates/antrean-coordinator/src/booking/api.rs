@@ -2,12 +2,14 @@
 //! apps use the same JSON endpoints. Everything that changes a booking goes to the
 //! committer and is answered once durable, like any command.
 //!
+//! - `GET  /api/booking/days?service=…` — the dates that can be booked, with seats left
 //! - `GET  /api/booking/slots?service=…&date=…` — a day's slots with seats left
 //! - `POST /api/booking` — book; the answer has the code and the private link's token
 //! - `GET  /api/booking/manage/{token}` — the booking (personal data masked)
 //! - `POST /api/booking/manage/{token}/cancel`
 //! - `POST /api/booking/manage/{token}/reschedule` — `{"date":…,"slot":…}`
 //! - `GET  /api/booking/manage/{token}/calendar.ics` — a calendar entry
+//! - `GET  /api/booking/manage/{token}/qr.svg` — the code as a QR code
 //!
 //! The services that take bookings, with their rules, are in `GET /api/catalog`.
 
@@ -18,7 +20,8 @@ use antrean_core::booking::{Booking, BookingProblem, NikRule, contact, nik};
 use antrean_core::event::BookingChannel;
 use antrean_core::{Command, LocalDate, LocalTime, Rejection};
 use antrean_protocol::{
-    BookRequestDto, BookingDto, BookingErrorDto, RescheduleDto, SlotsDto, booking_error, slot_view,
+    BookRequestDto, BookingDayDto, BookingDto, BookingErrorDto, DaysDto, RescheduleDto, SlotsDto,
+    booking_error, slot_view,
 };
 use axum::Router;
 use axum::body::Bytes;
@@ -52,12 +55,14 @@ pub struct BookingSide {
 /// The booking API's routes.
 pub fn routes() -> Router<AppState> {
     Router::new()
+        .route("/api/booking/days", get(days))
         .route("/api/booking/slots", get(slots))
         .route("/api/booking", post(book))
         .route("/api/booking/manage/{token}", get(status))
         .route("/api/booking/manage/{token}/cancel", post(cancel))
         .route("/api/booking/manage/{token}/reschedule", post(reschedule))
         .route("/api/booking/manage/{token}/calendar.ics", get(calendar))
+        .route("/api/booking/manage/{token}/qr.svg", get(qr_code))
 }
 
 /// A refusal as an HTTP answer.
@@ -241,6 +246,63 @@ fn parse_body<T: serde::de::DeserializeOwned>(body: &Bytes) -> Result<T, Refused
     })
 }
 
+fn query_param<'a>(query: &'a [(String, String)], name: &str) -> Option<&'a str> {
+    query
+        .iter()
+        .find(|(k, _)| k == name)
+        .map(|(_, v)| v.as_str())
+}
+
+/// `GET /api/booking/days?service=…`
+async fn days(
+    State(state): State<AppState>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
+    Query(query): Query<Vec<(String, String)>>,
+) -> Result<Response, Refused> {
+    let side = &state.shared.booking;
+    limit_reads(side, client(side, peer, &headers))?;
+    let service = query_param(&query, "service")
+        .ok_or_else(|| bad_request("Pilih layanan.", "Choose a service."))?
+        .to_owned();
+    let reply = ask(
+        &state,
+        BookingOp::Days {
+            service: service.clone(),
+        },
+    )
+    .await?;
+    let window = state
+        .shared
+        .core_catalog
+        .service(&service)
+        .and_then(|s| s.booking.as_ref())
+        .map(|rules| antrean_protocol::booking_rules_view(rules).window)
+        .unwrap_or_default();
+    Ok(json(
+        StatusCode::OK,
+        &DaysDto {
+            service,
+            today: reply
+                .days
+                .first()
+                .map(|(d, _)| d.to_string())
+                .unwrap_or_default(),
+            window_open: reply.window_open,
+            window,
+            days: reply
+                .days
+                .iter()
+                .map(|(date, left)| BookingDayDto {
+                    date: date.to_string(),
+                    closed: left.is_none(),
+                    seats_left: left.unwrap_or(0),
+                })
+                .collect(),
+        },
+    ))
+}
+
 /// `GET /api/booking/slots?service=…&date=…`
 async fn slots(
     State(state): State<AppState>,
@@ -250,12 +312,7 @@ async fn slots(
 ) -> Result<Response, Refused> {
     let side = &state.shared.booking;
     limit_reads(side, client(side, peer, &headers))?;
-    let param = |name: &str| {
-        query
-            .iter()
-            .find(|(k, _)| k == name)
-            .map(|(_, v)| v.as_str())
-    };
+    let param = |name: &str| query_param(&query, name);
     let service = param("service")
         .ok_or_else(|| bad_request("Pilih layanan.", "Choose a service."))?
         .to_owned();
@@ -459,6 +516,33 @@ async fn calendar(
             (header::CACHE_CONTROL, "no-store"),
         ],
         text,
+    )
+        .into_response())
+}
+
+/// `GET /api/booking/manage/{token}/qr.svg`: the booking code, for the kiosk's scanner.
+async fn qr_code(
+    State(state): State<AppState>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
+    Path(token): Path<String>,
+) -> Result<Response, Refused> {
+    let side = &state.shared.booking;
+    limit_reads(side, client(side, peer, &headers))?;
+    let id = token_booking(side, &token)?;
+    let code = side
+        .codes
+        .code(id)
+        .ok_or_else(|| bad_request("Kode tidak tersedia.", "No code."))?;
+    let svg = super::qr::svg(&code, &format!("Kode booking {code}"))
+        .ok_or_else(|| bad_request("Kode tidak tersedia.", "No code."))?;
+    Ok((
+        StatusCode::OK,
+        [
+            (header::CONTENT_TYPE, "image/svg+xml"),
+            (header::CACHE_CONTROL, "no-store"),
+        ],
+        svg,
     )
         .into_response())
 }

@@ -6,6 +6,7 @@
 pub mod api;
 pub mod codes;
 mod ics;
+mod qr;
 pub mod rate;
 pub mod vault;
 

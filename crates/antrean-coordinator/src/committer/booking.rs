@@ -40,6 +40,10 @@ impl Committer {
                 None
             }
             BookingOp::Status(id) => Some(id),
+            BookingOp::Days { service } => {
+                self.booking_days(&service, now, &mut answer);
+                None
+            }
             BookingOp::Change(command) => {
                 let named = match &command {
                     Command::RescheduleBooking { booking, .. }
@@ -70,6 +74,29 @@ impl Committer {
             booking,
             reply_now: answer,
         })
+    }
+
+    /// Today and the days ahead of `service`, with seats left, into `answer`.
+    fn booking_days(&self, service: &str, now: Timestamp, answer: &mut BookingReply) {
+        let catalog = self.engine.catalog();
+        let Some(rules) = catalog.service(service).and_then(|s| s.booking.as_ref()) else {
+            answer.refused = Some(match catalog.service(service) {
+                None => Rejection::UnknownService {
+                    service: service.to_owned(),
+                },
+                Some(s) => Rejection::Booking(BookingProblem::NotOffered {
+                    service_name: s.name_id.clone(),
+                }),
+            });
+            return;
+        };
+        let local = catalog.site.time_zone.local(self.engine.effective_now(now));
+        answer.window_open = rules.window_open(local.time);
+        let first = local.date.days_since_epoch();
+        answer.days = (first..=first + i64::from(rules.days_ahead))
+            .map(antrean_core::LocalDate::from_days_since_epoch)
+            .map(|date| (date, self.engine.day_seats_left(service, date, now)))
+            .collect();
     }
 
     /// The answer of a booking job, read from the state the durable log made.

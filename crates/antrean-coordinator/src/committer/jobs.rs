@@ -122,6 +122,11 @@ pub enum BookingOp {
     Change(Command),
     /// One booking as it is now.
     Status(BookingId),
+    /// The dates a service can be booked for, with seats left.
+    Days {
+        /// Service code.
+        service: String,
+    },
 }
 
 /// The committer's answer to a [`BookingOp`].
@@ -137,6 +142,10 @@ pub struct BookingReply {
     pub slots: Vec<SlotView>,
     /// For `Slots` when no seat is left that day: the next date with one.
     pub next_date: Option<LocalDate>,
+    /// For `Days`: today and each date ahead with its seats left (None: closed).
+    pub days: Vec<(LocalDate, Option<u32>)>,
+    /// For `Days`: whether booking is open now.
+    pub window_open: bool,
 }
 
 /// Reads.

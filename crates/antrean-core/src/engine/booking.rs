@@ -78,6 +78,28 @@ impl Engine {
             .collect())
     }
 
+    /// Seats a new booking could still take on `date` at `now`: the day's held seats not
+    /// yet claimed, and no more than the free seats of slots yet to begin. None when the
+    /// site does not open that day.
+    pub fn day_seats_left(&self, service: &str, date: LocalDate, now: Timestamp) -> Option<u32> {
+        let (cfg, rules) = self.booking_cfg(service).ok()?;
+        let slots = rules.slots(&self.catalog.site.schedule, date).ok()?;
+        let local = self.local_at(now);
+        let day = self.state.bookings.day(service, date);
+        let held_left = rules
+            .held_seats(slots.len(), cfg.daily_quota)
+            .saturating_sub(day.claimed);
+        let free: u32 = slots
+            .iter()
+            .filter(|s| bookable(**s, date, local))
+            .map(|s| {
+                let taken = day.per_slot.get(&s.start).copied().unwrap_or(0);
+                rules.seats_per_slot.saturating_sub(taken)
+            })
+            .sum();
+        Some(held_left.min(free))
+    }
+
     /// The first date from `from` within the booking horizon at `now` that has a seat left.
     pub fn next_date_with_seats(
         &self,

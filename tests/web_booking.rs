@@ -1,0 +1,184 @@
+//! The booking page in a real browser on a phone-sized window (Chromium): book, view with
+//! the private link, reschedule, cancel, a full slot, the English switch and the rush
+//! message. The server runs at Monday 7 December 2026, 07:40 WIB (libfaketime), so the
+//! dates on the page do not depend on when the test runs.
+
+use std::time::Duration;
+
+use crate::common::browser::{Browser, Driver, Window};
+use crate::common::*;
+use serde_json::json;
+
+const PATIENCE: Duration = Duration::from_secs(20);
+const NIK: &str = "3201011205900001";
+
+fn click_text(page: &Browser, selector: &str, needle: &str) {
+    let script = format!(
+        "var all = document.querySelectorAll({}); for (var i = 0; i < all.length; i++) \
+         if (all[i].textContent.indexOf({}) >= 0 && !all[i].disabled) {{ all[i].click(); return true; }} return false;",
+        json!(selector),
+        json!(needle)
+    );
+    page.wait_for(&format!("{selector} with {needle:?}"), PATIENCE, |p| {
+        (p.js(&script) == json!(true)).then_some(())
+    });
+}
+
+fn wait_visible(page: &Browser, selector: &str) {
+    page.wait_for(&format!("{selector} visible"), PATIENCE, |p| {
+        p.visible(selector).then_some(())
+    });
+}
+
+fn fill(page: &Browser, id: &str, value: &str) {
+    page.js(&format!(
+        "document.getElementById({}).value = {};",
+        json!(id),
+        json!(value)
+    ));
+}
+
+fn book_through_the_page(page: &Browser, base: &str, slot: &str, name: &str, phone: &str) {
+    page.goto(&format!("{base}/booking"));
+    click_text(page, "#services button", "Paspor Baru");
+    wait_visible(page, "#requirements li");
+    page.click("#to-days");
+    click_text(page, "#days button", "7 Desember 2026");
+    wait_visible(page, &format!("#slots button[data-slot='{slot}']"));
+    page.click(&format!("#slots button[data-slot='{slot}']"));
+    wait_visible(page, "#nik-box");
+    fill(page, "name", name);
+    fill(page, "phone", phone);
+    fill(page, "nik", NIK);
+    page.click("#submit");
+    wait_visible(page, "#step-done");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_visitor_books_views_reschedules_and_cancels_on_a_phone() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = Server::start_at(&dir.path().join("data"), "2026-12-07 00:40:00", &[]);
+    let base = format!("http://{}", server.addr);
+    let driver = Driver::start();
+    let phone = driver.open(Window {
+        width: 412,
+        height: 915,
+        autoplay: true,
+    });
+
+    book_through_the_page(&phone, &base, "09:00", "Siti Aminah", "0812 3456 7890");
+    let code = phone.text("#code");
+    assert_eq!(code.len(), 14, "{code}");
+    assert!(phone.text("#state-line").contains("Booking berhasil"));
+    assert!(
+        phone
+            .text("#done-when")
+            .contains("Senin, 7 Desember 2026, 09.00")
+    );
+    assert_eq!(phone.text("#done-nik"), "************0001");
+    assert_eq!(phone.text("#done-phone"), "*********890");
+    let shown = phone.js("return document.body.innerText;");
+    assert!(
+        !shown.as_str().unwrap().contains(NIK),
+        "the full NIK stays off the page"
+    );
+    phone.wait_for("the QR code to load", PATIENCE, |p| {
+        (p.js("var q = document.getElementById('qr'); return q.complete && q.naturalWidth > 0;")
+            == json!(true))
+        .then_some(())
+    });
+    let ics = phone.js("return document.getElementById('ics').href;");
+    assert!(ics.as_str().unwrap().ends_with("/calendar.ics"));
+    let link = phone.text("#private-link");
+    assert!(link.contains("/booking/manage/"), "{link}");
+    phone.screenshot("booking-done-phone");
+
+    // The private link: view, reschedule to 10:00, cancel.
+    phone.goto(&link);
+    phone.wait_text("#state-line", "Booking aktif", PATIENCE);
+    assert_eq!(phone.text("#code"), code);
+    phone.click("#reschedule");
+    click_text(&phone, "#days button", "7 Desember 2026");
+    wait_visible(&phone, "#slots button[data-slot='10:00']");
+    phone.click("#slots button[data-slot='10:00']");
+    phone.wait_text("#state-line", "Jadwal berhasil diubah", PATIENCE);
+    let when = phone.text("#done-when");
+    assert!(when.contains(", 10.00"), "{when}");
+    phone.click("#cancel");
+    phone.click("#confirm-cancel");
+    phone.wait_text("#state-line", "Booking dibatalkan", PATIENCE);
+    assert!(!phone.visible("#manage-actions"));
+
+    // A full slot: three others book 13:00 through the API; the page shows it full.
+    for i in 0..3 {
+        let body = serde_json::to_string(&antrean_protocol::BookRequestDto {
+            service: "paspor-baru".into(),
+            date: "2026-12-07".into(),
+            slot: "13:00".into(),
+            name: format!("Pemohon {i}"),
+            phone: format!("08130000000{i}"),
+            nik: Some(format!("31710101018{:05}", i + 1)),
+        })
+        .unwrap();
+        let (status, _, answer) = raw_request(
+            server.addr,
+            "POST",
+            "/api/booking",
+            "Content-Type: application/json\r\n",
+            &body,
+        );
+        assert_eq!(status, 201, "{answer}");
+    }
+    phone.goto(&format!("{base}/booking"));
+    click_text(&phone, "#services button", "Paspor Baru");
+    phone.click("#to-days");
+    click_text(&phone, "#days button", "7 Desember 2026");
+    wait_visible(&phone, "#slots button[data-slot='13:00']");
+    let full = phone.js(
+        "var b = document.querySelector(\"#slots button[data-slot='13:00']\"); \
+         return [b.disabled, b.textContent];",
+    );
+    assert_eq!(full[0], json!(true), "{full}");
+    assert!(full[1].as_str().unwrap().contains("Penuh"), "{full}");
+
+    // English on request.
+    phone.click("#lang");
+    phone.wait_text("#title", "Book a queue slot", PATIENCE);
+    assert!(
+        phone
+            .text("#slot-title")
+            .contains("Monday, 7 December 2026")
+    );
+
+    // The rush: this address used up its requests for the minute; the page says so in
+    // words. (A minute boundary between exhausting and clicking restarts the count, so
+    // try again a few times.)
+    phone.click("#lang");
+    let mut said = None;
+    for _ in 0..3 {
+        loop {
+            let (status, _, _) = raw_request(
+                server.addr,
+                "GET",
+                "/api/booking/slots?service=paspor-baru&date=2026-12-07",
+                "",
+                "",
+            );
+            if status == 429 {
+                break;
+            }
+        }
+        phone.js("document.getElementById('alert').hidden = true;");
+        phone.click("#slot-title ~ button.link.back");
+        phone.wait_for("an answer on the page", PATIENCE, |p| {
+            (p.visible("#alert") || p.visible("#step-day")).then_some(())
+        });
+        if phone.visible("#alert") {
+            said = Some(phone.text("#alert"));
+            break;
+        }
+        click_text(&phone, "#days button", "7 Desember 2026");
+    }
+    let said = said.expect("the page never showed the rate limit");
+    assert!(said.contains("Terlalu banyak permintaan"), "{said}");
+}
