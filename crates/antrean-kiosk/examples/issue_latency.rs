@@ -26,6 +26,7 @@ fn main() {
         requests_per_second: antrean_coordinator::limits::REQUESTS_PER_SECOND,
         pages: axum::Router::new(),
         central: None,
+        booking_trusted_proxy: None,
     };
     let running = runtime.block_on(async {
         let prepared = antrean_coordinator::prepare(&config).expect("store");

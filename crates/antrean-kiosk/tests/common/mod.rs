@@ -21,6 +21,7 @@ pub async fn start_coordinator(
         requests_per_second: antrean_coordinator::limits::REQUESTS_PER_SECOND,
         pages: axum::Router::new(),
         central: None,
+        booking_trusted_proxy: None,
     };
     let prepared = antrean_coordinator::prepare(&config).expect("prepare store");
     antrean_coordinator::start(config, prepared)
