@@ -44,6 +44,14 @@ pub enum NetCommand {
         /// Priority class code.
         priority: Option<String>,
     },
+    /// Check a booked visitor in with their code (typed or scanned); answered like a
+    /// ticket request. `request_id` is the idempotency key.
+    CheckIn {
+        /// Unique id.
+        request_id: String,
+        /// The booking code.
+        code: String,
+    },
     /// Report the printer's health to the coordinator (officers see it as an alert).
     ReportPrinter {
         /// Health.
@@ -253,6 +261,10 @@ async fn session(
                         let issue = PendingIssue { request_id, request: Request::IssueTicket { service, priority }, started: Instant::now() };
                         issue_ticket(&mut client, issue, outbox, pending).await
                     }
+                    NetCommand::CheckIn { request_id, code } => {
+                        let issue = PendingIssue { request_id, request: Request::CheckIn { code, priority: None }, started: Instant::now() };
+                        issue_ticket(&mut client, issue, outbox, pending).await
+                    }
                     NetCommand::ReportPrinter { health, detail } => {
                         match client.request(Request::DeviceStatus { printer: health, detail }).await {
                             Ok(_) | Err(ClientError::Rejected { .. }) => Ok(()),
@@ -349,7 +361,7 @@ async fn issue_ticket(
 fn queue_while_offline(command: NetCommand, pending: &mut Option<PendingIssue>, outbox: &Outbox) {
     match command {
         // Offline: no ticket without a commit. Tell the UI at once.
-        NetCommand::IssueTicket { request_id, .. } => {
+        NetCommand::IssueTicket { request_id, .. } | NetCommand::CheckIn { request_id, .. } => {
             outbox.must(NetEvent::TicketFailed {
                 request_id,
                 reason: "coordinator unreachable".into(),

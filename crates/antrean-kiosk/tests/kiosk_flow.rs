@@ -805,3 +805,201 @@ fn a_kiosk_without_a_printer_gives_a_digital_ticket_and_raises_no_alert() {
     );
     coordinator.stop(&runtime);
 }
+
+/// The sample catalog, always open, in the time zone whose local time now is at least half
+/// an hour from midnight, so that a slot later today exists whenever the test runs (WIB
+/// before 22.30, else WIT, two hours ahead).
+fn booking_catalog() -> (antrean_core::catalog::Catalog, antrean_core::TimeZone) {
+    use antrean_core::TimeZone;
+    let now_ms = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .expect("clock")
+        .as_millis() as i64;
+    let wib = TimeZone::Wib.local(antrean_core::Timestamp(now_ms));
+    let zone = if wib.time.minutes() < 22 * 60 + 30 {
+        TimeZone::Wib
+    } else {
+        TimeZone::Wit
+    };
+    let mut catalog = antrean_catalog::always_open(antrean_catalog::sample());
+    catalog.site.time_zone = zone;
+    (catalog, zone)
+}
+
+/// Books paspor-baru today at the next full hour through the booking API (as the booking
+/// page does); the booking code.
+fn book_next_hour(addr: SocketAddr, zone: antrean_core::TimeZone, who: u32) -> String {
+    use std::io::{Read, Write};
+    let now_ms = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .expect("clock")
+        .as_millis() as i64;
+    let local = zone.local(antrean_core::Timestamp(now_ms));
+    let slot = format!("{:02}:00", local.time.minutes() / 60 + 1);
+    let body = serde_json::to_string(&antrean_protocol::BookRequestDto {
+        service: "paspor-baru".into(),
+        date: local.date.to_string(),
+        slot,
+        name: format!("Pemohon {who}"),
+        phone: format!("0813000000{who:02}"),
+        nik: Some(format!("32010112059{:05}", who)),
+    })
+    .expect("json");
+    let mut stream = std::net::TcpStream::connect(addr).expect("connect");
+    write!(
+        stream,
+        "POST /api/booking HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\
+         Content-Type: application/json\r\nContent-Length: {}\r\n\r\n{body}",
+        body.len()
+    )
+    .expect("send");
+    let mut answer = String::new();
+    stream.read_to_string(&mut answer).expect("answer");
+    let (head, json) = answer.split_once("\r\n\r\n").expect("http answer");
+    assert!(head.starts_with("HTTP/1.1 201"), "{answer}");
+    let booking: antrean_protocol::BookingDto = serde_json::from_str(json).expect("booking");
+    booking.code
+}
+
+impl Kiosk {
+    /// Keys as a USB scanner types them: each character, then Enter.
+    fn scan(&mut self, line: &str) {
+        use bevy::input::ButtonState;
+        use bevy::input::keyboard::{Key, KeyCode, KeyboardInput};
+        let mut keys: Vec<Key> = line
+            .chars()
+            .map(|c| Key::Character(c.to_string().into()))
+            .collect();
+        keys.push(Key::Enter);
+        for key in keys {
+            for state in [ButtonState::Pressed, ButtonState::Released] {
+                let text = match (&key, state) {
+                    (Key::Character(c), ButtonState::Pressed) => Some(c.clone()),
+                    _ => None,
+                };
+                self.app.world_mut().write_message(KeyboardInput {
+                    key_code: KeyCode::Unidentified(
+                        bevy::input::keyboard::NativeKeyCode::Unidentified,
+                    ),
+                    logical_key: key.clone(),
+                    state,
+                    text,
+                    repeat: false,
+                    window: Entity::PLACEHOLDER,
+                });
+            }
+        }
+        self.update();
+    }
+}
+
+#[test]
+fn booked_visitors_check_in_by_typing_and_by_scanning() {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .expect("runtime");
+    let data = tempfile::tempdir().expect("tempdir");
+    let (catalog, zone) = booking_catalog();
+    let running = runtime.block_on(common::start_coordinator(
+        data.path(),
+        "127.0.0.1:0".parse().expect("addr"),
+        catalog,
+    ));
+    let token = runtime
+        .block_on(running.auth.enroll_device(
+            antrean_protocol::DeviceKind::Kiosk,
+            "kiosk-booking",
+            None,
+        ))
+        .expect("enroll kiosk");
+    let typed_code = book_next_hour(running.addr, zone, 1);
+    let scanned_code = book_next_hour(running.addr, zone, 2);
+    let url = format!("ws://{}/ws", running.addr);
+    let screen = ScreenGeometry {
+        width_px: 1080,
+        height_px: 1920,
+        diagonal_in: 32.0,
+    };
+    let mut kiosk = Kiosk::new("booking", screen, &url, &token, None);
+    kiosk.wait_until("catalog", |k| k.app.world().resource::<SiteData>().online);
+    kiosk.wait_for_screen(Screen::Idle);
+
+    // Typed on the keypad, one key at a time, after a wrong key deleted.
+    kiosk.tap(TapAction::Booking);
+    kiosk.wait_for_screen(Screen::BookingCode);
+    kiosk.capture("01-booking-code-empty");
+    kiosk.tap(TapAction::CodeKey('Z'));
+    kiosk.wait_for_screen(Screen::BookingCode);
+    kiosk.tap(TapAction::CodeDelete);
+    kiosk.wait_for_screen(Screen::BookingCode);
+    for key in typed_code.chars().filter(|c| *c != '-') {
+        kiosk.tap(TapAction::CodeKey(key));
+        kiosk.wait_for_screen(Screen::BookingCode);
+    }
+    assert_eq!(session(&kiosk).booking_code, typed_code.replace('-', ""));
+    kiosk.capture("02-booking-code-typed");
+    kiosk.tap(TapAction::CheckIn);
+    kiosk.wait_for_screen(Screen::Result);
+    let ticket = session(&kiosk).ticket.expect("a checked-in ticket");
+    assert_eq!(ticket.number, "J-001");
+    assert!(ticket.booked_slot_at_ms.is_some(), "{ticket:?}");
+    let strings = antrean_kiosk::model::Strings::for_language(Language::Indonesian);
+    let catalog_dto = kiosk
+        .app
+        .world()
+        .resource::<SiteData>()
+        .catalog
+        .clone()
+        .expect("catalog");
+    let view = antrean_kiosk::model::result_view(&ticket, &catalog_dto, &strings, "http://x/");
+    assert!(
+        view.booking_lines[0].starts_with("Booking pukul "),
+        "{:?}",
+        view.booking_lines
+    );
+    kiosk.capture("03-booked-result");
+
+    // Scanned on the result screen of the previous visitor: a scanner types the code and
+    // Enter; the kiosk checks in from whatever screen it is on.
+    kiosk.scan(&scanned_code.to_lowercase());
+    kiosk.wait_until("the scanned ticket", |k| {
+        session(k)
+            .ticket
+            .as_ref()
+            .is_some_and(|t| t.number == "J-002")
+    });
+    kiosk.wait_for_screen(Screen::Result);
+    assert!(
+        session(&kiosk)
+            .ticket
+            .expect("ticket")
+            .booked_slot_at_ms
+            .is_some()
+    );
+
+    // The same code again (someone scans a used code): refused, in words.
+    kiosk.tap(TapAction::Home);
+    kiosk.wait_for_screen(Screen::Idle);
+    kiosk.scan(&scanned_code);
+    kiosk.wait_for_screen(Screen::Unavailable);
+    let rejection = session(&kiosk).rejection.expect("a refusal");
+    assert_eq!(rejection.code, "booking_not_active");
+    assert!(
+        rejection.message.contains("sudah digunakan"),
+        "{}",
+        rejection.message
+    );
+    kiosk.capture("04-used-code");
+    // Stray keys that are not a code change nothing.
+    kiosk.tap(TapAction::Home);
+    kiosk.wait_for_screen(Screen::Idle);
+    kiosk.scan("hello");
+    for _ in 0..5 {
+        kiosk.update();
+    }
+    assert_eq!(kiosk.screen(), Screen::Idle);
+    running.stop();
+    runtime.block_on(running.wait()).expect("coordinator stops");
+}

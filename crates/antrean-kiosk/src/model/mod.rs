@@ -2,6 +2,7 @@
 //! the configuration. Pure — no bevy, no sockets, no clock — so it is unit-tested without a GPU
 //! and the bevy screens stay thin: they draw these view models and hold no queue logic.
 
+pub mod booking_code;
 pub mod catalog_view;
 pub mod contrast;
 pub mod detail_view;

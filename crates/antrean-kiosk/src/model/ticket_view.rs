@@ -29,6 +29,11 @@ pub struct IssuedTicket {
     pub estimate_band_min: Option<(u32, u32)>,
     /// The coordinator expects the ticket not to be called before closing time.
     pub after_closing: bool,
+    /// For a booked visitor: the slot's start, Unix ms (called before walk-ins from then).
+    pub booked_slot_at_ms: Option<i64>,
+    /// The ticket answers a booking check-in (set by the kiosk, which sent it). A check-in
+    /// answered with an unbooked ticket came too late and was served as a walk-in.
+    pub checked_in: bool,
 }
 
 impl IssuedTicket {
@@ -52,6 +57,8 @@ impl IssuedTicket {
                 issued_at_ms: ticket.issued_at_ms,
                 estimate_band_min: estimate.as_ref().map(|e| (e.band_min_lo, e.band_min_hi)),
                 after_closing: estimate.as_ref().is_some_and(|e| e.after_closing),
+                booked_slot_at_ms: ticket.booked_slot_at_ms,
+                checked_in: false,
             }),
             _ => None,
         }
@@ -95,6 +102,9 @@ pub struct ResultView {
     pub counters: Vec<String>,
     /// Digital-ticket URL, if the coordinator gave a token.
     pub qr_url: Option<String>,
+    /// A booked visitor's slot ("Booking pukul 09.00", "Anda dipanggil mulai pukul 09.00."),
+    /// or why a check-in became a walk-in ticket.
+    pub booking_lines: Vec<String>,
 }
 
 /// A rough wait band from the people ahead, the service's published processing time and the
@@ -167,6 +177,24 @@ pub fn result_view(
         closing_warning: ticket.after_closing.then(|| strings.get("after_closing")),
         counters: counter_lines(ticket, catalog),
         qr_url: ticket.qr_url(public_base_url),
+        booking_lines: booking_lines(ticket, catalog, strings),
+    }
+}
+
+/// The booking lines of the result screen.
+fn booking_lines(ticket: &IssuedTicket, catalog: &CatalogDto, strings: &Strings) -> Vec<String> {
+    let zone = TimeZone::parse(&catalog.site.time_zone).unwrap_or(TimeZone::Wib);
+    match ticket.booked_slot_at_ms {
+        Some(slot_ms) => {
+            let time = zone.local(Timestamp(slot_ms)).time.format_id();
+            let mut lines = vec![strings.fill("booking_slot", &[("time", &time)])];
+            if ticket.issued_at_ms < slot_ms {
+                lines.push(strings.fill("booking_wait_slot", &[("time", &time)]));
+            }
+            lines
+        }
+        None if ticket.checked_in => vec![strings.get("booking_late")],
+        None => Vec::new(),
     }
 }
 
@@ -287,7 +315,35 @@ mod tests {
             issued_at_ms: 1_795_914_300_000,
             estimate_band_min: None,
             after_closing: false,
+            booked_slot_at_ms: None,
+            checked_in: false,
         }
+    }
+
+    #[test]
+    fn a_booked_ticket_says_its_slot_and_a_late_check_in_says_why_it_is_a_walk_in() {
+        let strings = Strings::for_language(Language::Indonesian);
+        let mut t = ticket();
+        // 08:05 issue, 09:00 WIB slot (02:00 UTC).
+        t.booked_slot_at_ms = Some(1_795_917_600_000);
+        t.checked_in = true;
+        let view = result_view(&t, &catalog(), &strings, "http://x/");
+        assert_eq!(
+            view.booking_lines,
+            vec![
+                "Booking pukul 09.00".to_owned(),
+                "Anda dipanggil mulai pukul 09.00.".to_owned()
+            ]
+        );
+        t.booked_slot_at_ms = None;
+        let view = result_view(&t, &catalog(), &strings, "http://x/");
+        assert_eq!(view.booking_lines, vec![strings.get("booking_late")]);
+        t.checked_in = false;
+        assert!(
+            result_view(&t, &catalog(), &strings, "http://x/")
+                .booking_lines
+                .is_empty()
+        );
     }
 
     #[test]

@@ -34,6 +34,9 @@ pub fn unavailable_view(rejection: &Rejection, strings: &Strings) -> Unavailable
         "not_yet_open" => "not_yet_open",
         "past_cutoff" => "past_cutoff",
         "quota_reached" | "sequence_exhausted" => "quota_reached",
+        "unknown_booking" | "booking_not_active" | "booking_other_day" | "booking_too_late" => {
+            "booking_problem"
+        }
         _ => "unavailable_other",
     };
     let detail = match strings.language() {

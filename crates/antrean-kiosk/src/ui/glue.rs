@@ -9,6 +9,7 @@ use bevy::prelude::*;
 use super::{
     KioskSettings, NetLink, PrintLink, PrintState, Screen, Session, SiteData, Sizes, Texts,
 };
+use crate::model::booking_code::CODE_LEN;
 use crate::model::sizing::Typography;
 use crate::model::{IssuedTicket, Language, PaperOutcome, Strings, ticket_print};
 use crate::net::{NetCommand, NetEvent};
@@ -36,6 +37,14 @@ pub enum TapAction {
     TakeNumber,
     /// Answer the priority question (`None` = regular queue).
     ChoosePriority(Option<String>),
+    /// "Sudah booking?" on the attract screen.
+    Booking,
+    /// A key of the booking code keypad.
+    CodeKey(char),
+    /// Delete the last character of the code.
+    CodeDelete,
+    /// Check in with the typed code.
+    CheckIn,
 }
 
 /// A press that turned into a drag (scrolling) must not also tap the tile under the finger.
@@ -52,7 +61,11 @@ pub(super) fn plugin(app: &mut App) {
         .add_observer(on_press)
         .add_observer(on_drag)
         .add_observer(on_tap)
-        .add_systems(Update, (poll_network, poll_printer, timeouts).chain())
+        .init_resource::<ScanBuffer>()
+        .add_systems(
+            Update,
+            (scan_codes, poll_network, poll_printer, timeouts).chain(),
+        )
         .add_systems(OnEnter(Screen::Idle), reset_session)
         .add_systems(OnEnter(Screen::Issuing), send_issue_request);
     for screen in Screen::ALL {
@@ -163,9 +176,105 @@ impl TapContext<'_> {
                 self.session.request_id = Some(new_request_id(&self.settings.name, priority));
                 Some(Screen::Issuing)
             }
+            TapAction::Booking => Some(if self.site.online {
+                Screen::BookingCode
+            } else {
+                Screen::Offline
+            }),
+            TapAction::CodeKey(c) => {
+                if self.session.booking_code.len() < CODE_LEN {
+                    self.session.booking_code.push(c);
+                }
+                Some(current) // redraw the code
+            }
+            TapAction::CodeDelete => {
+                self.session.booking_code.pop();
+                Some(current)
+            }
+            TapAction::CheckIn => (self.session.booking_code.len() == CODE_LEN).then(|| {
+                let code = self.session.booking_code.clone();
+                start_check_in(&mut self.session, &self.settings.name, code);
+                Screen::Issuing
+            }),
         };
         if let Some(screen) = next {
             self.next.set(screen);
+        }
+    }
+}
+
+/// Makes the session a check-in with `code` (the next screen is Issuing).
+fn start_check_in(session: &mut Session, kiosk: &str, code: String) {
+    session.request_id = Some(new_request_id(kiosk, None));
+    session.check_in = Some(code);
+    session.ticket = None;
+    session.rejection = None;
+}
+
+/// Keys typed by a USB barcode/QR scanner, which acts as a keyboard: the code's
+/// characters, then Enter. Read on every screen; a line that is a booking code checks in.
+#[derive(Resource, Default)]
+struct ScanBuffer {
+    line: String,
+    last_key: Option<Instant>,
+}
+
+/// A scanner types a whole code within milliseconds; a pause this long starts a new line
+/// (stray keys from a keyboard left on the kiosk do not join a later scan).
+const SCAN_KEY_GAP: std::time::Duration = std::time::Duration::from_secs(1);
+/// Longest line kept: a QR of a URL or a long text is not a code and is dropped.
+const SCAN_LINE_MAX: usize = 64;
+
+fn scan_codes(
+    mut keys: MessageReader<bevy::input::keyboard::KeyboardInput>,
+    mut buffer: ResMut<ScanBuffer>,
+    mut session: ResMut<Session>,
+    settings: Res<KioskSettings>,
+    site: Res<SiteData>,
+    screen: Res<State<Screen>>,
+    mut next: ResMut<NextState<Screen>>,
+) {
+    use bevy::input::keyboard::Key;
+    for key in keys.read() {
+        if !key.state.is_pressed() {
+            continue;
+        }
+        let now = Instant::now();
+        if buffer
+            .last_key
+            .is_some_and(|last| now.duration_since(last) > SCAN_KEY_GAP)
+        {
+            buffer.line.clear();
+        }
+        buffer.last_key = Some(now);
+        match &key.logical_key {
+            Key::Enter => {
+                let line = std::mem::take(&mut buffer.line);
+                let Some(code) = crate::model::booking_code::read_scan(&line) else {
+                    continue;
+                };
+                // A visitor mid-way through another ticket keeps it; any other screen
+                // takes the scan.
+                if matches!(screen.get(), Screen::Issuing) {
+                    continue;
+                }
+                session.last_touch = now;
+                if !site.online {
+                    next.set(Screen::Offline);
+                    continue;
+                }
+                session.booking_code = code.clone();
+                start_check_in(&mut session, &settings.name, code);
+                next.set(Screen::Issuing);
+            }
+            Key::Character(text) => {
+                if buffer.line.len() + text.len() <= SCAN_LINE_MAX {
+                    buffer.line.push_str(text);
+                } else {
+                    buffer.line.clear();
+                }
+            }
+            _ => {}
         }
     }
 }
@@ -190,6 +299,13 @@ fn send_issue_request(
     net: Option<Res<NetLink>>,
     mut next: ResMut<NextState<Screen>>,
 ) {
+    if let (Some(request_id), Some(code)) = (session.request_id.clone(), session.check_in.clone()) {
+        let sent = net.is_some_and(|net| net.send(NetCommand::CheckIn { request_id, code }));
+        if !sent {
+            next.set(Screen::Offline);
+        }
+        return;
+    }
     let (Some(tagged), Some(service)) = (session.request_id.clone(), session.service.clone())
     else {
         next.set(Screen::Idle);
@@ -268,6 +384,7 @@ fn poll_network(
                         | Screen::Service
                         | Screen::Detail
                         | Screen::Priority
+                        | Screen::BookingCode
                 ) {
                     next.set(Screen::Offline);
                 }
@@ -298,6 +415,8 @@ fn poll_network(
                 }
                 tracing::info!("ticket {} committed in {:?}", ticket.number, latency);
                 session.last_issue_latency = Some(latency);
+                let mut ticket = ticket;
+                ticket.checked_in = session.check_in.is_some();
                 let paper = site.catalog.as_ref().and_then(|catalog| {
                     ticket_print(&ticket, catalog, &texts.0, &settings.public_base_url)
                 });

@@ -51,11 +51,13 @@ pub enum Screen {
     Offline,
     /// The ticket could not be printed: number and QR on screen.
     PrinterProblem,
+    /// "Sudah booking?": the booking code typed on a keypad (or scanned).
+    BookingCode,
 }
 
 impl Screen {
     /// Every screen, for screenshot tests.
-    pub const ALL: [Screen; 11] = [
+    pub const ALL: [Screen; 12] = [
         Screen::Idle,
         Screen::Language,
         Screen::Agency,
@@ -67,6 +69,7 @@ impl Screen {
         Screen::Unavailable,
         Screen::Offline,
         Screen::PrinterProblem,
+        Screen::BookingCode,
     ];
 }
 
@@ -133,6 +136,10 @@ pub struct Session {
     pub entered_at: Instant,
     /// Tap → committed ticket, for the benchmark log.
     pub last_issue_latency: Option<Duration>,
+    /// The booking code typed so far (code characters only, at most 12).
+    pub booking_code: String,
+    /// The request in flight is a booking check-in with this code.
+    pub check_in: Option<String>,
 }
 
 impl Session {
@@ -149,6 +156,8 @@ impl Session {
             last_touch: Instant::now(),
             entered_at: Instant::now(),
             last_issue_latency: None,
+            booking_code: String::new(),
+            check_in: None,
         }
     }
 }

@@ -126,6 +126,15 @@ fn spawn(mut commands: Commands, inputs: ScreenInputs) {
                 );
             }
             touch_to_start(root, &frame);
+            // Its own tap target inside the screen-wide one: booked visitors check in.
+            widgets::button(
+                root,
+                &frame,
+                strings.get("booking_entry"),
+                TapAction::Booking,
+                widgets::ButtonKind::Secondary,
+                false,
+            );
         });
 }
 

@@ -2,6 +2,7 @@
 //! view models; re-entering a screen (language, "Perbesar teks", fresh data) rebuilds it.
 
 mod agency;
+mod booking;
 mod detail;
 mod idle;
 mod issuing;
@@ -37,6 +38,7 @@ pub(super) fn plugin(app: &mut App) {
         unavailable::plugin,
         offline::plugin,
         printer_problem::plugin,
+        booking::plugin,
     ));
 }
 

@@ -137,6 +137,16 @@ fn ticket_lines(left: &mut Parent, frame: &Frame, view: &ResultView) {
             palette::TEXT_MUTED,
         );
     }
+    for line in &view.booking_lines {
+        centered_text(
+            left,
+            frame,
+            line.clone(),
+            sizes.body_px,
+            true,
+            palette::TEXT,
+        );
+    }
     if let Some(warning) = &view.closing_warning {
         centered_text(
             left,
