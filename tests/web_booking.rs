@@ -182,3 +182,59 @@ async fn a_visitor_books_views_reschedules_and_cancels_on_a_phone() {
     let said = said.expect("the page never showed the rate limit");
     assert!(said.contains("Terlalu banyak permintaan"), "{said}");
 }
+
+/// An officer checks a booked visitor in at the console with the code (a scanner on the
+/// officer's PC types it the same way); the waiting list shows the booking and its slot.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_officer_checks_a_booking_in_at_the_console() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = Server::start_at(&dir.path().join("data"), "2026-12-07 00:40:00", &[]);
+    let base = format!("http://{}", server.addr);
+    let body = serde_json::to_string(&antrean_protocol::BookRequestDto {
+        service: "paspor-baru".into(),
+        date: "2026-12-07".into(),
+        slot: "09:00".into(),
+        name: "Siti Aminah".into(),
+        phone: "081234567890".into(),
+        nik: Some(NIK.into()),
+    })
+    .unwrap();
+    let (status, _, answer) = raw_request(
+        server.addr,
+        "POST",
+        "/api/booking",
+        "Content-Type: application/json\r\n",
+        &body,
+    );
+    assert_eq!(status, 201, "{answer}");
+    let booking: antrean_protocol::BookingDto = serde_json::from_str(&answer).unwrap();
+    set_officer(&server, "petugas8", "8888").await;
+
+    let driver = Driver::start();
+    let console = driver.open(Window {
+        width: 1366,
+        height: 768,
+        autoplay: true,
+    });
+    console.goto(&format!("{base}/console"));
+    console.log_in_to_console("petugas8", "8888", "8", PATIENCE);
+    console.click("button[data-action='checkin-panel']");
+    wait_visible(&console, "#checkin-code");
+    console.click("#checkin-code");
+    console.keys(&format!("{}\u{E007}", booking.code.to_lowercase()));
+    let said = console.wait_text("#message", "Check-in berhasil", PATIENCE);
+    assert!(said.contains("J-001") && said.contains("09.00"), "{said}");
+    console.wait_for("the booked ticket in the waiting list", PATIENCE, |b| {
+        (b.waiting_numbers() == ["J-001"]).then_some(())
+    });
+    let badge = console.text("#waiting tbody tr .booked");
+    assert_eq!(badge, "BOOKING 09.00 (menunggu jadwal)");
+    console.screenshot("booking-console-check-in");
+
+    // The same code again: refused with the reason, nothing added.
+    console.click("button[data-action='checkin-panel']");
+    console.click("#checkin-code");
+    console.keys(&format!("{}\u{E007}", booking.code));
+    console.wait_text("#message", "sudah digunakan", PATIENCE);
+    assert_eq!(console.waiting_numbers(), ["J-001"]);
+}

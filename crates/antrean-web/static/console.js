@@ -7,8 +7,8 @@
   var WAITING_REFRESH_MS = 15000;
   var KEYS = { n: "call_next", u: "recall", m: "start", s: "finish", t: "no_show",
     a: "transfer-panel", p: "park", b: "unpark-panel", k: "call-panel", i: "pause",
-    l: "resume", x: "close-panel" };
-  var PANELS = ["transfer-panel", "call-panel", "unpark-panel", "close-panel"];
+    l: "resume", x: "close-panel", c: "checkin-panel" };
+  var PANELS = ["transfer-panel", "call-panel", "unpark-panel", "close-panel", "checkin-panel"];
   var STATE_TEXT = { called: "Dipanggil", serving: "Sedang dilayani" };
   var STATUS_WORDS = { open: "buka", paused: "istirahat", closed: "tutup" };
 
@@ -89,19 +89,43 @@
   // its place in the counter's list), then the more preferred service, the earlier queue
   // time, the lower id. The catalog's interleave ratio and the max-wait guard are not sent
   // to devices, so those two rules are not applied here (the page says so).
+  // The core's order, as far as the page knows it (docs/booking.md, "Calling order"): a
+  // booked ticket that came before its slot waits for it unless nothing else waits; then
+  // priority; booked tickets whose slot began alternate with walk-ins (shown 1:1: the
+  // site's ratio and this counter's last calls are the server's); longest wait first.
   function callOrder() {
     var now = serverNow();
     var rank = {};
     myServices.forEach(function (code, i) { rank[code] = i; });
     var list = all(function (t) { return t.state === "waiting" && rank[t.service] !== undefined; });
-    function score(t) { return Math.max(0, now - queueTime(t)) / (rank[t.service] + 1); }
-    return list.sort(function (a, b) {
-      return ((b.priority ? 1 : 0) - (a.priority ? 1 : 0)) ||
-        (score(b) - score(a)) ||
-        (rank[a.service] - rank[b.service]) ||
-        (queueTime(a) - queueTime(b)) ||
-        (a.id - b.id);
+    function early(t) { return t.booked_slot_at_ms && t.booked_slot_at_ms > now; }
+    function since(t) { return t.booked_slot_at_ms ? Math.max(queueTime(t), t.booked_slot_at_ms) : queueTime(t); }
+    function score(t) { return Math.max(0, now - since(t)) / (rank[t.service] + 1); }
+    function byWait(a, b) {
+      return (score(b) - score(a)) || (rank[a.service] - rank[b.service]) ||
+        (since(a) - since(b)) || (a.id - b.id);
+    }
+    function interleave(group) {
+      var booked = group.filter(function (t) { return t.booked_slot_at_ms; }).sort(byWait);
+      var walkIn = group.filter(function (t) { return !t.booked_slot_at_ms; }).sort(byWait);
+      var out = [];
+      while (booked.length || walkIn.length) {
+        if (booked.length) out.push(booked.shift());
+        if (walkIn.length) out.push(walkIn.shift());
+      }
+      return out;
+    }
+    var ready = list.filter(function (t) { return !early(t); });
+    var later = list.filter(early).sort(function (a, b) {
+      return (a.booked_slot_at_ms - b.booked_slot_at_ms) || (a.id - b.id);
     });
+    return interleave(ready.filter(function (t) { return t.priority; }))
+      .concat(interleave(ready.filter(function (t) { return !t.priority; })), later);
+  }
+
+  // "09.00": a booked ticket's slot in the site's time.
+  function slotTime(t) {
+    return A.formatTime(t.booked_slot_at_ms, catalog.site.utc_offset_min);
   }
 
   function minutesSince(ms) {
@@ -145,6 +169,10 @@
       row.appendChild(A.make("td", "", serviceName(t.service)));
       var prio = A.make("td");
       if (t.priority) prio.appendChild(A.make("span", "priority", "PRIORITAS"));
+      if (t.booked_slot_at_ms) {
+        var waitsFor = t.booked_slot_at_ms > serverNow() ? " (menunggu jadwal)" : "";
+        prio.appendChild(A.make("span", "booked", "BOOKING " + slotTime(t) + waitsFor));
+      }
       row.appendChild(prio);
       row.appendChild(A.make("td", "wait", minutesSince(queueTime(t))));
       var cell = A.make("td");
@@ -248,6 +276,9 @@
       case "pause": return "Loket istirahat";
       case "resume": return "Loket dibuka kembali";
       case "close_counter": return "Loket ditutup";
+      case "check_in": return t && t.booked_slot_at_ms
+        ? "Check-in berhasil: " + n + " (booking pukul " + slotTime(t) + ")"
+        : "Terlambat dari batas booking: " + n + " diberikan sebagai antrean biasa";
       default: return "Berhasil";
     }
   }
@@ -505,6 +536,13 @@
     var number = A.byId("call-number").value.trim().toUpperCase();
     if (number) act("call_ticket", { ticket: number });
     A.byId("call-number").value = "";
+    closePanels();
+  });
+  A.byId("checkin-panel").addEventListener("submit", function (e) {
+    e.preventDefault();
+    var code = A.byId("checkin-code").value.trim();
+    if (code) act("check_in", { code: code });
+    A.byId("checkin-code").value = "";
     closePanels();
   });
   A.byId("unpark-panel").addEventListener("submit", function (e) {
