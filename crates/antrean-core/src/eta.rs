@@ -141,8 +141,16 @@ pub fn estimate(
     let hi_s = working_s + BAND_Z * spread_s;
 
     let clock = WorkingClock::new(catalog, now);
-    let (wait_s, after_closing) = clock.wall_s(working_s);
-    let band = WaitBand::around(clock.wall_s(lo_s).0, clock.wall_s(hi_s).0);
+    let (mut wait_s, after_closing) = clock.wall_s(working_s);
+    let (mut lo_wall_s, mut hi_wall_s) = (clock.wall_s(lo_s).0, clock.wall_s(hi_s).0);
+    // A booked ticket that came early is not called before its slot.
+    if let Some(booked) = ticket.booked.filter(|b| b.slot_at > now) {
+        let until_slot_s = elapsed_s(now, booked.slot_at);
+        wait_s = wait_s.max(until_slot_s);
+        lo_wall_s = lo_wall_s.max(until_slot_s);
+        hi_wall_s = hi_wall_s.max(until_slot_s);
+    }
+    let band = WaitBand::around(lo_wall_s, hi_wall_s);
     Some(Estimate {
         wait_s: wait_s.round().clamp(0.0, f64::from(u32::MAX)) as u32,
         band,
@@ -251,21 +259,38 @@ fn calls_until_mine(state: &State, catalog: &Catalog, ticket: &Ticket, now: Time
     let overdue = |t: &Ticket| {
         policy
             .max_wait_s
-            .is_some_and(|limit_s| elapsed_s(t.queued_at, now) >= f64::from(limit_s))
+            .is_some_and(|limit_s| elapsed_s(t.waiting_since(), now) >= f64::from(limit_s))
     };
-    let mine = (ticket.queued_at, ticket.id);
-    let (mut same_ahead, mut other_total, mut other_overdue) = (0u32, 0u32, 0u32);
+    // Order within a queue by the time a ticket counts as waiting: a booked ticket that
+    // came early counts from its slot. Early ones wait for their slot and pass nobody.
+    let mine = (ticket.waiting_since(), ticket.id);
+    let mine_booked = ticket.booked.is_some();
+    let (mut same_ahead, mut same_other_kind) = (0u32, 0u32);
+    let (mut other_total, mut other_overdue) = (0u32, 0u32);
     for t in state.waiting_in(&ticket.service) {
-        if t.id == ticket.id {
+        if t.id == ticket.id || t.booked_early(now) {
             continue;
         }
         if t.is_priority() == ticket.is_priority() {
-            same_ahead += u32::from((t.queued_at, t.id) < mine);
+            if t.booked.is_some() == mine_booked {
+                same_ahead += u32::from((t.waiting_since(), t.id) < mine);
+            } else {
+                same_other_kind += 1;
+            }
         } else {
             other_total += 1;
             other_overdue += u32::from(overdue(t));
         }
     }
+    // Booked and walk-in tickets of the class alternate by the ratio, booked first.
+    let ratio = policy.booked_ratio;
+    let (booked_run, walk_in_run) = (ratio.booked.max(1), ratio.walk_in.max(1));
+    let interleaved = if mine_booked {
+        (same_ahead / booked_run) * walk_in_run
+    } else {
+        (same_ahead / walk_in_run + 1) * booked_run
+    };
+    let same_ahead = same_ahead + interleaved.min(same_other_kind);
     let other_ahead = match policy.priority {
         PriorityPolicy::Strict if ticket.is_priority() => 0,
         PriorityPolicy::Strict => other_total,

@@ -417,3 +417,59 @@ fn calling_order_mixes_booked_and_walk_ins() {
     // is called last, early, because the counter would otherwise stand idle.
     assert_eq!(order, vec![p, b[0], w1, b[1], w2, b[2], early]);
 }
+
+/// The wait estimate follows the same order: an early booked ticket is not called before
+/// its slot and delays nobody meanwhile; booked tickets whose slot began take their turns
+/// ahead of a walk-in.
+#[test]
+fn estimates_follow_the_booked_order() {
+    let rules = BookingRules {
+        seats_per_slot: 5,
+        ..rules()
+    };
+    let mut e = Engine::new(catalog_with_booking(
+        QueuePolicy {
+            max_wait_s: None,
+            ..QueuePolicy::default()
+        },
+        rules,
+        None,
+    ));
+    open(&mut e, "1", "siti", monday("08:00"));
+    let walk_in = e
+        .execute(&issue("ktp", None), monday("08:01"))
+        .unwrap()
+        .ticket
+        .unwrap();
+    let wait_alone = |e: &Engine, now| {
+        antrean_core::eta::estimate(e.state(), e.catalog(), walk_in, now).unwrap()
+    };
+    let before = wait_alone(&e, monday("08:02"));
+
+    // Checked in at 08:02 for 10:00: it waits two hours at least, and the walk-in's
+    // estimate does not move.
+    let early = booked(&mut e, "a", "2026-11-30", "10:00", monday("08:02"));
+    let early = e
+        .execute(&check_in(early), monday("08:02"))
+        .unwrap()
+        .ticket
+        .unwrap();
+    let estimate =
+        antrean_core::eta::estimate(e.state(), e.catalog(), early, monday("08:02")).unwrap();
+    assert!(estimate.wait_s >= 118 * 60, "{estimate:?}");
+    // The band rounds outward to its step (15 minutes at two hours).
+    assert!(estimate.band.lo_min >= 105 && estimate.band.hi_min >= 118, "{estimate:?}");
+    assert_eq!(wait_alone(&e, monday("08:02")).wait_s, before.wait_s);
+
+    // Two booked visitors whose 08:30 slot began: the walk-in (who has waited longest)
+    // still lets the first of them go first (1 : 1, booked first).
+    let ready: Vec<BookingId> = ["b", "c"]
+        .iter()
+        .map(|who| booked(&mut e, who, "2026-11-30", "08:30", monday("08:03")))
+        .collect();
+    for b in ready {
+        e.execute(&check_in(b), monday("08:31")).unwrap();
+    }
+    let after = wait_alone(&e, monday("08:31"));
+    assert!(after.wait_s > before.wait_s, "{before:?} → {after:?}");
+}
