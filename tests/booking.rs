@@ -256,6 +256,69 @@ async fn book_view_check_in_and_change_with_personal_data_masked_and_sealed() {
     assert_eq!(checked_in.state, "checked_in");
     assert_eq!(checked_in.ticket_number.as_deref(), Some("J-001"));
 
+    // The managers' report and its spreadsheet: booked against walk-in, what became of
+    // the bookings, the slots.
+    let mut boss = manager(&server).await;
+    let day_query = ReportQueryDto {
+        from: Some(DAY.into()),
+        to: Some(DAY.into()),
+        ..ReportQueryDto::default()
+    };
+    let report = match boss
+        .request(Request::Report {
+            query: day_query.clone(),
+        })
+        .await
+        .unwrap()
+    {
+        ResultDto::Report { report } => *report,
+        other => panic!("{other:?}"),
+    };
+    let b = &report.booking;
+    assert_eq!(
+        (b.made, b.checked_in, b.cancelled, b.active, b.booked_visits),
+        (2, 1, 1, 0, 1)
+    );
+    assert_eq!(b.early, 1, "checked in at 07:40 for 08:00");
+    let file = boss
+        .request(Request::ExportReport {
+            query: day_query,
+            kind: "waiting".into(),
+            format: "xlsx".into(),
+        })
+        .await
+        .unwrap();
+    let ResultDto::File { data_base64, .. } = file else {
+        panic!("{file:?}")
+    };
+    use base64::Engine as _;
+    let xlsx = base64::engine::general_purpose::STANDARD
+        .decode(data_base64)
+        .unwrap();
+    let mut book: calamine::Xlsx<_> =
+        calamine::open_workbook_from_rs(std::io::Cursor::new(xlsx)).unwrap();
+    use calamine::Reader as _;
+    let sheet = book.worksheet_range("Booking").unwrap();
+    let booked_line: Vec<String> = sheet
+        .rows()
+        .find(|row| row.first() == Some(&calamine::Data::String("Check-in".into())))
+        .expect("a check-in line")
+        .iter()
+        .map(|c| c.to_string())
+        .collect();
+    assert_eq!(booked_line[1], "1");
+    let slots = book.worksheet_range("Slot booking").unwrap();
+    assert!(
+        slots
+            .rows()
+            .any(|row| row.get(1) == Some(&calamine::Data::String("08:00".into())))
+    );
+    for row in sheet.rows().chain(slots.rows()) {
+        for cell in row {
+            assert!(!cell.to_string().contains(NIK), "no NIK in an export");
+        }
+    }
+
     // No name, phone number or NIK in plain text anywhere in the data directory (the log,
     // its index, keys) or in what the server wrote to its log.
     let stored = all_bytes(&data);

@@ -21,11 +21,13 @@
 //! - Filters: agency and service select visits and ratings; counter and officer select the
 //!   counter work (calls, service, idle, ratings). Issued counts ignore counter and officer.
 
+pub mod booking_facts;
 pub mod facts;
 mod query;
 pub mod rollup;
 mod stats;
 
+pub use booking_facts::{BookingFigures, SlotUse};
 pub use facts::Facts;
 pub use query::report;
 pub use stats::DurationStats;
@@ -202,6 +204,8 @@ pub struct Report {
     pub officers: Vec<OfficerRow>,
     /// SKM.
     pub skm: SkmFigures,
+    /// Online bookings for the period's days (docs/booking.md).
+    pub booking: BookingFigures,
 }
 
 /// Builds a [`Report`] from events pushed in log order: [`Facts`] of the period, then
@@ -240,7 +244,15 @@ impl<'c> ReportBuilder<'c> {
     /// Feeds one logged event; events outside the period are ignored (a day's tickets
     /// start and end inside it, so nothing before `start` is carried in).
     pub fn push(&mut self, event: &Event, at: Timestamp) {
-        if at >= self.start && at < self.end {
+        // Bookings count for the day they are for, whenever they were made or changed.
+        let booking = matches!(
+            event,
+            Event::BookingMade { .. }
+                | Event::BookingRescheduled { .. }
+                | Event::BookingCancelled { .. }
+                | Event::BookingExpired { .. }
+        );
+        if booking || (at >= self.start && at < self.end) {
             self.facts.push(event, at);
         }
     }

@@ -458,7 +458,10 @@ fn estimates_follow_the_booked_order() {
         antrean_core::eta::estimate(e.state(), e.catalog(), early, monday("08:02")).unwrap();
     assert!(estimate.wait_s >= 118 * 60, "{estimate:?}");
     // The band rounds outward to its step (15 minutes at two hours).
-    assert!(estimate.band.lo_min >= 105 && estimate.band.hi_min >= 118, "{estimate:?}");
+    assert!(
+        estimate.band.lo_min >= 105 && estimate.band.hi_min >= 118,
+        "{estimate:?}"
+    );
     assert_eq!(wait_alone(&e, monday("08:02")).wait_s, before.wait_s);
 
     // Two booked visitors whose 08:30 slot began: the walk-in (who has waited longest)
@@ -472,4 +475,85 @@ fn estimates_follow_the_booked_order() {
     }
     let after = wait_alone(&e, monday("08:31"));
     assert!(after.wait_s > before.wait_s, "{before:?} → {after:?}");
+}
+
+/// Runs `command` as the coordinator does (tick, then the command), logging every event.
+fn logged(
+    e: &mut Engine,
+    log: &mut Vec<(Event, Timestamp)>,
+    command: &Command,
+    now: Timestamp,
+) -> Option<Outcome> {
+    let tick = e.tick(now);
+    log.extend(tick.events.iter().map(|ev| (ev.clone(), tick.at)));
+    let outcome = e.handle(command, now).ok()?;
+    log.extend(outcome.events.iter().map(|ev| (ev.clone(), outcome.at)));
+    Some(outcome)
+}
+
+/// Booked against walk-in, no-shows, punctuality and slot use in the managers' report,
+/// from a day the test itself played.
+#[test]
+fn the_report_counts_bookings_no_shows_and_punctuality() {
+    use antrean_core::report::{ReportBuilder, ReportQuery};
+    let mut e = engine_with(rules(), None);
+    let mut log = Vec::new();
+    let made = |e: &mut Engine, log: &mut Vec<_>, who: &str, slot: &str| -> BookingId {
+        match &logged(
+            e,
+            log,
+            &book(who, "2026-11-30", slot),
+            day_at("2026-11-28", "10:00"),
+        )
+        .unwrap()
+        .events[..]
+        {
+            [Event::BookingMade { booking, .. }] => *booking,
+            other => panic!("{other:?}"),
+        }
+    };
+    // Booked two days before, on Saturday.
+    let on_time = made(&mut e, &mut log, "a", "09:00");
+    let _no_show = made(&mut e, &mut log, "b", "09:00");
+    let cancelled = made(&mut e, &mut log, "c", "10:00");
+    logged(
+        &mut e,
+        &mut log,
+        &Command::CancelBooking { booking: cancelled },
+        day_at("2026-11-29", "10:00"),
+    )
+    .unwrap();
+    // Monday: one checks in ten minutes early; two walk-ins; the other booking expires.
+    logged(&mut e, &mut log, &check_in(on_time), monday("08:50")).unwrap();
+    logged(&mut e, &mut log, &issue("ktp", None), monday("08:55")).unwrap();
+    logged(&mut e, &mut log, &issue("ktp", None), monday("09:20")).unwrap();
+
+    let q = ReportQuery {
+        from: date("2026-11-30"),
+        to: date("2026-11-30"),
+        agency: None,
+        service: None,
+        counter: None,
+        officer: None,
+    };
+    let mut builder = ReportBuilder::new(e.catalog(), q);
+    log.iter().for_each(|(ev, at)| builder.push(ev, *at));
+    let b = builder.finish().booking;
+    assert_eq!(
+        (b.made, b.checked_in, b.expired, b.cancelled, b.active),
+        (3, 1, 1, 1, 0)
+    );
+    assert_eq!((b.booked_visits, b.walk_in_visits), (1, 2));
+    assert_eq!(b.no_show_percent(), 50.0);
+    assert_eq!((b.early, b.late), (1, 0));
+    assert_eq!(b.early_by.mean_s, 600.0);
+    let slots: Vec<(String, u32, u32, u32)> = b
+        .slots
+        .iter()
+        .map(|s| (s.slot.to_string(), s.booked, s.checked_in, s.expired))
+        .collect();
+    assert_eq!(
+        slots,
+        [("09:00".into(), 2, 1, 1), ("10:00".into(), 0, 0, 0)]
+    );
 }

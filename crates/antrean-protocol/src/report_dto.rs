@@ -213,6 +213,45 @@ pub struct ReportDto {
     pub compliance: Vec<ComplianceDto>,
     pub officers: Vec<OfficerDto>,
     pub skm: SkmDto,
+    /// Online bookings for the period's days; absent when the period has none.
+    #[serde(default, skip_serializing_if = "BookingReportDto::is_empty")]
+    pub booking: BookingReportDto,
+}
+
+/// One slot's use over the period.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[allow(missing_docs)]
+pub struct SlotUseDto {
+    pub service: String,
+    pub service_name: String,
+    /// "09:00".
+    pub slot: String,
+    pub booked: u32,
+    pub checked_in: u32,
+    pub expired: u32,
+}
+
+/// The booking section of a report (docs/booking.md, "Reports").
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[allow(missing_docs)]
+pub struct BookingReportDto {
+    pub made: u32,
+    pub checked_in: u32,
+    pub cancelled: u32,
+    pub expired: u32,
+    pub active: u32,
+    pub booked_visits: u32,
+    pub walk_in_visits: u32,
+    /// Expired / (checked in + expired), percent.
+    pub no_show_percent: f64,
+    pub early: u32,
+    pub late: u32,
+    /// How long before their slot early visitors checked in.
+    pub early_by: StatsDto,
+    /// How long after the slot start late visitors checked in.
+    pub late_by: StatsDto,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub slots: Vec<SlotUseDto>,
 }
 
 /// The live IKM of the current quarter, as boards and kiosks show it.
@@ -235,6 +274,47 @@ pub fn weight_from_name(name: Option<&str>) -> Option<Weight> {
         None | Some("exact") => Some(Weight::Exact),
         Some("legacy") => Some(Weight::Legacy),
         Some(_) => None,
+    }
+}
+
+impl BookingReportDto {
+    /// No booking and no booked visit in the period.
+    pub fn is_empty(&self) -> bool {
+        self.made == 0 && self.booked_visits == 0
+    }
+}
+
+fn booking_report_dto(
+    b: &antrean_core::report::BookingFigures,
+    catalog: &Catalog,
+) -> BookingReportDto {
+    BookingReportDto {
+        made: b.made,
+        checked_in: b.checked_in,
+        cancelled: b.cancelled,
+        expired: b.expired,
+        active: b.active,
+        booked_visits: b.booked_visits,
+        walk_in_visits: b.walk_in_visits,
+        no_show_percent: b.no_show_percent(),
+        early: b.early,
+        late: b.late,
+        early_by: stats_dto(&b.early_by),
+        late_by: stats_dto(&b.late_by),
+        slots: b
+            .slots
+            .iter()
+            .map(|s| SlotUseDto {
+                service_name: catalog
+                    .service(&s.service)
+                    .map_or_else(|| s.service.clone(), |c| c.name_id.clone()),
+                service: s.service.clone(),
+                slot: s.slot.to_string(),
+                booked: s.booked,
+                checked_in: s.checked_in,
+                expired: s.expired,
+            })
+            .collect(),
     }
 }
 
@@ -373,6 +453,7 @@ pub fn report_dto(report: &Report, catalog: &Catalog, weight: Weight) -> ReportD
             })
             .collect(),
         skm: skm_dto(report, catalog, weight),
+        booking: booking_report_dto(&report.booking, catalog),
     }
 }
 

@@ -198,6 +198,32 @@
     }));
   }
 
+  // Booked against walk-in visitors, no-shows, punctuality and slot use (docs/booking.md).
+  function renderBooking(r) {
+    var b = r.booking;
+    A.byId("booking").hidden = !b;
+    if (!b) return;
+    var visits = b.booked_visits + b.walk_in_visits;
+    A.setText("booking-summary", dec(b.booked_visits, 0) + " dari " + dec(visits, 0) +
+      " tiket berasal dari booking (" + percent(b.booked_visits, visits) + "); tingkat tidak datang " +
+      dec(b.no_show_percent, 1) + "%.");
+    rows("booking-table", [
+      ["Tiket dari booking", b.booked_visits],
+      ["Tiket datang langsung", b.walk_in_visits],
+      ["Booking untuk periode ini", b.made],
+      ["Check-in", b.checked_in],
+      ["Dibatalkan", b.cancelled],
+      ["Tidak datang (kedaluwarsa)", b.expired],
+      ["Masih aktif", b.active],
+      ["Tingkat tidak datang", dec(b.no_show_percent, 1) + "%"],
+      ["Datang sebelum jadwal", b.early + " (rata-rata " + minutes(b.early_by.mean_s) + " menit lebih awal)"],
+      ["Datang setelah jadwal dimulai", b.late + " (rata-rata " + minutes(b.late_by.mean_s) + " menit terlambat)"]
+    ]);
+    rows("slot-table", (b.slots || []).map(function (s) {
+      return [s.service_name, s.slot.replace(":", "."), s.booked, s.checked_in, s.expired];
+    }));
+  }
+
   function renderSkm(r) {
     var skm = r.skm;
     var ikm = skm.ikm;
@@ -283,6 +309,7 @@
     renderSummary(r);
     renderHours(r);
     renderCompliance(r);
+    renderBooking(r);
     renderSkm(r);
     renderBoard(r);
     if (boardFirst) { boardFirst = false; showBoard(true); }

@@ -79,6 +79,8 @@ pub struct VisitFact {
     pub end_ms: u32,
     /// The visit began with the ticket's issue (not a transfer or reinstatement).
     pub issued: bool,
+    /// The ticket was checked in with a booking.
+    pub booked: bool,
     /// How it ended.
     pub outcome: Outcome,
 }
@@ -159,6 +161,9 @@ pub struct Facts {
     pub ratings: Vec<RatingFact>,
     /// Follow-up actions.
     pub follow_ups: Vec<(Timestamp, FollowUp)>,
+    /// Bookings by id, with what became of them.
+    pub bookings:
+        std::collections::BTreeMap<crate::booking::BookingId, super::booking_facts::BookingFact>,
     open: HashMap<TicketId, OpenVisit>,
     tracks: Vec<CounterTrack>,
     agency_of: HashMap<String, String>,
@@ -200,6 +205,7 @@ impl Facts {
             counter_days: HashMap::new(),
             ratings: Vec::new(),
             follow_ups: Vec::new(),
+            bookings: std::collections::BTreeMap::new(),
             open: HashMap::new(),
             tracks: Vec::new(),
             agency_of: catalog
@@ -254,6 +260,8 @@ impl Facts {
     /// Forgets visits, counter days and ratings before `before` (the coordinator keeps a
     /// bounded window in memory). Follow-ups are few and kept.
     pub fn prune_before(&mut self, before: Timestamp) {
+        let first_date = self.time_zone.local(before).date;
+        self.bookings.retain(|_, b| b.date >= first_date);
         self.visits.retain(|v| v.start >= before);
         self.ratings.retain(|r| r.at >= before);
         let first_day = self.time_zone.local(before).date.days_since_epoch();
@@ -333,12 +341,73 @@ impl Facts {
             | Event::CounterOpened { .. }
             | Event::CounterPaused { .. }
             | Event::CounterResumed { .. }
-            | Event::CounterClosed { .. }
-            | Event::BookingMade { .. }
+            | Event::CounterClosed { .. } => {}
+            Event::BookingMade { .. }
             | Event::BookingRescheduled { .. }
             | Event::BookingCancelled { .. }
             | Event::BookingCheckedIn { .. }
-            | Event::BookingExpired { .. } => {}
+            | Event::BookingExpired { .. } => self.push_booking(event, at),
+        }
+    }
+
+    /// A booking event: the booking's row, and a checked-in ticket's visit marked booked.
+    fn push_booking(&mut self, event: &Event, at: Timestamp) {
+        use super::booking_facts::{BookingFact, BookingOutcome};
+        match event {
+            Event::BookingMade {
+                booking,
+                service,
+                date,
+                slot,
+                ..
+            } => {
+                let service = self.service_id(service);
+                self.bookings.insert(
+                    *booking,
+                    BookingFact {
+                        date: *date,
+                        service,
+                        slot: *slot,
+                        made_at: at,
+                        outcome: BookingOutcome::Active,
+                    },
+                );
+            }
+            Event::BookingRescheduled {
+                booking,
+                date,
+                slot,
+            } => {
+                if let Some(b) = self.bookings.get_mut(booking) {
+                    b.date = *date;
+                    b.slot = *slot;
+                }
+            }
+            Event::BookingCancelled { booking } | Event::BookingExpired { booking } => {
+                if let Some(b) = self.bookings.get_mut(booking) {
+                    b.outcome = if matches!(event, Event::BookingCancelled { .. }) {
+                        BookingOutcome::Cancelled
+                    } else {
+                        BookingOutcome::Expired
+                    };
+                }
+            }
+            Event::BookingCheckedIn {
+                booking,
+                ticket,
+                slot_at,
+            } => {
+                if let Some(b) = self.bookings.get_mut(booking) {
+                    let arrival_s = (at.0 - slot_at.0).div_euclid(1000);
+                    b.outcome = BookingOutcome::CheckedIn {
+                        arrival_s: arrival_s.clamp(i64::from(i32::MIN), i64::from(i32::MAX)) as i32,
+                    };
+                }
+                if let Some(v) = self.open.get_mut(ticket) {
+                    v.fact.booked = true;
+                }
+            }
+            _ => {}
         }
     }
 
@@ -416,6 +485,7 @@ impl Facts {
                     service_ms: NONE,
                     end_ms: NONE,
                     issued,
+                    booked: false,
                     outcome: Outcome::Open,
                 },
                 called: false,

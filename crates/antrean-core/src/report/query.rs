@@ -183,6 +183,15 @@ pub fn report(facts: &Facts, catalog: &Catalog, q: &ReportQuery) -> Report {
     }
 
     let (open_ms, idle_ms) = counter_time(facts, &f, q, &mut officers);
+    let issued_visits = facts
+        .visits
+        .iter()
+        .copied()
+        .chain(facts.open_visits())
+        .filter(|v| v.issued && f.in_period(v.start) && f.service(v.service))
+        .map(|v| v.booked);
+    let booking =
+        super::booking_facts::figures(facts, |s| f.service(s), q.from, q.to, issued_visits);
 
     Report {
         query: q.clone(),
@@ -197,6 +206,7 @@ pub fn report(facts: &Facts, catalog: &Catalog, q: &ReportQuery) -> Report {
         compliance: compliance_rows(facts, catalog, &mut compliance),
         officers: officer_rows(facts, &mut officers),
         skm: skm(facts, &f, q),
+        booking,
     }
 }
 

@@ -35,15 +35,69 @@ fn stats_row(label: &str, s: &StatsDto) -> Vec<Cell> {
     ]
 }
 
-/// Waiting-time report: per day (first: the CSV), summary, per hour, compliance, officers.
+/// Waiting-time report: per day (first: the CSV), summary, per hour, compliance, officers,
+/// and, when the period has bookings, the booking summary and the slot use.
 pub fn waiting_tables(r: &ReportDto) -> Vec<Table> {
-    vec![
+    let mut tables = vec![
         per_day_table(r),
         summary_table(r),
         hour_table(r),
         compliance_table(r),
         officer_table(r),
-    ]
+    ];
+    if !r.booking.is_empty() {
+        tables.push(booking_table(r));
+        tables.push(slot_table(r));
+    }
+    tables
+}
+
+/// Booked against walk-in, what became of the bookings, punctuality.
+fn booking_table(r: &ReportDto) -> Table {
+    let b = &r.booking;
+    let line = |label: &str, value: Cell| vec![Cell::text(label), value];
+    Table {
+        sheet: "Booking",
+        title: format!("Booking online — {}", filters(r)),
+        header: vec!["Ukuran", "Nilai"],
+        rows: vec![
+            line("Tiket dari booking", Cell::int(b.booked_visits)),
+            line("Tiket datang langsung", Cell::int(b.walk_in_visits)),
+            line("Booking untuk periode ini", Cell::int(b.made)),
+            line("Check-in", Cell::int(b.checked_in)),
+            line("Dibatalkan", Cell::int(b.cancelled)),
+            line("Tidak datang (kedaluwarsa)", Cell::int(b.expired)),
+            line("Masih aktif", Cell::int(b.active)),
+            line("Tingkat tidak datang (%)", Cell::dec(b.no_show_percent, 1)),
+            line("Datang sebelum jadwal", Cell::int(b.early)),
+            line("Rata-rata lebih awal (menit)", minutes(b.early_by.mean_s)),
+            line("Datang setelah jadwal dimulai", Cell::int(b.late)),
+            line("Rata-rata terlambat (menit)", minutes(b.late_by.mean_s)),
+        ],
+    }
+}
+
+/// Bookings per service and slot.
+fn slot_table(r: &ReportDto) -> Table {
+    Table {
+        sheet: "Slot booking",
+        title: format!("Pemakaian slot booking — {}", filters(r)),
+        header: vec!["Layanan", "Jam", "Dibooking", "Check-in", "Tidak datang"],
+        rows: r
+            .booking
+            .slots
+            .iter()
+            .map(|s| {
+                vec![
+                    Cell::text(&s.service_name),
+                    Cell::text(&s.slot),
+                    Cell::int(s.booked),
+                    Cell::int(s.checked_in),
+                    Cell::int(s.expired),
+                ]
+            })
+            .collect(),
+    }
 }
 
 /// The figures per day, with a total row.
