@@ -17,13 +17,6 @@ use crate::common::*;
 /// Long enough for a reconnect after the shipper's backoff grew a few steps.
 const CATCH_UP: Duration = Duration::from_secs(120);
 
-fn free_addr() -> std::net::SocketAddr {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-}
-
 fn site_args(flags: &[String]) -> Vec<&str> {
     let mut args = vec!["--always-open"];
     args.extend(flags.iter().map(String::as_str));

@@ -12,6 +12,9 @@ mod booking;
 #[path = "central.rs"]
 mod central;
 
+#[path = "central_booking.rs"]
+mod central_booking;
+
 #[path = "cli.rs"]
 mod cli;
 

@@ -144,10 +144,11 @@ async fn a_visitor_books_views_reschedules_and_cancels_on_a_phone() {
     // English on request.
     phone.click("#lang");
     phone.wait_text("#title", "Book a queue slot", PATIENCE);
+    // The step redraws after its slots are fetched again: wait for it, not just the title.
+    let slot_title = phone.wait_text("#slot-title", "Monday, 7 December 2026", PATIENCE);
     assert!(
-        phone
-            .text("#slot-title")
-            .contains("Monday, 7 December 2026")
+        slot_title.contains("Monday, 7 December 2026"),
+        "{slot_title}"
     );
 
     // The rush: this address used up its requests for the minute; the page says so in

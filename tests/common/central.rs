@@ -10,7 +10,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use super::pg::PgCluster;
-use super::{Server, antrean_bin};
+use super::{Server, antrean_bin, faketime_at};
 
 /// `antrean central …` with the cluster's address; panics with its stderr on failure.
 pub fn central_cmd(pg: &PgCluster, args: &[&str], stdin: &str) -> String {
@@ -87,8 +87,19 @@ pub struct CentralServer {
 impl CentralServer {
     /// Starts on `listen` (e.g. "127.0.0.1:0") with the certificate in `tls`.
     pub fn start(pg: &PgCluster, tls: &Path, listen: &str) -> CentralServer {
+        CentralServer::start_with(Command::new(antrean_bin()), pg, tls, listen)
+    }
+
+    /// [`CentralServer::start`] with its wall clock at `utc` and running on ([`faketime_at`]).
+    pub fn start_at(pg: &PgCluster, tls: &Path, listen: &str, utc: &str) -> CentralServer {
+        let mut command = Command::new(antrean_bin());
+        faketime_at(&mut command, utc);
+        CentralServer::start_with(command, pg, tls, listen)
+    }
+
+    fn start_with(mut command: Command, pg: &PgCluster, tls: &Path, listen: &str) -> CentralServer {
         let log = tls.join(format!("central-{}.log", std::process::id()));
-        let mut child = Command::new(antrean_bin())
+        let mut child = command
             .args(["central", "serve", "--listen", listen, "--tls-cert"])
             .arg(tls.join("server.pem"))
             .arg("--tls-key")
@@ -236,6 +247,47 @@ pub async fn https_request(
     let text = String::from_utf8_lossy(&answer).into_owned();
     let status = text.split_whitespace().nth(1).unwrap().parse().unwrap();
     (status, text)
+}
+
+/// A JSON request over HTTPS with a bearer key (trusting only the test CA): status and
+/// body.
+pub async fn https_json(
+    addr: SocketAddr,
+    tls: &Path,
+    method: &str,
+    path: &str,
+    bearer: &str,
+    json: &str,
+) -> (u16, String) {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let tcp = tokio::net::TcpStream::connect(addr).await.unwrap();
+    let connector = tokio_rustls::TlsConnector::from(client_tls(tls));
+    let name = rustls_pki_types::ServerName::try_from("127.0.0.1").unwrap();
+    let mut stream = connector.connect(name, tcp).await.unwrap();
+    let request = format!(
+        "{method} {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\
+         Authorization: Bearer {bearer}\r\nContent-Type: application/json\r\n\
+         Content-Length: {}\r\n\r\n{json}",
+        json.len()
+    );
+    stream.write_all(request.as_bytes()).await.unwrap();
+    let mut answer = Vec::new();
+    let _ = stream.read_to_end(&mut answer).await;
+    let text = String::from_utf8_lossy(&answer).into_owned();
+    let status = text.split_whitespace().nth(1).unwrap().parse().unwrap();
+    let body = text
+        .split_once("\r\n\r\n")
+        .map_or("", |(_, b)| b)
+        .to_owned();
+    (status, body)
+}
+
+/// A free local address (bound and released), for a server started later.
+pub fn free_addr() -> std::net::SocketAddr {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
 }
 
 /// A Prometheus sample's value (the first line starting with `series `).

@@ -42,6 +42,23 @@ pub const SERVICES: [&str; 18] = [
 pub const ADMIN_PASSWORD: &str = "rahasia-uji-123";
 
 /// The antrean binary built by cargo for this test run.
+/// Runs `command` at wall-clock `utc` ("2026-12-07 00:40:00") and on from there
+/// (libfaketime preloaded into the process itself: the `faketime` wrapper runs it as a
+/// child that outlives the wrapper when a test kills it). The monotonic clock, which
+/// timers use, stays real.
+pub fn faketime_at(command: &mut Command, utc: &str) {
+    let library = std::fs::read_dir("/usr/lib")
+        .unwrap()
+        .filter_map(Result::ok)
+        .map(|d| d.path().join("faketime/libfaketime.so.1"))
+        .find(|p| p.exists())
+        .expect("libfaketime: install the Debian package `faketime` (.ci/install-deps)");
+    command
+        .env("LD_PRELOAD", library)
+        .env("FAKETIME", format!("@{utc}"))
+        .env("FAKETIME_DONT_FAKE_MONOTONIC", "1");
+}
+
 pub fn antrean_bin() -> PathBuf {
     PathBuf::from(env!("CARGO_BIN_EXE_antrean"))
 }
@@ -94,12 +111,8 @@ impl Server {
     /// ("2026-12-07 00:40:00") and running on from there (libfaketime; the monotonic
     /// clock, which timers use, stays real).
     pub fn start_at(data: &Path, utc: &str, extra: &[&str]) -> Server {
-        let mut command = Command::new("faketime");
-        command
-            .arg("-f")
-            .arg(format!("@{utc}"))
-            .arg(antrean_bin())
-            .env("FAKETIME_DONT_FAKE_MONOTONIC", "1");
+        let mut command = Command::new(antrean_bin());
+        faketime_at(&mut command, utc);
         Server::spawn_command(command, data, extra, "127.0.0.1:0")
     }
 

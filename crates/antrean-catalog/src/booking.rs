@@ -2,7 +2,7 @@
 //! the same file/line errors as the rest of the catalog.
 
 use antrean_core::LocalTime;
-use antrean_core::booking::{BookingRules, Hours, LatePolicy, NikRule};
+use antrean_core::booking::{BookedAt, BookingRules, Hours, LatePolicy, NikRule};
 use antrean_core::catalog::BookedRatio;
 use toml::Spanned;
 
@@ -136,6 +136,18 @@ pub(crate) fn rules(
             ));
         }
     };
+    let booked_at = match raw.booked_at.as_ref().map(|b| (b, b.get_ref().as_str())) {
+        None | Some((_, "site")) => BookedAt::Site,
+        Some((_, "central")) => BookedAt::Central,
+        Some((b, _)) => {
+            return Err(err(
+                at,
+                b,
+                &format!("{field}.booked_at"),
+                "must be \"site\" or \"central\"".into(),
+            ));
+        }
+    };
     Ok(BookingRules {
         slot_min,
         seats_per_slot: *seats.get_ref(),
@@ -147,6 +159,7 @@ pub(crate) fn rules(
         late,
         nik,
         retention_days,
+        booked_at,
     })
 }
 

@@ -173,4 +173,6 @@ pub(crate) struct RawBooking {
     /// "not_asked", "optional" or "required".
     pub nik: Option<S>,
     pub retention_days: Option<Spanned<u16>>,
+    /// "site" (default) or "central".
+    pub booked_at: Option<S>,
 }

@@ -17,6 +17,7 @@ pub const MIGRATIONS: &[(i32, &str, &str)] = &[
         "catalog publishing",
         include_str!("../migrations/0002_catalog_publishing.sql"),
     ),
+    (3, "booking", include_str!("../migrations/0003_booking.sql")),
 ];
 
 /// The schema version this binary writes.
@@ -36,6 +37,8 @@ pub struct Db {
     pub(crate) partitions: std::sync::Arc<std::sync::Mutex<std::collections::HashSet<String>>>,
     /// Names of agencies and services by code, from the sites' catalogs, by catalog digest.
     pub(crate) names: std::sync::Arc<std::sync::Mutex<std::collections::HashMap<String, Names>>>,
+    /// Parsed site catalogs by digest, for booking.
+    pub(crate) catalogs: crate::booking::Catalogs,
 }
 
 /// Display names from one catalog.
@@ -72,6 +75,7 @@ impl Db {
             pool,
             partitions: Default::default(),
             names: Default::default(),
+            catalogs: Default::default(),
         };
         let deadline = tokio::time::Instant::now() + DATABASE_START_WAIT;
         loop {

@@ -27,6 +27,7 @@ pub fn router(central: Arc<Central>) -> Router {
         .route("/central/report.csv", get(pages::report_csv))
         .route("/central/report.xlsx", get(pages::report_xlsx))
         .route("/assets/{name}", get(pages::asset))
+        .merge(crate::booking::api::routes())
         .with_state(central)
 }
 

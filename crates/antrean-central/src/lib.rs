@@ -8,6 +8,7 @@
 //! (docs/central.md). Nothing here is linked into the site coordinator.
 #![deny(missing_docs)]
 
+pub mod booking;
 pub mod catalogs;
 pub mod db;
 pub mod http;
@@ -57,6 +58,8 @@ pub struct Central {
     pub connections: Arc<tokio::sync::Semaphore>,
     /// Reports computed at once (at most [`limits::MAX_CONCURRENT_REPORTS`]).
     pub reports: tokio::sync::Semaphore,
+    /// Partner apps' requests this minute.
+    pub partner_rates: booking::partners::PartnerRates,
 }
 
 /// A running central service.
@@ -101,6 +104,7 @@ pub async fn start(config: Config) -> anyhow::Result<Running> {
         lockout: login::Lockout::default(),
         connections: Arc::new(tokio::sync::Semaphore::new(limits::MAX_SITE_CONNECTIONS)),
         reports: tokio::sync::Semaphore::new(limits::MAX_CONCURRENT_REPORTS),
+        partner_rates: Default::default(),
     });
     let tls = match &config.tls {
         Some((cert, key)) => Some(tls::server_config(cert, key)?),
@@ -112,6 +116,7 @@ pub async fn start(config: Config) -> anyhow::Result<Running> {
     let addr = listener.local_addr()?;
     let (stop_tx, stop_rx) = watch::channel(false);
     let projector = tokio::spawn(projector::run(central.clone(), stop_rx.clone()));
+    tokio::spawn(purge_task(central.clone(), stop_rx.clone()));
     let app = http::router(central.clone());
     let task = tokio::spawn(async move {
         http::serve(listener, tls, app, stop_rx).await?;
@@ -124,4 +129,26 @@ pub async fn start(config: Config) -> anyhow::Result<Running> {
         stop: stop_tx,
         task,
     })
+}
+
+/// Clears bookings' personal data past retention at start and then every
+/// [`limits::BOOKING_PURGE_INTERVAL`] until `stop`.
+async fn purge_task(central: Arc<Central>, mut stop: watch::Receiver<bool>) {
+    let mut clock = tokio::time::interval(limits::BOOKING_PURGE_INTERVAL);
+    loop {
+        tokio::select! {
+            _ = clock.tick() => {}
+            () = http::stopped(&mut stop) => return,
+        }
+        // Retention counts whole days; WIB's date is at most two hours behind a WITA or
+        // WIT site's, which only keeps data that much longer.
+        let today = antrean_core::TimeZone::Wib
+            .local(antrean_core::Timestamp(ship::now_ms()))
+            .date;
+        match central.db.purge_booking_personal_data(today).await {
+            Ok(0) => {}
+            Ok(n) => tracing::info!(bookings = n, "cleared personal data past retention"),
+            Err(err) => tracing::warn!("booking purge failed (retried later): {err:#}"),
+        }
+    }
 }

@@ -49,3 +49,18 @@ pub const REPORT_WORK_MEM: &str = "64MB";
 /// Reports computed at once; more wait their turn (a manager's click is not worth the
 /// database's memory for everyone else).
 pub const MAX_CONCURRENT_REPORTS: usize = 4;
+
+/// Parsed site catalogs kept for booking (by digest; sites share few versions). Past it the
+/// cache starts over: parsing one takes about a millisecond.
+pub const MAX_CACHED_CATALOGS: usize = 256;
+
+/// Partners whose request counts are kept for their per-minute limit; past it the counts
+/// start over (a partner is a regional or national app: a handful, never thousands).
+pub const MAX_RATED_PARTNERS: usize = 1_000;
+
+/// How often the retention purge of bookings' personal data runs. Retention is counted in
+/// whole days, so an hour late at most is well inside "no longer than needed".
+pub const BOOKING_PURGE_INTERVAL: Duration = Duration::from_secs(3600);
+
+/// Largest booking API request body, bytes (a booking is a few hundred).
+pub const MAX_BOOKING_BODY_BYTES: usize = 4 * 1024;

@@ -180,6 +180,29 @@ async fn handle(
                 published_catalog: central.db.pending_catalog(site).await?,
             })
         }
+        SiteMessage::BookingSync { after, from_date } => {
+            let Some(from) = antrean_core::LocalDate::parse(&from_date) else {
+                return Err(IngestError::BadBatch(format!(
+                    "from_date \"{from_date}\" is not a date"
+                )));
+            };
+            let key = central
+                .db
+                .site_code_key(site)
+                .await
+                .map_err(IngestError::Database)?;
+            let (bookings, through, more) = central
+                .db
+                .booking_changes(site, after, from)
+                .await
+                .map_err(IngestError::Database)?;
+            Ok(CentralMessage::Bookings {
+                bookings,
+                through,
+                more,
+                code_key: key.iter().map(|b| format!("{b:02x}")).collect(),
+            })
+        }
         SiteMessage::Batch {
             events,
             site_last_seq,
@@ -189,6 +212,12 @@ async fn handle(
                 .db
                 .store_batch(site, &events, site_last_seq, site_last_at_ms, now_ms())
                 .await?;
+            // Before the ack: a batch resent after a failure here applies again (idempotent).
+            central
+                .db
+                .apply_site_booking_events(site, &events)
+                .await
+                .map_err(IngestError::Database)?;
             central.metrics.batch_stored(stored.new_events);
             central.projector_wake.notify_one();
             let published_catalog = if stored.catalog_pending {

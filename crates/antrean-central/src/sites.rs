@@ -82,15 +82,20 @@ impl Refusal {
 
 /// A fresh site key: 32 random bytes, URL-safe base64, after [`KEY_PREFIX`].
 fn new_key() -> String {
+    new_key_with(KEY_PREFIX)
+}
+
+/// 32 random bytes, URL-safe base64, after `prefix`.
+pub(crate) fn new_key_with(prefix: &str) -> String {
     let mut bytes = [0u8; 32];
     rand::rng().fill_bytes(&mut bytes);
     format!(
-        "{KEY_PREFIX}{}",
+        "{prefix}{}",
         base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes)
     )
 }
 
-fn key_hash(key: &str) -> Vec<u8> {
+pub(crate) fn key_hash(key: &str) -> Vec<u8> {
     Sha256::digest(key.as_bytes()).to_vec()
 }
 

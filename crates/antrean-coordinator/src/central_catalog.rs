@@ -64,7 +64,7 @@ pub fn active(data_dir: &Path) -> Option<(Stored, String)> {
     read(data_dir, "active")
 }
 
-fn write_durably(path: &Path, text: &str) -> std::io::Result<()> {
+pub(crate) fn write_durably(path: &Path, text: &str) -> std::io::Result<()> {
     use std::io::Write;
     let tmp = path.with_extension("tmp");
     let mut file = std::fs::File::create(&tmp)?;

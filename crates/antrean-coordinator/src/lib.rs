@@ -9,6 +9,7 @@
 
 pub mod auth;
 pub mod booking;
+pub mod central_booking;
 pub mod central_catalog;
 pub mod committer;
 pub mod http;
@@ -203,7 +204,11 @@ pub async fn start(config: Config, prepared: Prepared) -> anyhow::Result<Running
     let sessions = Arc::new(revocation::Sessions::with_web(
         web_sessions::WebSessions::load(store.dir().to_owned()),
     ));
-    let committer = Committer::recover(
+    let central_key = central_booking::CentralKey::load(
+        store.dir(),
+        config.central.as_ref().map(|c| c.site.as_str()),
+    );
+    let mut committer = Committer::recover(
         Engine::new(config.catalog),
         writer,
         sessions.clone(),
@@ -213,6 +218,7 @@ pub async fn start(config: Config, prepared: Prepared) -> anyhow::Result<Running
         report_facts.clone(),
     )?;
     tracing::info!(seq = committer.seq, "event log replayed");
+    committer.central_key = central_key.clone();
 
     let (jobs_tx, jobs_rx) = mpsc::channel(COMMITTER_QUEUE_JOBS);
     let (stop_tx, stop_rx) = watch::channel(false);
@@ -269,6 +275,10 @@ pub async fn start(config: Config, prepared: Prepared) -> anyhow::Result<Running
         tokio::spawn(shipper::run(
             central,
             store.clone(),
+            shipper::SiteSide {
+                jobs: shared.jobs.clone(),
+                central_key,
+            },
             shared.events.clone(),
             shared.ship.clone().expect("set when central is configured"),
             stop_rx.clone(),

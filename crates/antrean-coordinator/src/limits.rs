@@ -199,3 +199,8 @@ pub const MAX_BOOKING_RATE_ENTRIES: usize = 200_000;
 
 /// Largest booking API request body: a booking is a few hundred bytes.
 pub const MAX_BOOKING_BODY_BYTES: usize = 4 * 1024;
+
+/// How often the shipper asks central for bookings it made for this site. A booking made
+/// at central a moment before its visitor arrives is honoured from its signed code anyway;
+/// this only keeps the site's seat counts and lists current.
+pub const BOOKING_SYNC_INTERVAL: std::time::Duration = std::time::Duration::from_secs(5);

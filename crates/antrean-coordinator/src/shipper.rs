@@ -30,8 +30,8 @@ use tokio_tungstenite::tungstenite::client::IntoClientRequest;
 use tokio_tungstenite::tungstenite::protocol::WebSocketConfig;
 
 use crate::limits::{
-    SHIP_ANSWER_TIMEOUT, SHIP_BATCH_BYTES, SHIP_BATCH_EVENTS, SHIP_CONNECT_TIMEOUT, SHIP_HEARTBEAT,
-    SHIP_LINGER, SHIP_LIVE_TAIL_EVENTS, SHIP_MAX_BACKOFF,
+    BOOKING_SYNC_INTERVAL, SHIP_ANSWER_TIMEOUT, SHIP_BATCH_BYTES, SHIP_BATCH_EVENTS,
+    SHIP_CONNECT_TIMEOUT, SHIP_HEARTBEAT, SHIP_LINGER, SHIP_LIVE_TAIL_EVENTS, SHIP_MAX_BACKOFF,
 };
 
 /// File in the data directory with the last seq central confirmed (for `/metrics` before
@@ -55,6 +55,15 @@ pub struct ShipConfig {
     pub catalog_toml: String,
     /// The site's time zone (a catalog from central takes effect on the next local day).
     pub time_zone: antrean_core::TimeZone,
+}
+
+/// What the shipper needs of the site to apply central's bookings.
+#[derive(Clone)]
+pub struct SiteSide {
+    /// The committer's queue (synced bookings are commands like any other).
+    pub jobs: tokio::sync::mpsc::Sender<crate::committer::Job>,
+    /// The key of central's codes for this site.
+    pub central_key: crate::central_booking::CentralKey,
 }
 
 /// What `/metrics` shows about shipping.
@@ -83,6 +92,7 @@ fn now_ms() -> i64 {
 pub async fn run(
     config: ShipConfig,
     store: Store,
+    site: SiteSide,
     events: broadcast::Sender<crate::committer::Broadcast>,
     gauges: Arc<ShipGauges>,
     mut stop: watch::Receiver<bool>,
@@ -107,6 +117,8 @@ pub async fn run(
         let mut link = Link {
             config: &config,
             store: &store,
+            site: &site,
+            booking_after: 0,
             gauges: &gauges,
             confirmed_path: &confirmed_path,
         };
@@ -169,6 +181,10 @@ type Socket =
 struct Link<'a> {
     config: &'a ShipConfig,
     store: &'a Store,
+    site: &'a SiteSide,
+    /// Central's last booking change applied (this connection; a new one starts over
+    /// from today's bookings, which applying again leaves unchanged).
+    booking_after: u64,
     gauges: &'a ShipGauges,
     confirmed_path: &'a PathBuf,
 }
@@ -244,7 +260,15 @@ impl Link<'_> {
         }
         let mut live_sent = confirmed;
         let mut answered = std::collections::BTreeSet::new();
+        let mut next_sync = tokio::time::Instant::now();
+        // A deadline of its own: the booking syncs in between must not postpone it (the
+        // heartbeat's ack is also how a newly published catalog reaches an idle site).
+        let mut next_heartbeat = tokio::time::Instant::now() + SHIP_HEARTBEAT;
         loop {
+            if tokio::time::Instant::now() >= next_sync {
+                self.sync_bookings(&mut socket).await?;
+                next_sync = tokio::time::Instant::now() + BOOKING_SYNC_INTERVAL;
+            }
             if let Some(offer) = offered.take().filter(|o| !answered.contains(&o.version)) {
                 let result = crate::central_catalog::consider(
                     self.store.dir(),
@@ -286,9 +310,11 @@ impl Link<'_> {
                         while wake.try_recv().is_ok() {}
                         continue;
                     }
-                    () = tokio::time::sleep(SHIP_HEARTBEAT) => {}
+                    () = tokio::time::sleep_until(next_heartbeat) => {}
+                    () = tokio::time::sleep_until(next_sync) => continue,
                 }
             }
+            next_heartbeat = tokio::time::Instant::now() + SHIP_HEARTBEAT;
             let (batch, bytes) = self.batch(confirmed, &mut live_sent, last)?;
             let sent = batch.len() as u64;
             let (site_last_seq, site_last_at_ms) = self.last()?;
@@ -323,6 +349,73 @@ impl Link<'_> {
             // as it comes.
             if self.store.last_seq()?.saturating_sub(confirmed) < SHIP_BATCH_EVENTS as u64 {
                 tokio::time::sleep(SHIP_LINGER).await;
+            }
+        }
+    }
+
+    /// Asks central for the bookings it made or changed for this site, until it has
+    /// them all, and applies each through the committer (durable before the next ask).
+    async fn sync_bookings(&mut self, socket: &mut Socket) -> anyhow::Result<()> {
+        loop {
+            let today = self
+                .config
+                .time_zone
+                .local(antrean_core::Timestamp(now_ms()))
+                .date;
+            send(
+                socket,
+                &SiteMessage::BookingSync {
+                    after: self.booking_after,
+                    from_date: today.to_string(),
+                },
+            )
+            .await?;
+            let (bookings, through, more, code_key) = match answer(socket).await? {
+                CentralMessage::Bookings {
+                    bookings,
+                    through,
+                    more,
+                    code_key,
+                } => (bookings, through, more, code_key),
+                CentralMessage::Refused { code, message } => {
+                    bail!("central refused a booking sync ({code}): {message}")
+                }
+                other => bail!("expected bookings, got {other:?}"),
+            };
+            let dir = self.store.dir().to_owned();
+            let key = self.site.central_key.clone();
+            tokio::task::spawn_blocking(move || key.update(&dir, &code_key))
+                .await
+                .context("storing central's booking key")?
+                .context("storing central's booking key")?;
+            for dto in &bookings {
+                let Some(command) = crate::central_booking::sync_command(dto) else {
+                    tracing::warn!(?dto, "central sent a malformed booking; skipped");
+                    continue;
+                };
+                let (tx, rx) = tokio::sync::oneshot::channel();
+                self.site
+                    .jobs
+                    .send(crate::committer::Job::Booking {
+                        op: crate::committer::BookingOp::Change(command),
+                        reply: tx,
+                    })
+                    .await
+                    .map_err(|_| anyhow::anyhow!("the committer stopped"))?;
+                let reply = rx.await.context("the committer stopped")?;
+                if let Some(rejection) = reply.refused {
+                    // A catalog that no longer has the slot: central's seat stands, the
+                    // site cannot place it; staff see it in the log.
+                    tracing::warn!(
+                        number = dto.number,
+                        ?rejection,
+                        "central booking not applied"
+                    );
+                }
+            }
+            self.booking_after = through;
+            if !more {
+                return Ok(());
             }
         }
     }

@@ -30,10 +30,36 @@ use crate::time::{LocalDate, LocalTime};
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct BookingId(pub u64);
 
+/// Bookings made at Antrean Pusat take ids from here up (`CENTRAL_BOOKING_BASE + number`,
+/// central's number of the booking at that site), so they never meet the site's own ids.
+pub const CENTRAL_BOOKING_BASE: u64 = 1 << 40;
+
+impl BookingId {
+    /// The id of central's booking `number` at this site.
+    pub fn central(number: u64) -> BookingId {
+        BookingId(CENTRAL_BOOKING_BASE + number)
+    }
+
+    /// Central's number, when this booking was made at central.
+    pub fn central_number(self) -> Option<u64> {
+        self.0.checked_sub(CENTRAL_BOOKING_BASE)
+    }
+}
+
 impl std::fmt::Display for BookingId {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(f, "{}", self.0)
     }
+}
+
+/// Where a service's bookings are taken. One place only, so two ledgers never sell the
+/// same seat.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum BookedAt {
+    /// This site's booking page and API.
+    Site,
+    /// Antrean Pusat, which syncs them down to the site.
+    Central,
 }
 
 /// Whether a service asks for the visitor's NIK when booking.
@@ -97,6 +123,8 @@ pub struct BookingRules {
     pub nik: NikRule,
     /// Days after the booking date its personal data is deleted (UU 27/2022).
     pub retention_days: u16,
+    /// Where bookings are taken.
+    pub booked_at: BookedAt,
 }
 
 impl Default for BookingRules {
@@ -112,6 +140,7 @@ impl Default for BookingRules {
             late: LatePolicy::WalkIn,
             nik: NikRule::NotAsked,
             retention_days: DEFAULT_RETENTION_DAYS,
+            booked_at: BookedAt::Site,
         }
     }
 }
@@ -187,4 +216,72 @@ pub struct SlotView {
     pub seats: u32,
     /// Seats left now (0 when the slot began or the day's held seats are all taken).
     pub left: u32,
+}
+
+/// Each slot of a day with its seats left at `now`, from a ledger's counts of that day.
+/// The one rule wherever bookings are taken (the site's engine, Antrean Pusat): a slot
+/// offers its seats not yet taken, never more than the day's held seats not yet claimed,
+/// and nothing once it began.
+pub fn seat_views(
+    rules: &BookingRules,
+    slots: Vec<Slot>,
+    daily_quota: Option<u32>,
+    day: &DayCount,
+    date: LocalDate,
+    now: crate::time::LocalDateTime,
+) -> Vec<SlotView> {
+    let held_left = rules
+        .held_seats(slots.len(), daily_quota)
+        .saturating_sub(day.claimed);
+    slots
+        .into_iter()
+        .map(|slot| {
+            let taken = day.per_slot.get(&slot.start).copied().unwrap_or(0);
+            let left = if bookable(slot, date, now) {
+                rules.seats_per_slot.saturating_sub(taken).min(held_left)
+            } else {
+                0
+            };
+            SlotView {
+                slot,
+                seats: rules.seats_per_slot,
+                left,
+            }
+        })
+        .collect()
+}
+
+/// Whether a new booking may take `slot` among a day's `views` (from [`seat_views`]);
+/// `next_date` names the next date with seats for a "Kuota penuh" answer.
+pub fn check_seat(
+    views: &[SlotView],
+    service_name: &str,
+    date: LocalDate,
+    slot: LocalTime,
+    now: crate::time::LocalDateTime,
+    next_date: impl FnOnce() -> Option<LocalDate>,
+) -> Result<(), BookingProblem> {
+    let Some(view) = views.iter().find(|v| v.slot.start == slot) else {
+        return Err(BookingProblem::SlotNotOffered { slot });
+    };
+    if views.iter().all(|v| v.left == 0) {
+        return Err(BookingProblem::DayFull {
+            service_name: service_name.to_owned(),
+            date,
+            next_date: next_date(),
+        });
+    }
+    if view.left == 0 {
+        return Err(if bookable(view.slot, date, now) {
+            BookingProblem::SlotFull { slot }
+        } else {
+            BookingProblem::SlotNotOffered { slot }
+        });
+    }
+    Ok(())
+}
+
+/// A slot can still be booked at `now`: its day is later, or it starts later today.
+pub fn bookable(slot: Slot, date: LocalDate, now: crate::time::LocalDateTime) -> bool {
+    date > now.date || (date == now.date && slot.start > now.time)
 }

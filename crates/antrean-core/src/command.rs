@@ -160,6 +160,22 @@ pub enum Command {
         /// The booking.
         booking: BookingId,
     },
+    /// A booking Antrean Pusat made (or changed) for this site, as central last told it
+    /// or as its signed code proves it. Central owns the seats of services booked there,
+    /// so this checks the slot exists but not capacity; the site's own facts win (a
+    /// booking already checked in stays so). Applying the same news twice changes nothing.
+    SyncCentralBooking {
+        /// The booking (its id in the central range, [`BookingId::central`]).
+        booking: BookingId,
+        /// Service code.
+        service: String,
+        /// Date of the visit.
+        date: LocalDate,
+        /// Slot start.
+        slot: LocalTime,
+        /// Whether central cancelled it.
+        cancelled: bool,
+    },
     /// The visitor of a booking arrived: issue their ticket.
     CheckIn {
         /// The booking.
@@ -197,6 +213,7 @@ impl Command {
             | Command::Book { .. }
             | Command::RescheduleBooking { .. }
             | Command::CancelBooking { .. }
+            | Command::SyncCentralBooking { .. }
             | Command::CheckIn { .. } => None,
         }
     }

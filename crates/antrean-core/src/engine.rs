@@ -181,6 +181,13 @@ impl Engine {
                 slot,
             } => self.decide_reschedule(*booking, *date, *slot, at),
             Command::CancelBooking { booking } => self.decide_cancel(*booking),
+            Command::SyncCentralBooking {
+                booking,
+                service,
+                date,
+                slot,
+                cancelled,
+            } => self.decide_sync_central(*booking, service, *date, *slot, *cancelled, at),
             Command::CheckIn {
                 booking,
                 priority,

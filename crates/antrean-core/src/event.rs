@@ -15,6 +15,9 @@ pub enum BookingChannel {
     Partner,
     /// An officer, for a visitor at the counter or on the phone.
     Officer,
+    /// Made at Antrean Pusat and synced down, or honoured from its signed code before the
+    /// sync arrived (docs/booking.md, "Booked at central"). Its id is in the central range.
+    Central,
 }
 
 /// A fact that happened. Past tense, self-contained: applying it needs no catalog.

@@ -3,7 +3,9 @@
 
 mod common;
 
-use antrean_core::booking::{BookingId, BookingProblem, BookingRules, Hours, LatePolicy, NikRule};
+use antrean_core::booking::{
+    BookedAt, BookingId, BookingProblem, BookingRules, BookingState, Hours, LatePolicy, NikRule,
+};
 use antrean_core::catalog::{BookedRatio, QueuePolicy};
 use antrean_core::event::BookingChannel;
 use antrean_core::*;
@@ -556,4 +558,162 @@ fn the_report_counts_bookings_no_shows_and_punctuality() {
         slots,
         [("09:00".into(), 2, 1, 1), ("10:00".into(), 0, 0, 0)]
     );
+}
+
+fn sync(number: u64, day: &str, slot: &str, cancelled: bool) -> Command {
+    Command::SyncCentralBooking {
+        booking: BookingId::central(number),
+        service: "ktp".into(),
+        date: date(day),
+        slot: t(slot),
+        cancelled,
+    }
+}
+
+fn left_at(e: &Engine, day: &str, slot: &str, now: Timestamp) -> u32 {
+    let views = e.slot_views("ktp", date(day), now).unwrap();
+    views
+        .iter()
+        .find(|v| v.slot.start == t(slot))
+        .map(|v| v.left)
+        .unwrap()
+}
+
+#[test]
+fn bookings_synced_from_central_take_seats_once_and_the_site_facts_win() {
+    let central_rules = BookingRules {
+        booked_at: BookedAt::Central,
+        ..rules()
+    };
+    let mut e = engine_with(central_rules, None);
+    let at = monday("07:00");
+
+    // The site's own page cannot book a service central books.
+    assert!(matches!(
+        refused(e.execute(&book("0812", "2026-11-30", "09:00"), at)),
+        BookingProblem::BookedAtCentral { .. }
+    ));
+
+    // A synced booking takes its seat, in the central id range; syncing it again is a no-op.
+    let out = e
+        .execute(&sync(1, "2026-11-30", "09:00", false), at)
+        .unwrap();
+    match &out.events[..] {
+        [
+            Event::BookingMade {
+                booking,
+                channel: BookingChannel::Central,
+                sealed,
+                ..
+            },
+        ] => {
+            assert_eq!(*booking, BookingId::central(1));
+            assert!(sealed.is_empty(), "no personal data at the site");
+        }
+        other => panic!("expected one BookingMade, got {other:?}"),
+    }
+    assert_eq!(left_at(&e, "2026-11-30", "09:00", at), 1);
+    let again = e
+        .execute(&sync(1, "2026-11-30", "09:00", false), at)
+        .unwrap();
+    assert!(again.events.is_empty());
+    assert_eq!(left_at(&e, "2026-11-30", "09:00", at), 1);
+
+    // Rescheduled at central: the seat moves.
+    let out = e
+        .execute(&sync(1, "2026-11-30", "10:00", false), at)
+        .unwrap();
+    assert!(matches!(
+        &out.events[..],
+        [Event::BookingRescheduled { .. }]
+    ));
+    assert_eq!(left_at(&e, "2026-11-30", "09:00", at), 2);
+    assert_eq!(left_at(&e, "2026-11-30", "10:00", at), 1);
+
+    // Cancelled at central: the seat is free again.
+    e.execute(&sync(2, "2026-11-30", "11:00", false), at)
+        .unwrap();
+    let out = e
+        .execute(&sync(2, "2026-11-30", "11:00", true), at)
+        .unwrap();
+    assert!(matches!(&out.events[..], [Event::BookingCancelled { .. }]));
+    assert_eq!(left_at(&e, "2026-11-30", "11:00", at), 2);
+    // A cancelled booking central never told us about leaves nothing behind.
+    assert!(
+        e.execute(&sync(3, "2026-11-30", "11:00", true), at)
+            .unwrap()
+            .events
+            .is_empty()
+    );
+
+    // Checked in at the site, then cancelled at central (the news crossed): checked in it
+    // stays, and it cannot be checked in twice.
+    let ticket = e
+        .execute(&check_in(BookingId::central(1)), monday("09:50"))
+        .unwrap()
+        .ticket
+        .unwrap();
+    let late_cancel = e
+        .execute(&sync(1, "2026-11-30", "10:00", true), monday("09:51"))
+        .unwrap();
+    assert!(late_cancel.events.is_empty());
+    assert_eq!(
+        e.state().bookings.get(BookingId::central(1)).unwrap().state,
+        BookingState::CheckedIn { ticket }
+    );
+    assert!(matches!(
+        refused(e.execute(&check_in(BookingId::central(1)), monday("09:52"))),
+        BookingProblem::NotActive { .. }
+    ));
+
+    // A past day needs nothing; a slot the site does not have and an id outside central's
+    // range are refused, changing nothing.
+    assert!(
+        e.execute(&sync(4, "2026-11-27", "09:00", false), at)
+            .unwrap()
+            .events
+            .is_empty()
+    );
+    assert!(matches!(
+        refused(e.execute(&sync(5, "2026-11-30", "12:00", false), at)),
+        BookingProblem::SlotNotOffered { .. }
+    ));
+    let not_central = Command::SyncCentralBooking {
+        booking: BookingId(7),
+        service: "ktp".into(),
+        date: date("2026-11-30"),
+        slot: t("09:00"),
+        cancelled: false,
+    };
+    assert!(matches!(
+        refused(e.execute(&not_central, at)),
+        BookingProblem::Unknown { .. }
+    ));
+    assert!(e.state().bookings.get(BookingId::central(4)).is_none());
+    assert!(e.state().bookings.get(BookingId::central(5)).is_none());
+}
+
+#[test]
+fn a_service_booked_at_the_site_takes_no_central_bookings() {
+    let mut e = engine_with(rules(), None);
+    assert!(matches!(
+        refused(e.execute(&sync(1, "2026-11-30", "09:00", false), monday("07:00"))),
+        BookingProblem::NotOffered { .. }
+    ));
+    // A central booking in the log (the catalog changed since, say) does not move the
+    // site's own numbering into central's range.
+    e.replay(
+        &Event::BookingMade {
+            booking: BookingId::central(9),
+            service: "ktp".into(),
+            date: date("2026-11-30"),
+            slot: t("10:00"),
+            identity_keys: Vec::new(),
+            sealed: Vec::new(),
+            channel: BookingChannel::Central,
+        },
+        monday("06:59"),
+    );
+    let own = booked(&mut e, "0812", "2026-11-30", "09:00", monday("07:00"));
+    assert_eq!(own, BookingId(1));
 }

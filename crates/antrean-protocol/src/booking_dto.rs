@@ -1,7 +1,9 @@
 //! The booking API's JSON (docs/booking-api.md): the booking page and partner apps use
 //! the same endpoints. Conversions from the core are here too.
 
-use antrean_core::booking::{BookingProblem, BookingRules, LatePolicy, NikRule, SlotView};
+use antrean_core::booking::{
+    BookedAt, BookingProblem, BookingRules, LatePolicy, NikRule, SlotView,
+};
 use serde::{Deserialize, Serialize};
 
 /// A service's booking settings, as pages and partners see them (in the catalog).
@@ -26,6 +28,13 @@ pub struct BookingRulesDto {
     pub nik: String,
     /// Days after the visit the visitor's personal data is deleted.
     pub retention_days: u16,
+    /// Where it is booked: "site" (this site's page and API) or "central" (Antrean Pusat).
+    #[serde(default = "site")]
+    pub booked_at: String,
+}
+
+fn site() -> String {
+    "site".into()
 }
 
 /// The DTO of a service's booking rules.
@@ -53,6 +62,11 @@ pub fn booking_rules_view(rules: &BookingRules) -> BookingRulesDto {
         }
         .into(),
         retention_days: rules.retention_days,
+        booked_at: match rules.booked_at {
+            BookedAt::Site => "site",
+            BookedAt::Central => "central",
+        }
+        .into(),
     }
 }
 
@@ -212,6 +226,22 @@ pub struct BookingErrorDto {
     /// For `booking_full`: the next date with seats.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub next_date: Option<String>,
+}
+
+/// The HTTP status of a booking refusal, the same at the site and at central
+/// (docs/booking-api.md, "Refusals"): 404 for what does not exist, 400 for a request that
+/// can never succeed as written, 409 for one the current state refuses.
+pub fn booking_status(problem: &BookingProblem) -> u16 {
+    match problem {
+        BookingProblem::Unknown { .. } => 404,
+        BookingProblem::NikRequired
+        | BookingProblem::InvalidNik(_)
+        | BookingProblem::InvalidContact { .. }
+        | BookingProblem::DateOutOfRange { .. }
+        | BookingProblem::SlotNotOffered { .. }
+        | BookingProblem::DayClosed { .. } => 400,
+        _ => 409,
+    }
 }
 
 /// The error body of a booking refusal.

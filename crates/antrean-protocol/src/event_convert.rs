@@ -32,6 +32,7 @@ pub fn booking_channel_key(channel: BookingChannel) -> &'static str {
     match channel {
         BookingChannel::Web => "web",
         BookingChannel::Partner => "partner",
+        BookingChannel::Central => "central",
         BookingChannel::Officer => "officer",
     }
 }
@@ -40,6 +41,7 @@ fn booking_channel(key: &str) -> Result<BookingChannel, InvalidEvent> {
     Ok(match key {
         "web" => BookingChannel::Web,
         "partner" => BookingChannel::Partner,
+        "central" => BookingChannel::Central,
         "officer" => BookingChannel::Officer,
         other => return Err(InvalidEvent(format!("bad booking channel \"{other}\""))),
     })

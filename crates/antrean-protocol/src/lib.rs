@@ -6,6 +6,7 @@
 //! silently change what devices (or the on-disk log, which stores [`EventDto`]) see.
 #![deny(missing_docs)]
 
+pub mod booking_code;
 mod booking_dto;
 mod catalog_dto;
 mod client;

@@ -98,6 +98,29 @@ pub struct PublishedCatalogDto {
     pub catalog_sha256: String,
 }
 
+/// A booking central made (or changed) for the site: its latest state, numbered in the
+/// site's change sequence. Carries no personal data: the site needs only the seat.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CentralBookingDto {
+    /// Central's number of the booking at this site (its site id is
+    /// `antrean_core::booking::BookingId::central(number)`).
+    pub number: u64,
+    /// Service code.
+    pub service: String,
+    /// Date of the visit, YYYY-MM-DD.
+    pub date: String,
+    /// Slot start, HH:MM.
+    pub slot: String,
+    /// Whether it was cancelled at central.
+    pub cancelled: bool,
+}
+
+/// Largest number of bookings in one `bookings` answer; the site asks again from the
+/// answer's `through` until it has them all (bounds one message well under
+/// [`MAX_SHIP_MESSAGE_BYTES`]: about 120 bytes each).
+pub const MAX_SYNCED_BOOKINGS: usize = 500;
+
 /// What a site sends.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
@@ -133,6 +156,14 @@ pub enum SiteMessage {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         applies_on: Option<String>,
     },
+    /// Asks for the bookings central made or changed for this site after change `after`
+    /// (0: all), dated `from_date` (the site's today, YYYY-MM-DD) or later.
+    BookingSync {
+        /// The last change the site applied.
+        after: u64,
+        /// The site's local date.
+        from_date: String,
+    },
 }
 
 /// What central sends.
@@ -156,6 +187,20 @@ pub enum CentralMessage {
         /// A catalog published for this site that it has not answered yet.
         #[serde(default, skip_serializing_if = "Option::is_none")]
         published_catalog: Option<PublishedCatalogDto>,
+    },
+    /// The answer to `booking_sync`: at most [`MAX_SYNCED_BOOKINGS`] bookings in change
+    /// order.
+    Bookings {
+        /// The bookings.
+        bookings: Vec<CentralBookingDto>,
+        /// The last change included (the next `after`); equal to the request's `after`
+        /// when nothing is new.
+        through: u64,
+        /// Whether more changes follow `through`.
+        more: bool,
+        /// The key of this site's central codes, hex (so the site can honour a code its
+        /// sync has not brought yet).
+        code_key: String,
     },
     /// The last message was refused; nothing of it was stored.
     Refused {

@@ -102,6 +102,9 @@ fn every_refusal_code_is_in_the_table() {
             state: BookingState::Cancelled,
         },
         BookingProblem::OtherDay { date: day },
+        BookingProblem::BookedAtCentral {
+            service_name: "x".into(),
+        },
         BookingProblem::TooLate {
             slot: time,
             late_min: 1,

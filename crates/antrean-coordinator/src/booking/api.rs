@@ -21,7 +21,7 @@ use antrean_core::event::BookingChannel;
 use antrean_core::{Command, LocalDate, LocalTime, Rejection};
 use antrean_protocol::{
     BookRequestDto, BookingDayDto, BookingDto, BookingErrorDto, DaysDto, RescheduleDto, SlotsDto,
-    booking_error, slot_view,
+    booking_error, booking_status, slot_view,
 };
 use axum::Router;
 use axum::body::Bytes;
@@ -93,16 +93,7 @@ fn json<T: serde::Serialize>(status: StatusCode, body: &T) -> Response {
 
 fn refused(rejection: &Rejection) -> Refused {
     let status = match rejection {
-        Rejection::Booking(p) => match p {
-            BookingProblem::Unknown { .. } => StatusCode::NOT_FOUND,
-            BookingProblem::NikRequired
-            | BookingProblem::InvalidNik(_)
-            | BookingProblem::InvalidContact { .. }
-            | BookingProblem::DateOutOfRange { .. }
-            | BookingProblem::SlotNotOffered { .. }
-            | BookingProblem::DayClosed { .. } => StatusCode::BAD_REQUEST,
-            _ => StatusCode::CONFLICT,
-        },
+        Rejection::Booking(p) => StatusCode::from_u16(booking_status(p)).expect("a valid status"),
         Rejection::UnknownService { .. } => StatusCode::NOT_FOUND,
         _ => StatusCode::CONFLICT,
     };
@@ -359,6 +350,12 @@ async fn book(
             service_name: service.name_id.clone(),
         })
     })?;
+    if rules.booked_at == antrean_core::booking::BookedAt::Central {
+        // Refused before any personal data is checked or sealed: central takes these.
+        return Err(booking_problem(BookingProblem::BookedAtCentral {
+            service_name: service.name_id.clone(),
+        }));
+    }
     let date = parse_date(&request.date)?;
     let slot = parse_slot(&request.slot)?;
     let name = contact::check_name(&request.name).map_err(booking_problem)?;
@@ -376,21 +373,26 @@ async fn book(
     limit_changes(&side, addr, &identity_keys)?;
     let nik_given = personal.nik.is_some();
     let service_code = service.code.clone();
-    let sealing = side.clone();
-    // Creating a day's key syncs a file and a directory: off the async workers.
-    let sealed =
-        tokio::task::spawn_blocking(move || sealing.vault.seal(&service_code, date, &personal))
-            .await
-            .map_err(|_| stopped())?
-            .map_err(|e| {
-                tracing::error!(error = %e, "cannot seal a booking's personal data");
-                simple(
-                    StatusCode::INTERNAL_SERVER_ERROR,
-                    "internal",
-                    "Terjadi kesalahan di server; booking tidak disimpan.",
-                    "A server error; the booking was not saved.",
-                )
-            })?;
+    // Creating a day's key syncs a file and a directory: off the async workers. Once the
+    // key is in memory, sealing is a few microseconds of CPU.
+    let sealed = match side.vault.seal_cached(&service_code, date, &personal) {
+        Some(sealed) => sealed,
+        None => {
+            let sealing = side.clone();
+            tokio::task::spawn_blocking(move || sealing.vault.seal(&service_code, date, &personal))
+                .await
+                .map_err(|_| stopped())?
+        }
+    }
+    .map_err(|e| {
+        tracing::error!(error = %e, "cannot seal a booking's personal data");
+        simple(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "internal",
+            "Terjadi kesalahan di server; booking tidak disimpan.",
+            "A server error; the booking was not saved.",
+        )
+    })?;
     let reply = ask(
         &state,
         BookingOp::Change(Command::Book {

@@ -1,13 +1,10 @@
 //! Booking codes and private links, both derived from the booking id and the site secret,
 //! so nothing about them is stored and a forged or mistyped one is refused.
 //!
-//! - The **code** is what a visitor types or scans at the kiosk: 12 Crockford base32
-//!   characters shown as `XXXX-XXXX-XXXX` (60 bits: the id's low 28 bits and a 32-bit
-//!   MAC). Crockford's alphabet has no I, L, O or U, and reading accepts the look-alikes,
-//!   so a code read aloud or typed on a touchscreen survives. Guessing one takes about
-//!   2³¹ tries per booking; the API's rate limits make that hopeless. The id goes in
-//!   through a keyed permutation (a 4-round Feistel network on 28 bits), so codes neither
-//!   count the site's bookings nor look alike for consecutive ones.
+//! - The **code** is what a visitor types or scans at the kiosk (its shape:
+//!   [`antrean_protocol::booking_code`]): the booking id and a 32-bit MAC under the site
+//!   secret. Guessing one takes about 2³¹ tries per booking; the API's rate limits make
+//!   that hopeless.
 //! - The **manage token** is the private link to view, cancel or reschedule (128-bit MAC,
 //!   URL-safe base64). The code alone cannot cancel a booking: someone who glimpses a
 //!   printed code can check in but not take the seat away.
@@ -18,17 +15,12 @@ use hmac::{Hmac, Mac};
 use sha2::Sha256;
 
 use antrean_core::booking::BookingId;
+use antrean_protocol::booking_code;
 
-const ALPHABET: &[u8; 32] = b"0123456789ABCDEFGHJKMNPQRSTVWXYZ";
-const ID_BITS: u32 = 28;
-const CODE_MAC_BITS: u32 = 32;
 const TOKEN_MAC_BYTES: usize = 16;
-const HALF_BITS: u32 = ID_BITS / 2;
-const HALF_MASK: u64 = (1 << HALF_BITS) - 1;
-const ROUNDS: u8 = 4;
 
-/// The largest booking id a code can carry (2²⁸ − 1: over 268 million bookings a site).
-pub const MAX_CODED_ID: u64 = (1 << ID_BITS) - 1;
+/// The largest booking id a code can carry.
+pub use antrean_protocol::booking_code::LARGEST_CODED_NUMBER as LARGEST_CODED_ID;
 
 /// Makes and checks codes and tokens with the site secret.
 #[derive(Clone)]
@@ -42,33 +34,6 @@ impl BookingCodes {
         BookingCodes { key: site_secret }
     }
 
-    /// One Feistel round function: 14 bits from the site secret, the round and a half.
-    fn round(&self, round: u8, half: u64) -> u64 {
-        let mac = self.mac(
-            &[b"antrean-booking-id-round:".as_slice(), &[round]].concat(),
-            half,
-        );
-        u64::from(u16::from_be_bytes([mac[0], mac[1]])) & HALF_MASK
-    }
-
-    /// The id as it appears in a code: a keyed bijection of the 28-bit range.
-    fn permute(&self, id: u64) -> u64 {
-        let (mut left, mut right) = (id >> HALF_BITS & HALF_MASK, id & HALF_MASK);
-        for round in 0..ROUNDS {
-            (left, right) = (right, left ^ self.round(round, right));
-        }
-        left << HALF_BITS | right
-    }
-
-    /// The inverse of [`BookingCodes::permute`].
-    fn unpermute(&self, coded: u64) -> u64 {
-        let (mut left, mut right) = (coded >> HALF_BITS & HALF_MASK, coded & HALF_MASK);
-        for round in (0..ROUNDS).rev() {
-            (left, right) = (right ^ self.round(round, left), left);
-        }
-        left << HALF_BITS | right
-    }
-
     fn mac(&self, domain: &[u8], id: u64) -> [u8; 32] {
         let mut mac = Hmac::<Sha256>::new_from_slice(&self.key).expect("HMAC takes any key length");
         mac.update(domain);
@@ -76,49 +41,17 @@ impl BookingCodes {
         mac.finalize().into_bytes().into()
     }
 
-    /// The code of booking `id` ("K7QM-2XD4-9RTA"), or None past [`MAX_CODED_ID`].
+    /// The code of booking `id` ("K7QM-2XD4-9RTA"), or None past [`LARGEST_CODED_ID`].
     pub fn code(&self, id: BookingId) -> Option<String> {
-        if id.0 > MAX_CODED_ID {
-            return None;
-        }
-        let mac = self.mac(b"antrean-booking-code:", id.0);
-        let tag = u64::from(u32::from_be_bytes(mac[..4].try_into().expect("4 bytes")));
-        let value = (self.permute(id.0) << CODE_MAC_BITS) | tag;
-        let chars: Vec<u8> = (0..12)
-            .rev()
-            .map(|i| ALPHABET[((value >> (i * 5)) & 31) as usize])
-            .collect();
-        let text = String::from_utf8(chars).expect("ASCII");
-        Some(format!("{}-{}-{}", &text[..4], &text[4..8], &text[8..]))
+        booking_code::encode(&self.key, id.0, booking_code::site_tag(&self.key, id.0))
     }
 
     /// The booking a typed or scanned code names, if genuine. Spaces, dashes, lower case
     /// and the look-alikes I/L (1) and O (0) are accepted.
     pub fn verify_code(&self, text: &str) -> Option<BookingId> {
-        let mut value: u64 = 0;
-        let mut n = 0;
-        for c in text.chars() {
-            let digit = match c.to_ascii_uppercase() {
-                ' ' | '-' => continue,
-                'I' | 'L' => 1,
-                'O' => 0,
-                c => ALPHABET.iter().position(|&a| char::from(a) == c)? as u64,
-            };
-            value = (value << 5) | digit;
-            n += 1;
-            if n > 12 {
-                return None;
-            }
-        }
-        if n != 12 {
-            return None;
-        }
-        let id = self.unpermute(value >> CODE_MAC_BITS);
-        let tag = (value & ((1 << CODE_MAC_BITS) - 1)) as u32;
-        let mac = self.mac(b"antrean-booking-code:", id);
-        let want = u32::from_be_bytes(mac[..4].try_into().expect("4 bytes"));
+        let (id, tag) = booking_code::decode(&self.key, text)?;
         // Not secret-dependent timing worth guarding: the id is in the code itself.
-        (tag == want).then_some(BookingId(id))
+        (tag == booking_code::site_tag(&self.key, id)).then_some(BookingId(id))
     }
 
     /// The private token of booking `id`.
@@ -173,8 +106,8 @@ mod tests {
         assert_eq!(codes.verify_code("ABCD"), None);
         assert_eq!(codes.verify_code(&format!("{code}0")), None);
         assert_eq!(codes.verify_code("!!!!-!!!!-!!!!"), None);
-        assert_eq!(codes.code(BookingId(MAX_CODED_ID + 1)), None);
-        assert!(codes.code(BookingId(MAX_CODED_ID)).is_some());
+        assert_eq!(codes.code(BookingId(LARGEST_CODED_ID + 1)), None);
+        assert!(codes.code(BookingId(LARGEST_CODED_ID)).is_some());
         let next = codes.code(BookingId(43)).unwrap();
         assert_ne!(
             code[..4],
@@ -182,8 +115,7 @@ mod tests {
             "consecutive ids do not show in the codes"
         );
         assert!(!codes.code(BookingId(1)).unwrap().starts_with("000"));
-        for id in [0, 1, 2, 12_345, MAX_CODED_ID] {
-            assert_eq!(codes.unpermute(codes.permute(id)), id);
+        for id in [0, 1, 2, 12_345, LARGEST_CODED_ID] {
             let code = codes.code(BookingId(id)).unwrap();
             assert_eq!(codes.verify_code(&code), Some(BookingId(id)));
         }

@@ -17,7 +17,7 @@ pub use vault::{Personal, Vault};
 /// most is well inside "no longer than needed".
 const PURGE_INTERVAL: std::time::Duration = std::time::Duration::from_secs(3600);
 
-/// Deletes expired personal-data keys at start and then every [`PURGE_INTERVAL`] until
+/// Deletes expired personal-data keys at start and then every hour until
 /// `stop` turns true.
 pub async fn purge_task(
     side: std::sync::Arc<api::BookingSide>,

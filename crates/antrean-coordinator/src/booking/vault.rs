@@ -111,6 +111,19 @@ impl Vault {
         Ok(out)
     }
 
+    /// [`Vault::seal`] when the day's key is already in memory (no disk access: safe on an
+    /// async worker); None when it must be read or created first.
+    pub fn seal_cached(
+        &self,
+        service: &str,
+        date: LocalDate,
+        personal: &Personal,
+    ) -> Option<std::io::Result<Vec<u8>>> {
+        // The guard must drop before `seal` takes the lock again (it is not reentrant).
+        let cached = self.lock().contains_key(&(service.to_owned(), date));
+        cached.then(|| self.seal(service, date, personal))
+    }
+
     /// The personal data of a booking, or None once its key was deleted (or the bytes
     /// are not ours).
     pub fn open_sealed(&self, service: &str, date: LocalDate, sealed: &[u8]) -> Option<Personal> {

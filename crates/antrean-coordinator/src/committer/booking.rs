@@ -129,3 +129,28 @@ impl Committer {
         let _ = reply.send(answer);
     }
 }
+
+impl Committer {
+    /// The booking a typed or scanned code names: a site code, or a central code (with
+    /// the command recording it when the sync has not brought it yet).
+    pub(super) fn resolve_booking_code(
+        &self,
+        code: &str,
+        now: Timestamp,
+    ) -> Option<(BookingId, Option<Command>)> {
+        if let Some(id) = self.codes.verify_code(code) {
+            return Some((id, None));
+        }
+        let bookings = &self.engine.state().bookings;
+        self.central_key.resolve(
+            code,
+            self.engine.catalog(),
+            self.engine.local_day(now),
+            |id| {
+                bookings
+                    .get(id)
+                    .map(|b| (b.service.clone(), b.date, b.slot))
+            },
+        )
+    }
+}

@@ -125,6 +125,8 @@ pub struct Committer {
     pub signer: TicketSigner,
     /// Booking codes (check-in resolves them).
     pub codes: crate::booking::BookingCodes,
+    /// The key of central's codes for this site (bookings made at Antrean Pusat).
+    pub central_key: crate::central_booking::CentralKey,
     /// The last public snapshot, serialized, and the seq it shows: boards and phones that
     /// (re)connect together share one serialization.
     pub public_snapshot: Option<(u64, Utf8Bytes)>,
@@ -217,6 +219,7 @@ impl Committer {
             alerts: Vec::new(),
             signer,
             codes,
+            central_key: Default::default(),
             public_snapshot: None,
             events,
             metrics,
@@ -520,8 +523,18 @@ impl Committer {
                 Ok(id) => make(id),
                 Err(rejection) => return error_message(id, &rejection),
             },
-            CommandSpec::WithBooking(code, make) => match self.codes.verify_code(&code) {
-                Some(booking) => make(booking),
+            CommandSpec::WithBooking(code, make) => match self.resolve_booking_code(&code, now) {
+                Some((booking, unsynced)) => {
+                    // A central booking its sync has not brought yet: the signed code
+                    // proves it; record it first (same batch, same fsync).
+                    if let Some(sync) = unsynced {
+                        match self.engine.handle(&sync, now) {
+                            Ok(outcome) => self.log(records, &outcome.events, outcome.at, None),
+                            Err(rejection) => return error_message(id, &rejection),
+                        }
+                    }
+                    make(booking)
+                }
                 None => {
                     let unknown = antrean_core::booking::BookingProblem::Unknown {
                         booking: antrean_core::booking::BookingId(0),

@@ -140,7 +140,9 @@ impl Bookings {
                 sealed,
                 channel,
             } => {
-                self.next_id = self.next_id.max(booking.0 + 1);
+                if booking.central_number().is_none() {
+                    self.next_id = self.next_id.max(booking.0 + 1);
+                }
                 let b = Booking {
                     id: *booking,
                     service: service.clone(),

@@ -85,6 +85,12 @@ pub enum BookingProblem {
         /// Minutes after the slot start a check-in was honoured.
         late_min: u16,
     },
+    /// The service is booked at Antrean Pusat (the central booking page or a partner
+    /// app), not on this site.
+    BookedAtCentral {
+        /// Service name.
+        service_name: String,
+    },
 }
 
 impl BookingProblem {
@@ -106,6 +112,7 @@ impl BookingProblem {
             BookingProblem::NotActive { .. } => "booking_not_active",
             BookingProblem::OtherDay { .. } => "booking_other_day",
             BookingProblem::TooLate { .. } => "booking_too_late",
+            BookingProblem::BookedAtCentral { .. } => "booked_at_central",
         }
     }
 
@@ -174,6 +181,9 @@ impl BookingProblem {
                 "Maaf, Anda terlambat: booking jam {} hanya berlaku sampai {late_min} menit sesudahnya. Silakan booking ulang atau datang di hari lain.",
                 slot.format_id()
             ),
+            BookingProblem::BookedAtCentral { service_name } => format!(
+                "Booking {service_name} dilakukan melalui Antrean Pusat (halaman booking pusat atau aplikasi mitra), bukan di sini."
+            ),
         }
     }
 
@@ -230,6 +240,9 @@ impl BookingProblem {
             }
             BookingProblem::TooLate { slot, late_min } => format!(
                 "Sorry, too late: a {slot} booking is honoured up to {late_min} minutes after it. Please book again."
+            ),
+            BookingProblem::BookedAtCentral { service_name } => format!(
+                "{service_name} is booked through Antrean Pusat (the central booking page or a partner app), not here."
             ),
         }
     }

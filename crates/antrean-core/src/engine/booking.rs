@@ -2,8 +2,9 @@
 //! arrival window closed (docs/booking.md).
 
 use super::Engine;
+use crate::booking::bookable;
 use crate::booking::{
-    Booking, BookingId, BookingProblem, BookingRules, BookingState, Slot, SlotView,
+    BookedAt, Booking, BookingId, BookingProblem, BookingRules, BookingState, SlotView,
 };
 use crate::catalog::Service;
 use crate::event::{BookingChannel, Event};
@@ -57,25 +58,14 @@ impl Engine {
                 *n = n.saturating_sub(1);
             }
         }
-        let held_left = rules
-            .held_seats(slots.len(), cfg.daily_quota)
-            .saturating_sub(day.claimed);
-        Ok(slots
-            .into_iter()
-            .map(|slot| {
-                let taken = day.per_slot.get(&slot.start).copied().unwrap_or(0);
-                let left = if bookable(slot, date, local) {
-                    rules.seats_per_slot.saturating_sub(taken).min(held_left)
-                } else {
-                    0
-                };
-                SlotView {
-                    slot,
-                    seats: rules.seats_per_slot,
-                    left,
-                }
-            })
-            .collect())
+        Ok(crate::booking::seat_views(
+            rules,
+            slots,
+            cfg.daily_quota,
+            &day,
+            date,
+            local,
+        ))
     }
 
     /// Seats a new booking could still take on `date` at `now`: the day's held seats not
@@ -149,6 +139,7 @@ impl Engine {
         at: Timestamp,
     ) -> Result<Vec<Event>, Rejection> {
         let (cfg, rules) = self.booking_cfg(req.service)?;
+        refuse_if_central(cfg, rules)?;
         if rules.nik == crate::booking::NikRule::Required && !req.nik_given {
             return Err(problem(BookingProblem::NikRequired));
         }
@@ -182,6 +173,7 @@ impl Engine {
     ) -> Result<Vec<Event>, Rejection> {
         let b = self.active_booking(booking)?;
         let (cfg, rules) = self.booking_cfg(&b.service)?;
+        refuse_if_central(cfg, rules)?;
         self.check_window(rules, b.channel, at)?;
         if b.date == date && b.slot == slot {
             return Err(problem(BookingProblem::SlotNotOffered { slot }));
@@ -203,6 +195,75 @@ impl Engine {
             date,
             slot,
         }])
+    }
+
+    pub(super) fn decide_sync_central(
+        &self,
+        booking: BookingId,
+        service: &str,
+        date: LocalDate,
+        slot: LocalTime,
+        cancelled: bool,
+        at: Timestamp,
+    ) -> Result<Vec<Event>, Rejection> {
+        if booking.central_number().is_none() {
+            return Err(problem(BookingProblem::Unknown { booking }));
+        }
+        let known = self.state.bookings.get(booking);
+        match known {
+            // The site's facts win: a visitor who checked in was served, whatever central
+            // heard since; a cancelled or expired booking stays so.
+            Some(b) if b.state != BookingState::Active => Ok(Vec::new()),
+            Some(_) if cancelled => Ok(vec![Event::BookingCancelled { booking }]),
+            Some(b) if b.date == date && b.slot == slot => Ok(Vec::new()),
+            Some(_) => {
+                self.check_central_slot(service, date, slot)?;
+                Ok(vec![Event::BookingRescheduled {
+                    booking,
+                    date,
+                    slot,
+                }])
+            }
+            None if cancelled => Ok(Vec::new()),
+            // A day already over here needs no booking (the log keeps only what matters).
+            None if date < self.local_at(at).date => Ok(Vec::new()),
+            None => {
+                self.check_central_slot(service, date, slot)?;
+                Ok(vec![Event::BookingMade {
+                    booking,
+                    service: service.to_owned(),
+                    date,
+                    slot,
+                    // Personal data stays at central; one booking per identity is
+                    // enforced there.
+                    identity_keys: Vec::new(),
+                    sealed: Vec::new(),
+                    channel: BookingChannel::Central,
+                }])
+            }
+        }
+    }
+
+    /// `slot` is one of `date`'s slots of a service booked at central.
+    fn check_central_slot(
+        &self,
+        service: &str,
+        date: LocalDate,
+        slot: LocalTime,
+    ) -> Result<(), Rejection> {
+        let (cfg, rules) = self.booking_cfg(service)?;
+        if rules.booked_at != BookedAt::Central {
+            return Err(problem(BookingProblem::NotOffered {
+                service_name: cfg.name_id.clone(),
+            }));
+        }
+        let slots = rules
+            .slots(&self.catalog.site.schedule, date)
+            .map_err(|_| problem(BookingProblem::DayClosed { date }))?;
+        if !slots.iter().any(|s| s.start == slot) {
+            return Err(problem(BookingProblem::SlotNotOffered { slot }));
+        }
+        Ok(())
     }
 
     pub(super) fn decide_cancel(&self, booking: BookingId) -> Result<Vec<Event>, Rejection> {
@@ -355,26 +416,10 @@ impl Engine {
             }));
         }
         let views = self.slot_views_without(&cfg.code, date, at, moving)?;
-        let Some(view) = views.iter().find(|v| v.slot.start == slot) else {
-            return Err(problem(BookingProblem::SlotNotOffered { slot }));
-        };
-        if views.iter().all(|v| v.left == 0) {
-            let next = self.next_date_with_seats(&cfg.code, date.succ(), at);
-            return Err(problem(BookingProblem::DayFull {
-                service_name: cfg.name_id.clone(),
-                date,
-                next_date: next,
-            }));
-        }
-        if view.left == 0 {
-            let began = !bookable(view.slot, date, self.local_at(at));
-            return Err(problem(if began {
-                BookingProblem::SlotNotOffered { slot }
-            } else {
-                BookingProblem::SlotFull { slot }
-            }));
-        }
-        Ok(())
+        crate::booking::check_seat(&views, &cfg.name_id, date, slot, self.local_at(at), || {
+            self.next_date_with_seats(&cfg.code, date.succ(), at)
+        })
+        .map_err(problem)
     }
 
     fn booking_cfg(&self, service: &str) -> Result<(&Service, &BookingRules), Rejection> {
@@ -404,9 +449,14 @@ impl Engine {
     }
 }
 
-/// A slot can still be booked at `now`: its day is later, or it starts later today.
-fn bookable(slot: Slot, date: LocalDate, now: LocalDateTime) -> bool {
-    date > now.date || (date == now.date && slot.start > now.time)
+/// Services booked at central take no bookings or moves here.
+fn refuse_if_central(cfg: &Service, rules: &BookingRules) -> Result<(), Rejection> {
+    if rules.booked_at == BookedAt::Central {
+        return Err(problem(BookingProblem::BookedAtCentral {
+            service_name: cfg.name_id.clone(),
+        }));
+    }
+    Ok(())
 }
 
 /// The end of a booking's arrival window.

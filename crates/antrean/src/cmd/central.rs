@@ -45,6 +45,9 @@ pub enum CentralCommand {
     /// Central managers' accounts (the password is read from the first line of stdin).
     #[command(subcommand)]
     Manager(ManagerCommand),
+    /// Partner apps that book through central's booking API (docs/booking-api.md).
+    #[command(subcommand)]
+    Partner(PartnerCommand),
     /// Publish a catalog to a site (applied there at its next day's opening) and see what
     /// the sites answered.
     #[command(subcommand)]
@@ -103,6 +106,26 @@ pub enum SiteCommand {
     List {
         #[command(flatten)]
         db: DatabaseArg,
+    },
+}
+
+#[derive(Subcommand)]
+pub enum PartnerCommand {
+    /// Enrol a partner app; prints its key once (central keeps only a hash).
+    Add {
+        #[command(flatten)]
+        db: DatabaseArg,
+        /// Partner id: lower-case letters, digits, dashes (e.g. aplikasi-prov-jabar).
+        id: String,
+        /// Display name.
+        #[arg(long)]
+        name: String,
+        /// Requests a minute the partner may make (its own limit; 429 past it).
+        #[arg(long, default_value_t = 600)]
+        per_minute: u32,
+        /// Write the key to this file (mode 0600) instead of printing it.
+        #[arg(long)]
+        key_file: Option<PathBuf>,
     },
 }
 
@@ -178,6 +201,15 @@ pub struct ReportArgs {
 }
 
 fn write_key(key: &str, file: Option<&PathBuf>) -> anyhow::Result<()> {
+    write_named_key("site key", "the site's --central-key-file", key, file)
+}
+
+fn write_named_key(
+    what: &str,
+    where_to: &str,
+    key: &str,
+    file: Option<&PathBuf>,
+) -> anyhow::Result<()> {
     match file {
         Some(path) => {
             use std::io::Write;
@@ -190,13 +222,10 @@ fn write_key(key: &str, file: Option<&PathBuf>) -> anyhow::Result<()> {
                 .open(path)
                 .and_then(|mut f| f.write_all(format!("{key}\n").as_bytes()))
                 .with_context(|| format!("writing {}", path.display()))?;
-            eprintln!(
-                "site key written to {} (shown nowhere else)",
-                path.display()
-            );
+            eprintln!("{what} written to {} (shown nowhere else)", path.display());
         }
         None => {
-            eprintln!("site key (shown once; put it in the site's --central-key-file):");
+            eprintln!("{what} (shown once; put it in {where_to}):");
             println!("{key}");
         }
     }
@@ -248,6 +277,24 @@ pub async fn run(command: CentralCommand) -> anyhow::Result<()> {
         }) => {
             let key = connect(&db).await?.add_site(&id, &name, &region).await?;
             write_key(&key, key_file.as_ref())
+        }
+        CentralCommand::Partner(PartnerCommand::Add {
+            db,
+            id,
+            name,
+            per_minute,
+            key_file,
+        }) => {
+            let key = connect(&db)
+                .await?
+                .add_partner(&id, &name, per_minute)
+                .await?;
+            write_named_key(
+                "partner key",
+                "the partner app's configuration",
+                &key,
+                key_file.as_ref(),
+            )
         }
         CentralCommand::Site(SiteCommand::Rekey { db, id, key_file }) => {
             let key = connect(&db).await?.rekey_site(&id).await?;

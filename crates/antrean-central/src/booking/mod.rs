@@ -1,0 +1,645 @@
+//! Bookings taken at central for the services a site's catalog marks `booked_at =
+//! "central"` (docs/booking.md, "Booked at central").
+//!
+//! Central owns those seats: every booking of a site takes the site's `booking_sites` row
+//! lock, counts the day's seats in PostgreSQL and applies the core's rules
+//! ([`antrean_core::booking::seat_views`], the same the site's engine uses), so no slot is
+//! ever sold twice however many partners book at once. Each change gets the site's next
+//! change number; the site pulls changes over its shipping link ([`Db::booking_changes`])
+//! and, while that link is down, honours a booking from its signed code
+//! ([`antrean_protocol::booking_code::CentralCodes`]). What the site did with a booking
+//! (checked in, expired) comes back in its events ([`Db::apply_site_booking_events`]).
+
+pub mod api;
+pub mod partners;
+
+use std::collections::{BTreeMap, HashMap};
+use std::sync::{Arc, Mutex};
+
+use antrean_core::booking::{
+    BookedAt, BookingId, BookingProblem, BookingRules, DayCount, NikRule, SlotView, contact, nik,
+};
+use antrean_core::catalog::Service;
+use antrean_core::time::LocalDateTime;
+use antrean_core::{Catalog, LocalDate, LocalTime, Timestamp};
+use antrean_protocol::booking_code::{CentralBooking, CentralCodes};
+use antrean_protocol::{CentralBookingDto, EventDto, MAX_SYNCED_BOOKINGS, ShippedEvent};
+use anyhow::Context;
+use hmac::{Hmac, Mac};
+use rand::RngCore;
+use sha2::Sha256;
+
+use crate::db::Db;
+use crate::limits::MAX_CACHED_CATALOGS;
+
+/// Why a booking request was not done.
+#[derive(Debug, thiserror::Error)]
+pub enum BookError {
+    /// The rules refused it (an answer for the visitor).
+    #[error("{}", .0.message_en())]
+    Refused(BookingProblem),
+    /// No such site, service or booking.
+    #[error("{0}")]
+    NotFound(String),
+    /// The site has not sent its catalog yet, so its services are not known here.
+    #[error("site {0} has not sent its catalog yet")]
+    SiteNotReady(String),
+    /// The database failed; nothing was stored.
+    #[error(transparent)]
+    Database(#[from] anyhow::Error),
+}
+
+impl From<tokio_postgres::Error> for BookError {
+    fn from(err: tokio_postgres::Error) -> BookError {
+        BookError::Database(err.into())
+    }
+}
+
+/// A booking as central keeps it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct CentralRow {
+    /// Central's number at its site.
+    pub number: u64,
+    /// Service code.
+    pub service: String,
+    /// Date of the visit.
+    pub date: LocalDate,
+    /// Slot start.
+    pub slot: LocalTime,
+    /// "active", "cancelled", "checked_in" or "expired".
+    pub state: String,
+    /// Name (None once purged).
+    pub name: Option<String>,
+    /// Phone (None once purged).
+    pub phone: Option<String>,
+    /// The NIK, masked, when the service asked for it.
+    pub nik_masked: Option<String>,
+}
+
+/// What a visitor (through a partner app) gives to book.
+pub struct BookRequest<'a> {
+    /// Service code.
+    pub service: &'a str,
+    /// Date.
+    pub date: LocalDate,
+    /// Slot start.
+    pub slot: LocalTime,
+    /// Name as typed.
+    pub name: &'a str,
+    /// Phone as typed.
+    pub phone: &'a str,
+    /// NIK as typed, if any.
+    pub nik: Option<&'a str>,
+    /// The partner booking.
+    pub partner: &'a str,
+}
+
+/// Parsed site catalogs by digest (sites share few versions).
+#[derive(Clone, Default)]
+pub struct Catalogs(Arc<Mutex<HashMap<String, Arc<Catalog>>>>);
+
+fn refused(problem: BookingProblem) -> BookError {
+    BookError::Refused(problem)
+}
+
+impl Db {
+    /// The catalog the site last sent.
+    pub async fn site_catalog(&self, site: &str) -> Result<Arc<Catalog>, BookError> {
+        let conn = self.get().await?;
+        let row = conn
+            .query_opt(
+                "SELECT catalog_sha256, catalog_toml FROM sites WHERE id = $1",
+                &[&site],
+            )
+            .await?
+            .ok_or_else(|| BookError::NotFound(format!("no site {site}")))?;
+        let (Some(sha), Some(toml)): (Option<String>, Option<String>) = (row.get(0), row.get(1))
+        else {
+            return Err(BookError::SiteNotReady(site.to_owned()));
+        };
+        if let Some(catalog) = self.catalogs.0.lock().expect("catalogs lock").get(&sha) {
+            return Ok(catalog.clone());
+        }
+        let catalog = Arc::new(
+            antrean_catalog::parse("catalog.toml", &toml)
+                .map_err(|_| BookError::SiteNotReady(site.to_owned()))?,
+        );
+        let mut cache = self.catalogs.0.lock().expect("catalogs lock");
+        if cache.len() >= MAX_CACHED_CATALOGS {
+            cache.clear();
+        }
+        cache.insert(sha, catalog.clone());
+        Ok(catalog)
+    }
+
+    /// The key of the site's central codes, made on first use.
+    pub async fn site_code_key(&self, site: &str) -> anyhow::Result<[u8; 32]> {
+        let conn = self.get().await?;
+        let mut fresh = [0u8; 32];
+        rand::rng().fill_bytes(&mut fresh);
+        conn.execute(
+            "INSERT INTO booking_sites (site_id, code_key) VALUES ($1, $2)
+             ON CONFLICT DO NOTHING",
+            &[&site, &fresh.as_slice()],
+        )
+        .await
+        .context("making the site's booking key")?;
+        let key: Vec<u8> = conn
+            .query_one(
+                "SELECT code_key FROM booking_sites WHERE site_id = $1",
+                &[&site],
+            )
+            .await?
+            .get(0);
+        key.try_into()
+            .map_err(|_| anyhow::anyhow!("booking key of {site} is not 32 bytes"))
+    }
+
+    /// The slots of `service` on `date` with seats left at `now`.
+    pub async fn central_slots(
+        &self,
+        site: &str,
+        catalog: &Catalog,
+        service: &str,
+        date: LocalDate,
+        now: Timestamp,
+    ) -> Result<Vec<SlotView>, BookError> {
+        let (cfg, rules) = central_service(catalog, service)?;
+        let conn = self.get().await?;
+        let day = day_count(&conn, site, service, date).await?;
+        let local = catalog.site.time_zone.local(now);
+        views(catalog, cfg, rules, &day, date, local)
+    }
+
+    /// Books a seat, or says why not. Durable when it returns (PostgreSQL's commit).
+    pub async fn central_book(
+        &self,
+        site: &str,
+        catalog: &Catalog,
+        req: &BookRequest<'_>,
+        now: Timestamp,
+    ) -> Result<(CentralRow, String), BookError> {
+        let (cfg, rules) = central_service(catalog, req.service)?;
+        let local = catalog.site.time_zone.local(now);
+        if !rules.window_open(local.time) {
+            let hours = rules
+                .window
+                .iter()
+                .map(|h| format!("{}–{}", h.start.format_id(), h.end.format_id()))
+                .collect::<Vec<_>>()
+                .join(", ");
+            return Err(refused(BookingProblem::WindowClosed { hours }));
+        }
+        let name = contact::check_name(req.name).map_err(refused)?;
+        let phone = contact::check_phone(req.phone).map_err(refused)?;
+        // Data minimisation: a NIK the service does not ask for is not kept.
+        let nik = match (rules.nik, req.nik.map(str::trim)) {
+            (NikRule::NotAsked, _) | (_, None | Some("")) => None,
+            (_, Some(text)) => Some(
+                nik::check(text, local.date).map_err(|p| refused(BookingProblem::InvalidNik(p)))?,
+            ),
+        };
+        if rules.nik == NikRule::Required && nik.is_none() {
+            return Err(refused(BookingProblem::NikRequired));
+        }
+        let horizon = local.date.days_since_epoch() + i64::from(rules.days_ahead);
+        if req.date < local.date || req.date.days_since_epoch() > horizon {
+            return Err(refused(BookingProblem::DateOutOfRange {
+                days_ahead: rules.days_ahead,
+            }));
+        }
+        let key = self.site_code_key(site).await?;
+        let identity_keys = identity_keys(&key, &phone, nik.as_deref());
+        let mut conn = self.get().await?;
+        let tx = conn.transaction().await?;
+        // The site's row is the lock: one booking of a site at a time, counted exactly.
+        let counters = tx
+            .query_one(
+                "SELECT next_number, next_change FROM booking_sites WHERE site_id = $1
+                 FOR UPDATE",
+                &[&site],
+            )
+            .await?;
+        let (number, change): (i64, i64) = (counters.get(0), counters.get(1));
+        let day = day_count(&tx, site, req.service, req.date).await?;
+        let views = views(catalog, cfg, rules, &day, req.date, local)?;
+        if let Err(problem) = antrean_core::booking::check_seat(
+            &views,
+            &cfg.name_id,
+            req.date,
+            req.slot,
+            local,
+            || None,
+        ) {
+            let problem = match problem {
+                BookingProblem::DayFull {
+                    service_name, date, ..
+                } => BookingProblem::DayFull {
+                    service_name,
+                    date,
+                    next_date: next_date_with_seats(&tx, site, catalog, cfg, rules, date, local)
+                        .await?,
+                },
+                other => other,
+            };
+            return Err(refused(problem));
+        }
+        let live = tx
+            .query_opt(
+                "SELECT day FROM bookings WHERE site_id = $1 AND service = $2 AND day = $3::text::date
+                   AND state IN ('active', 'checked_in') AND identity_keys && $4 LIMIT 1",
+                &[&site, &req.service, &pg_date(req.date), &identity_keys],
+            )
+            .await?;
+        if live.is_some() {
+            return Err(refused(BookingProblem::AlreadyBooked { date: req.date }));
+        }
+        let retention = LocalDate::from_days_since_epoch(
+            req.date.days_since_epoch() + i64::from(rules.retention_days),
+        );
+        let nik_masked = nik.as_deref().map(nik::mask);
+        tx.execute(
+            "INSERT INTO bookings (site_id, number, service, day, slot_min, state, change_seq,
+                                   partner, identity_keys, name, phone, nik_masked,
+                                   retention_until)
+             VALUES ($1, $2, $3, $4::text::date, $5, 'active', $6, $7, $8, $9, $10, $11,
+                     $12::text::date)",
+            &[
+                &site,
+                &number,
+                &req.service,
+                &pg_date(req.date),
+                &i32::from(req.slot.minutes()),
+                &change,
+                &req.partner,
+                &identity_keys,
+                &name,
+                &phone,
+                &nik_masked,
+                &pg_date(retention),
+            ],
+        )
+        .await?;
+        tx.execute(
+            "UPDATE booking_sites SET next_number = next_number + 1,
+                                      next_change = next_change + 1
+             WHERE site_id = $1",
+            &[&site],
+        )
+        .await?;
+        tx.commit().await?;
+        let row = CentralRow {
+            number: number as u64,
+            service: req.service.to_owned(),
+            date: req.date,
+            slot: req.slot,
+            state: "active".into(),
+            name: Some(name),
+            phone: Some(phone),
+            nik_masked,
+        };
+        let code = code_of(&key, site, &row)?;
+        Ok((row, code))
+    }
+
+    /// The booking a code names, if genuine.
+    pub async fn central_booking(
+        &self,
+        site: &str,
+        code: &str,
+    ) -> Result<(CentralRow, String), BookError> {
+        let key = self.site_code_key(site).await?;
+        let codes = CentralCodes::new(key, site);
+        let unknown = || {
+            refused(BookingProblem::Unknown {
+                booking: BookingId(0),
+            })
+        };
+        let number = codes.number(code).ok_or_else(unknown)?;
+        let conn = self.get().await?;
+        let row = conn
+            .query_opt(
+                "SELECT number, service, day::text, slot_min, state, name, phone, nik_masked
+                 FROM bookings WHERE site_id = $1 AND number = $2",
+                &[&site, &(number as i64)],
+            )
+            .await?
+            .map(row_of)
+            .ok_or_else(unknown)?;
+        if !codes.matches(code, &claim(&row)) {
+            return Err(unknown());
+        }
+        let code = code_of(&key, site, &row)?;
+        Ok((row, code))
+    }
+
+    /// Cancels an active booking (its seat is free at once; the site hears at its next
+    /// sync). A booking already checked in, cancelled or expired is refused.
+    pub async fn central_cancel(
+        &self,
+        site: &str,
+        code: &str,
+    ) -> Result<(CentralRow, String), BookError> {
+        let (row, code) = self.central_booking(site, code).await?;
+        let mut conn = self.get().await?;
+        let tx = conn.transaction().await?;
+        let change: i64 = tx
+            .query_one(
+                "SELECT next_change FROM booking_sites WHERE site_id = $1 FOR UPDATE",
+                &[&site],
+            )
+            .await?
+            .get(0);
+        let n = tx
+            .execute(
+                "UPDATE bookings SET state = 'cancelled', change_seq = $3
+                 WHERE site_id = $1 AND number = $2 AND state = 'active'",
+                &[&site, &(row.number as i64), &change],
+            )
+            .await?;
+        if n == 0 {
+            let state = match row.state.as_str() {
+                "checked_in" => antrean_core::booking::BookingState::CheckedIn {
+                    ticket: antrean_core::TicketId(0),
+                },
+                "expired" => antrean_core::booking::BookingState::Expired,
+                _ => antrean_core::booking::BookingState::Cancelled,
+            };
+            return Err(refused(BookingProblem::NotActive { state }));
+        }
+        tx.execute(
+            "UPDATE booking_sites SET next_change = next_change + 1 WHERE site_id = $1",
+            &[&site],
+        )
+        .await?;
+        tx.commit().await?;
+        Ok((
+            CentralRow {
+                state: "cancelled".into(),
+                ..row
+            },
+            code,
+        ))
+    }
+
+    /// The site's booking changes after `after`, dated `from` or later: at most
+    /// [`MAX_SYNCED_BOOKINGS`], with the last change number included and whether more
+    /// follow.
+    pub async fn booking_changes(
+        &self,
+        site: &str,
+        after: u64,
+        from: LocalDate,
+    ) -> anyhow::Result<(Vec<CentralBookingDto>, u64, bool)> {
+        let conn = self.get().await?;
+        let rows = conn
+            .query(
+                "SELECT number, service, day::text, slot_min, state, change_seq FROM bookings
+                 WHERE site_id = $1 AND change_seq > $2 AND day >= $3::text::date
+                 ORDER BY change_seq LIMIT $4",
+                &[
+                    &site,
+                    &(after as i64),
+                    &pg_date(from),
+                    &(MAX_SYNCED_BOOKINGS as i64 + 1),
+                ],
+            )
+            .await?;
+        let more = rows.len() > MAX_SYNCED_BOOKINGS;
+        let mut through = after;
+        let bookings = rows
+            .iter()
+            .take(MAX_SYNCED_BOOKINGS)
+            .map(|r| {
+                let change: i64 = r.get(5);
+                through = through.max(change as u64);
+                let state: String = r.get(4);
+                CentralBookingDto {
+                    number: r.get::<_, i64>(0) as u64,
+                    service: r.get(1),
+                    date: local_date(r.get(2)).to_string(),
+                    slot: LocalTime::from_minutes(r.get::<_, i32>(3) as u16).to_string(),
+                    cancelled: state == "cancelled",
+                }
+            })
+            .collect();
+        if !more {
+            // Changes dated before `from` are not news for the site; skip past them.
+            let last: Option<i64> = conn
+                .query_one(
+                    "SELECT next_change - 1 FROM booking_sites WHERE site_id = $1",
+                    &[&site],
+                )
+                .await
+                .ok()
+                .map(|r| r.get(0));
+            through = through.max(last.unwrap_or(0).max(0) as u64);
+        }
+        Ok((bookings, through, more))
+    }
+
+    /// What the site did with central's bookings, from its shipped events: checked in
+    /// (the site's fact wins over a cancellation it had not heard of), expired, or
+    /// cancelled by staff there. Idempotent.
+    pub async fn apply_site_booking_events(
+        &self,
+        site: &str,
+        events: &[ShippedEvent],
+    ) -> anyhow::Result<()> {
+        let updates: Vec<(i64, &str, &str)> = events
+            .iter()
+            .filter_map(|e| match &e.event {
+                EventDto::BookingCheckedIn { booking, .. } => {
+                    Some((*booking, "checked_in", "state <> 'checked_in'"))
+                }
+                EventDto::BookingExpired { booking } => {
+                    Some((*booking, "expired", "state = 'active'"))
+                }
+                EventDto::BookingCancelled { booking } => {
+                    Some((*booking, "cancelled", "state = 'active'"))
+                }
+                _ => None,
+            })
+            .filter_map(|(id, state, guard)| {
+                BookingId(id)
+                    .central_number()
+                    .map(|n| (n as i64, state, guard))
+            })
+            .collect();
+        if updates.is_empty() {
+            return Ok(());
+        }
+        let conn = self.get().await?;
+        for (number, state, guard) in updates {
+            conn.execute(
+                &format!(
+                    "UPDATE bookings SET state = $3 WHERE site_id = $1 AND number = $2 AND {guard}"
+                ),
+                &[&site, &number, &state],
+            )
+            .await?;
+        }
+        Ok(())
+    }
+
+    /// Clears the personal data of bookings past their retention date (UU 27/2022):
+    /// name, phone, masked NIK and identity hashes. Returns how many were cleared.
+    pub async fn purge_booking_personal_data(&self, today: LocalDate) -> anyhow::Result<u64> {
+        let conn = self.get().await?;
+        Ok(conn
+            .execute(
+                "UPDATE bookings SET name = NULL, phone = NULL, nik_masked = NULL,
+                                     identity_keys = '{}'
+                 WHERE retention_until < $1::text::date AND (name IS NOT NULL OR phone IS NOT NULL
+                                                 OR cardinality(identity_keys) > 0)",
+                &[&pg_date(today)],
+            )
+            .await?)
+    }
+}
+
+/// A service of `catalog` booked at central, with its rules.
+pub fn central_service<'a>(
+    catalog: &'a Catalog,
+    service: &str,
+) -> Result<(&'a Service, &'a BookingRules), BookError> {
+    let cfg = catalog
+        .service(service)
+        .ok_or_else(|| BookError::NotFound(format!("no service {service}")))?;
+    match &cfg.booking {
+        Some(rules) if rules.booked_at == BookedAt::Central => Ok((cfg, rules)),
+        _ => Err(refused(BookingProblem::NotOffered {
+            service_name: cfg.name_id.clone(),
+        })),
+    }
+}
+
+fn views(
+    catalog: &Catalog,
+    cfg: &Service,
+    rules: &BookingRules,
+    day: &DayCount,
+    date: LocalDate,
+    local: LocalDateTime,
+) -> Result<Vec<SlotView>, BookError> {
+    let slots = rules
+        .slots(&catalog.site.schedule, date)
+        .map_err(|_| refused(BookingProblem::DayClosed { date }))?;
+    Ok(antrean_core::booking::seat_views(
+        rules,
+        slots,
+        cfg.daily_quota,
+        day,
+        date,
+        local,
+    ))
+}
+
+async fn day_count(
+    conn: &impl deadpool_postgres::GenericClient,
+    site: &str,
+    service: &str,
+    date: LocalDate,
+) -> Result<DayCount, BookError> {
+    let rows = conn
+        .query(
+            "SELECT slot_min, count(*), count(*) FILTER (WHERE state = 'active')
+             FROM bookings WHERE site_id = $1 AND service = $2 AND day = $3::text::date
+               AND state IN ('active', 'checked_in')
+             GROUP BY slot_min",
+            &[&site, &service, &pg_date(date)],
+        )
+        .await?;
+    let mut day = DayCount {
+        per_slot: BTreeMap::new(),
+        ..DayCount::default()
+    };
+    for r in rows {
+        let (slot, held, active): (i32, i64, i64) = (r.get(0), r.get(1), r.get(2));
+        day.claimed += held as u32;
+        day.active += active as u32;
+        day.per_slot
+            .insert(LocalTime::from_minutes(slot as u16), held as u32);
+    }
+    Ok(day)
+}
+
+async fn next_date_with_seats(
+    conn: &impl deadpool_postgres::GenericClient,
+    site: &str,
+    catalog: &Catalog,
+    cfg: &Service,
+    rules: &BookingRules,
+    after: LocalDate,
+    local: LocalDateTime,
+) -> Result<Option<LocalDate>, BookError> {
+    let last = local.date.days_since_epoch() + i64::from(rules.days_ahead);
+    for days in after.days_since_epoch() + 1..=last {
+        let date = LocalDate::from_days_since_epoch(days);
+        let day = day_count(conn, site, &cfg.code, date).await?;
+        if let Ok(views) = views(catalog, cfg, rules, &day, date, local)
+            && views.iter().any(|v| v.left > 0)
+        {
+            return Ok(Some(date));
+        }
+    }
+    Ok(None)
+}
+
+/// Keyed hashes of the phone and NIK under the site's code key (never the plain values).
+fn identity_keys(key: &[u8; 32], phone: &str, nik: Option<&str>) -> Vec<String> {
+    let hash = |kind: &str, value: &str| {
+        let mut mac = <Hmac<Sha256> as Mac>::new_from_slice(key).expect("any key length");
+        mac.update(b"antrean-central-identity:");
+        mac.update(kind.as_bytes());
+        mac.update(b":");
+        mac.update(value.as_bytes());
+        mac.finalize().into_bytes()[..16]
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect::<String>()
+    };
+    let mut keys = vec![hash("phone", phone)];
+    if let Some(nik) = nik {
+        keys.push(hash("nik", nik));
+    }
+    keys
+}
+
+fn claim(row: &CentralRow) -> CentralBooking {
+    CentralBooking {
+        number: row.number,
+        service: row.service.clone(),
+        date: row.date,
+        slot: row.slot,
+    }
+}
+
+fn code_of(key: &[u8; 32], site: &str, row: &CentralRow) -> Result<String, BookError> {
+    CentralCodes::new(*key, site)
+        .code(&claim(row))
+        .ok_or_else(|| BookError::Database(anyhow::anyhow!("booking number past the code range")))
+}
+
+fn row_of(r: tokio_postgres::Row) -> CentralRow {
+    CentralRow {
+        number: r.get::<_, i64>(0) as u64,
+        service: r.get(1),
+        date: local_date(r.get(2)),
+        slot: LocalTime::from_minutes(r.get::<_, i32>(3) as u16),
+        state: r.get(4),
+        name: r.get(5),
+        phone: r.get(6),
+        nik_masked: r.get(7),
+    }
+}
+
+/// Dates travel as text ("YYYY-MM-DD", cast in SQL): no date crate in the PostgreSQL
+/// client for one column type.
+fn pg_date(date: LocalDate) -> String {
+    date.to_string()
+}
+
+fn local_date(text: String) -> LocalDate {
+    LocalDate::parse(&text).expect("PostgreSQL dates read as YYYY-MM-DD")
+}

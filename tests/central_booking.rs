@@ -1,0 +1,296 @@
+//! Booking at Antrean Pusat end to end (docs/booking.md, "Booked at central"): a partner
+//! app books a site's passport slots at central with its key; the site gets them over its
+//! shipping link; with the site and then central down, a booking the site never received
+//! is honoured from its signed code at the kiosk, once; when the link returns central
+//! learns the check-in and refuses to cancel it. Both processes run at a chosen wall-clock
+//! time (libfaketime): Monday 7 December 2026, 07:40 WIB, with the sample catalog's hours.
+
+use std::time::Duration;
+
+use antrean_protocol::*;
+
+use crate::common::central::*;
+use crate::common::pg::PgCluster;
+use crate::common::*;
+
+/// 07:40 WIB on Monday 2026-12-07.
+const MONDAY_0740_UTC: &str = "2026-12-07 00:40:00";
+const DAY: &str = "2026-12-07";
+const SITE: &str = "mpp-uji";
+const SIT_NIK: &str = "3201011205900001";
+
+/// The sample catalog with passports booked at central.
+fn catalog_booked_at_central() -> String {
+    let text = antrean_catalog::SAMPLE_CATALOG_TOML;
+    let block = "nik = \"required\"\nretention_days = 90\n";
+    assert_eq!(text.matches(block).count(), 1, "the passport booking block");
+    text.replacen(block, &format!("{block}booked_at = \"central\"\n"), 1)
+}
+
+fn book_body(slot: &str, name: &str, phone: &str, nik: &str) -> String {
+    serde_json::to_string(&BookRequestDto {
+        service: "paspor-baru".into(),
+        date: DAY.into(),
+        slot: slot.into(),
+        name: name.into(),
+        phone: phone.into(),
+        nik: Some(nik.into()),
+    })
+    .unwrap()
+}
+
+struct Partner<'a> {
+    central: &'a CentralServer,
+    key: String,
+}
+
+impl Partner<'_> {
+    async fn call(&self, method: &str, path: &str, body: &str) -> (u16, String) {
+        https_json(
+            self.central.addr,
+            &self.central.tls,
+            method,
+            &format!("/api/partner/v1/sites/{SITE}{path}"),
+            &self.key,
+            body,
+        )
+        .await
+    }
+
+    async fn book(&self, slot: &str, name: &str, phone: &str, nik: &str) -> BookingDto {
+        let (status, body) = self
+            .call("POST", "/bookings", &book_body(slot, name, phone, nik))
+            .await;
+        assert_eq!(status, 201, "{body}");
+        serde_json::from_str(&body).unwrap()
+    }
+}
+
+fn site_left(site: &Server, start: &str) -> u32 {
+    let (status, _, body) = raw_get(
+        site.addr,
+        &format!("/api/booking/slots?service=paspor-baru&date={DAY}"),
+        "",
+    );
+    assert_eq!(status, 200);
+    let slots: SlotsDto = serde_json::from_slice(&body).unwrap();
+    slots.slots.iter().find(|s| s.start == start).unwrap().left
+}
+
+async fn wait_for(what: &str, mut done: impl AsyncFnMut() -> bool) {
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(60);
+    while !done().await {
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "gave up waiting: {what}"
+        );
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+}
+
+async fn check_in(kiosk: &mut antrean_client::Client, code: &str) -> Result<TicketView, String> {
+    match kiosk
+        .request(Request::CheckIn {
+            code: code.into(),
+            priority: None,
+        })
+        .await
+    {
+        Ok(result) => Ok(ticket_of(&result).clone()),
+        Err(refused) => Err(refused.code().unwrap_or("?").to_owned()),
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_booking_made_at_central_is_honoured_at_the_site_with_the_link_down_once() {
+    let pg = PgCluster::start();
+    let work = tempfile::tempdir().unwrap();
+    let tls = work.path().join("tls");
+    tls_init(&tls);
+    add_site(&pg, &tls, SITE, "MPP Uji", "DKI Jakarta");
+    let partner_key = |id: &str, per_minute: &str| {
+        central_cmd(
+            &pg,
+            &[
+                "partner",
+                "add",
+                id,
+                "--name",
+                "Aplikasi Provinsi",
+                "--per-minute",
+                per_minute,
+            ],
+            "",
+        )
+        .trim()
+        .to_owned()
+    };
+    let app_key = partner_key("app-prov", "600");
+    let slow_key = partner_key("app-lambat", "2");
+    assert!(app_key.starts_with("antrean-partner-"), "{app_key}");
+
+    let catalog = work.path().join("catalog.toml");
+    std::fs::write(&catalog, catalog_booked_at_central()).unwrap();
+    let central_addr = free_addr().to_string();
+    let central = CentralServer::start_at(&pg, &tls, &central_addr, MONDAY_0740_UTC);
+    let flags = central.site_flags(SITE);
+    let mut site_args = vec!["--catalog", catalog.to_str().unwrap()];
+    site_args.extend(flags.iter().map(String::as_str));
+    let site_data = work.path().join("site");
+    let site = Server::start_at(&site_data, MONDAY_0740_UTC, &site_args);
+
+    let app = Partner {
+        central: &central,
+        key: app_key,
+    };
+    // Central knows the site's services once its catalog arrived over the link.
+    let slots_path = format!("/services/paspor-baru/slots?date={DAY}");
+    wait_for("the site's catalog at central", async || {
+        app.call("GET", &slots_path, "").await.0 == 200
+    })
+    .await;
+    let (_, body) = app.call("GET", &slots_path, "").await;
+    let slots: SlotsDto = serde_json::from_str(&body).unwrap();
+    let starts: Vec<&str> = slots.slots.iter().map(|s| s.start.as_str()).collect();
+    assert_eq!(
+        starts,
+        ["08:00", "09:00", "10:00", "11:00", "13:00", "14:00"]
+    );
+    assert!(slots.slots.iter().all(|s| s.left == 3));
+
+    // Keys and limits: an unknown key is refused; each partner has its own limit.
+    let stranger = Partner {
+        central: &central,
+        key: "antrean-partner-bukan".into(),
+    };
+    let (status, body) = stranger.call("GET", &slots_path, "").await;
+    assert_eq!(status, 401, "{body}");
+    let slow = Partner {
+        central: &central,
+        key: slow_key,
+    };
+    let mut statuses = Vec::new();
+    for _ in 0..3 {
+        statuses.push(slow.call("GET", &slots_path, "").await.0);
+    }
+    assert_eq!(statuses, [200, 200, 429]);
+    assert_eq!(app.call("GET", &slots_path, "").await.0, 200);
+
+    // The site takes no passport bookings of its own: one ledger per seat.
+    let (status, _, body) = raw_request(
+        site.addr,
+        "POST",
+        "/api/booking",
+        "Content-Type: application/json\r\n",
+        &book_body("09:00", "Siti Aminah", "081234567890", SIT_NIK),
+    );
+    assert_eq!(status, 409, "{body}");
+    assert!(body.contains("booked_at_central"), "{body}");
+
+    // Booked at central; the NIK comes back masked; one booking per person and day.
+    let siti = app
+        .book("09:00", "Siti Aminah", "081234567890", SIT_NIK)
+        .await;
+    assert_eq!(siti.nik_masked.as_deref(), Some("************0001"));
+    assert_eq!(siti.state, "active");
+    let (status, body) = app
+        .call(
+            "POST",
+            "/bookings",
+            &book_body("10:00", "Siti A.", "0812-3456-7890", SIT_NIK),
+        )
+        .await;
+    assert_eq!(status, 409, "{body}");
+    assert!(body.contains("already_booked"), "{body}");
+    // The site hears of it over the link: its seat count follows.
+    wait_for("the booking synced to the site", async || {
+        site_left(&site, "09:00") == 2
+    })
+    .await;
+
+    // Then the site goes down, and a booking is made that it never hears of.
+    let kiosk_token = enroll(&site, DeviceKind::Kiosk, "kiosk-1").await;
+    site.kill();
+    let budi = app
+        .book("09:00", "Budi Santoso", "081398765432", "3171021507850003")
+        .await;
+    // Central goes down too: the site comes back with no link at all.
+    let app_key = app.key.clone();
+    drop((app, slow, stranger));
+    central.kill();
+    let site = Server::start_at(&site_data, MONDAY_0740_UTC, &site_args);
+    let mut kiosk = kiosk(&site, &kiosk_token).await;
+    let ticket = check_in(&mut kiosk, &budi.code.to_lowercase())
+        .await
+        .unwrap();
+    assert_eq!(ticket.number, "J-001");
+    // 09:00 WIB on the day, in Unix ms: the slot the code itself proves.
+    assert_eq!(ticket.booked_slot_at_ms, Some(1_796_608_800_000));
+    assert_eq!(
+        check_in(&mut kiosk, &budi.code).await,
+        Err("booking_not_active".into()),
+        "a code checks in once"
+    );
+    let ticket = check_in(&mut kiosk, &siti.code).await.unwrap();
+    assert_eq!(ticket.number, "J-002");
+    // A forged code (one character changed) is nobody's booking.
+    let mut forged = budi.code.clone().into_bytes();
+    forged[0] = if forged[0] == b'A' { b'B' } else { b'A' };
+    assert_eq!(
+        check_in(&mut kiosk, &String::from_utf8(forged).unwrap()).await,
+        Err("unknown_booking".into())
+    );
+    // The site's seat count holds both.
+    assert_eq!(site_left(&site, "09:00"), 1);
+
+    // The link returns: central learns both check-ins, and a cancel comes too late.
+    let central = CentralServer::start_at(&pg, &tls, &central_addr, MONDAY_0740_UTC);
+    let app = Partner {
+        central: &central,
+        key: app_key,
+    };
+    let status_path = format!("/bookings/{}", budi.code);
+    wait_for("the check-in at central", async || {
+        let (_, body) = app.call("GET", &status_path, "").await;
+        body.contains("\"state\":\"checked_in\"")
+    })
+    .await;
+    let (status, body) = app
+        .call("POST", &format!("/bookings/{}/cancel", budi.code), "")
+        .await;
+    assert_eq!(status, 409, "{body}");
+    assert!(body.contains("booking_not_active"), "{body}");
+    // Seats at central: two taken in 09:00 (both checked in), one left.
+    let (_, body) = app.call("GET", &slots_path, "").await;
+    let slots: SlotsDto = serde_json::from_str(&body).unwrap();
+    assert_eq!(slots.slots[1].left, 1, "{body}");
+
+    // Personal data stays at central: nothing of it in the site's data directory, and
+    // central keeps the NIK only masked.
+    let everything = all_bytes(&site_data);
+    for secret in ["Budi Santoso", "3171021507850003", "081398765432", SIT_NIK] {
+        assert!(
+            !everything
+                .windows(secret.len())
+                .any(|w| w == secret.as_bytes()),
+            "{secret} in the site's files"
+        );
+    }
+    let stored = pg.query("SELECT string_agg(coalesce(nik_masked, ''), ',') FROM bookings");
+    assert!(stored.contains("************0003"), "{stored}");
+    assert!(!stored.contains("3171021507850003"), "{stored}");
+}
+
+/// Every file under `dir`, read as bytes.
+fn all_bytes(dir: &std::path::Path) -> Vec<u8> {
+    let mut out = Vec::new();
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_dir() {
+            out.extend(all_bytes(&path));
+        } else {
+            out.extend(std::fs::read(&path).unwrap_or_default());
+        }
+    }
+    out
+}
