@@ -265,6 +265,33 @@ async fn a_booking_made_at_central_is_honoured_at_the_site_with_the_link_down_on
     let slots: SlotsDto = serde_json::from_str(&body).unwrap();
     assert_eq!(slots.slots[1].left, 1, "{body}");
 
+    // The central report counts them (by the day they were for): two booked visits, both
+    // checked in about 80 minutes before their 09:00 slot, no walk-ins, no no-shows.
+    let booking_row = || {
+        let csv = central_cmd(
+            &pg,
+            &[
+                "report", "--from", DAY, "--to", DAY, "--format", "csv", "--table", "booking",
+            ],
+            "",
+        );
+        let line = csv
+            .lines()
+            .find(|l| l.contains("Semua kantor"))
+            .unwrap_or_else(|| panic!("{csv}"))
+            .to_owned();
+        line.split(';').map(str::to_owned).collect::<Vec<_>>()
+    };
+    wait_for("the check-ins in central's report", async || {
+        booking_row()[4] == "2"
+    })
+    .await;
+    let row = booking_row();
+    assert_eq!(row[2..8], ["2", "0", "2", "0", "0", "0,0"], "{row:?}");
+    let early_min: f64 = row[8].replace(',', ".").parse().unwrap();
+    assert!((79.0..=80.0).contains(&early_min), "{row:?}");
+    assert_eq!(row[9], "–", "nobody late");
+
     // Personal data stays at central: nothing of it in the site's data directory, and
     // central keeps the NIK only masked.
     let everything = all_bytes(&site_data);

@@ -18,6 +18,11 @@ pub const MIGRATIONS: &[(i32, &str, &str)] = &[
         include_str!("../migrations/0002_catalog_publishing.sql"),
     ),
     (3, "booking", include_str!("../migrations/0003_booking.sql")),
+    (
+        4,
+        "booking rollups",
+        include_str!("../migrations/0004_booking_rollups.sql"),
+    ),
 ];
 
 /// The schema version this binary writes.

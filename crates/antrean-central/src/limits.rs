@@ -23,6 +23,11 @@ pub const PROJECTOR_CHUNK_EVENTS: i64 = 20_000;
 /// least recently used is dropped and rebuilt from the day's raw events when needed.
 pub const MAX_PROJECTED_SITES: usize = 5_000;
 
+/// How far before a day's start a restarted projector looks for booking events: a
+/// booking still active then was made at most `days_ahead` (≤ 90, the catalog's bound)
+/// before its day, and settles within a day of it.
+pub const PROJECTOR_BOOKING_LOOKBACK_MS: i64 = 92 * 24 * 3600 * 1000;
+
 /// How often the projector looks for new events when no batch woke it.
 pub const PROJECTOR_IDLE_POLL: Duration = Duration::from_secs(5);
 

@@ -132,6 +132,35 @@ fn figure_cells(row: &Row) -> Vec<Cell> {
     ]
 }
 
+/// The booking table's columns, after the site's name and region.
+const BOOKING_HEADER: [&str; 8] = [
+    "Kunjungan dengan booking",
+    "Kunjungan langsung (walk-in)",
+    "Booking hadir",
+    "Booking tidak datang",
+    "Booking dibatalkan",
+    "Tidak datang (%)",
+    "Datang lebih awal (rata-rata menit)",
+    "Terlambat (rata-rata menit)",
+];
+
+/// Online booking (docs/booking.md, "Reports"): bookings count for the day they are for,
+/// once settled; the no-show rate is expired / (checked in + expired), as at the site.
+fn booking_cells(row: &Row) -> Vec<Cell> {
+    let f = &row.figures;
+    let mean = |m: Option<f64>| m.map_or_else(|| Cell::text("–"), |m| Cell::dec(m, 1));
+    vec![
+        Cell::int(f.booked_issued as f64),
+        Cell::int(f.issued.saturating_sub(f.booked_issued) as f64),
+        Cell::int(f.bookings_checked_in as f64),
+        Cell::int(f.bookings_expired as f64),
+        Cell::int(f.bookings_cancelled as f64),
+        percent(f.booking_no_show_percent()),
+        mean(f.mean_early_min()),
+        mean(f.mean_late_min()),
+    ]
+}
+
 /// "3 jam lalu".
 pub fn ago_id(seconds: i64) -> String {
     match seconds {
@@ -283,6 +312,26 @@ impl CentralReport {
                     .collect(),
             });
         }
+        let mut booking_rows = vec![{
+            let mut cells = vec![
+                Cell::text("Semua kantor terpilih (gabungan)"),
+                Cell::text(""),
+            ];
+            cells.extend(booking_cells(&self.all));
+            cells
+        }];
+        booking_rows.extend(self.sites.iter().map(|r| {
+            let (name, region) = self.site_name(&r.key);
+            let mut cells = vec![Cell::text(name), Cell::text(region)];
+            cells.extend(booking_cells(r));
+            cells
+        }));
+        tables.push(Table {
+            sheet: "Booking",
+            title: format!("Booking online per kantor (menurut tanggal kunjungan), {period}"),
+            header: [&["Kantor", "Wilayah"][..], &BOOKING_HEADER].concat(),
+            rows: booking_rows,
+        });
         tables.extend(self.rankings());
         tables.push(Table {
             sheet: "Per petugas",
@@ -694,6 +743,7 @@ pub fn csv_table(name: &str) -> Option<&'static str> {
         ("status", "Status pengiriman"),
         ("petugas", "Per petugas"),
         ("wilayah", "Per wilayah"),
+        ("booking", "Booking"),
     ]
     .into_iter()
     .collect();

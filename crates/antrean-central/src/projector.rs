@@ -25,7 +25,9 @@ use tokio::sync::watch;
 use crate::Central;
 use crate::db::Db;
 use crate::http::stopped;
-use crate::limits::{MAX_PROJECTED_SITES, PROJECTOR_CHUNK_EVENTS, PROJECTOR_IDLE_POLL};
+use crate::limits::{
+    MAX_PROJECTED_SITES, PROJECTOR_BOOKING_LOOKBACK_MS, PROJECTOR_CHUNK_EVENTS, PROJECTOR_IDLE_POLL,
+};
 
 struct SiteState {
     facts: Facts,
@@ -121,10 +123,16 @@ async fn rebuild(db: &Db, site: &str, cursor: (i64, i64)) -> anyhow::Result<Site
     let mut facts = Facts::new(&catalog);
     let (projected_seq, day_start_seq) = cursor;
     if day_start_seq > 0 {
+        // Bookings made before the day and still active at the cursor settle later: their
+        // rows must be in memory to be counted then (settled ones drain away below).
+        for (at_ms, event) in read_bookings_before(db, site, day_start_seq).await? {
+            facts.push(&event, antrean_core::Timestamp(at_ms));
+        }
         for (_, at_ms, event) in read(db, site, day_start_seq - 1, projected_seq).await? {
             facts.push(&event, antrean_core::Timestamp(at_ms));
         }
-        // Already in the rollups: only the open visits and running stretches are kept.
+        // Already in the rollups: only the open visits, running stretches and active
+        // bookings are kept.
         let _ = facts.drain_rollups(&catalog);
     }
     Ok(SiteState {
@@ -134,6 +142,36 @@ async fn rebuild(db: &Db, site: &str, cursor: (i64, i64)) -> anyhow::Result<Site
         projected_seq,
         day_start_seq,
     })
+}
+
+/// The booking events before seq `before`, back to [`PROJECTOR_BOOKING_LOOKBACK_MS`]
+/// before the event at `before`, in order.
+async fn read_bookings_before(
+    db: &Db,
+    site: &str,
+    before: i64,
+) -> anyhow::Result<Vec<(i64, antrean_core::Event)>> {
+    let conn = db.get().await?;
+    let rows = conn
+        .query(
+            "SELECT r.at_ms, r.event::text FROM raw_events r
+             WHERE r.site_id = $1 AND r.seq < $2
+               AND r.at_ms >= (SELECT max(at_ms) FROM raw_events
+                               WHERE site_id = $1 AND seq = $2) - $3
+               AND r.event ->> 'type' IN ('booking_made', 'booking_rescheduled',
+                   'booking_cancelled', 'booking_checked_in', 'booking_expired')
+             ORDER BY r.seq",
+            &[&site, &before, &PROJECTOR_BOOKING_LOOKBACK_MS],
+        )
+        .await?;
+    rows.iter()
+        .map(|r| {
+            let dto: EventDto = serde_json::from_str(r.get::<_, &str>(1))
+                .context("a raw booking event is unreadable")?;
+            let event = event_from_dto(&dto).map_err(|e| anyhow::anyhow!("raw event: {e}"))?;
+            Ok((r.get(0), event))
+        })
+        .collect()
 }
 
 /// Raw events in (after, upto], in order, checked gapless.
@@ -196,17 +234,18 @@ async fn project_chunk(
     write_rollups(&tx, site, &rollups).await?;
     tx.execute("DELETE FROM daily_open WHERE site_id = $1", &[&site])
         .await?;
-    for ((day, service), (agency, issued, open)) in &open {
+    for ((day, service), o) in &open {
         tx.execute(
-            "INSERT INTO daily_open (site_id, day, service, agency, issued, open)
-             VALUES ($1, $2::text::date, $3, $4, $5, $6)",
+            "INSERT INTO daily_open (site_id, day, service, agency, issued, booked_issued, open)
+             VALUES ($1, $2::text::date, $3, $4, $5, $6, $7)",
             &[
                 &site,
                 &day.to_string(),
                 service,
-                agency,
-                &(*issued as i64),
-                &(*open as i64),
+                &o.agency,
+                &(o.issued as i64),
+                &(o.booked_issued as i64),
+                &(o.open as i64),
             ],
         )
         .await?;
@@ -272,8 +311,21 @@ pub fn service_columns() -> Vec<String> {
     base.iter()
         .map(|s| s.to_string())
         .chain((0..WAIT_BUCKETS).map(|i| format!("wait_h{i:02}")))
+        .chain(BOOKING_COLUMNS.iter().map(|s| s.to_string()))
         .collect()
 }
+
+/// The booking sums of the service rollups (migration 0004), after the histogram.
+pub const BOOKING_COLUMNS: [&str; 8] = [
+    "booked_issued",
+    "bookings_checked_in",
+    "bookings_expired",
+    "bookings_cancelled",
+    "booked_early",
+    "booked_early_sum_ms",
+    "booked_late",
+    "booked_late_sum_ms",
+];
 
 fn service_values(r: &antrean_core::report::rollup::ServiceDay) -> Vec<i64> {
     let mut values: Vec<i64> = [
@@ -294,6 +346,20 @@ fn service_values(r: &antrean_core::report::rollup::ServiceDay) -> Vec<i64> {
     .map(|&v| v as i64)
     .collect();
     values.extend(r.wait_hist.iter().map(|&v| v as i64));
+    values.extend(
+        [
+            r.booked_issued,
+            r.bookings_checked_in,
+            r.bookings_expired,
+            r.bookings_cancelled,
+            r.booked_early,
+            r.booked_early_sum_ms,
+            r.booked_late,
+            r.booked_late_sum_ms,
+        ]
+        .iter()
+        .map(|&v| v as i64),
+    );
     values
 }
 

@@ -8,7 +8,7 @@
 //! the sites' IKMs. Each site's own IKM is shown beside it.
 
 use antrean_core::LocalDate;
-use antrean_core::report::rollup::ServiceDay;
+use antrean_core::report::rollup::{ServiceDay, WAIT_BUCKETS};
 use antrean_core::skm::Tally;
 use anyhow::bail;
 
@@ -265,11 +265,19 @@ impl Db {
         let filters = open_sql.filters(q);
         let src = format!(
             "SELECT d.site_id, d.agency, d.service,
-                 d.day - (extract(isodow FROM d.day)::int - 1) AS week, d.issued, d.open
+                 d.day - (extract(isodow FROM d.day)::int - 1) AS week, d.issued, d.open,
+                 d.booked_issued
              FROM daily_open d
              WHERE d.day BETWEEN {a}::text::date AND {b}::text::date{filters}"
         );
-        let open_text = grouped_sql(&src, &["issued".to_owned(), "open".to_owned()]);
+        let open_text = grouped_sql(
+            &src,
+            &[
+                "issued".to_owned(),
+                "open".to_owned(),
+                "booked_issued".to_owned(),
+            ],
+        );
         // Three scans at once, each on its own connection (PostgreSQL runs a grouping-sets
         // aggregate in one process: this is what uses the other cores).
         let (service_rows, rating_rows, open_rows) = tokio::try_join!(
@@ -299,6 +307,15 @@ impl Db {
             for (i, h) in f.wait_hist.iter_mut().enumerate() {
                 *h = v(12 + i);
             }
+            let b = |i: usize| v(12 + WAIT_BUCKETS + i);
+            f.booked_issued = b(0);
+            f.bookings_checked_in = b(1);
+            f.bookings_expired = b(2);
+            f.bookings_cancelled = b(3);
+            f.booked_early = b(4);
+            f.booked_early_sum_ms = b(5);
+            f.booked_late = b(6);
+            f.booked_late_sum_ms = b(7);
             index.place(&mut out, r, |row| row.figures.merge(&f));
         }
         for r in &rating_rows {
@@ -321,8 +338,10 @@ impl Db {
         }
         for r in &open_rows {
             let (issued, open) = (r.get::<_, i64>(5) as u64, r.get::<_, i64>(6) as u64);
+            let booked_issued = r.get::<_, i64>(7) as u64;
             index.place(&mut out, r, |row| {
                 row.figures.issued += issued;
+                row.figures.booked_issued += booked_issued;
                 row.open += open;
             });
         }

@@ -558,6 +558,49 @@ fn the_report_counts_bookings_no_shows_and_punctuality() {
         slots,
         [("09:00".into(), 2, 1, 1), ("10:00".into(), 0, 0, 0)]
     );
+
+    // Central's rollups of the same log, drained after every event as its projector does
+    // chunk by chunk, add up to the same figures; a booking counts once it is settled.
+    // The next morning closes Monday's open tickets, so their visits come out too.
+    let next_morning = e.tick(day_at("2026-12-01", "06:00"));
+    log.extend(
+        next_morning
+            .events
+            .iter()
+            .map(|ev| (ev.clone(), next_morning.at)),
+    );
+    let mut facts = antrean_core::report::Facts::new(e.catalog());
+    let mut day = antrean_core::report::rollup::ServiceDay::default();
+    for (i, (ev, at)) in log.iter().enumerate() {
+        facts.push(ev, *at);
+        let drained = facts.drain_rollups(e.catalog());
+        for ((d, service), row) in &drained.services {
+            assert_eq!(
+                (d.to_string().as_str(), service.as_str()),
+                ("2026-11-30", "ktp")
+            );
+            day.merge(row);
+        }
+        if i == 2 {
+            assert_eq!(
+                day.bookings_settled(),
+                0,
+                "three bookings made, none settled yet"
+            );
+        }
+    }
+    assert_eq!(
+        (
+            day.bookings_checked_in,
+            day.bookings_expired,
+            day.bookings_cancelled
+        ),
+        (1, 1, 1)
+    );
+    assert_eq!((day.issued, day.booked_issued), (3, 1));
+    assert_eq!(day.booking_no_show_percent(), Some(50.0));
+    assert_eq!((day.booked_early, day.booked_late), (1, 0));
+    assert_eq!(day.mean_early_min(), Some(10.0));
 }
 
 fn sync(number: u64, day: &str, slot: &str, cancelled: bool) -> Command {

@@ -12,6 +12,7 @@
 
 use std::collections::BTreeMap;
 
+use super::booking_facts::BookingOutcome;
 use super::facts::{Facts, NONE, Outcome, VisitFact};
 use crate::catalog::Catalog;
 use crate::skm::Tally;
@@ -90,6 +91,24 @@ pub struct ServiceDay {
     pub measured: u64,
     /// Of which within the standard.
     pub within: u64,
+    /// Of the issued visits, those of a checked-in booking (the rest are walk-ins).
+    pub booked_issued: u64,
+    /// Bookings for this day that were checked in. Bookings count for the day they are
+    /// for, once settled (checked in, expired or cancelled): a rollup only adds, and an
+    /// active booking may still move to another day.
+    pub bookings_checked_in: u64,
+    /// Bookings for this day nobody used (no-shows).
+    pub bookings_expired: u64,
+    /// Bookings for this day cancelled in time.
+    pub bookings_cancelled: u64,
+    /// Check-ins before the slot start.
+    pub booked_early: u64,
+    /// Sum of how long before the slot start, ms.
+    pub booked_early_sum_ms: u64,
+    /// Check-ins after the slot start (within the arrival window).
+    pub booked_late: u64,
+    /// Sum of how long after the slot start, ms.
+    pub booked_late_sum_ms: u64,
 }
 
 /// One counter with one officer on one day.
@@ -227,9 +246,10 @@ fn name(names: &[String], id: u32) -> String {
 }
 
 impl Facts {
-    /// Takes the visits, counter time and ratings closed so far out of these facts as
-    /// rollup deltas (open visits and running counter stretches stay, and come out when
-    /// they close). `catalog` gives each service's agency and standard.
+    /// Takes the visits, counter time, ratings and bookings closed (settled) so far out of
+    /// these facts as rollup deltas (open visits, running counter stretches and active
+    /// bookings stay, and come out when they close). `catalog` gives each service's agency
+    /// and standard.
     pub fn drain_rollups(&mut self, catalog: &Catalog) -> Rollups {
         let tz = self.time_zone();
         let mut out = Rollups::default();
@@ -273,6 +293,7 @@ impl Facts {
                 }
             }
         }
+        self.drain_settled_bookings(catalog, &mut out);
         for ((day, counter, officer), time) in std::mem::take(&mut self.counter_days) {
             let key = (
                 LocalDate::from_days_since_epoch(day),
@@ -319,32 +340,83 @@ impl Facts {
 }
 
 impl Facts {
-    /// Visits still open, by (day of their start, service code): (agency, issued, open).
-    /// Issued counts those that began with an issue, like [`ServiceDay::issued`].
-    pub fn open_by_day(
-        &self,
-        catalog: &Catalog,
-    ) -> BTreeMap<(LocalDate, String), (String, u64, u64)> {
+    /// Moves the settled bookings (checked in, expired, cancelled) into the service rows
+    /// of the day they were for; active ones stay until they settle.
+    fn drain_settled_bookings(&mut self, catalog: &Catalog, out: &mut Rollups) {
+        let settled: Vec<_> = self
+            .bookings
+            .iter()
+            .filter(|(_, b)| b.outcome != BookingOutcome::Active)
+            .map(|(id, b)| (*id, *b))
+            .collect();
+        for (id, b) in settled {
+            self.bookings.remove(&id);
+            let code = name(&self.services.names, b.service);
+            let row = out.services.entry((b.date, code.clone())).or_default();
+            if row.agency.is_empty() {
+                row.agency = catalog
+                    .service(&code)
+                    .map(|s| s.agency.clone())
+                    .unwrap_or_default();
+            }
+            match b.outcome {
+                BookingOutcome::Active => {}
+                BookingOutcome::Cancelled => row.bookings_cancelled += 1,
+                BookingOutcome::Expired => row.bookings_expired += 1,
+                BookingOutcome::CheckedIn { arrival_s } => {
+                    row.bookings_checked_in += 1;
+                    let ms = i64::from(arrival_s).unsigned_abs() * 1000;
+                    if arrival_s < 0 {
+                        row.booked_early += 1;
+                        row.booked_early_sum_ms += ms;
+                    } else {
+                        row.booked_late += 1;
+                        row.booked_late_sum_ms += ms;
+                    }
+                }
+            }
+        }
+    }
+
+    /// Visits still open, by (day of their start, service code).
+    pub fn open_by_day(&self, catalog: &Catalog) -> BTreeMap<(LocalDate, String), OpenDay> {
         let tz = self.time_zone();
-        let mut out: BTreeMap<(LocalDate, String), (String, u64, u64)> = BTreeMap::new();
+        let mut out: BTreeMap<(LocalDate, String), OpenDay> = BTreeMap::new();
         for v in self.open_visits() {
             let code = name(&self.services.names, v.service);
-            let agency = catalog
-                .service(&code)
-                .map(|s| s.agency.clone())
-                .unwrap_or_default();
             let row = out
-                .entry((tz.local(v.start).date, code))
-                .or_insert((agency, 0, 0));
-            row.1 += u64::from(v.issued);
-            row.2 += 1;
+                .entry((tz.local(v.start).date, code.clone()))
+                .or_insert_with(|| OpenDay {
+                    agency: catalog
+                        .service(&code)
+                        .map(|s| s.agency.clone())
+                        .unwrap_or_default(),
+                    ..OpenDay::default()
+                });
+            row.issued += u64::from(v.issued);
+            row.booked_issued += u64::from(v.issued && v.booked);
+            row.open += 1;
         }
         out
     }
 }
 
+/// The visits of one service and day still open (not in the rollups yet).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct OpenDay {
+    /// Agency code ("" when the catalog no longer knows the service).
+    pub agency: String,
+    /// Of them, those that began with an issue, like [`ServiceDay::issued`].
+    pub issued: u64,
+    /// Of those, a checked-in booking's, like [`ServiceDay::booked_issued`].
+    pub booked_issued: u64,
+    /// All of them.
+    pub open: u64,
+}
+
 fn add_visit(row: &mut ServiceDay, v: &VisitFact, standard_min: Option<u32>) {
     row.issued += u64::from(v.issued);
+    row.booked_issued += u64::from(v.issued && v.booked);
     match v.outcome {
         Outcome::Served => row.served += 1,
         Outcome::NoShow => row.no_show += 1,
@@ -387,6 +459,38 @@ impl ServiceDay {
         self.service_sum_ms += other.service_sum_ms;
         self.measured += other.measured;
         self.within += other.within;
+        self.booked_issued += other.booked_issued;
+        self.bookings_checked_in += other.bookings_checked_in;
+        self.bookings_expired += other.bookings_expired;
+        self.bookings_cancelled += other.bookings_cancelled;
+        self.booked_early += other.booked_early;
+        self.booked_early_sum_ms += other.booked_early_sum_ms;
+        self.booked_late += other.booked_late;
+        self.booked_late_sum_ms += other.booked_late_sum_ms;
+    }
+
+    /// Bookings for the period's days that were settled (checked in, expired, cancelled).
+    pub fn bookings_settled(&self) -> u64 {
+        self.bookings_checked_in + self.bookings_expired + self.bookings_cancelled
+    }
+
+    /// No-show rate, percent: expired / (checked in + expired), as the site report
+    /// defines it (`report::BookingFigures::no_show_percent`); None when no booking's day came.
+    pub fn booking_no_show_percent(&self) -> Option<f64> {
+        let due = self.bookings_checked_in + self.bookings_expired;
+        (due > 0).then(|| 100.0 * self.bookings_expired as f64 / due as f64)
+    }
+
+    /// Mean minutes early visitors checked in before their slot.
+    pub fn mean_early_min(&self) -> Option<f64> {
+        (self.booked_early > 0)
+            .then(|| self.booked_early_sum_ms as f64 / self.booked_early as f64 / 60_000.0)
+    }
+
+    /// Mean minutes late visitors checked in after their slot start.
+    pub fn mean_late_min(&self) -> Option<f64> {
+        (self.booked_late > 0)
+            .then(|| self.booked_late_sum_ms as f64 / self.booked_late as f64 / 60_000.0)
     }
 
     /// Mean waiting time, seconds (None without any wait measured).
