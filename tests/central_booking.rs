@@ -2,8 +2,10 @@
 //! app books a site's passport slots at central with its key; the site gets them over its
 //! shipping link; with the site and then central down, a booking the site never received
 //! is honoured from its signed code at the kiosk, once; when the link returns central
-//! learns the check-in and refuses to cancel it. Both processes run at a chosen wall-clock
-//! time (libfaketime): Monday 7 December 2026, 07:40 WIB, with the sample catalog's hours.
+//! learns the check-in and refuses to cancel it, and its report counts the booked visits.
+//! Central's report also counts a booking made days ahead whose day began before central
+//! restarted. The processes run at chosen wall-clock times (libfaketime): Monday 7
+//! December 2026, 07:40 WIB (and the Tuesday after), with the sample catalog's hours.
 
 use std::time::Duration;
 
@@ -320,4 +322,94 @@ fn all_bytes(dir: &std::path::Path) -> Vec<u8> {
         }
     }
     out
+}
+
+/// A booking made at the site days ahead settles after central restarted on its day: the
+/// restarted projector finds the booking among the events before the day and counts the
+/// check-in in central's report.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_booking_made_days_ahead_is_counted_at_central_across_a_restart() {
+    const TUESDAY: &str = "2026-12-08";
+    let pg = PgCluster::start();
+    let work = tempfile::tempdir().unwrap();
+    let tls = work.path().join("tls");
+    tls_init(&tls);
+    add_site(&pg, &tls, SITE, "MPP Uji", "DKI Jakarta");
+    let central_addr = free_addr().to_string();
+    // Central judges event times by its own clock: it lives on the site's days too.
+    let central = CentralServer::start_at(&pg, &tls, &central_addr, MONDAY_0740_UTC);
+    let flags = central.site_flags(SITE);
+    let site_args: Vec<&str> = flags.iter().map(String::as_str).collect();
+    let site_data = work.path().join("site");
+    // Everything central holds is projected (the cursor at the site's confirmed seq).
+    let caught_up = || {
+        pg.query(&format!(
+            "SELECT (s.confirmed_seq = c.projected_seq)::text FROM sites s \
+             JOIN projector_cursors c ON c.site_id = s.id WHERE s.id = '{SITE}'"
+        )) == "true"
+    };
+    let events_of = |kind: &str| {
+        pg.query(&format!(
+            "SELECT count(*) FROM raw_events WHERE site_id = '{SITE}' \
+             AND event ->> 'type' = '{kind}'"
+        ))
+    };
+
+    // Monday: a visitor books Tuesday 09:00 on the site's own page.
+    let site = Server::start_at(&site_data, MONDAY_0740_UTC, &site_args);
+    let body = serde_json::to_string(&BookRequestDto {
+        service: "paspor-baru".into(),
+        date: TUESDAY.into(),
+        slot: "09:00".into(),
+        name: "Siti Aminah".into(),
+        phone: "081234567890".into(),
+        nik: Some(SIT_NIK.into()),
+    })
+    .unwrap();
+    let (status, _, answer) = raw_request(
+        site.addr,
+        "POST",
+        "/api/booking",
+        "Content-Type: application/json\r\n",
+        &body,
+    );
+    assert_eq!(status, 201, "{answer}");
+    let booking: BookingDto = serde_json::from_str(&answer).unwrap();
+    let kiosk_token = enroll(&site, DeviceKind::Kiosk, "kiosk-1").await;
+    wait_for("Monday at central", async || {
+        events_of("booking_made") == "1" && caught_up()
+    })
+    .await;
+    site.kill();
+    central.kill();
+
+    // Tuesday: the site's day starts and reaches central, then central restarts (its
+    // projector rebuilds from Tuesday's start) while the visitor checks in.
+    const TUESDAY_0740_UTC: &str = "2026-12-08 00:40:00";
+    let central = CentralServer::start_at(&pg, &tls, &central_addr, TUESDAY_0740_UTC);
+    let site = Server::start_at(&site_data, TUESDAY_0740_UTC, &site_args);
+    wait_for("Tuesday's start at central", async || {
+        events_of("day_started") == "2" && caught_up()
+    })
+    .await;
+    central.kill();
+    let mut kiosk = kiosk(&site, &kiosk_token).await;
+    let ticket = check_in(&mut kiosk, &booking.code).await.unwrap();
+    assert_eq!(ticket.number, "J-001");
+    let _central = CentralServer::start_at(&pg, &tls, &central_addr, TUESDAY_0740_UTC);
+    wait_for("the check-in in central's report", async || {
+        let csv = central_cmd(
+            &pg,
+            &[
+                "report", "--from", TUESDAY, "--to", TUESDAY, "--format", "csv", "--table",
+                "booking",
+            ],
+            "",
+        );
+        csv.lines()
+            .find(|l| l.contains("Semua kantor"))
+            .is_some_and(|l| l.split(';').nth(4) == Some("1"))
+    })
+    .await;
+    assert_eq!(events_of("booking_checked_in"), "1");
 }
