@@ -12,14 +12,17 @@ use crate::{CatalogError, Locator};
 
 type Result<T> = std::result::Result<T, CatalogError>;
 
-/// Checks one service's booking table. `quota` is the service's daily quota.
+/// Checks one service's booking table. `quota` is the service's daily quota, `counters`
+/// how many counters serve it (its counter group).
 pub(crate) fn rules(
     raw: Spanned<RawBooking>,
     quota: Option<u32>,
+    counters: u32,
     field: &str,
     at: &Locator<'_>,
 ) -> Result<BookingRules> {
     let default = BookingRules::default();
+    let seats_per_slot = seats(&raw, counters, field, at)?;
     let raw = raw.into_inner();
     let bounded = |v: &Option<Spanned<u16>>,
                    name: &str,
@@ -57,15 +60,6 @@ pub(crate) fn rules(
         1..=3650,
         default.retention_days,
     )?;
-    let seats = &raw.seats_per_slot;
-    if !(1..=999).contains(seats.get_ref()) {
-        return Err(err(
-            at,
-            seats,
-            &format!("{field}.seats_per_slot"),
-            "must be 1 to 999".into(),
-        ));
-    }
     let booked_share_pct = match &raw.booked_share_pct {
         None => default.booked_share_pct,
         Some(p) if *p.get_ref() <= 100 => *p.get_ref(),
@@ -150,7 +144,7 @@ pub(crate) fn rules(
     };
     Ok(BookingRules {
         slot_min,
-        seats_per_slot: *seats.get_ref(),
+        seats_per_slot,
         booked_share_pct,
         days_ahead,
         window,
@@ -161,6 +155,60 @@ pub(crate) fn rules(
         retention_days,
         booked_at,
     })
+}
+
+/// The seats of each slot: `seats_per_slot` as given, or `seats_per_counter` times the
+/// counters that serve the service (capacity follows the counter group's staffing).
+fn seats(table: &Spanned<RawBooking>, counters: u32, field: &str, at: &Locator<'_>) -> Result<u32> {
+    let raw = table.get_ref();
+    let in_range = |v: &Spanned<u32>, name: &str| {
+        if (1..=999).contains(v.get_ref()) {
+            Ok(*v.get_ref())
+        } else {
+            Err(err(
+                at,
+                v,
+                &format!("{field}.{name}"),
+                "must be 1 to 999".into(),
+            ))
+        }
+    };
+    match (&raw.seats_per_slot, &raw.seats_per_counter) {
+        (Some(slot), None) => in_range(slot, "seats_per_slot"),
+        (None, Some(per_counter)) => {
+            let each = in_range(per_counter, "seats_per_counter")?;
+            if counters == 0 {
+                return Err(err(
+                    at,
+                    per_counter,
+                    &format!("{field}.seats_per_counter"),
+                    "no counter serves this service: list it in a counter's services, or give seats_per_slot".into(),
+                ));
+            }
+            let total = each * counters;
+            if total > 999 {
+                return Err(err(
+                    at,
+                    per_counter,
+                    &format!("{field}.seats_per_counter"),
+                    format!("{each} × {counters} counters = {total} seats a slot; at most 999"),
+                ));
+            }
+            Ok(total)
+        }
+        (Some(_), Some(per_counter)) => Err(err(
+            at,
+            per_counter,
+            &format!("{field}.seats_per_counter"),
+            "give seats_per_slot or seats_per_counter, not both".into(),
+        )),
+        (None, None) => Err(err(
+            at,
+            table,
+            field,
+            "needs seats_per_slot (visitors a slot) or seats_per_counter (visitors a slot at each counter serving it)".into(),
+        )),
+    }
 }
 
 /// "N:M" with N and M from 1 to 9.

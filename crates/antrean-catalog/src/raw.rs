@@ -155,12 +155,15 @@ pub(crate) struct RawCounter {
     pub services: Spanned<Vec<S>>,
 }
 
-/// `[services.booking]`: every field but `seats_per_slot` has a default (docs/booking.md).
+/// `[services.booking]`: every field but the seats (`seats_per_slot` or
+/// `seats_per_counter`) has a default (docs/booking.md).
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct RawBooking {
     pub slot_min: Option<Spanned<u16>>,
-    pub seats_per_slot: Spanned<u32>,
+    pub seats_per_slot: Option<Spanned<u32>>,
+    /// Visitors per slot at each counter that serves the service (the counter group).
+    pub seats_per_counter: Option<Spanned<u32>>,
     pub booked_share_pct: Option<Spanned<u8>>,
     pub days_ahead: Option<Spanned<u16>>,
     /// "HH:MM-HH:MM" ranges when booking is open; absent or empty: always.

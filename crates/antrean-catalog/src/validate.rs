@@ -22,10 +22,28 @@ pub(crate) fn build(raw: RawCatalog, at: &Locator<'_>) -> Result<Catalog> {
     let mut service_codes = HashSet::new();
     let mut prefixes = HashSet::new();
     let mut services = Vec::new();
+    // Counters serving each service (a booking's capacity may follow them).
+    let mut serving: std::collections::HashMap<&str, u32> = std::collections::HashMap::new();
+    for c in &raw.counters {
+        let listed: HashSet<&str> = c
+            .services
+            .get_ref()
+            .iter()
+            .map(|s| s.get_ref().as_str())
+            .collect();
+        for code in listed {
+            *serving.entry(code).or_default() += 1;
+        }
+    }
+    let serving: std::collections::HashMap<String, u32> = serving
+        .into_iter()
+        .map(|(k, v)| (k.to_owned(), v))
+        .collect();
     for (i, s) in raw.services.into_iter().enumerate() {
         let path = |field: &str| format!("services[{i}].{field}");
         let (code, prefix) = (s.code.clone(), s.prefix.clone());
-        let service = service(i, s, &agency_codes, &classes, at)?;
+        let counters = serving.get(code.get_ref().as_str()).copied().unwrap_or(0);
+        let service = service(i, s, &agency_codes, &classes, counters, at)?;
         unique(&mut service_codes, &code, &path("code"), at)?;
         // Numbers are unique per prefix and day; two services sharing a prefix would share
         // one sequence and confuse visitors reading the board.
@@ -87,6 +105,7 @@ fn service(
     s: RawService,
     agency_codes: &HashSet<&str>,
     classes: &[PriorityClass],
+    counters: u32,
     at: &Locator<'_>,
 ) -> Result<Service> {
     let path = |field: &str| format!("services[{i}].{field}");
@@ -174,6 +193,7 @@ fn service(
             Some(raw) => Some(crate::booking::rules(
                 raw,
                 s.daily_quota.as_ref().map(|q| *q.get_ref()),
+                counters,
                 &path("booking"),
                 at,
             )?),

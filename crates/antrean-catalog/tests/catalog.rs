@@ -354,6 +354,17 @@ fn booking_settings_parse_with_defaults_and_name_their_mistakes() {
             "0 to 100",
         ),
         ("seats_per_slot = 2\nseats = 3", "seats", "unknown field"),
+        ("slot_min = 30", "services[0].booking", "seats_per_counter"),
+        (
+            "seats_per_slot = 2\nseats_per_counter = 2",
+            "services[0].booking.seats_per_counter",
+            "not both",
+        ),
+        (
+            "seats_per_counter = 1000",
+            "services[0].booking.seats_per_counter",
+            "1 to 999",
+        ),
     ] {
         let err = parse("site.toml", &with_booking(table)).expect_err(table);
         assert!(
@@ -363,6 +374,25 @@ fn booking_settings_parse_with_defaults_and_name_their_mistakes() {
         assert!(err.message.contains(message), "{table}: {err}");
         assert!(err.line > 0, "{err}");
     }
+    // Capacity per counter group: seats per counter times the counters serving the
+    // service (here a second counter joins the first).
+    let two_counters = with_booking("seats_per_counter = 3").replacen(
+        "services = [\"ktp\"]\n",
+        "services = [\"ktp\"]\n\n[[counters]]\nid = \"2\"\nname = \"Loket 2\"\nlocation = \"Lantai 1\"\nservices = [\"ktp\"]\n",
+        1,
+    );
+    let c = parse("site.toml", &two_counters).unwrap();
+    assert_eq!(c.counters.len(), 2);
+    assert_eq!(
+        c.service("ktp")
+            .unwrap()
+            .booking
+            .as_ref()
+            .unwrap()
+            .seats_per_slot,
+        6,
+        "3 seats at each of 2 counters"
+    );
     let bad_ratio = MINIMAL.replacen(
         "priority = \"strict\"",
         "priority = \"strict\"\nbooked_ratio = \"0:1\"",
