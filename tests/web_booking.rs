@@ -238,4 +238,56 @@ async fn an_officer_checks_a_booking_in_at_the_console() {
     console.keys(&format!("{}\u{E007}", booking.code));
     console.wait_text("#message", "sudah digunakan", PATIENCE);
     assert_eq!(console.waiting_numbers(), ["J-001"]);
+
+    // An elderly visitor with a booking: the officer picks the priority group at check-in,
+    // and the ticket is a priority ticket like a walk-in one would be.
+    let body = serde_json::to_string(&antrean_protocol::BookRequestDto {
+        service: "paspor-baru".into(),
+        date: "2026-12-07".into(),
+        slot: "09:00".into(),
+        name: "Budi Santoso".into(),
+        phone: "081398765432".into(),
+        nik: Some("3171021507850003".into()),
+    })
+    .unwrap();
+    let (status, _, answer) = raw_request(
+        server.addr,
+        "POST",
+        "/api/booking",
+        "Content-Type: application/json\r\n",
+        &body,
+    );
+    assert_eq!(status, 201, "{answer}");
+    let elderly: antrean_protocol::BookingDto = serde_json::from_str(&answer).unwrap();
+    console.click("button[data-action='checkin-panel']");
+    let offered = console.js(
+        "return Array.from(document.querySelectorAll('#checkin-priority option')).map(o => o.textContent);",
+    );
+    assert!(
+        offered.to_string().contains("Lanjut usia"),
+        "the catalog's priority groups: {offered}"
+    );
+    console.js("document.getElementById('checkin-priority').value = 'lansia'; return null;");
+    console.click("#checkin-code");
+    console.keys(&format!("{}\u{E007}", elderly.code));
+    let said = console.wait_text("#message", "Check-in berhasil", PATIENCE);
+    assert!(said.contains("J-002"), "{said}");
+    console.wait_for("the priority booked ticket listed", PATIENCE, |b| {
+        (b.waiting_numbers().len() == 2).then_some(())
+    });
+    let rows = console.js(
+        "return Array.from(document.querySelectorAll('#waiting tbody tr')).map(r => r.textContent);",
+    );
+    let rows: Vec<String> = serde_json::from_value(rows).unwrap();
+    let elderly_row = rows.iter().find(|r| r.contains("J-002")).unwrap();
+    assert!(elderly_row.contains("PRIORITAS"), "{rows:?}");
+    assert!(
+        !rows.iter().find(|r| r.contains("J-001")).unwrap().contains("PRIORITAS"),
+        "{rows:?}"
+    );
+    assert_eq!(
+        console.js("return document.getElementById('checkin-priority').value;"),
+        json!(""),
+        "the next check-in starts without priority"
+    );
 }

@@ -394,6 +394,7 @@
       A.byId("desk").hidden = false;
       A.byId("logout").hidden = false;
       A.setText("site", catalog.site.name);
+      fillPriorities();
     } else if (msg.type === "snapshot") {
       tickets = {};
       seqOf = {};
@@ -538,11 +539,24 @@
     A.byId("call-number").value = "";
     closePanels();
   });
+  // A booked visitor keeps their right to priority service (UU 25/2009 Pasal 29): the
+  // officer who sees it picks the group at check-in; the core checks the service takes it.
+  function fillPriorities() {
+    var select = A.byId("checkin-priority");
+    while (select.options.length > 1) select.remove(1);
+    (catalog.priority_classes || []).forEach(function (p) {
+      var option = A.make("option", "", p.name_id);
+      option.value = p.code;
+      select.appendChild(option);
+    });
+  }
   A.byId("checkin-panel").addEventListener("submit", function (e) {
     e.preventDefault();
     var code = A.byId("checkin-code").value.trim();
-    if (code) act("check_in", { code: code });
+    var priority = A.byId("checkin-priority").value;
+    if (code) act("check_in", priority ? { code: code, priority: priority } : { code: code });
     A.byId("checkin-code").value = "";
+    A.byId("checkin-priority").value = "";
     closePanels();
   });
   A.byId("unpark-panel").addEventListener("submit", function (e) {
