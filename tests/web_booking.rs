@@ -282,7 +282,11 @@ async fn an_officer_checks_a_booking_in_at_the_console() {
     let elderly_row = rows.iter().find(|r| r.contains("J-002")).unwrap();
     assert!(elderly_row.contains("PRIORITAS"), "{rows:?}");
     assert!(
-        !rows.iter().find(|r| r.contains("J-001")).unwrap().contains("PRIORITAS"),
+        !rows
+            .iter()
+            .find(|r| r.contains("J-001"))
+            .unwrap()
+            .contains("PRIORITAS"),
         "{rows:?}"
     );
     assert_eq!(
