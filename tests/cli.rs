@@ -103,16 +103,16 @@ fn the_sample_catalog_checks_and_a_broken_one_names_file_line_and_field() {
     ))
     .unwrap();
     // Point a counter at a service that does not exist, on a known line.
-    let broken = sample.replacen("services = [\"skck\"]", "services = [\"skcx\"]", 1);
-    assert_ne!(broken, sample, "the sample has a counter serving only skck");
-    let line = broken.lines().position(|l| l.contains("\"skcx\"")).unwrap() + 1;
+    let broken = sample.replacen("services = [\"roya\"]", "services = [\"royx\"]", 1);
+    assert_ne!(broken, sample, "the sample has a counter serving only roya");
+    let line = broken.lines().position(|l| l.contains("\"royx\"")).unwrap() + 1;
     std::fs::write(&file, broken).unwrap();
     let bad = antrean(&["catalog", "check", file.to_str().unwrap()]);
     assert!(!bad.status.success());
     let err = stderr(&bad);
     assert!(err.contains(&format!("broken.toml:{line}:")), "{err}");
     assert!(
-        err.contains("services[0]") && err.contains("unknown service \"skcx\""),
+        err.contains("services[0]") && err.contains("unknown service \"royx\""),
         "{err}"
     );
 

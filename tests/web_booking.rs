@@ -295,3 +295,99 @@ async fn an_officer_checks_a_booking_in_at_the_console() {
         "the next check-in starts without priority"
     );
 }
+
+/// The console lists booked and walk-in tickets in the order call-next takes them, by the
+/// catalog's ratio (here 2 booked : 1 walk-in) and continuing the counter's current run:
+/// each call takes exactly the ticket the list showed first.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_console_lists_booked_and_walk_ins_by_the_ratio_as_call_next_takes_them() {
+    use antrean_protocol::{BookRequestDto, BookingDto, DeviceKind, Request};
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let sample = antrean_catalog::SAMPLE_CATALOG_TOML;
+    assert_eq!(sample.matches("booked_ratio = \"1:1\"").count(), 1);
+    let catalog = dir.path().join("catalog.toml");
+    std::fs::write(
+        &catalog,
+        sample.replacen("booked_ratio = \"1:1\"", "booked_ratio = \"2:1\"", 1),
+    )
+    .unwrap();
+    let args = ["--catalog", catalog.to_str().unwrap()];
+
+    // Three bookings for 08:00, made at 07:40.
+    let server = Server::start_at(&data, "2026-12-07 00:40:00", &args);
+    let mut codes = Vec::new();
+    for i in 1..=3 {
+        let body = serde_json::to_string(&BookRequestDto {
+            service: "paspor-baru".into(),
+            date: "2026-12-07".into(),
+            slot: "08:00".into(),
+            name: format!("Pemohon {i}"),
+            phone: format!("08123456780{i}"),
+            nik: Some(format!("31710101018{i:05}")),
+        })
+        .unwrap();
+        let (status, _, answer) = raw_request(
+            server.addr,
+            "POST",
+            "/api/booking",
+            "Content-Type: application/json\r\n",
+            &body,
+        );
+        assert_eq!(status, 201, "{answer}");
+        codes.push(serde_json::from_str::<BookingDto>(&answer).unwrap().code);
+    }
+    let kiosk_token = enroll(&server, DeviceKind::Kiosk, "kiosk-1").await;
+    set_officer(&server, "petugas8", "8888").await;
+    drop(server);
+
+    // 08:05: two walk-ins take tickets, then the three booked visitors check in.
+    let server = Server::start_at(&data, "2026-12-07 01:05:00", &args);
+    let mut kiosk = kiosk(&server, &kiosk_token).await;
+    for _ in 0..2 {
+        kiosk
+            .request(Request::IssueTicket {
+                service: "paspor-baru".into(),
+                priority: None,
+            })
+            .await
+            .unwrap();
+    }
+    for code in &codes {
+        kiosk
+            .request(Request::CheckIn {
+                code: code.clone(),
+                priority: None,
+            })
+            .await
+            .unwrap();
+    }
+
+    let driver = Driver::start();
+    let console = driver.open(Window {
+        width: 1366,
+        height: 768,
+        autoplay: true,
+    });
+    console.goto(&format!("http://{}/console", server.addr));
+    console.log_in_to_console("petugas8", "8888", "8", PATIENCE);
+    console.wait_for("five waiting", PATIENCE, |b| {
+        (b.waiting_numbers().len() == 5).then_some(())
+    });
+    assert_eq!(
+        console.waiting_numbers(),
+        ["J-003", "J-004", "J-001", "J-005", "J-002"],
+        "booked, booked, walk-in, booked, walk-in"
+    );
+    // Each call takes the list's first; the list then continues the counter's run.
+    for remaining in (1..=5).rev() {
+        let first = console.waiting_numbers()[0].clone();
+        console.js("if (document.activeElement) document.activeElement.blur(); return null;");
+        console.keys("n");
+        console.wait_text("#current-number", &first, PATIENCE);
+        assert_eq!(console.waiting_numbers().len(), remaining - 1);
+        console.js("document.getElementById('message').textContent = ''; return null;");
+        console.keys("t");
+        console.wait_text("#message", "tidak hadir", PATIENCE);
+    }
+}

@@ -356,6 +356,7 @@ fn empty_catalog() -> CatalogDto {
         agencies: Vec::new(),
         services: Vec::new(),
         counters: Vec::new(),
+        booked_ratio: None,
     }
 }
 

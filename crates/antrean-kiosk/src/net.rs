@@ -469,6 +469,7 @@ mod tests {
             id: None,
             seq: 7,
             state: Box::new(state),
+            at_ms: None,
         });
         assert!(changed);
         let NetEvent::Queue { ikm, .. } = figures.event() else {

@@ -15,6 +15,19 @@ pub struct CatalogDto {
     pub services: Vec<ServiceDto>,
     /// Counters.
     pub counters: Vec<CounterDto>,
+    /// How booked and walk-in tickets mix in the calling order (`policy.booked_ratio`),
+    /// when some service takes bookings: the console orders its waiting list by it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub booked_ratio: Option<BookedRatioDto>,
+}
+
+/// "N booked : M walk-in" (docs/booking.md, "Calling order").
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BookedRatioDto {
+    /// Booked tickets called in a row.
+    pub booked: u32,
+    /// Then walk-in tickets in a row.
+    pub walk_in: u32,
 }
 
 /// Site facts.

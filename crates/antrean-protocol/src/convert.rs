@@ -80,6 +80,8 @@ pub fn state_view(state: &State, catalog: &Catalog, scope: SnapshotScope) -> Sta
             .to_owned(),
             officer: c.officer.clone(),
             current: c.current.map(|t| t.0),
+            booked_streak: c.booked_streak,
+            walk_in_streak: c.walk_in_streak,
         })
         .collect();
     counters.sort_by(|a, b| a.id.cmp(&b.id));
@@ -184,6 +186,14 @@ pub fn catalog_view(catalog: &Catalog) -> CatalogDto {
                 services: c.services.clone(),
             })
             .collect(),
+        booked_ratio: catalog
+            .services
+            .iter()
+            .any(|s| s.booking.is_some())
+            .then_some(BookedRatioDto {
+                booked: catalog.policy.booked_ratio.booked,
+                walk_in: catalog.policy.booked_ratio.walk_in,
+            }),
     }
 }
 

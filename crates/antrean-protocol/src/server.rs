@@ -30,6 +30,10 @@ pub enum ServerMessage {
         id: Option<String>,
         seq: u64,
         state: Box<StateDto>,
+        /// The coordinator's clock when it was made, Unix ms: pages place booked slots
+        /// and waits by the site's time even on a device whose clock is off.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        at_ms: Option<i64>,
     },
     /// One event, in log order.
     Event {
@@ -220,6 +224,17 @@ pub struct CounterStateDto {
     /// Current ticket id.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub current: Option<u64>,
+    /// Booked tickets this counter called in a row just now (the calling order's turn,
+    /// docs/booking.md "Calling order"; the console orders its waiting list by it).
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub booked_streak: u32,
+    /// Walk-in tickets it called in a row just now.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub walk_in_streak: u32,
+}
+
+fn is_zero(n: &u32) -> bool {
+    *n == 0
 }
 
 /// Per-service queue figures.

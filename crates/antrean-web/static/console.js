@@ -25,6 +25,8 @@
   var closing = false;       // our own close_counter is in flight
   var alerts = {};
   var clockSkew = 0;         // coordinator clock − this browser's clock, from event times
+  // This counter's run of booked / walk-in calls (the core's turn), as of log position seq.
+  var streak = { booked: 0, walkIn: 0, seq: 0 };
   var shownRequirementsFor = null;
 
   function message(text, isError) {
@@ -91,8 +93,9 @@
   // to devices, so those two rules are not applied here (the page says so).
   // The core's order, as far as the page knows it (docs/booking.md, "Calling order"): a
   // booked ticket that came before its slot waits for it unless nothing else waits; then
-  // priority; booked tickets whose slot began alternate with walk-ins (shown 1:1: the
-  // site's ratio and this counter's last calls are the server's); longest wait first.
+  // priority; booked tickets whose slot began and walk-ins take turns by the catalog's
+  // booked_ratio (N booked, then M walk-in), continuing this counter's current run
+  // (antrean_core::policy::booked_turn); longest wait first.
   function callOrder() {
     var now = serverNow();
     var rank = {};
@@ -105,13 +108,25 @@
       return (score(b) - score(a)) || (rank[a.service] - rank[b.service]) ||
         (since(a) - since(b)) || (a.id - b.id);
     }
+    var ratio = catalog.booked_ratio || { booked: 1, walk_in: 1 };
+    var run = { booked: streak.booked, walkIn: streak.walkIn };
+    function bookedTurn() {
+      if (run.booked > 0) return run.booked < Math.max(ratio.booked, 1);
+      if (run.walkIn > 0) return run.walkIn >= Math.max(ratio.walk_in, 1);
+      return true;
+    }
     function interleave(group) {
       var booked = group.filter(function (t) { return t.booked_slot_at_ms; }).sort(byWait);
       var walkIn = group.filter(function (t) { return !t.booked_slot_at_ms; }).sort(byWait);
       var out = [];
       while (booked.length || walkIn.length) {
-        if (booked.length) out.push(booked.shift());
-        if (walkIn.length) out.push(walkIn.shift());
+        if (booked.length && (!walkIn.length || bookedTurn())) {
+          out.push(booked.shift());
+          run = { booked: run.booked + 1, walkIn: 0 };
+        } else {
+          out.push(walkIn.shift());
+          run = { booked: 0, walkIn: run.walkIn + 1 };
+        }
       }
       return out;
     }
@@ -396,13 +411,17 @@
       A.setText("site", catalog.site.name);
       fillPriorities();
     } else if (msg.type === "snapshot") {
+      if (msg.at_ms) clockSkew = msg.at_ms - Date.now();
       tickets = {};
       seqOf = {};
       (msg.state.tickets || []).forEach(function (t) { upsert(t, msg.seq); });
       counterSeq = 0;
       counterStatus = "closed";
+      streak = { booked: 0, walkIn: 0, seq: msg.seq };
       (msg.state.counters || []).forEach(function (c) {
-        if (c.id === counterId) setStatus(c.status, msg.seq);
+        if (c.id !== counterId) return;
+        setStatus(c.status, msg.seq);
+        streak = { booked: c.booked_streak || 0, walkIn: c.walk_in_streak || 0, seq: msg.seq };
       });
       alerts = {};
       (msg.state.alerts || []).forEach(function (a) { alerts[a.device] = a; });
@@ -419,7 +438,16 @@
   function onEvent(msg) {
     var e = msg.event;
     if (msg.at_ms) clockSkew = msg.at_ms - Date.now();
-    if (e.type === "day_started") { tickets = {}; seqOf = {}; queuedAt = {}; }
+    if (e.type === "day_started") {
+      tickets = {}; seqOf = {}; queuedAt = {};
+      streak = { booked: 0, walkIn: 0, seq: msg.seq };
+    }
+    // As the core counts the turn: every call of this counter, booked or walk-in.
+    if (e.type === "ticket_called" && e.counter === counterId && msg.seq > streak.seq) {
+      var wasBooked = msg.ticket && msg.ticket.booked_slot_at_ms;
+      streak = wasBooked ? { booked: streak.booked + 1, walkIn: 0, seq: msg.seq }
+        : { booked: 0, walkIn: streak.walkIn + 1, seq: msg.seq };
+    }
     if (e.type === "ticket_transferred") {
       // As the core does: at the back at the event's time, or just before the earliest.
       var at = msg.at_ms;

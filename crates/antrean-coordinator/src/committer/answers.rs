@@ -74,6 +74,7 @@ impl Committer {
                     id,
                     seq: self.seq,
                     state: Box::new(state),
+                    at_ms: Some(now.0),
                 }
             }
             Read::QueueStatus => {

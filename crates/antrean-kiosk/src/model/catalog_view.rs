@@ -217,6 +217,7 @@ pub(crate) mod tests {
                     services: vec!["skck".into()],
                 },
             ],
+            booked_ratio: None,
         }
     }
 
