@@ -129,6 +129,22 @@ fn without_a_display_the_demo_serves_and_says_why_no_kiosk_window_opens() {
     let body = String::from_utf8_lossy(&body);
     assert_eq!(status, 200, "{body}");
     assert!(body.contains("\"ok\""), "{body}");
+    // The booking page it names answers, and offers the sample's bookable services.
+    assert!(
+        demo.seen
+            .iter()
+            .any(|l| l.contains("booking page") && l.contains(&format!("http://{addr}/booking"))),
+        "{:?}",
+        demo.seen
+    );
+    let (status, _, _) = raw_get(addr, "/booking", "");
+    assert_eq!(status, 200);
+    let (_, _, slots) = raw_get(addr, "/api/booking/days?service=paspor-baru", "");
+    assert!(
+        String::from_utf8_lossy(&slots).contains("\"date\""),
+        "{}",
+        String::from_utf8_lossy(&slots)
+    );
     assert!(!dir.path().join("data/kiosk.log").exists());
     assert!(demo.interrupt().success());
 

@@ -365,6 +365,7 @@ pub async fn demo(args: DemoArgs) -> anyhow::Result<()> {
          \x20             digital ticket   http://{addr}/t/<token>  (`ticket take` prints the link)\n\
          \x20             rating screen    http://{addr}/rate?token={rating}  (counter 1)\n\
          \x20             manager reports  http://{addr}/report\n\
+         \x20             booking page     http://{addr}/booking  (visitors' phones: passports and SKCK take bookings)\n\
          \n\
          Credentials (demo only):\n\
          \x20 manager      admin / {DEMO_MANAGER_PASSWORD}\n\
