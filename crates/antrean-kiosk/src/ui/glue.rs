@@ -397,8 +397,10 @@ fn poll_network(
                 site.queue = services;
                 site.recent_calls = recent_calls;
                 site.ikm = ikm;
-                if current == Screen::Idle {
-                    next.set(Screen::Idle); // refresh "Sedang dilayani"
+                // Refresh "Sedang dilayani" — unless this frame already moves on (a scan or
+                // a tap read just before): a refresh must never swallow a visitor's action.
+                if current == Screen::Idle && matches!(*next, NextState::Unchanged) {
+                    next.set(Screen::Idle);
                 }
             }
             NetEvent::TicketIssued {
@@ -540,5 +542,84 @@ pub(super) fn screen_deadline(
             Some(session.entered_at.max(session.last_touch) + settings.result_timeout)
         }
         _ => Some(session.last_touch + settings.idle_timeout),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::catalog_view::Offer;
+    use crate::model::sizing::ScreenGeometry;
+    use crate::net::NetHandle;
+    use crate::ui::{KioskSettings, NetLink, Session, SiteData, Texts};
+    use bevy::input::ButtonState;
+    use bevy::input::keyboard::{Key, KeyCode, KeyboardInput, NativeKeyCode};
+    use bevy::state::app::StatesPlugin;
+
+    /// A scanner's code and a queue update arriving in the same frame on the attract
+    /// screen: the check-in goes ahead (the refresh used to overwrite it, and the scan
+    /// was lost whenever the hall was busy).
+    #[test]
+    fn a_scan_survives_a_queue_update_in_the_same_frame() {
+        let mut app = App::new();
+        app.add_plugins((MinimalPlugins, StatesPlugin));
+        app.init_state::<Screen>();
+        app.add_message::<KeyboardInput>();
+        let (commands, _sent) = tokio::sync::mpsc::channel(4);
+        let (events_in, events) = std::sync::mpsc::sync_channel(4);
+        app.insert_resource(NetLink::new(NetHandle { commands, events }));
+        app.insert_resource(SiteData {
+            online: true,
+            ..default()
+        });
+        app.insert_resource(Session::new(Language::Indonesian));
+        app.insert_resource(Texts(Strings::for_language(Language::Indonesian)));
+        app.insert_resource(KioskSettings {
+            name: "kiosk-uji".into(),
+            screen: ScreenGeometry {
+                width_px: 1080,
+                height_px: 1920,
+                diagonal_in: 32.0,
+            },
+            idle_timeout: std::time::Duration::from_secs(600),
+            result_timeout: std::time::Duration::from_secs(600),
+            default_language: Language::Indonesian,
+            offer: Offer::default(),
+            public_base_url: "http://127.0.0.1:8600".into(),
+        });
+        app.init_resource::<ScanBuffer>();
+        app.add_systems(Update, (scan_codes, poll_network).chain());
+        app.update();
+        assert_eq!(*app.world().resource::<State<Screen>>().get(), Screen::Idle);
+
+        events_in
+            .send(NetEvent::Queue {
+                services: Vec::new(),
+                recent_calls: Vec::new(),
+                ikm: None,
+            })
+            .unwrap();
+        let keys = "K7QM2XD49RTA"
+            .chars()
+            .map(|c| Key::Character(c.to_string().into()))
+            .chain([Key::Enter]);
+        for key in keys {
+            app.world_mut().write_message(KeyboardInput {
+                key_code: KeyCode::Unidentified(NativeKeyCode::Unidentified),
+                logical_key: key,
+                state: ButtonState::Pressed,
+                text: None,
+                repeat: false,
+                window: Entity::PLACEHOLDER,
+            });
+        }
+        app.update();
+        app.update();
+        assert_eq!(
+            *app.world().resource::<State<Screen>>().get(),
+            Screen::Issuing
+        );
+        let session = app.world().resource::<Session>();
+        assert_eq!(session.check_in.as_deref(), Some("K7QM2XD49RTA"));
     }
 }
