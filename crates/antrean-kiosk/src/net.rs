@@ -51,6 +51,8 @@ pub enum NetCommand {
         request_id: String,
         /// The booking code.
         code: String,
+        /// Priority class the visitor chose (key), if any.
+        priority: Option<String>,
     },
     /// Report the printer's health to the coordinator (officers see it as an alert).
     ReportPrinter {
@@ -261,8 +263,8 @@ async fn session(
                         let issue = PendingIssue { request_id, request: Request::IssueTicket { service, priority }, started: Instant::now() };
                         issue_ticket(&mut client, issue, outbox, pending).await
                     }
-                    NetCommand::CheckIn { request_id, code } => {
-                        let issue = PendingIssue { request_id, request: Request::CheckIn { code, priority: None }, started: Instant::now() };
+                    NetCommand::CheckIn { request_id, code, priority } => {
+                        let issue = PendingIssue { request_id, request: Request::CheckIn { code, priority }, started: Instant::now() };
                         issue_ticket(&mut client, issue, outbox, pending).await
                     }
                     NetCommand::ReportPrinter { health, detail } => {

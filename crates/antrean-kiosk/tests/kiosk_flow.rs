@@ -940,10 +940,20 @@ fn booked_visitors_check_in_by_typing_and_by_scanning() {
     }
     assert_eq!(session(&kiosk).booking_code, typed_code.replace('-', ""));
     kiosk.capture("02-booking-code-typed");
+    // The priority question, as for a walk-in (back keeps the typed code).
     kiosk.tap(TapAction::CheckIn);
+    kiosk.wait_for_screen(Screen::Priority);
+    kiosk.tap(TapAction::Back);
+    kiosk.wait_for_screen(Screen::BookingCode);
+    assert_eq!(session(&kiosk).booking_code, typed_code.replace('-', ""));
+    kiosk.tap(TapAction::CheckIn);
+    kiosk.wait_for_screen(Screen::Priority);
+    kiosk.capture("02b-booking-priority");
+    kiosk.tap(TapAction::ChoosePriority(Some("lansia".into())));
     kiosk.wait_for_screen(Screen::Result);
     let ticket = session(&kiosk).ticket.expect("a checked-in ticket");
     assert_eq!(ticket.number, "J-001");
+    assert_eq!(ticket.priority.as_deref(), Some("lansia"), "{ticket:?}");
     assert!(ticket.booked_slot_at_ms.is_some(), "{ticket:?}");
     let strings = antrean_kiosk::model::Strings::for_language(Language::Indonesian);
     let catalog_dto = kiosk

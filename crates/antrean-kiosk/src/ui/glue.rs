@@ -142,6 +142,7 @@ impl TapContext<'_> {
                 Screen::Agency => Screen::Language,
                 Screen::Service => Screen::Agency,
                 Screen::Detail => Screen::Service,
+                Screen::Priority if self.session.check_in_priority => Screen::BookingCode,
                 Screen::Priority => Screen::Detail,
                 _ => Screen::Idle,
             }),
@@ -172,6 +173,11 @@ impl TapContext<'_> {
                     Some(Screen::Issuing)
                 }
             }
+            TapAction::ChoosePriority(priority) if self.session.check_in_priority => {
+                let code = self.session.booking_code.clone();
+                start_check_in(&mut self.session, &self.settings.name, code, priority);
+                Some(Screen::Issuing)
+            }
             TapAction::ChoosePriority(priority) => {
                 self.session.request_id = Some(new_request_id(&self.settings.name, priority));
                 Some(Screen::Issuing)
@@ -192,9 +198,21 @@ impl TapContext<'_> {
                 Some(current)
             }
             TapAction::CheckIn => (self.session.booking_code.len() == CODE_LEN).then(|| {
-                let code = self.session.booking_code.clone();
-                start_check_in(&mut self.session, &self.settings.name, code);
-                Screen::Issuing
+                // A booked visitor keeps the right to priority service (UU 25/2009 Pasal
+                // 29): asked like a walk-in is, before the check-in is sent.
+                let site_has_priority = self
+                    .site
+                    .catalog
+                    .as_ref()
+                    .is_some_and(|c| !c.priority_classes.is_empty());
+                if site_has_priority {
+                    self.session.check_in_priority = true;
+                    Screen::Priority
+                } else {
+                    let code = self.session.booking_code.clone();
+                    start_check_in(&mut self.session, &self.settings.name, code, None);
+                    Screen::Issuing
+                }
             }),
         };
         if let Some(screen) = next {
@@ -204,8 +222,8 @@ impl TapContext<'_> {
 }
 
 /// Makes the session a check-in with `code` (the next screen is Issuing).
-fn start_check_in(session: &mut Session, kiosk: &str, code: String) {
-    session.request_id = Some(new_request_id(kiosk, None));
+fn start_check_in(session: &mut Session, kiosk: &str, code: String, priority: Option<String>) {
+    session.request_id = Some(new_request_id(kiosk, priority));
     session.check_in = Some(code);
     session.ticket = None;
     session.rejection = None;
@@ -264,7 +282,9 @@ fn scan_codes(
                     continue;
                 }
                 session.booking_code = code.clone();
-                start_check_in(&mut session, &settings.name, code);
+                // A scan checks in at once from any screen (no question: the scanner is
+                // the quick way); the keypad's check-in asks for priority.
+                start_check_in(&mut session, &settings.name, code, None);
                 next.set(Screen::Issuing);
             }
             Key::Character(text) => {
@@ -299,8 +319,20 @@ fn send_issue_request(
     net: Option<Res<NetLink>>,
     mut next: ResMut<NextState<Screen>>,
 ) {
-    if let (Some(request_id), Some(code)) = (session.request_id.clone(), session.check_in.clone()) {
-        let sent = net.is_some_and(|net| net.send(NetCommand::CheckIn { request_id, code }));
+    let untag = |tagged: String| match tagged.split_once('|') {
+        Some((id, class)) => (id.to_owned(), Some(class.to_owned())),
+        None => (tagged, None),
+    };
+    if let (Some(tagged), Some(code)) = (session.request_id.clone(), session.check_in.clone()) {
+        let (request_id, priority) = untag(tagged);
+        session.request_id = Some(request_id.clone());
+        let sent = net.is_some_and(|net| {
+            net.send(NetCommand::CheckIn {
+                request_id,
+                code,
+                priority,
+            })
+        });
         if !sent {
             next.set(Screen::Offline);
         }
@@ -311,10 +343,7 @@ fn send_issue_request(
         next.set(Screen::Idle);
         return;
     };
-    let (request_id, priority) = match tagged.split_once('|') {
-        Some((id, class)) => (id.to_owned(), Some(class.to_owned())),
-        None => (tagged, None),
-    };
+    let (request_id, priority) = untag(tagged);
     session.request_id = Some(request_id.clone());
     let sent = net.is_some_and(|net| {
         net.send(NetCommand::IssueTicket {

@@ -140,6 +140,8 @@ pub struct Session {
     pub booking_code: String,
     /// The request in flight is a booking check-in with this code.
     pub check_in: Option<String>,
+    /// The priority question is asked for the typed booking code (not for a service).
+    pub check_in_priority: bool,
 }
 
 impl Session {
@@ -158,6 +160,7 @@ impl Session {
             last_issue_latency: None,
             booking_code: String::new(),
             check_in: None,
+            check_in_priority: false,
         }
     }
 }

@@ -18,13 +18,32 @@ fn spawn(mut commands: Commands, inputs: ScreenInputs) {
     let sizes = inputs.sizes.0;
     let strings = &inputs.texts.0;
     let service = inputs.session.service.clone().unwrap_or_default();
-    let classes = inputs
-        .site
-        .catalog
-        .as_ref()
-        .and_then(|c| service_detail(c, &service, strings))
-        .map(|d| d.priority_classes)
-        .unwrap_or_default();
+    let classes = if inputs.session.check_in_priority {
+        // A booking's check-in: its service is known only to the coordinator, which
+        // refuses a class the service does not take, in words.
+        inputs
+            .site
+            .catalog
+            .as_ref()
+            .map(|c| {
+                c.priority_classes
+                    .iter()
+                    .map(|p| {
+                        let name = strings.language().pick(&p.name_id, &p.name_en);
+                        (p.code.clone(), name.to_owned())
+                    })
+                    .collect()
+            })
+            .unwrap_or_default()
+    } else {
+        inputs
+            .site
+            .catalog
+            .as_ref()
+            .and_then(|c| service_detail(c, &service, strings))
+            .map(|d| d.priority_classes)
+            .unwrap_or_default()
+    };
     screen_frame(
         &mut commands,
         Screen::Priority,
