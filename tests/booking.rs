@@ -56,20 +56,6 @@ fn left(slots: &SlotsDto, start: &str) -> u32 {
     slots.slots.iter().find(|s| s.start == start).unwrap().left
 }
 
-/// Every file under `dir`, read as bytes.
-fn all_bytes(dir: &std::path::Path) -> Vec<u8> {
-    let mut out = Vec::new();
-    for entry in std::fs::read_dir(dir).unwrap() {
-        let path = entry.unwrap().path();
-        if path.is_dir() {
-            out.extend(all_bytes(&path));
-        } else {
-            out.extend(std::fs::read(&path).unwrap_or_default());
-        }
-    }
-    out
-}
-
 fn contains(haystack: &[u8], needle: &str) -> bool {
     haystack
         .windows(needle.len())

@@ -310,20 +310,6 @@ async fn a_booking_made_at_central_is_honoured_at_the_site_with_the_link_down_on
     assert!(!stored.contains("3171021507850003"), "{stored}");
 }
 
-/// Every file under `dir`, read as bytes.
-fn all_bytes(dir: &std::path::Path) -> Vec<u8> {
-    let mut out = Vec::new();
-    for entry in std::fs::read_dir(dir).unwrap() {
-        let path = entry.unwrap().path();
-        if path.is_dir() {
-            out.extend(all_bytes(&path));
-        } else {
-            out.extend(std::fs::read(&path).unwrap_or_default());
-        }
-    }
-    out
-}
-
 /// A booking made at the site days ahead settles after central restarted on its day: the
 /// restarted projector finds the booking among the events before the day and counts the
 /// check-in in central's report.

@@ -30,6 +30,35 @@ fn wait_visible(page: &Browser, selector: &str) {
     });
 }
 
+/// Books a passport slot on 7 December 2026 through the site's booking API (as the page
+/// does) and returns the booking.
+fn book_passport(
+    server: &Server,
+    slot: &str,
+    name: &str,
+    phone: &str,
+    nik: &str,
+) -> antrean_protocol::BookingDto {
+    let body = serde_json::to_string(&antrean_protocol::BookRequestDto {
+        service: "paspor-baru".into(),
+        date: "2026-12-07".into(),
+        slot: slot.into(),
+        name: name.into(),
+        phone: phone.into(),
+        nik: Some(nik.into()),
+    })
+    .unwrap();
+    let (status, _, answer) = raw_request(
+        server.addr,
+        "POST",
+        "/api/booking",
+        "Content-Type: application/json\r\n",
+        &body,
+    );
+    assert_eq!(status, 201, "{answer}");
+    serde_json::from_str(&answer).unwrap()
+}
+
 fn fill(page: &Browser, id: &str, value: &str) {
     page.js(&format!(
         "document.getElementById({}).value = {};",
@@ -111,23 +140,13 @@ async fn a_visitor_books_views_reschedules_and_cancels_on_a_phone() {
 
     // A full slot: three others book 13:00 through the API; the page shows it full.
     for i in 0..3 {
-        let body = serde_json::to_string(&antrean_protocol::BookRequestDto {
-            service: "paspor-baru".into(),
-            date: "2026-12-07".into(),
-            slot: "13:00".into(),
-            name: format!("Pemohon {i}"),
-            phone: format!("08130000000{i}"),
-            nik: Some(format!("31710101018{:05}", i + 1)),
-        })
-        .unwrap();
-        let (status, _, answer) = raw_request(
-            server.addr,
-            "POST",
-            "/api/booking",
-            "Content-Type: application/json\r\n",
-            &body,
+        book_passport(
+            &server,
+            "13:00",
+            &format!("Pemohon {i}"),
+            &format!("08130000000{i}"),
+            &format!("31710101018{:05}", i + 1),
         );
-        assert_eq!(status, 201, "{answer}");
     }
     phone.goto(&format!("{base}/booking"));
     click_text(&phone, "#services button", "Paspor Baru");
@@ -191,24 +210,7 @@ async fn an_officer_checks_a_booking_in_at_the_console() {
     let dir = tempfile::tempdir().unwrap();
     let server = Server::start_at(&dir.path().join("data"), "2026-12-07 00:40:00", &[]);
     let base = format!("http://{}", server.addr);
-    let body = serde_json::to_string(&antrean_protocol::BookRequestDto {
-        service: "paspor-baru".into(),
-        date: "2026-12-07".into(),
-        slot: "09:00".into(),
-        name: "Siti Aminah".into(),
-        phone: "081234567890".into(),
-        nik: Some(NIK.into()),
-    })
-    .unwrap();
-    let (status, _, answer) = raw_request(
-        server.addr,
-        "POST",
-        "/api/booking",
-        "Content-Type: application/json\r\n",
-        &body,
-    );
-    assert_eq!(status, 201, "{answer}");
-    let booking: antrean_protocol::BookingDto = serde_json::from_str(&answer).unwrap();
+    let booking = book_passport(&server, "09:00", "Siti Aminah", "081234567890", NIK);
     set_officer(&server, "petugas8", "8888").await;
 
     let driver = Driver::start();
@@ -241,24 +243,13 @@ async fn an_officer_checks_a_booking_in_at_the_console() {
 
     // An elderly visitor with a booking: the officer picks the priority group at check-in,
     // and the ticket is a priority ticket like a walk-in one would be.
-    let body = serde_json::to_string(&antrean_protocol::BookRequestDto {
-        service: "paspor-baru".into(),
-        date: "2026-12-07".into(),
-        slot: "09:00".into(),
-        name: "Budi Santoso".into(),
-        phone: "081398765432".into(),
-        nik: Some("3171021507850003".into()),
-    })
-    .unwrap();
-    let (status, _, answer) = raw_request(
-        server.addr,
-        "POST",
-        "/api/booking",
-        "Content-Type: application/json\r\n",
-        &body,
+    let elderly = book_passport(
+        &server,
+        "09:00",
+        "Budi Santoso",
+        "081398765432",
+        "3171021507850003",
     );
-    assert_eq!(status, 201, "{answer}");
-    let elderly: antrean_protocol::BookingDto = serde_json::from_str(&answer).unwrap();
     console.click("button[data-action='checkin-panel']");
     let offered = console.js(
         "return Array.from(document.querySelectorAll('#checkin-priority option')).map(o => o.textContent);",
@@ -301,7 +292,7 @@ async fn an_officer_checks_a_booking_in_at_the_console() {
 /// each call takes exactly the ticket the list showed first.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_console_lists_booked_and_walk_ins_by_the_ratio_as_call_next_takes_them() {
-    use antrean_protocol::{BookRequestDto, BookingDto, DeviceKind, Request};
+    use antrean_protocol::{DeviceKind, Request};
     let dir = tempfile::tempdir().unwrap();
     let data = dir.path().join("data");
     let sample = antrean_catalog::SAMPLE_CATALOG_TOML;
@@ -318,24 +309,14 @@ async fn the_console_lists_booked_and_walk_ins_by_the_ratio_as_call_next_takes_t
     let server = Server::start_at(&data, "2026-12-07 00:40:00", &args);
     let mut codes = Vec::new();
     for i in 1..=3 {
-        let body = serde_json::to_string(&BookRequestDto {
-            service: "paspor-baru".into(),
-            date: "2026-12-07".into(),
-            slot: "08:00".into(),
-            name: format!("Pemohon {i}"),
-            phone: format!("08123456780{i}"),
-            nik: Some(format!("31710101018{i:05}")),
-        })
-        .unwrap();
-        let (status, _, answer) = raw_request(
-            server.addr,
-            "POST",
-            "/api/booking",
-            "Content-Type: application/json\r\n",
-            &body,
+        let booking = book_passport(
+            &server,
+            "08:00",
+            &format!("Pemohon {i}"),
+            &format!("08123456780{i}"),
+            &format!("31710101018{i:05}"),
         );
-        assert_eq!(status, 201, "{answer}");
-        codes.push(serde_json::from_str::<BookingDto>(&answer).unwrap().code);
+        codes.push(booking.code);
     }
     let kiosk_token = enroll(&server, DeviceKind::Kiosk, "kiosk-1").await;
     set_officer(&server, "petugas8", "8888").await;

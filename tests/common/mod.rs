@@ -493,3 +493,17 @@ pub fn raw_request(
         String::from_utf8_lossy(&answer[split + 4..]).into_owned(),
     )
 }
+
+/// Every file under `dir`, read as bytes (privacy checks search a data directory).
+pub fn all_bytes(dir: &std::path::Path) -> Vec<u8> {
+    let mut out = Vec::new();
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_dir() {
+            out.extend(all_bytes(&path));
+        } else {
+            out.extend(std::fs::read(&path).unwrap_or_default());
+        }
+    }
+    out
+}

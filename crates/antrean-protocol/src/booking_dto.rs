@@ -228,6 +228,48 @@ pub struct BookingErrorDto {
     pub next_date: Option<String>,
 }
 
+/// A booking's public view from the catalog: names, times, arrival window, site and
+/// requirements. The personal fields and the ticket number are left empty for the caller
+/// (the site opens sealed data, central reads its columns).
+pub fn booking_view(
+    catalog: &antrean_core::Catalog,
+    code: String,
+    service_code: &str,
+    date: antrean_core::LocalDate,
+    slot: antrean_core::LocalTime,
+    state: &str,
+) -> BookingDto {
+    use antrean_core::LocalTime;
+    let service = catalog.service(service_code);
+    let rules = service.and_then(|s| s.booking.clone()).unwrap_or_default();
+    let start = slot.minutes();
+    let name = |pick: fn(&antrean_core::catalog::Service) -> &String| {
+        service.map_or_else(|| service_code.to_owned(), |s| pick(s).clone())
+    };
+    BookingDto {
+        code,
+        manage_token: None,
+        service: service_code.to_owned(),
+        service_name_id: name(|s| &s.name_id),
+        service_name_en: name(|s| &s.name_en),
+        date: date.to_string(),
+        slot: slot.to_string(),
+        slot_end: LocalTime::from_minutes(start + rules.slot_min).to_string(),
+        arrive_from: LocalTime::from_minutes(start.saturating_sub(rules.arrive_early_min))
+            .to_string(),
+        arrive_until: LocalTime::from_minutes(start + rules.arrive_late_min).to_string(),
+        state: state.to_owned(),
+        name: None,
+        phone_masked: None,
+        nik_masked: None,
+        site_name: catalog.site.name.clone(),
+        site_address: catalog.site.address.clone(),
+        time_zone: catalog.site.time_zone.label().into(),
+        requirements: service.map_or_else(Vec::new, |s| s.standard.requirements.clone()),
+        ticket_number: None,
+    }
+}
+
 /// The HTTP status of a booking refusal, the same at the site and at central
 /// (docs/booking-api.md, "Refusals"): 404 for what does not exist, 400 for a request that
 /// can never succeed as written, 409 for one the current state refuses.

@@ -234,8 +234,9 @@ fn ms(d: Duration) -> f64 {
     d.as_secs_f64() * 1000.0
 }
 
-async fn kiosk(server: &ServerChild, name: &str) -> anyhow::Result<Client> {
-    let mut manager = Client::connect_with(
+/// The bench's manager session (no event subscription).
+async fn manager(server: &ServerChild) -> anyhow::Result<Client> {
+    Ok(Client::connect_with(
         &server.url(),
         Auth::Manager {
             username: "admin".into(),
@@ -243,7 +244,11 @@ async fn kiosk(server: &ServerChild, name: &str) -> anyhow::Result<Client> {
         },
         false,
     )
-    .await?;
+    .await?)
+}
+
+async fn kiosk(server: &ServerChild, name: &str) -> anyhow::Result<Client> {
+    let mut manager = manager(server).await?;
     let token = match manager
         .request(Request::EnrollDevice {
             kind: DeviceKind::Kiosk,
@@ -368,15 +373,7 @@ async fn main() -> anyhow::Result<()> {
         rush_issue.extend(w.await?);
     }
     // Overbooking, as the server's report sees it: bookings per slot against its seats.
-    let mut manager = Client::connect_with(
-        &server.url(),
-        Auth::Manager {
-            username: "admin".into(),
-            password: ADMIN_PASSWORD.into(),
-        },
-        false,
-    )
-    .await?;
+    let mut manager = manager(&server).await?;
     let report = match manager
         .request(Request::Report {
             query: antrean_protocol::ReportQueryDto {

@@ -8,7 +8,8 @@ use std::sync::Arc;
 use antrean_core::booking::nik;
 use antrean_core::{Catalog, LocalDate, LocalTime, Timestamp};
 use antrean_protocol::{
-    BookRequestDto, BookingDto, BookingErrorDto, SlotsDto, booking_error, booking_status, slot_view,
+    BookRequestDto, BookingDto, BookingErrorDto, SlotsDto, booking_error, booking_status,
+    booking_view, slot_view,
 };
 use axum::Router;
 use axum::body::Bytes;
@@ -264,22 +265,7 @@ async fn cancel(
 
 /// The booking as the partner sees it: the site API's shape, personal data masked.
 fn view(catalog: &Catalog, row: &CentralRow, code: String) -> BookingDto {
-    let service = catalog.service(&row.service);
-    let rules = service.and_then(|s| s.booking.clone()).unwrap_or_default();
-    let start = row.slot.minutes();
     BookingDto {
-        code,
-        manage_token: None,
-        service: row.service.clone(),
-        service_name_id: service.map_or_else(|| row.service.clone(), |s| s.name_id.clone()),
-        service_name_en: service.map_or_else(|| row.service.clone(), |s| s.name_en.clone()),
-        date: row.date.to_string(),
-        slot: row.slot.to_string(),
-        slot_end: LocalTime::from_minutes(start + rules.slot_min).to_string(),
-        arrive_from: LocalTime::from_minutes(start.saturating_sub(rules.arrive_early_min))
-            .to_string(),
-        arrive_until: LocalTime::from_minutes(start + rules.arrive_late_min).to_string(),
-        state: row.state.clone(),
         name: row.name.clone(),
         phone_masked: row
             .phone
@@ -287,10 +273,6 @@ fn view(catalog: &Catalog, row: &CentralRow, code: String) -> BookingDto {
             .map(antrean_core::booking::contact::mask_phone),
         // Stored masked already; masking again keeps it so if the column ever held more.
         nik_masked: row.nik_masked.as_deref().map(nik::mask),
-        site_name: catalog.site.name.clone(),
-        site_address: catalog.site.address.clone(),
-        time_zone: catalog.site.time_zone.label().into(),
-        requirements: service.map_or_else(Vec::new, |s| s.standard.requirements.clone()),
-        ticket_number: None,
+        ..booking_view(catalog, code, &row.service, row.date, row.slot, &row.state)
     }
 }

@@ -557,13 +557,9 @@ fn booking_view(
     ticket_number: Option<&str>,
 ) -> Result<BookingDto, Refused> {
     let side = &state.shared.booking;
-    let catalog = &state.shared.core_catalog;
-    let service = catalog.service(&booking.service);
-    let rules = service.and_then(|s| s.booking.clone()).unwrap_or_default();
     let personal = side
         .vault
         .open_sealed(&booking.service, booking.date, &booking.sealed);
-    let start = booking.slot.minutes();
     let code = side.codes.code(booking.id).ok_or_else(|| {
         simple(
             StatusCode::INTERNAL_SERVER_ERROR,
@@ -573,28 +569,20 @@ fn booking_view(
         )
     })?;
     Ok(BookingDto {
-        code,
-        manage_token: None,
-        service: booking.service.clone(),
-        service_name_id: service.map_or_else(|| booking.service.clone(), |s| s.name_id.clone()),
-        service_name_en: service.map_or_else(|| booking.service.clone(), |s| s.name_en.clone()),
-        date: booking.date.to_string(),
-        slot: booking.slot.to_string(),
-        slot_end: LocalTime::from_minutes(start + rules.slot_min).to_string(),
-        arrive_from: LocalTime::from_minutes(start.saturating_sub(rules.arrive_early_min))
-            .to_string(),
-        arrive_until: LocalTime::from_minutes(start + rules.arrive_late_min).to_string(),
-        state: booking.state.key().into(),
         name: personal.as_ref().map(|p| p.name.clone()),
         phone_masked: personal.as_ref().map(|p| contact::mask_phone(&p.phone)),
         nik_masked: personal
             .as_ref()
             .and_then(|p| p.nik.as_deref().map(nik::mask)),
-        site_name: catalog.site.name.clone(),
-        site_address: catalog.site.address.clone(),
-        time_zone: catalog.site.time_zone.label().into(),
-        requirements: service.map_or_else(Vec::new, |s| s.standard.requirements.clone()),
         ticket_number: ticket_number.map(str::to_owned),
+        ..antrean_protocol::booking_view(
+            &state.shared.core_catalog,
+            code,
+            &booking.service,
+            booking.date,
+            booking.slot,
+            booking.state.key(),
+        )
     })
 }
 
