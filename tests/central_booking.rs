@@ -308,6 +308,18 @@ async fn a_booking_made_at_central_is_honoured_at_the_site_with_the_link_down_on
     let stored = pg.query("SELECT string_agg(coalesce(nik_masked, ''), ',') FROM bookings");
     assert!(stored.contains("************0003"), "{stored}");
     assert!(!stored.contains("3171021507850003"), "{stored}");
+
+    // Past the catalog's retention (90 days after the visit) central clears it: name,
+    // phone, masked NIK and the identity hashes; the seats and outcomes stay.
+    drop(central);
+    let personal = "SELECT count(*) FROM bookings WHERE name IS NOT NULL OR phone IS NOT NULL                     OR nik_masked IS NOT NULL OR cardinality(identity_keys) > 0";
+    assert_eq!(pg.query(personal), "2", "kept within retention");
+    let _later = CentralServer::start_at(&pg, &tls, &central_addr, "2027-03-08 00:40:00");
+    wait_for("the retention purge", async || pg.query(personal) == "0").await;
+    assert_eq!(
+        pg.query("SELECT string_agg(state, ',' ORDER BY number) FROM bookings"),
+        "checked_in,checked_in"
+    );
 }
 
 /// A booking made at the site days ahead settles after central restarted on its day: the
