@@ -411,3 +411,196 @@ async fn a_booking_made_days_ahead_is_counted_at_central_across_a_restart() {
     .await;
     assert_eq!(events_of("booking_checked_in"), "1");
 }
+
+/// GET on central's visitor API (no key: it is public), status and body.
+async fn visitor_get(central: &CentralServer, path: &str) -> (u16, String) {
+    https_json(central.addr, &central.tls, "GET", path, "", "").await
+}
+
+/// A visitor on a phone books at central's own page (site → service → date → slot → form),
+/// opens the private link, moves the booking, and a second visitor cancels theirs. The
+/// site, down meanwhile, knew only the first slot; with central down too, the moved
+/// booking's new code checks in at the kiosk, once, and the old code is refused.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_visitor_books_on_centrals_page_and_checks_in_with_the_moved_code_offline() {
+    use crate::common::browser::{Driver, Window};
+    use crate::web_booking::{PATIENCE, click_text, fill, wait_visible};
+
+    let pg = PgCluster::start();
+    let work = tempfile::tempdir().unwrap();
+    let tls = work.path().join("tls");
+    tls_init(&tls);
+    add_site(&pg, &tls, SITE, "MPP Uji", "DKI Jakarta");
+    let catalog = work.path().join("catalog.toml");
+    std::fs::write(&catalog, catalog_booked_at_central()).unwrap();
+    let central_addr = free_addr().to_string();
+    let central = CentralServer::start_at(&pg, &tls, &central_addr, MONDAY_0740_UTC);
+    let flags = central.site_flags(SITE);
+    let mut site_args = vec!["--catalog", catalog.to_str().unwrap()];
+    site_args.extend(flags.iter().map(String::as_str));
+    let site_data = work.path().join("site");
+    let site = Server::start_at(&site_data, MONDAY_0740_UTC, &site_args);
+    let kiosk_token = enroll(&site, DeviceKind::Kiosk, "kiosk-1").await;
+    wait_for("the site listed at central", async || {
+        visitor_get(&central, "/api/booking/sites")
+            .await
+            .1
+            .contains(SITE)
+    })
+    .await;
+    let (_, body) = visitor_get(&central, "/api/booking/sites").await;
+    let sites: BookingSitesDto = serde_json::from_str(&body).unwrap();
+    assert_eq!(sites.sites.len(), 1, "{body}");
+    assert_eq!(sites.sites[0].region, "DKI Jakarta");
+    assert_eq!(
+        sites.sites[0].services_id,
+        ["Permohonan Paspor Baru"],
+        "only central's services"
+    );
+
+    let base = format!("https://{}", central.addr);
+    let driver = Driver::start();
+    let phone = driver.open(Window {
+        width: 412,
+        height: 915,
+        autoplay: true,
+    });
+    phone.goto(&format!("{base}/booking"));
+    click_text(&phone, "#sites button", &sites.sites[0].name);
+    // The site's page lists only what central books: the passport.
+    wait_visible(&phone, "#services button");
+    let services = phone.js(
+        "return Array.from(document.querySelectorAll('#services button')).map(b => b.firstChild.textContent);",
+    );
+    assert_eq!(services, serde_json::json!(["Permohonan Paspor Baru"]));
+    assert!(phone.visible("#other-site"), "a way back to the sites");
+    phone.click("#services button");
+    wait_visible(&phone, "#requirements li");
+    phone.click("#to-days");
+    click_text(&phone, "#days button", "7 Desember 2026");
+    wait_visible(&phone, "#slots button[data-slot='09:00']");
+    phone.click("#slots button[data-slot='09:00']");
+    wait_visible(&phone, "#nik-box");
+    fill(&phone, "name", "Siti Aminah");
+    fill(&phone, "phone", "0812 3456 7890");
+    fill(&phone, "nik", SIT_NIK);
+    phone.click("#submit");
+    wait_visible(&phone, "#step-done");
+    assert!(phone.text("#state-line").contains("Booking berhasil"));
+    let first_code = phone.text("#code");
+    assert_eq!(phone.text("#done-nik"), "************0001");
+    let shown = phone.js("return document.body.innerText;");
+    assert!(!shown.as_str().unwrap().contains(SIT_NIK), "NIK masked");
+    phone.wait_for("the QR code to load", PATIENCE, |p| {
+        (p.js("var q = document.getElementById('qr'); return q.complete && q.naturalWidth > 0;")
+            == serde_json::json!(true))
+        .then_some(())
+    });
+    let link = phone.text("#private-link");
+    assert!(
+        link.starts_with(&format!("{base}/sites/{SITE}/booking/manage/")),
+        "{link}"
+    );
+    phone.screenshot("central-booking-done-phone");
+    // The calendar file names the slot in UTC (09:00 WIB = 02:00Z).
+    let ics = phone.js("return document.getElementById('ics').href;");
+    let ics_path = ics.as_str().unwrap().trim_start_matches(&base).to_owned();
+    let (status, ics) = visitor_get(&central, &ics_path).await;
+    assert_eq!(status, 200);
+    assert!(ics.contains("DTSTART:20261207T020000Z"), "{ics}");
+
+    // The site hears of it, then goes down; the visitor moves the booking to 08:00.
+    wait_for("the booking synced to the site", async || {
+        site_left(&site, "09:00") == 2
+    })
+    .await;
+    site.kill();
+    phone.goto(&link);
+    phone.wait_text("#state-line", "Booking aktif", PATIENCE);
+    assert_eq!(phone.text("#code"), first_code);
+    phone.click("#reschedule");
+    click_text(&phone, "#days button", "7 Desember 2026");
+    wait_visible(&phone, "#slots button[data-slot='08:00']");
+    phone.click("#slots button[data-slot='08:00']");
+    phone.wait_text("#state-line", "Jadwal berhasil diubah", PATIENCE);
+    assert!(phone.text("#done-when").contains(", 08.00"));
+    let moved_code = phone.text("#code");
+    assert_ne!(moved_code, first_code, "the code is signed over the slot");
+    assert!(
+        !phone.visible("#private-box"),
+        "the manage page does not repeat the link"
+    );
+
+    // A second visitor books and cancels through their own link: the seat comes back.
+    let slots_path = format!("/api/sites/{SITE}/booking/slots?service=paspor-baru&date={DAY}");
+    let left_at = async |start: &str| {
+        let (_, body) = visitor_get(&central, &slots_path).await;
+        let slots: SlotsDto = serde_json::from_str(&body).unwrap();
+        slots.slots.iter().find(|s| s.start == start).unwrap().left
+    };
+    assert_eq!(left_at("09:00").await, 3, "the move gave 09:00 back");
+    assert_eq!(left_at("08:00").await, 2);
+    let budi = serde_json::to_string(&BookRequestDto {
+        service: "paspor-baru".into(),
+        date: DAY.into(),
+        slot: "10:00".into(),
+        name: "Budi Santoso".into(),
+        phone: "081398765432".into(),
+        nik: Some("3171021507850003".into()),
+    })
+    .unwrap();
+    let (status, body) = https_json(
+        central.addr,
+        &central.tls,
+        "POST",
+        &format!("/api/sites/{SITE}/booking"),
+        "",
+        &budi,
+    )
+    .await;
+    assert_eq!(status, 201, "{body}");
+    let budi: BookingDto = serde_json::from_str(&body).unwrap();
+    let token = budi.manage_token.clone().unwrap();
+    assert_eq!(left_at("10:00").await, 2);
+    phone.goto(&format!("{base}/sites/{SITE}/booking/manage/{token}"));
+    phone.wait_text("#state-line", "Booking aktif", PATIENCE);
+    phone.click("#cancel");
+    phone.click("#confirm-cancel");
+    phone.wait_text("#state-line", "Booking dibatalkan", PATIENCE);
+    assert_eq!(left_at("10:00").await, 3);
+    // A made-up link is nobody's booking.
+    let (status, _) = visitor_get(
+        &central,
+        &format!("/api/sites/{SITE}/booking/manage/{}", "A".repeat(43)),
+    )
+    .await;
+    assert_eq!(status, 404);
+    drop(phone);
+    drop(driver);
+    // One address gets a person's share of requests (120 a minute; the window may roll
+    // over once during the loop, hence twice that at most).
+    let mut answered = 0;
+    let refused = loop {
+        let (status, _) = visitor_get(&central, "/api/booking/sites").await;
+        if status != 200 {
+            break status;
+        }
+        answered += 1;
+        assert!(answered <= 240, "no limit per address");
+    };
+    assert_eq!(refused, 429);
+
+    // Central goes down too; the site comes back knowing only the 09:00 booking.
+    central.kill();
+    let site = Server::start_at(&site_data, MONDAY_0740_UTC, &site_args);
+    let mut kiosk = kiosk(&site, &kiosk_token).await;
+    let ticket = check_in(&mut kiosk, &moved_code).await.unwrap();
+    assert_eq!(ticket.number, "J-001");
+    // 08:00 WIB on the day, in Unix ms: the slot the new code proves.
+    assert_eq!(ticket.booked_slot_at_ms, Some(1_796_605_200_000));
+    assert_eq!(
+        check_in(&mut kiosk, &first_code).await,
+        Err("booking_not_active".into()),
+        "one booking checks in once, whichever of its codes"
+    );
+}

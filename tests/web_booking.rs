@@ -9,10 +9,10 @@ use crate::common::browser::{Browser, Driver, Window};
 use crate::common::*;
 use serde_json::json;
 
-const PATIENCE: Duration = Duration::from_secs(20);
+pub(crate) const PATIENCE: Duration = Duration::from_secs(20);
 const NIK: &str = "3201011205900001";
 
-fn click_text(page: &Browser, selector: &str, needle: &str) {
+pub(crate) fn click_text(page: &Browser, selector: &str, needle: &str) {
     let script = format!(
         "var all = document.querySelectorAll({}); for (var i = 0; i < all.length; i++) \
          if (all[i].textContent.indexOf({}) >= 0 && !all[i].disabled) {{ all[i].click(); return true; }} return false;",
@@ -24,7 +24,7 @@ fn click_text(page: &Browser, selector: &str, needle: &str) {
     });
 }
 
-fn wait_visible(page: &Browser, selector: &str) {
+pub(crate) fn wait_visible(page: &Browser, selector: &str) {
     page.wait_for(&format!("{selector} visible"), PATIENCE, |p| {
         p.visible(selector).then_some(())
     });
@@ -59,7 +59,7 @@ fn book_passport(
     serde_json::from_str(&answer).unwrap()
 }
 
-fn fill(page: &Browser, id: &str, value: &str) {
+pub(crate) fn fill(page: &Browser, id: &str, value: &str) {
     page.js(&format!(
         "document.getElementById({}).value = {};",
         json!(id),

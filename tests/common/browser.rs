@@ -120,8 +120,11 @@ impl Driver {
             format!("--window-size={},{}", window.width, window.height),
             autoplay.to_owned(),
         ];
+        // Antrean Pusat in the tests serves HTTPS with a throwaway CA; everything is on
+        // loopback, so the browser need not be taught to trust it.
         let capabilities = json!({"capabilities": {"alwaysMatch": {
             "browserName": "chrome",
+            "acceptInsecureCerts": true,
             "goog:chromeOptions": {"binary": CHROMIUM, "args": args},
         }}});
         let answer = http(self.port, "POST", "/session", Some(capabilities))

@@ -23,6 +23,11 @@ pub const MIGRATIONS: &[(i32, &str, &str)] = &[
         "booking rollups",
         include_str!("../migrations/0004_booking_rollups.sql"),
     ),
+    (
+        5,
+        "booking manage links",
+        include_str!("../migrations/0005_booking_manage_links.sql"),
+    ),
 ];
 
 /// The schema version this binary writes.

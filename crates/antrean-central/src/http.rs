@@ -28,6 +28,7 @@ pub fn router(central: Arc<Central>) -> Router {
         .route("/central/report.xlsx", get(pages::report_xlsx))
         .route("/assets/{name}", get(pages::asset))
         .merge(crate::booking::api::routes())
+        .merge(crate::booking::visitor::routes())
         .with_state(central)
 }
 
@@ -61,11 +62,14 @@ pub async fn serve(
     mut stop: watch::Receiver<bool>,
 ) -> anyhow::Result<()> {
     let Some(tls) = tls else {
-        axum::serve(listener, app)
-            .with_graceful_shutdown(async move {
-                let _ = stop.wait_for(|s| *s).await;
-            })
-            .await?;
+        axum::serve(
+            listener,
+            app.into_make_service_with_connect_info::<std::net::SocketAddr>(),
+        )
+        .with_graceful_shutdown(async move {
+            let _ = stop.wait_for(|s| *s).await;
+        })
+        .await?;
         return Ok(());
     };
     let acceptor = tokio_rustls::TlsAcceptor::from(tls);
@@ -85,7 +89,11 @@ pub async fn serve(
         };
         let _ = tcp.set_nodelay(true);
         let acceptor = acceptor.clone();
-        let app = app.clone();
+        // The peer for handlers that limit by address (what `axum::serve` gives the
+        // plain-HTTP path).
+        let app = app
+            .clone()
+            .layer(axum::Extension(axum::extract::ConnectInfo(peer)));
         connections.spawn(async move {
             let stream =
                 match tokio::time::timeout(TLS_HANDSHAKE_TIMEOUT, acceptor.accept(tcp)).await {

@@ -40,6 +40,9 @@ pub struct Config {
     /// Certificate chain and private key (PEM) for HTTPS/WSS; None serves plain HTTP (behind
     /// a reverse proxy that terminates TLS).
     pub tls: Option<(PathBuf, PathBuf)>,
+    /// The reverse proxy in front of central, if any: its `X-Forwarded-For` names the
+    /// client for the visitors' booking limits (from anyone else the header is ignored).
+    pub trusted_proxy: Option<std::net::IpAddr>,
 }
 
 /// What the handlers share.
@@ -60,6 +63,10 @@ pub struct Central {
     pub reports: tokio::sync::Semaphore,
     /// Partner apps' requests this minute.
     pub partner_rates: booking::partners::PartnerRates,
+    /// Visitors' requests per address and identity.
+    pub visitor_rates: booking::visitor::VisitorRates,
+    /// See [`Config::trusted_proxy`].
+    pub trusted_proxy: Option<std::net::IpAddr>,
 }
 
 /// A running central service.
@@ -105,6 +112,8 @@ pub async fn start(config: Config) -> anyhow::Result<Running> {
         connections: Arc::new(tokio::sync::Semaphore::new(limits::MAX_SITE_CONNECTIONS)),
         reports: tokio::sync::Semaphore::new(limits::MAX_CONCURRENT_REPORTS),
         partner_rates: Default::default(),
+        visitor_rates: Default::default(),
+        trusted_proxy: config.trusted_proxy,
     });
     let tls = match &config.tls {
         Some((cert, key)) => Some(tls::server_config(cert, key)?),

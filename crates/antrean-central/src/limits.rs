@@ -69,3 +69,22 @@ pub const BOOKING_PURGE_INTERVAL: Duration = Duration::from_secs(3600);
 
 /// Largest booking API request body, bytes (a booking is a few hundred).
 pub const MAX_BOOKING_BODY_BYTES: usize = 4 * 1024;
+
+/// Requests per minute per client address to the visitors' booking API (sites, slots,
+/// book, view, change). Twice the site's figure: a visitor at central browses several
+/// sites' days before choosing. A script retrying at the opening of the window is cut here
+/// (docs/booking.md, "Rush").
+pub const VISITOR_REQUESTS_PER_MINUTE_PER_ADDRESS: u32 = 120;
+
+/// Bookings, cancellations and reschedules per hour per client address: many honest
+/// visitors share one address (an office's Wi-Fi, a carrier's CGNAT).
+pub const VISITOR_CHANGES_PER_HOUR_PER_ADDRESS: u32 = 60;
+
+/// Bookings, cancellations and reschedules per hour per identity (phone or NIK, per
+/// site): a visitor changes their mind a few times; a calo cycling seats does it often.
+pub const VISITOR_CHANGES_PER_HOUR_PER_IDENTITY: u32 = 10;
+
+/// Addresses and identities tracked by the visitors' rate limits (~64 bytes each): a
+/// national campaign's rush reaches a few hundred thousand addresses. Past it the stalest
+/// counts are dropped (they restart).
+pub const MAX_VISITOR_RATE_ENTRIES: usize = 500_000;

@@ -825,7 +825,8 @@ pub async fn report_xlsx(
 /// `GET /assets/{name}`: the site pages' stylesheets and icon (one look).
 pub async fn asset(axum::extract::Path(name): axum::extract::Path<String>) -> Response {
     match antrean_web::asset(&name) {
-        Some(found) if name.ends_with(".css") || name.ends_with(".svg") => {
+        // Central's pages are drawn here; only the booking page runs the site's script.
+        Some(found) if name.ends_with(".css") || name.ends_with(".svg") || name == "booking.js" => {
             ([(header::CONTENT_TYPE, found.content_type)], found.bytes).into_response()
         }
         _ => StatusCode::NOT_FOUND.into_response(),

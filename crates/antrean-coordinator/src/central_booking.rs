@@ -99,7 +99,12 @@ impl CentralKey {
                 date,
                 slot,
             };
-            return codes.matches(code, &booking).then_some((id, None));
+            if codes.matches(code, &booking) {
+                return Some((id, None));
+            }
+            // A code for another slot of a booking known here: central moved it (a
+            // reschedule signs a new code) and the move has not arrived. The code proves
+            // today's slot like an unsynced one; one number still checks in once.
         }
         // Not synced yet: the code itself proves service and slot (of today: a check-in
         // is for today's bookings only).

@@ -251,6 +251,31 @@ pub fn seat_views(
         .collect()
 }
 
+/// Seats a new booking could still take on `date` at `now`: the day's held seats not yet
+/// claimed, and no more than the free seats of slots yet to begin (the day list of a
+/// booking page, wherever bookings are taken).
+pub fn day_seats_left(
+    rules: &BookingRules,
+    slots: &[Slot],
+    daily_quota: Option<u32>,
+    day: &DayCount,
+    date: LocalDate,
+    now: crate::time::LocalDateTime,
+) -> u32 {
+    let held_left = rules
+        .held_seats(slots.len(), daily_quota)
+        .saturating_sub(day.claimed);
+    let free: u32 = slots
+        .iter()
+        .filter(|s| bookable(**s, date, now))
+        .map(|s| {
+            let taken = day.per_slot.get(&s.start).copied().unwrap_or(0);
+            rules.seats_per_slot.saturating_sub(taken)
+        })
+        .sum();
+    held_left.min(free)
+}
+
 /// Whether a new booking may take `slot` among a day's `views` (from [`seat_views`]);
 /// `next_date` names the next date with seats for a "Kuota penuh" answer.
 pub fn check_seat(

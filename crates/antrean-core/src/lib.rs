@@ -19,6 +19,7 @@ pub mod eta;
 pub mod event;
 pub mod money;
 pub mod policy;
+pub mod rate;
 pub mod rating;
 pub mod rejection;
 pub mod report;

@@ -125,6 +125,31 @@ pub struct DaysDto {
     pub days: Vec<BookingDayDto>,
 }
 
+/// `GET /api/booking/sites` at Antrean Pusat: the sites whose services it books, for the
+/// first step of its booking page.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BookingSitesDto {
+    /// The sites, by region then name.
+    pub sites: Vec<BookingSiteDto>,
+}
+
+/// One site on central's booking page.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BookingSiteDto {
+    /// Site id (the path of its booking page: `/sites/{id}/booking`).
+    pub id: String,
+    /// The site's name as its catalog gives it.
+    pub name: String,
+    /// Region (province, regency).
+    pub region: String,
+    /// Address from the catalog.
+    pub address: String,
+    /// Services booked at central, Indonesian names.
+    pub services_id: Vec<String>,
+    /// The same in English.
+    pub services_en: Vec<String>,
+}
+
 /// The DTO of a slot.
 pub fn slot_view(view: &SlotView) -> SlotDto {
     SlotDto {

@@ -8,6 +8,7 @@
 
 pub mod booking_code;
 mod booking_dto;
+pub mod booking_ics;
 mod catalog_dto;
 mod client;
 mod convert;

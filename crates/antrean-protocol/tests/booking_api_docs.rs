@@ -5,7 +5,8 @@
 use antrean_core::booking::{BookingId, BookingProblem, BookingState, nik::NikProblem};
 use antrean_core::{LocalDate, LocalTime};
 use antrean_protocol::{
-    BookRequestDto, BookingDto, BookingErrorDto, BookingRulesDto, DaysDto, RescheduleDto, SlotsDto,
+    BookRequestDto, BookingDto, BookingErrorDto, BookingRulesDto, BookingSitesDto, DaysDto,
+    RescheduleDto, SlotsDto,
 };
 use serde::de::DeserializeOwned;
 use serde_json::Value;
@@ -52,6 +53,7 @@ fn every_example_is_valid_and_every_type_has_one() {
             "BookingDto" => round_trip::<BookingDto>(block),
             "RescheduleDto" => round_trip::<RescheduleDto>(block),
             "BookingErrorDto" => round_trip::<BookingErrorDto>(block),
+            "BookingSitesDto" => round_trip::<BookingSitesDto>(block),
             other => panic!("unknown type {other} in docs/booking-api.md"),
         };
         assert_eq!(back, value, "round trip changed the example");
@@ -65,6 +67,7 @@ fn every_example_is_valid_and_every_type_has_one() {
         "BookingDto",
         "RescheduleDto",
         "BookingErrorDto",
+        "BookingSitesDto",
     ] {
         assert!(seen.contains(kind), "no example of {kind}");
     }

@@ -13,6 +13,7 @@
 #![deny(missing_docs)]
 
 mod embedded;
+mod qr;
 mod voice_clips;
 
 use axum::Router;
@@ -22,6 +23,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 
 pub use embedded::{Asset, asset};
+pub use qr::svg as qr_svg;
 pub use voice_clips::{VOICE_CLIPS, voice_clip};
 
 /// The routes of the pages, assets and voice clips. Merge into the coordinator's router.

@@ -1,7 +1,10 @@
 // Antrean — the booking page (docs/booking.md): service → date → time → name and phone
 // (and NIK where the service asks) → code, QR, calendar file and a private link to view,
 // change or cancel. Phone first, Indonesian and English, nothing loaded from outside; it
-// speaks the JSON booking API (docs/booking-api.md).
+// speaks the JSON booking API (docs/booking-api.md). Antrean Pusat serves the same page
+// (`<body data-central>`) for many sites: it opens on the list of sites, and each site's
+// page (`/sites/{site}/booking`) speaks the same API under `/api/sites/{site}` for the
+// services booked at central.
 "use strict";
 
 (function () {
@@ -29,7 +32,8 @@
       checked_in: "Sudah check-in di kantor", cancelled: "Booking dibatalkan",
       expired: "Booking kedaluwarsa (tidak hadir tepat waktu)", rescheduled: "Jadwal berhasil diubah",
       until: " (paling lambat ", network: "Tidak dapat terhubung ke server. Periksa koneksi lalu coba lagi.",
-      missing: "Nama dan nomor HP wajib diisi."
+      missing: "Nama dan nomor HP wajib diisi.", chooseSite: "Pilih kantor",
+      noSites: "Belum ada kantor yang menerima booking di sini.", otherSite: "Pilih kantor lain"
     },
     en: {
       title: "Book a queue slot", chooseService: "Choose a service", requirements: "What to bring",
@@ -54,7 +58,8 @@
       checked_in: "Checked in at the office", cancelled: "Booking cancelled",
       expired: "Booking expired (not checked in in time)", rescheduled: "Time changed",
       until: " (at the latest ", network: "Cannot reach the server. Check the connection and try again.",
-      missing: "Name and mobile number are required."
+      missing: "Name and mobile number are required.", chooseSite: "Choose an office",
+      noSites: "No office takes bookings here yet.", otherSite: "Choose another office"
     }
   };
   var DAYS = { id: ["Minggu", "Senin", "Selasa", "Rabu", "Kamis", "Jumat", "Sabtu"],
@@ -68,7 +73,14 @@
   try { lang = localStorage.getItem("antrean-lang") === "en" ? "en" : "id"; } catch (e) { /* private mode */ }
   var catalog = null, service = null, day = null, booking = null, token = null;
   var rescheduling = false;
-  var manageMatch = /^\/booking\/manage\/([A-Za-z0-9_-]+)$/.exec(location.pathname);
+  // "/booking", "/booking/manage/{token}" at a site; the same under "/sites/{site}" at
+  // central, whose "/booking" lists the sites.
+  var central = document.body.hasAttribute("data-central");
+  var route = /^(?:\/sites\/([A-Za-z0-9_-]+))?\/booking(?:\/manage\/([A-Za-z0-9_-]+))?\/?$/.exec(location.pathname) || [];
+  var siteId = route[1] || null;
+  var manageToken = route[2] || null;
+  var apiBase = siteId ? "/api/sites/" + siteId : "/api";
+  var pageBase = siteId ? "/sites/" + siteId + "/booking" : "/booking";
 
   function t(key) { return T[lang][key]; }
   function byId(id) { return document.getElementById(id); }
@@ -91,7 +103,7 @@
   function name(item) { return lang === "en" ? item.name_en : item.name_id; }
 
   function show(step) {
-    ["service", "standard", "day", "slot", "form", "done"].forEach(function (s) {
+    ["site", "service", "standard", "day", "slot", "form", "done"].forEach(function (s) {
       byId("step-" + s).hidden = s !== step;
     });
     window.scrollTo(0, 0);
@@ -143,11 +155,35 @@
     return fee.description || "\u2013";
   }
 
-  // Step 1: the services that take bookings.
+  // Central's first step: the sites whose services it books.
+  var sitesList = null;
+  function renderSites() {
+    var list = byId("sites");
+    clear(list);
+    if (!sitesList.length) list.appendChild(make("li", "", t("noSites")));
+    sitesList.forEach(function (site) {
+      var button = make("button", "", site.name);
+      button.type = "button";
+      button.setAttribute("data-site", site.id);
+      button.appendChild(make("span", "sub", site.region + " \u2014 " +
+        (lang === "en" ? site.services_en : site.services_id).join(", ")));
+      button.addEventListener("click", function () {
+        location.href = "/sites/" + encodeURIComponent(site.id) + "/booking";
+      });
+      var item = make("li");
+      item.appendChild(button);
+      list.appendChild(item);
+    });
+    show("site");
+  }
+
+  // Step 1: the services that take bookings here (at central: those booked at central).
   function renderServices() {
     var list = byId("services");
     clear(list);
-    var bookable = catalog.services.filter(function (s) { return s.booking; });
+    var bookable = catalog.services.filter(function (s) {
+      return s.booking && (s.booking.booked_at === "central") === central;
+    });
     if (!bookable.length) list.appendChild(make("li", "", t("noBooking")));
     bookable.forEach(function (s) {
       var button = make("button", "", name(s));
@@ -176,7 +212,7 @@
 
   // Step 3: dates with seats.
   function renderDays() {
-    return api("GET", "/api/booking/days?service=" + encodeURIComponent(service.code)).then(function (data) {
+    return api("GET", apiBase + "/booking/days?service=" + encodeURIComponent(service.code)).then(function (data) {
       var note = byId("window-note");
       note.hidden = !data.window || !data.window.length;
       if (data.window && data.window.length) {
@@ -203,7 +239,7 @@
 
   // Step 4: times with seats; "Kuota penuh" with the next date that has one.
   function renderSlots() {
-    var path = "/api/booking/slots?service=" + encodeURIComponent(service.code) + "&date=" + day;
+    var path = apiBase + "/booking/slots?service=" + encodeURIComponent(service.code) + "&date=" + day;
     return api("GET", path).then(function (data) {
       byId("slot-title").textContent = t("chooseTime") + " \u2014 " + formatDate(day);
       var list = byId("slots");
@@ -237,7 +273,7 @@
   function chooseSlot(s) {
     slot = s;
     if (rescheduling) {
-      api("POST", "/api/booking/manage/" + token + "/reschedule", { date: day, slot: s.start })
+      api("POST", apiBase + "/booking/manage/" + token + "/reschedule", { date: day, slot: s.start })
         .then(function (data) { rescheduling = false; renderBooking(data, t("rescheduled")); }, function () {});
       return;
     }
@@ -258,7 +294,7 @@
     if (!body.name.trim() || !body.phone.trim()) { alertText(t("missing")); return; }
     if (service.booking.nik !== "not_asked" && byId("nik").value.trim()) body.nik = byId("nik").value;
     byId("submit").disabled = true;
-    api("POST", "/api/booking", body).then(function (data) {
+    api("POST", apiBase + "/booking", body).then(function (data) {
       byId("submit").disabled = false;
       token = data.manage_token;
       // The NIK is not kept on the page once sent.
@@ -282,7 +318,7 @@
     state.className = "state" + (b.state === "cancelled" || b.state === "expired" ? " off" : "");
     byId("code").textContent = b.code;
     var qr = byId("qr");
-    qr.src = "/api/booking/manage/" + token + "/qr.svg";
+    qr.src = apiBase + "/booking/manage/" + token + "/qr.svg";
     qr.alt = t("yourCode") + " " + b.code;
     qr.hidden = b.state !== "active";
     byId("done-service").textContent = lang === "en" ? b.service_name_en : b.service_name_id;
@@ -299,22 +335,22 @@
     var list = byId("done-requirements");
     clear(list);
     (b.requirements || []).forEach(function (r) { list.appendChild(make("li", "", r)); });
-    byId("ics").href = "/api/booking/manage/" + token + "/calendar.ics";
-    var link = location.origin + "/booking/manage/" + token;
+    byId("ics").href = apiBase + "/booking/manage/" + token + "/calendar.ics";
+    var link = location.origin + pageBase + "/manage/" + token;
     byId("private-link").href = link;
     byId("private-link").textContent = link;
-    byId("private-box").hidden = !!manageMatch;
-    byId("manage-actions").hidden = !manageMatch || b.state !== "active";
+    byId("private-box").hidden = !!manageToken;
+    byId("manage-actions").hidden = !manageToken || b.state !== "active";
     byId("confirm-box").hidden = true;
     show("done");
   }
 
   function start() {
     translate();
-    if (manageMatch) {
-      token = manageMatch[1];
-      api("GET", "/api/booking/manage/" + token).then(function (b) {
-        return api("GET", "/api/catalog").then(function (c) {
+    if (manageToken) {
+      token = manageToken;
+      api("GET", apiBase + "/booking/manage/" + token).then(function (b) {
+        return api("GET", apiBase + "/catalog").then(function (c) {
           catalog = c;
           byId("site").textContent = c.site.name;
           service = c.services.filter(function (s) { return s.code === b.service; })[0] || null;
@@ -323,7 +359,15 @@
       }, function () {});
       return;
     }
-    api("GET", "/api/catalog").then(function (c) {
+    if (central && !siteId) {
+      api("GET", "/api/booking/sites").then(function (data) {
+        sitesList = data.sites;
+        renderSites();
+      }, function () {});
+      return;
+    }
+    byId("other-site").hidden = !central;
+    api("GET", apiBase + "/catalog").then(function (c) {
       catalog = c;
       byId("site").textContent = c.site.name;
       renderServices();
@@ -335,7 +379,8 @@
     try { localStorage.setItem("antrean-lang", lang); } catch (e) { /* private mode */ }
     translate();
     // Redraw the step on screen in the new language.
-    if (!byId("step-service").hidden) renderServices();
+    if (!byId("step-site").hidden) renderSites();
+    else if (!byId("step-service").hidden) renderServices();
     else if (!byId("step-standard").hidden) renderStandard();
     else if (!byId("step-day").hidden) renderDays();
     else if (!byId("step-slot").hidden) renderSlots();
@@ -356,7 +401,7 @@
   byId("reschedule").addEventListener("click", function () { rescheduling = true; renderDays(); });
   byId("cancel").addEventListener("click", function () { byId("confirm-box").hidden = false; });
   byId("confirm-cancel").addEventListener("click", function () {
-    api("POST", "/api/booking/manage/" + token + "/cancel").then(function (b) { renderBooking(b); }, function () {});
+    api("POST", apiBase + "/booking/manage/" + token + "/cancel").then(function (b) { renderBooking(b); }, function () {});
   });
   start();
 })();

@@ -54,7 +54,7 @@ impl IntoResponse for Refused {
 }
 
 /// A JSON body (axum's `json` feature is not built: one serializer, serde_json).
-struct Json<T>(T);
+pub(super) struct Json<T>(pub(super) T);
 
 impl<T: serde::Serialize> IntoResponse for Json<T> {
     fn into_response(self) -> Response {
@@ -66,7 +66,12 @@ impl<T: serde::Serialize> IntoResponse for Json<T> {
     }
 }
 
-fn simple(status: StatusCode, code: &str, message_id: &str, message_en: &str) -> Refused {
+pub(super) fn simple(
+    status: StatusCode,
+    code: &str,
+    message_id: &str,
+    message_en: &str,
+) -> Refused {
     Refused(
         status,
         BookingErrorDto {
@@ -112,7 +117,7 @@ impl From<BookError> for Refused {
     }
 }
 
-fn now() -> Timestamp {
+pub(super) fn now() -> Timestamp {
     Timestamp(crate::ship::now_ms())
 }
 
@@ -152,11 +157,11 @@ async fn partner(central: &Central, headers: &HeaderMap) -> Result<Partner, Refu
     Ok(partner)
 }
 
-fn bad_request(what_id: &str, what_en: &str) -> Refused {
+pub(super) fn bad_request(what_id: &str, what_en: &str) -> Refused {
     simple(StatusCode::BAD_REQUEST, "bad_request", what_id, what_en)
 }
 
-fn parse_date(text: &str) -> Result<LocalDate, Refused> {
+pub(super) fn parse_date(text: &str) -> Result<LocalDate, Refused> {
     LocalDate::parse(text).ok_or_else(|| {
         bad_request(
             "Tanggal harus berbentuk TTTT-BB-HH.",
@@ -227,7 +232,7 @@ async fn book(
                 name: &request.name,
                 phone: &request.phone,
                 nik: request.nik.as_deref(),
-                partner: &partner.id,
+                by: super::Booker::Partner(&partner.id),
             },
             now(),
         )
@@ -264,7 +269,7 @@ async fn cancel(
 }
 
 /// The booking as the partner sees it: the site API's shape, personal data masked.
-fn view(catalog: &Catalog, row: &CentralRow, code: String) -> BookingDto {
+pub(super) fn view(catalog: &Catalog, row: &CentralRow, code: String) -> BookingDto {
     BookingDto {
         name: row.name.clone(),
         phone_masked: row

@@ -12,6 +12,7 @@
 
 pub mod api;
 pub mod partners;
+pub mod visitor;
 
 use std::collections::{BTreeMap, HashMap};
 use std::sync::{Arc, Mutex};
@@ -90,8 +91,37 @@ pub struct BookRequest<'a> {
     pub phone: &'a str,
     /// NIK as typed, if any.
     pub nik: Option<&'a str>,
-    /// The partner booking.
-    pub partner: &'a str,
+    /// Who books.
+    pub by: Booker<'a>,
+}
+
+/// Who makes a booking at central.
+#[derive(Clone, Copy)]
+pub enum Booker<'a> {
+    /// A partner app, by its id.
+    Partner(&'a str),
+    /// The visitor on central's booking page, who gets a private link; central keeps only
+    /// the SHA-256 of its token ([`manage_sha256`]).
+    Visitor {
+        /// SHA-256 of the private link's token.
+        manage_sha256: [u8; 32],
+    },
+}
+
+/// A fresh private-link token (32 random bytes, URL-safe base64) and its SHA-256.
+pub fn new_manage_token() -> (String, [u8; 32]) {
+    use base64::Engine as _;
+    let mut bytes = [0u8; 32];
+    rand::rng().fill_bytes(&mut bytes);
+    let token = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes);
+    let sha = manage_sha256(&token);
+    (token, sha)
+}
+
+/// What central keeps of a private link's token.
+pub fn manage_sha256(token: &str) -> [u8; 32] {
+    use sha2::Digest as _;
+    Sha256::digest(token.as_bytes()).into()
 }
 
 /// Parsed site catalogs by digest (sites share few versions).
@@ -130,6 +160,43 @@ impl Db {
         }
         cache.insert(sha, catalog.clone());
         Ok(catalog)
+    }
+
+    /// Every site that sent its catalog, with its region and the parsed catalog (catalog
+    /// texts are read only for versions not parsed yet), ordered by region and id.
+    pub async fn sites_with_catalogs(
+        &self,
+    ) -> Result<Vec<(String, String, Arc<Catalog>)>, BookError> {
+        let conn = self.get().await?;
+        let rows = conn
+            .query(
+                "SELECT id, region, catalog_sha256 FROM sites
+                 WHERE catalog_sha256 IS NOT NULL ORDER BY region, id",
+                &[],
+            )
+            .await?;
+        let mut out = Vec::with_capacity(rows.len());
+        for r in rows {
+            let (id, region, sha): (String, String, String) = (r.get(0), r.get(1), r.get(2));
+            let cached = self
+                .catalogs
+                .0
+                .lock()
+                .expect("catalogs lock")
+                .get(&sha)
+                .cloned();
+            let catalog = match cached {
+                Some(catalog) => catalog,
+                // A site whose catalog does not parse here is left out, not an error for all.
+                None => match self.site_catalog(&id).await {
+                    Ok(catalog) => catalog,
+                    Err(BookError::Database(err)) => return Err(BookError::Database(err)),
+                    Err(_) => continue,
+                },
+            };
+            out.push((id, region, catalog));
+        }
+        Ok(out)
     }
 
     /// The key of the site's central codes, made on first use.
@@ -171,6 +238,77 @@ impl Db {
         views(catalog, cfg, rules, &day, date, local)
     }
 
+    /// The next date after `date` within the horizon with a seat left, for "Kuota penuh".
+    pub async fn central_next_date(
+        &self,
+        site: &str,
+        catalog: &Catalog,
+        service: &str,
+        date: LocalDate,
+        now: Timestamp,
+    ) -> Result<Option<LocalDate>, BookError> {
+        let (cfg, rules) = central_service(catalog, service)?;
+        let conn = self.get().await?;
+        let local = catalog.site.time_zone.local(now);
+        next_date_with_seats(&conn, site, catalog, cfg, rules, date, local).await
+    }
+
+    /// Every date from today to the horizon with the seats a booking could still take
+    /// (None: the site is closed that day), and whether the booking window is open now.
+    pub async fn central_days(
+        &self,
+        site: &str,
+        catalog: &Catalog,
+        service: &str,
+        now: Timestamp,
+    ) -> Result<(bool, Vec<(LocalDate, Option<u32>)>), BookError> {
+        let (cfg, rules) = central_service(catalog, service)?;
+        let local = catalog.site.time_zone.local(now);
+        let first = local.date.days_since_epoch();
+        let last = first + i64::from(rules.days_ahead);
+        let conn = self.get().await?;
+        let rows = conn
+            .query(
+                "SELECT day::text, slot_min, count(*) FROM bookings
+                 WHERE site_id = $1 AND service = $2 AND state IN ('active', 'checked_in')
+                   AND day BETWEEN $3::text::date AND $4::text::date
+                 GROUP BY day, slot_min",
+                &[
+                    &site,
+                    &service,
+                    &pg_date(local.date),
+                    &pg_date(LocalDate::from_days_since_epoch(last)),
+                ],
+            )
+            .await?;
+        let mut days: BTreeMap<LocalDate, DayCount> = BTreeMap::new();
+        for r in rows {
+            let (held, slot): (i64, i32) = (r.get(2), r.get(1));
+            let day = days.entry(local_date(r.get(0))).or_default();
+            day.claimed += held as u32;
+            day.per_slot
+                .insert(LocalTime::from_minutes(slot as u16), held as u32);
+        }
+        let empty = DayCount::default();
+        let list = (first..=last)
+            .map(LocalDate::from_days_since_epoch)
+            .map(|date| {
+                let left = rules.slots(&catalog.site.schedule, date).ok().map(|slots| {
+                    antrean_core::booking::day_seats_left(
+                        rules,
+                        &slots,
+                        cfg.daily_quota,
+                        days.get(&date).unwrap_or(&empty),
+                        date,
+                        local,
+                    )
+                });
+                (date, left)
+            })
+            .collect();
+        Ok((rules.window_open(local.time), list))
+    }
+
     /// Books a seat, or says why not. Durable when it returns (PostgreSQL's commit).
     pub async fn central_book(
         &self,
@@ -181,15 +319,7 @@ impl Db {
     ) -> Result<(CentralRow, String), BookError> {
         let (cfg, rules) = central_service(catalog, req.service)?;
         let local = catalog.site.time_zone.local(now);
-        if !rules.window_open(local.time) {
-            let hours = rules
-                .window
-                .iter()
-                .map(|h| format!("{}–{}", h.start.format_id(), h.end.format_id()))
-                .collect::<Vec<_>>()
-                .join(", ");
-            return Err(refused(BookingProblem::WindowClosed { hours }));
-        }
+        check_window_and_date(rules, local, req.date)?;
         let name = contact::check_name(req.name).map_err(refused)?;
         let phone = contact::check_phone(req.phone).map_err(refused)?;
         // Data minimisation: a NIK the service does not ask for is not kept.
@@ -201,12 +331,6 @@ impl Db {
         };
         if rules.nik == NikRule::Required && nik.is_none() {
             return Err(refused(BookingProblem::NikRequired));
-        }
-        let horizon = local.date.days_since_epoch() + i64::from(rules.days_ahead);
-        if req.date < local.date || req.date.days_since_epoch() > horizon {
-            return Err(refused(BookingProblem::DateOutOfRange {
-                days_ahead: rules.days_ahead,
-            }));
         }
         let key = self.site_code_key(site).await?;
         let identity_keys = identity_keys(&key, &phone, nik.as_deref());
@@ -254,16 +378,18 @@ impl Db {
         if live.is_some() {
             return Err(refused(BookingProblem::AlreadyBooked { date: req.date }));
         }
-        let retention = LocalDate::from_days_since_epoch(
-            req.date.days_since_epoch() + i64::from(rules.retention_days),
-        );
+        let retention = retention_until(rules, req.date);
         let nik_masked = nik.as_deref().map(nik::mask);
+        let (partner, manage) = match req.by {
+            Booker::Partner(id) => (Some(id), None),
+            Booker::Visitor { manage_sha256 } => (None, Some(manage_sha256.to_vec())),
+        };
         tx.execute(
             "INSERT INTO bookings (site_id, number, service, day, slot_min, state, change_seq,
                                    partner, identity_keys, name, phone, nik_masked,
-                                   retention_until)
+                                   retention_until, manage_sha256)
              VALUES ($1, $2, $3, $4::text::date, $5, 'active', $6, $7, $8, $9, $10, $11,
-                     $12::text::date)",
+                     $12::text::date, $13)",
             &[
                 &site,
                 &number,
@@ -271,12 +397,13 @@ impl Db {
                 &pg_date(req.date),
                 &i32::from(req.slot.minutes()),
                 &change,
-                &req.partner,
+                &partner,
                 &identity_keys,
                 &name,
                 &phone,
                 &nik_masked,
                 &pg_date(retention),
+                &manage,
             ],
         )
         .await?;
@@ -333,6 +460,31 @@ impl Db {
         Ok((row, code))
     }
 
+    /// The booking a private link names (its token's SHA-256), with its code.
+    pub async fn central_booking_by_link(
+        &self,
+        site: &str,
+        manage_sha256: &[u8; 32],
+    ) -> Result<(CentralRow, String), BookError> {
+        let conn = self.get().await?;
+        let row = conn
+            .query_opt(
+                "SELECT number, service, day::text, slot_min, state, name, phone, nik_masked
+                 FROM bookings WHERE site_id = $1 AND manage_sha256 = $2",
+                &[&site, &manage_sha256.as_slice()],
+            )
+            .await?
+            .map(row_of)
+            .ok_or_else(|| {
+                refused(BookingProblem::Unknown {
+                    booking: BookingId(0),
+                })
+            })?;
+        let key = self.site_code_key(site).await?;
+        let code = code_of(&key, site, &row)?;
+        Ok((row, code))
+    }
+
     /// Cancels an active booking (its seat is free at once; the site hears at its next
     /// sync). A booking already checked in, cancelled or expired is refused.
     pub async fn central_cancel(
@@ -341,6 +493,25 @@ impl Db {
         code: &str,
     ) -> Result<(CentralRow, String), BookError> {
         let (row, code) = self.central_booking(site, code).await?;
+        self.cancel_row(site, row, code).await
+    }
+
+    /// [`Db::central_cancel`] of the booking a private link names.
+    pub async fn central_cancel_by_link(
+        &self,
+        site: &str,
+        manage_sha256: &[u8; 32],
+    ) -> Result<(CentralRow, String), BookError> {
+        let (row, code) = self.central_booking_by_link(site, manage_sha256).await?;
+        self.cancel_row(site, row, code).await
+    }
+
+    async fn cancel_row(
+        &self,
+        site: &str,
+        row: CentralRow,
+        code: String,
+    ) -> Result<(CentralRow, String), BookError> {
         let mut conn = self.get().await?;
         let tx = conn.transaction().await?;
         let change: i64 = tx
@@ -358,14 +529,7 @@ impl Db {
             )
             .await?;
         if n == 0 {
-            let state = match row.state.as_str() {
-                "checked_in" => antrean_core::booking::BookingState::CheckedIn {
-                    ticket: antrean_core::TicketId(0),
-                },
-                "expired" => antrean_core::booking::BookingState::Expired,
-                _ => antrean_core::booking::BookingState::Cancelled,
-            };
-            return Err(refused(BookingProblem::NotActive { state }));
+            return Err(not_active(&row.state));
         }
         tx.execute(
             "UPDATE booking_sites SET next_change = next_change + 1 WHERE site_id = $1",
@@ -380,6 +544,121 @@ impl Db {
             },
             code,
         ))
+    }
+
+    /// Moves the active booking a private link names to another date and slot, with the
+    /// site engine's rules: the window is open, the new seat is free counting this
+    /// booking's own seat as already given back, one live booking per identity and day.
+    /// The booking keeps its number, so the site's sync moves it; its code changes (the
+    /// code is signed over the slot), and the answer carries the new one.
+    pub async fn central_reschedule(
+        &self,
+        site: &str,
+        catalog: &Catalog,
+        manage_sha256: &[u8; 32],
+        date: LocalDate,
+        slot: LocalTime,
+        now: Timestamp,
+    ) -> Result<(CentralRow, String), BookError> {
+        let (current, _) = self.central_booking_by_link(site, manage_sha256).await?;
+        let (cfg, rules) = central_service(catalog, &current.service)?;
+        let local = catalog.site.time_zone.local(now);
+        check_window_and_date(rules, local, date)?;
+        let mut conn = self.get().await?;
+        let tx = conn.transaction().await?;
+        let change: i64 = tx
+            .query_one(
+                "SELECT next_change FROM booking_sites WHERE site_id = $1 FOR UPDATE",
+                &[&site],
+            )
+            .await?
+            .get(0);
+        // Read again under the site's lock: a check-in or cancel may have come meanwhile.
+        let found = tx
+            .query_one(
+                "SELECT number, service, day::text, slot_min, state, name, phone, nik_masked,
+                        identity_keys
+                 FROM bookings WHERE site_id = $1 AND number = $2",
+                &[&site, &(current.number as i64)],
+            )
+            .await?;
+        let identities: Vec<String> = found.get(8);
+        let row = row_of(found);
+        if row.state != "active" {
+            return Err(not_active(&row.state));
+        }
+        if row.date == date && row.slot == slot {
+            return Err(refused(BookingProblem::SlotNotOffered { slot }));
+        }
+        if date != row.date {
+            let other = tx
+                .query_opt(
+                    "SELECT number FROM bookings WHERE site_id = $1 AND service = $2
+                       AND day = $3::text::date AND state IN ('active', 'checked_in')
+                       AND identity_keys && $4 AND number <> $5 LIMIT 1",
+                    &[
+                        &site,
+                        &row.service,
+                        &pg_date(date),
+                        &identities,
+                        &(row.number as i64),
+                    ],
+                )
+                .await?;
+            if other.is_some() {
+                return Err(refused(BookingProblem::AlreadyBooked { date }));
+            }
+        }
+        let mut day = day_count(&tx, site, &row.service, date).await?;
+        if date == row.date {
+            // This booking's own seat is given back by the move itself.
+            day.claimed = day.claimed.saturating_sub(1);
+            day.active = day.active.saturating_sub(1);
+            if let Some(held) = day.per_slot.get_mut(&row.slot) {
+                *held = held.saturating_sub(1);
+            }
+        }
+        let views = views(catalog, cfg, rules, &day, date, local)?;
+        if let Err(problem) =
+            antrean_core::booking::check_seat(&views, &cfg.name_id, date, slot, local, || None)
+        {
+            let problem = match problem {
+                BookingProblem::DayFull {
+                    service_name, date, ..
+                } => BookingProblem::DayFull {
+                    service_name,
+                    date,
+                    next_date: next_date_with_seats(&tx, site, catalog, cfg, rules, date, local)
+                        .await?,
+                },
+                other => other,
+            };
+            return Err(refused(problem));
+        }
+        tx.execute(
+            "UPDATE bookings SET day = $3::text::date, slot_min = $4, change_seq = $5,
+                                 retention_until = $6::text::date
+             WHERE site_id = $1 AND number = $2",
+            &[
+                &site,
+                &(row.number as i64),
+                &pg_date(date),
+                &i32::from(slot.minutes()),
+                &change,
+                &pg_date(retention_until(rules, date)),
+            ],
+        )
+        .await?;
+        tx.execute(
+            "UPDATE booking_sites SET next_change = next_change + 1 WHERE site_id = $1",
+            &[&site],
+        )
+        .await?;
+        tx.commit().await?;
+        let moved = CentralRow { date, slot, ..row };
+        let key = self.site_code_key(site).await?;
+        let code = code_of(&key, site, &moved)?;
+        Ok((moved, code))
     }
 
     /// The site's booking changes after `after`, dated `from` or later: at most
@@ -514,6 +793,36 @@ pub fn central_service<'a>(
     }
 }
 
+/// A booking or a change of one is taken only while the booking window is open, and only
+/// for a date from today to the horizon (the site engine's rules).
+fn check_window_and_date(
+    rules: &BookingRules,
+    local: LocalDateTime,
+    date: LocalDate,
+) -> Result<(), BookError> {
+    if !rules.window_open(local.time) {
+        let hours = rules
+            .window
+            .iter()
+            .map(|h| format!("{}–{}", h.start.format_id(), h.end.format_id()))
+            .collect::<Vec<_>>()
+            .join(", ");
+        return Err(refused(BookingProblem::WindowClosed { hours }));
+    }
+    let horizon = local.date.days_since_epoch() + i64::from(rules.days_ahead);
+    if date < local.date || date.days_since_epoch() > horizon {
+        return Err(refused(BookingProblem::DateOutOfRange {
+            days_ahead: rules.days_ahead,
+        }));
+    }
+    Ok(())
+}
+
+/// The last day a booking for `date` keeps its personal data.
+fn retention_until(rules: &BookingRules, date: LocalDate) -> LocalDate {
+    LocalDate::from_days_since_epoch(date.days_since_epoch() + i64::from(rules.retention_days))
+}
+
 fn views(
     catalog: &Catalog,
     cfg: &Service,
@@ -604,6 +913,18 @@ fn identity_keys(key: &[u8; 32], phone: &str, nik: Option<&str>) -> Vec<String> 
         keys.push(hash("nik", nik));
     }
     keys
+}
+
+/// The refusal for a change of a booking no longer active.
+fn not_active(state: &str) -> BookError {
+    let state = match state {
+        "checked_in" => antrean_core::booking::BookingState::CheckedIn {
+            ticket: antrean_core::TicketId(0),
+        },
+        "expired" => antrean_core::booking::BookingState::Expired,
+        _ => antrean_core::booking::BookingState::Cancelled,
+    };
+    refused(BookingProblem::NotActive { state })
 }
 
 fn claim(row: &CentralRow) -> CentralBooking {

@@ -506,7 +506,7 @@ async fn calendar(
     let tz = state.shared.core_catalog.site.time_zone;
     let start = tz.at(booking.date, booking.slot);
     let end = LocalTime::parse(&view.slot_end).map_or(start, |end| tz.at(booking.date, end));
-    let text = super::ics::event(&view, start, end, crate::committer::now());
+    let text = antrean_protocol::booking_ics::event(&view, start, end, crate::committer::now());
     Ok((
         StatusCode::OK,
         [
@@ -536,7 +536,7 @@ async fn qr_code(
         .codes
         .code(id)
         .ok_or_else(|| bad_request("Kode tidak tersedia.", "No code."))?;
-    let svg = super::qr::svg(&code, &format!("Kode booking {code}"))
+    let svg = antrean_web::qr_svg(&code, &format!("Kode booking {code}"))
         .ok_or_else(|| bad_request("Kode tidak tersedia.", "No code."))?;
     Ok((
         StatusCode::OK,

@@ -5,8 +5,6 @@
 
 pub mod api;
 pub mod codes;
-mod ics;
-mod qr;
 pub mod rate;
 pub mod vault;
 

@@ -76,18 +76,14 @@ impl Engine {
         let slots = rules.slots(&self.catalog.site.schedule, date).ok()?;
         let local = self.local_at(now);
         let day = self.state.bookings.day(service, date);
-        let held_left = rules
-            .held_seats(slots.len(), cfg.daily_quota)
-            .saturating_sub(day.claimed);
-        let free: u32 = slots
-            .iter()
-            .filter(|s| bookable(**s, date, local))
-            .map(|s| {
-                let taken = day.per_slot.get(&s.start).copied().unwrap_or(0);
-                rules.seats_per_slot.saturating_sub(taken)
-            })
-            .sum();
-        Some(held_left.min(free))
+        Some(crate::booking::day_seats_left(
+            rules,
+            &slots,
+            cfg.daily_quota,
+            &day,
+            date,
+            local,
+        ))
     }
 
     /// The first date from `from` within the booking horizon at `now` that has a seat left.

@@ -33,6 +33,10 @@ pub enum CentralCommand {
         /// Private key (PEM) of --tls-cert.
         #[arg(long, requires = "tls_cert")]
         tls_key: Option<PathBuf>,
+        /// Address of the reverse proxy in front of central: its X-Forwarded-For names
+        /// the client for the visitors' booking limits (docs/booking.md).
+        #[arg(long, env = "ANTREAN_CENTRAL_TRUSTED_PROXY")]
+        trusted_proxy: Option<std::net::IpAddr>,
     },
     /// Apply schema migrations and exit.
     Migrate {
@@ -245,11 +249,13 @@ pub async fn run(command: CentralCommand) -> anyhow::Result<()> {
             listen,
             tls_cert,
             tls_key,
+            trusted_proxy,
         } => {
             let running = antrean_central::start(antrean_central::Config {
                 database_url: db.database,
                 listen,
                 tls: tls_cert.zip(tls_key),
+                trusted_proxy,
             })
             .await?;
             let scheme = if running_tls(&running) {

@@ -60,6 +60,7 @@ pub async fn run(args: CentralDemoArgs) -> anyhow::Result<()> {
         database_url: pg.url(),
         listen: args.listen,
         tls: Some((tls.server_cert.clone(), tls.server_key.clone())),
+        trusted_proxy: None,
     })
     .await?;
     let db = antrean_central::db::Db::connect(&pg.url()).await?;

@@ -1,7 +1,7 @@
 //! The booking as an iCalendar event (RFC 5545), for the visitor's phone calendar.
 
+use crate::BookingDto;
 use antrean_core::{LocalDate, Timestamp};
-use antrean_protocol::BookingDto;
 
 /// One VEVENT in a VCALENDAR, CRLF line ends, long lines folded.
 pub fn event(view: &BookingDto, start: Timestamp, end: Timestamp, now: Timestamp) -> String {
