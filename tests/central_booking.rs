@@ -568,6 +568,65 @@ async fn a_visitor_books_on_centrals_page_and_checks_in_with_the_moved_code_offl
     phone.click("#confirm-cancel");
     phone.wait_text("#state-line", "Booking dibatalkan", PATIENCE);
     assert_eq!(left_at("10:00").await, 3);
+    // Many at once for one slot's three seats: exactly three, and one person once.
+    let book_at = |slot: &str, phone: String, nik: String| {
+        let body = serde_json::to_string(&BookRequestDto {
+            service: "paspor-baru".into(),
+            date: DAY.into(),
+            slot: slot.into(),
+            name: "Pemohon Serentak".into(),
+            phone,
+            nik: Some(nik),
+        })
+        .unwrap();
+        let (addr, tls, path) = (
+            central.addr,
+            central.tls.clone(),
+            format!("/api/sites/{SITE}/booking"),
+        );
+        tokio::spawn(async move { https_json(addr, &tls, "POST", &path, "", &body).await })
+    };
+    let mut rush: Vec<_> = (1..=12)
+        .map(|i| {
+            book_at(
+                "11:00",
+                format!("08125550{i:04}"),
+                format!("320101120590{:04}", 100 + i),
+            )
+        })
+        .collect();
+    rush.push(book_at(
+        "13:00",
+        "081255509999".into(),
+        "3201011205900201".into(),
+    ));
+    rush.push(book_at(
+        "13:00",
+        "081255509999".into(),
+        "3201011205900202".into(),
+    ));
+    let mut answers = Vec::new();
+    for task in rush {
+        answers.push(task.await.unwrap());
+    }
+    let confirmed =
+        |part: &[(u16, String)]| part.iter().filter(|(status, _)| *status == 201).count();
+    assert_eq!(confirmed(&answers[..12]), 3, "{answers:?}");
+    assert!(
+        answers[..12]
+            .iter()
+            .all(|(status, body)| *status == 201 || body.contains("slot_full")),
+        "{answers:?}"
+    );
+    assert_eq!(confirmed(&answers[12..]), 1, "{answers:?}");
+    assert!(
+        answers[12..]
+            .iter()
+            .any(|(_, body)| body.contains("already_booked")),
+        "{answers:?}"
+    );
+    assert_eq!(left_at("11:00").await, 0);
+
     // A made-up link is nobody's booking.
     let (status, _) = visitor_get(
         &central,

@@ -49,6 +49,12 @@ pub struct Db {
     pub(crate) names: std::sync::Arc<std::sync::Mutex<std::collections::HashMap<String, Names>>>,
     /// Parsed site catalogs by digest, for booking.
     pub(crate) catalogs: crate::booking::Catalogs,
+    /// Sites' booking-code keys (made once, never changed), for booking.
+    pub(crate) code_keys: crate::booking::CodeKeys,
+    /// Recent day counts, for refusals in a rush (booking/seat_cache.rs).
+    pub(crate) seats: crate::booking::seat_cache::SeatCache,
+    /// Per-site queues and turns for booking changes (booking/group.rs).
+    pub(crate) site_queues: crate::booking::SiteQueues,
 }
 
 /// Display names from one catalog.
@@ -86,6 +92,9 @@ impl Db {
             partitions: Default::default(),
             names: Default::default(),
             catalogs: Default::default(),
+            code_keys: Default::default(),
+            seats: Default::default(),
+            site_queues: Default::default(),
         };
         let deadline = tokio::time::Instant::now() + DATABASE_START_WAIT;
         loop {

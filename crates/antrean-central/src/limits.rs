@@ -59,6 +59,20 @@ pub const MAX_CONCURRENT_REPORTS: usize = 4;
 /// cache starts over: parsing one takes about a millisecond.
 pub const MAX_CACHED_CATALOGS: usize = 256;
 
+/// Sites' booking-code keys kept in memory (32 bytes each; a province has hundreds of
+/// sites, the country thousands). Past it the cache starts over: a key is one query.
+pub const MAX_CACHED_CODE_KEYS: usize = 20_000;
+
+/// How long a day's seat count read from PostgreSQL answers "full" before it is read
+/// again (booking/seat_cache.rs); while that read runs, others answer from the count for
+/// up to this long again. In a rush at opening one read serves the thousands of attempts
+/// of a second; a seat freed by a site's expiry shows here at most twice this late.
+pub const SEAT_CACHE_FRESH: Duration = Duration::from_secs(1);
+
+/// Day counts cached for that (site × service × date, ~100 bytes each): a national
+/// catalog's sites, booked services and days ahead fit; past it the cache starts over.
+pub const MAX_CACHED_DAY_COUNTS: usize = 100_000;
+
 /// Partners whose request counts are kept for their per-minute limit; past it the counts
 /// start over (a partner is a regional or national app: a handful, never thousands).
 pub const MAX_RATED_PARTNERS: usize = 1_000;

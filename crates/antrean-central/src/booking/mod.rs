@@ -11,7 +11,10 @@
 //! (checked in, expired) comes back in its events ([`Db::apply_site_booking_events`]).
 
 pub mod api;
+mod group;
+pub use group::SiteQueues;
 pub mod partners;
+pub mod seat_cache;
 pub mod visitor;
 
 use std::collections::{BTreeMap, HashMap};
@@ -31,7 +34,7 @@ use rand::RngCore;
 use sha2::Sha256;
 
 use crate::db::Db;
-use crate::limits::MAX_CACHED_CATALOGS;
+use crate::limits::{MAX_CACHED_CATALOGS, MAX_CACHED_CODE_KEYS, SEAT_CACHE_FRESH};
 
 /// Why a booking request was not done.
 #[derive(Debug, thiserror::Error)]
@@ -124,9 +127,49 @@ pub fn manage_sha256(token: &str) -> [u8; 32] {
     Sha256::digest(token.as_bytes()).into()
 }
 
-/// Parsed site catalogs by digest (sites share few versions).
+/// Parsed site catalogs by digest (sites share few versions), and which one each site had
+/// when last asked: a site's catalog is looked up once per [`SEAT_CACHE_FRESH`] at most
+/// (a newly published catalog is used that much later). When it is due, the first request
+/// looks it up and the others go on with the one they had, so a rush does not queue on
+/// thousands of identical lookups.
 #[derive(Clone, Default)]
-pub struct Catalogs(Arc<Mutex<HashMap<String, Arc<Catalog>>>>);
+pub struct Catalogs(
+    Arc<Mutex<HashMap<String, Arc<Catalog>>>>,
+    Arc<Mutex<HashMap<String, SeenCatalog>>>,
+);
+
+/// A site's catalog, when it was looked up, and whether a lookup is running.
+type SeenCatalog = (std::time::Instant, Arc<Catalog>, bool);
+
+impl Catalogs {
+    fn recent(&self, site: &str) -> Option<Arc<Catalog>> {
+        let mut by_site = self.1.lock().expect("catalogs lock");
+        let (at, catalog, looking) = by_site.get_mut(site)?;
+        let age = at.elapsed();
+        if age < SEAT_CACHE_FRESH || (*looking && age < 10 * SEAT_CACHE_FRESH) {
+            return Some(catalog.clone());
+        }
+        // This request looks it up ([`Catalogs::seen`] ends the lookup).
+        *looking = true;
+        None
+    }
+
+    fn seen(&self, site: &str, catalog: &Arc<Catalog>) {
+        let mut by_site = self.1.lock().expect("catalogs lock");
+        if by_site.len() >= MAX_CACHED_CODE_KEYS {
+            by_site.clear();
+        }
+        by_site.insert(
+            site.to_owned(),
+            (std::time::Instant::now(), catalog.clone(), false),
+        );
+    }
+}
+
+/// Sites' booking-code keys by site: a key is made once and never changes, so every
+/// booking after the first reads it from memory.
+#[derive(Clone, Default)]
+pub struct CodeKeys(Arc<Mutex<HashMap<String, [u8; 32]>>>);
 
 fn refused(problem: BookingProblem) -> BookError {
     BookError::Refused(problem)
@@ -135,21 +178,32 @@ fn refused(problem: BookingProblem) -> BookError {
 impl Db {
     /// The catalog the site last sent.
     pub async fn site_catalog(&self, site: &str) -> Result<Arc<Catalog>, BookError> {
+        if let Some(catalog) = self.catalogs.recent(site) {
+            return Ok(catalog);
+        }
         let conn = self.get().await?;
+        // The digest first: the catalog's text only travels when it is not parsed yet.
         let row = conn
-            .query_opt(
+            .query_opt("SELECT catalog_sha256 FROM sites WHERE id = $1", &[&site])
+            .await?
+            .ok_or_else(|| BookError::NotFound(format!("no site {site}")))?;
+        let Some(sha): Option<String> = row.get(0) else {
+            return Err(BookError::SiteNotReady(site.to_owned()));
+        };
+        if let Some(catalog) = self.catalogs.0.lock().expect("catalogs lock").get(&sha) {
+            self.catalogs.seen(site, catalog);
+            return Ok(catalog.clone());
+        }
+        let row = conn
+            .query_one(
                 "SELECT catalog_sha256, catalog_toml FROM sites WHERE id = $1",
                 &[&site],
             )
-            .await?
-            .ok_or_else(|| BookError::NotFound(format!("no site {site}")))?;
+            .await?;
         let (Some(sha), Some(toml)): (Option<String>, Option<String>) = (row.get(0), row.get(1))
         else {
             return Err(BookError::SiteNotReady(site.to_owned()));
         };
-        if let Some(catalog) = self.catalogs.0.lock().expect("catalogs lock").get(&sha) {
-            return Ok(catalog.clone());
-        }
         let catalog = Arc::new(
             antrean_catalog::parse("catalog.toml", &toml)
                 .map_err(|_| BookError::SiteNotReady(site.to_owned()))?,
@@ -159,6 +213,8 @@ impl Db {
             cache.clear();
         }
         cache.insert(sha, catalog.clone());
+        drop(cache);
+        self.catalogs.seen(site, &catalog);
         Ok(catalog)
     }
 
@@ -201,6 +257,9 @@ impl Db {
 
     /// The key of the site's central codes, made on first use.
     pub async fn site_code_key(&self, site: &str) -> anyhow::Result<[u8; 32]> {
+        if let Some(key) = self.code_keys.0.lock().expect("keys lock").get(site) {
+            return Ok(*key);
+        }
         let conn = self.get().await?;
         let mut fresh = [0u8; 32];
         rand::rng().fill_bytes(&mut fresh);
@@ -218,8 +277,88 @@ impl Db {
             )
             .await?
             .get(0);
-        key.try_into()
-            .map_err(|_| anyhow::anyhow!("booking key of {site} is not 32 bytes"))
+        let key: [u8; 32] = key
+            .try_into()
+            .map_err(|_| anyhow::anyhow!("booking key of {site} is not 32 bytes"))?;
+        let mut keys = self.code_keys.0.lock().expect("keys lock");
+        if keys.len() >= MAX_CACHED_CODE_KEYS {
+            keys.clear();
+        }
+        keys.insert(site.to_owned(), key);
+        Ok(key)
+    }
+
+    /// A "Kuota penuh" refusal with the next date that has seats; other refusals as they are.
+    async fn with_next_date(
+        &self,
+        site: &str,
+        catalog: &Catalog,
+        service: &str,
+        local: LocalDateTime,
+        problem: BookingProblem,
+    ) -> Result<BookingProblem, BookError> {
+        Ok(match problem {
+            BookingProblem::DayFull {
+                service_name, date, ..
+            } => BookingProblem::DayFull {
+                service_name,
+                date,
+                next_date: self
+                    .next_date_with_seats(site, catalog, service, date, local)
+                    .await?,
+            },
+            other => other,
+        })
+    }
+
+    async fn next_date_with_seats(
+        &self,
+        site: &str,
+        catalog: &Catalog,
+        service: &str,
+        after: LocalDate,
+        local: LocalDateTime,
+    ) -> Result<Option<LocalDate>, BookError> {
+        let (cfg, rules) = central_service(catalog, service)?;
+        let last = local.date.days_since_epoch() + i64::from(rules.days_ahead);
+        for days in after.days_since_epoch() + 1..=last {
+            let date = LocalDate::from_days_since_epoch(days);
+            // Advisory (the visitor still books that date through the lock): recent counts do.
+            let day = self.recent_day_count(site, &cfg.code, date).await?;
+            if let Ok(views) = views(catalog, cfg, rules, &day, date, local)
+                && views.iter().any(|v| v.left > 0)
+            {
+                return Ok(Some(date));
+            }
+        }
+        Ok(None)
+    }
+
+    /// The day's count, from the seat cache when read recently (for refusals only; a
+    /// connection is taken only when it is not).
+    async fn recent_day_count(
+        &self,
+        site: &str,
+        service: &str,
+        date: LocalDate,
+    ) -> Result<DayCount, BookError> {
+        if let Some(day) = self.seats.get(site, service, date) {
+            return Ok(day);
+        }
+        if let Some((day, true)) = self.seats.stale(site, service, date) {
+            return Ok(day);
+        }
+        let read = self.seats.reading(site, service, date);
+        let day = read
+            .get_or_try_init(|| async {
+                let day = day_count(&self.get().await?, site, service, date).await?;
+                self.seats.put(site, service, date, day.clone());
+                Ok::<_, BookError>(day)
+            })
+            .await?
+            .clone();
+        self.seats.read_done(site, service, date, &read);
+        Ok(day)
     }
 
     /// The slots of `service` on `date` with seats left at `now`.
@@ -247,10 +386,9 @@ impl Db {
         date: LocalDate,
         now: Timestamp,
     ) -> Result<Option<LocalDate>, BookError> {
-        let (cfg, rules) = central_service(catalog, service)?;
-        let conn = self.get().await?;
         let local = catalog.site.time_zone.local(now);
-        next_date_with_seats(&conn, site, catalog, cfg, rules, date, local).await
+        self.next_date_with_seats(site, catalog, service, date, local)
+            .await
     }
 
     /// Every date from today to the horizon with the seats a booking could still take
@@ -313,7 +451,7 @@ impl Db {
     pub async fn central_book(
         &self,
         site: &str,
-        catalog: &Catalog,
+        catalog: &Arc<Catalog>,
         req: &BookRequest<'_>,
         now: Timestamp,
     ) -> Result<(CentralRow, String), BookError> {
@@ -332,99 +470,53 @@ impl Db {
         if rules.nik == NikRule::Required && nik.is_none() {
             return Err(refused(BookingProblem::NikRequired));
         }
+        // A look without the lock first: in a rush at opening most attempts are for a slot
+        // already taken, and they are answered here instead of queueing for the site's
+        // row. Seats only come back by a cancel or an expiry, so a refusal here is the
+        // answer the visitor would have had a moment earlier; a free seat is checked
+        // again under the lock.
+        {
+            let day = self.recent_day_count(site, req.service, req.date).await?;
+            let views = views(catalog, cfg, rules, &day, req.date, local)?;
+            if let Err(problem) = antrean_core::booking::check_seat(
+                &views,
+                &cfg.name_id,
+                req.date,
+                req.slot,
+                local,
+                || None,
+            ) {
+                return Err(refused(
+                    self.with_next_date(site, catalog, req.service, local, problem)
+                        .await?,
+                ));
+            }
+        }
         let key = self.site_code_key(site).await?;
         let identity_keys = identity_keys(&key, &phone, nik.as_deref());
-        let mut conn = self.get().await?;
-        let tx = conn.transaction().await?;
-        // The site's row is the lock: one booking of a site at a time, counted exactly.
-        let counters = tx
-            .query_one(
-                "SELECT next_number, next_change FROM booking_sites WHERE site_id = $1
-                 FOR UPDATE",
-                &[&site],
-            )
-            .await?;
-        let (number, change): (i64, i64) = (counters.get(0), counters.get(1));
-        let day = day_count(&tx, site, req.service, req.date).await?;
-        let views = views(catalog, cfg, rules, &day, req.date, local)?;
-        if let Err(problem) = antrean_core::booking::check_seat(
-            &views,
-            &cfg.name_id,
-            req.date,
-            req.slot,
-            local,
-            || None,
-        ) {
-            let problem = match problem {
-                BookingProblem::DayFull {
-                    service_name, date, ..
-                } => BookingProblem::DayFull {
-                    service_name,
-                    date,
-                    next_date: next_date_with_seats(&tx, site, catalog, cfg, rules, date, local)
-                        .await?,
-                },
-                other => other,
-            };
-            return Err(refused(problem));
-        }
-        let live = tx
-            .query_opt(
-                "SELECT day FROM bookings WHERE site_id = $1 AND service = $2 AND day = $3::text::date
-                   AND state IN ('active', 'checked_in') AND identity_keys && $4 LIMIT 1",
-                &[&site, &req.service, &pg_date(req.date), &identity_keys],
-            )
-            .await?;
-        if live.is_some() {
-            return Err(refused(BookingProblem::AlreadyBooked { date: req.date }));
-        }
-        let retention = retention_until(rules, req.date);
-        let nik_masked = nik.as_deref().map(nik::mask);
-        let (partner, manage) = match req.by {
-            Booker::Partner(id) => (Some(id), None),
+        let (partner, manage_sha256) = match req.by {
+            Booker::Partner(id) => (Some(id.to_owned()), None),
             Booker::Visitor { manage_sha256 } => (None, Some(manage_sha256.to_vec())),
         };
-        tx.execute(
-            "INSERT INTO bookings (site_id, number, service, day, slot_min, state, change_seq,
-                                   partner, identity_keys, name, phone, nik_masked,
-                                   retention_until, manage_sha256)
-             VALUES ($1, $2, $3, $4::text::date, $5, 'active', $6, $7, $8, $9, $10, $11,
-                     $12::text::date, $13)",
-            &[
-                &site,
-                &number,
-                &req.service,
-                &pg_date(req.date),
-                &i32::from(req.slot.minutes()),
-                &change,
-                &partner,
-                &identity_keys,
-                &name,
-                &phone,
-                &nik_masked,
-                &pg_date(retention),
-                &manage,
-            ],
-        )
-        .await?;
-        tx.execute(
-            "UPDATE booking_sites SET next_number = next_number + 1,
-                                      next_change = next_change + 1
-             WHERE site_id = $1",
-            &[&site],
-        )
-        .await?;
-        tx.commit().await?;
-        let row = CentralRow {
-            number: number as u64,
-            service: req.service.to_owned(),
-            date: req.date,
-            slot: req.slot,
-            state: "active".into(),
-            name: Some(name),
-            phone: Some(phone),
-            nik_masked,
-        };
+        let row = self
+            .book_in_group(
+                site,
+                catalog,
+                group::Queued {
+                    service: req.service.to_owned(),
+                    date: req.date,
+                    slot: req.slot,
+                    identity_keys,
+                    name,
+                    phone,
+                    nik_masked: nik.as_deref().map(nik::mask),
+                    retention: retention_until(rules, req.date),
+                    partner,
+                    manage_sha256,
+                    local,
+                },
+            )
+            .await?;
         let code = code_of(&key, site, &row)?;
         Ok((row, code))
     }
@@ -512,6 +604,8 @@ impl Db {
         row: CentralRow,
         code: String,
     ) -> Result<(CentralRow, String), BookError> {
+        // After the site's queued bookings (group.rs), before a connection is taken.
+        let _turn = self.site_turn(site).await;
         let mut conn = self.get().await?;
         let tx = conn.transaction().await?;
         let change: i64 = tx
@@ -537,6 +631,7 @@ impl Db {
         )
         .await?;
         tx.commit().await?;
+        self.seats.forget(site, &row.service, row.date);
         Ok((
             CentralRow {
                 state: "cancelled".into(),
@@ -564,6 +659,8 @@ impl Db {
         let (cfg, rules) = central_service(catalog, &current.service)?;
         let local = catalog.site.time_zone.local(now);
         check_window_and_date(rules, local, date)?;
+        // After the site's queued bookings (group.rs), before a connection is taken.
+        let _turn = self.site_turn(site).await;
         let mut conn = self.get().await?;
         let tx = conn.transaction().await?;
         let change: i64 = tx
@@ -622,18 +719,10 @@ impl Db {
         if let Err(problem) =
             antrean_core::booking::check_seat(&views, &cfg.name_id, date, slot, local, || None)
         {
-            let problem = match problem {
-                BookingProblem::DayFull {
-                    service_name, date, ..
-                } => BookingProblem::DayFull {
-                    service_name,
-                    date,
-                    next_date: next_date_with_seats(&tx, site, catalog, cfg, rules, date, local)
-                        .await?,
-                },
-                other => other,
-            };
-            return Err(refused(problem));
+            return Err(refused(
+                self.with_next_date(site, catalog, &row.service, local, problem)
+                    .await?,
+            ));
         }
         tx.execute(
             "UPDATE bookings SET day = $3::text::date, slot_min = $4, change_seq = $5,
@@ -655,6 +744,8 @@ impl Db {
         )
         .await?;
         tx.commit().await?;
+        self.seats.forget(site, &row.service, row.date);
+        self.seats.forget(site, &row.service, date);
         let moved = CentralRow { date, slot, ..row };
         let key = self.site_code_key(site).await?;
         let code = code_of(&key, site, &moved)?;
@@ -748,6 +839,7 @@ impl Db {
         if updates.is_empty() {
             return Ok(());
         }
+        self.seats.forget_site(site);
         let conn = self.get().await?;
         for (number, state, guard) in updates {
             conn.execute(
@@ -871,28 +963,6 @@ async fn day_count(
             .insert(LocalTime::from_minutes(slot as u16), held as u32);
     }
     Ok(day)
-}
-
-async fn next_date_with_seats(
-    conn: &impl deadpool_postgres::GenericClient,
-    site: &str,
-    catalog: &Catalog,
-    cfg: &Service,
-    rules: &BookingRules,
-    after: LocalDate,
-    local: LocalDateTime,
-) -> Result<Option<LocalDate>, BookError> {
-    let last = local.date.days_since_epoch() + i64::from(rules.days_ahead);
-    for days in after.days_since_epoch() + 1..=last {
-        let date = LocalDate::from_days_since_epoch(days);
-        let day = day_count(conn, site, &cfg.code, date).await?;
-        if let Ok(views) = views(catalog, cfg, rules, &day, date, local)
-            && views.iter().any(|v| v.left > 0)
-        {
-            return Ok(Some(date));
-        }
-    }
-    Ok(None)
 }
 
 /// Keyed hashes of the phone and NIK under the site's code key (never the plain values).

@@ -7,6 +7,8 @@
 //!    the same rush and, before it, without one.
 //! 2. **Check-in** — every confirmed booking checked in by kiosks over the WebSocket: scan
 //!    → committed ticket, p99.
+//! 3. **Central rush** — the same rush at Antrean Pusat's visitors' booking API, on a
+//!    throwaway PostgreSQL cluster (`central_rush.rs`; `--no-central` skips it).
 //!
 //! The server runs under libfaketime at Monday 03:30 WIB (the bookings are for the same
 //! day, so they can be checked in), with the release binary: `cargo build --release -p
@@ -24,6 +26,8 @@ use clap::Parser;
 use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader};
 use tokio::net::{TcpSocket, TcpStream};
 
+mod central_rush;
+
 #[derive(Parser)]
 struct Args {
     /// The `antrean` binary (default: next to this one).
@@ -38,6 +42,9 @@ struct Args {
     /// Kiosks taking walk-in tickets during the rush.
     #[arg(long, default_value_t = 4)]
     kiosks: usize,
+    /// Skip the rush at Antrean Pusat (it needs Debian's `postgresql` package).
+    #[arg(long)]
+    no_central: bool,
 }
 
 const ADMIN_PASSWORD: &str = "bench-admin-password";
@@ -448,6 +455,10 @@ async fn main() -> anyhow::Result<()> {
         confirmed.len() == 500,
         "expected exactly 500 confirmed bookings"
     );
+    drop(server);
+    if !args.no_central {
+        central_rush::run(&bin, base.path(), args.clients, args.attempts).await?;
+    }
     Ok(())
 }
 
