@@ -779,17 +779,20 @@ async fn the_central_demo_runs_two_sites_shipping_to_its_own_postgresql() {
         .unwrap();
     let mut lines = std::io::BufReader::new(child.stdout.take().unwrap()).lines();
     let mut printed = String::new();
-    let addr: std::net::SocketAddr = loop {
+    let mut report_addr = None;
+    // Up to the booking page's line, printed after the report's.
+    while !printed.contains("Booking page:") {
         let line = lines
             .next()
-            .expect("the demo printed its report address")
+            .expect("the demo printed its report and booking addresses")
             .unwrap();
         printed.push_str(&line);
         printed.push('\n');
         if let Some(rest) = line.split("Central report:  https://").nth(1) {
-            break rest.split('/').next().unwrap().parse().unwrap();
+            report_addr = Some(rest.split('/').next().unwrap().parse().unwrap());
         }
-    };
+    }
+    let addr: std::net::SocketAddr = report_addr.expect("the report's address");
     std::thread::spawn(move || for _ in lines {});
     let tls = dir.join("tls");
     let (status, body) = https_request(addr, &tls, "GET", "/health", None, "").await;
@@ -818,6 +821,27 @@ async fn the_central_demo_runs_two_sites_shipping_to_its_own_postgresql() {
     })
     .await;
     assert!(printed.contains("pusat / demo-pusat-123"), "{printed}");
+    // The first site's passports are booked on central's page.
+    assert!(
+        printed.contains(&format!("https://{addr}/booking")),
+        "{printed}"
+    );
+    let (status, page) = https_request(addr, &tls, "GET", "/booking", None, "").await;
+    assert_eq!(status, 200);
+    assert!(page.contains("data-central"), "{page}");
+    let deadline = tokio::time::Instant::now() + CATCH_UP;
+    loop {
+        let (_, sites) = https_request(addr, &tls, "GET", "/api/booking/sites", None, "").await;
+        if sites.contains("mpp-kota-contoh") {
+            assert!(!sites.contains("mpp-kab-contoh"), "{sites}");
+            break;
+        }
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "the demo site's catalog never reached central: {sites}"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    }
     let pid = child.id().to_string();
     std::process::Command::new("kill")
         .args(["-TERM", &pid])

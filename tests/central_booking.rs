@@ -23,10 +23,7 @@ const SIT_NIK: &str = "3201011205900001";
 
 /// The sample catalog with passports booked at central.
 fn catalog_booked_at_central() -> String {
-    let text = antrean_catalog::SAMPLE_CATALOG_TOML;
-    let block = "nik = \"required\"\nretention_days = 90\n";
-    assert_eq!(text.matches(block).count(), 1, "the passport booking block");
-    text.replacen(block, &format!("{block}booked_at = \"central\"\n"), 1)
+    antrean_catalog::sample_toml_booked_at_central()
 }
 
 fn book_body(slot: &str, name: &str, phone: &str, nik: &str) -> String {

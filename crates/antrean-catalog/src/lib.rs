@@ -66,6 +66,14 @@ pub fn sample() -> Catalog {
     parse(SAMPLE_CATALOG_NAME, SAMPLE_CATALOG_TOML).expect("the shipped sample catalog is valid")
 }
 
+/// The sample catalog's text with passport applications booked at Antrean Pusat instead of
+/// at the site (docs/booking.md, "Booked at central"): the central demo and its tests.
+pub fn sample_toml_booked_at_central() -> String {
+    let block = "nik = \"required\"\nretention_days = 90\n";
+    debug_assert_eq!(SAMPLE_CATALOG_TOML.matches(block).count(), 1);
+    SAMPLE_CATALOG_TOML.replacen(block, &format!("{block}booked_at = \"central\"\n"), 1)
+}
+
 /// Parses and validates catalog text; `file` names it in errors.
 pub fn parse(file: &str, text: &str) -> Result<Catalog, CatalogError> {
     let locate = Locator { file, text };
@@ -131,4 +139,23 @@ pub fn always_open(mut catalog: Catalog) -> Catalog {
     catalog.site.schedule.weekly = std::array::from_fn(|_| Some(all_day.clone()));
     catalog.site.schedule.holidays.clear();
     catalog
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_central_sample_books_only_passports_at_central() {
+        let catalog = super::parse("central", &super::sample_toml_booked_at_central()).unwrap();
+        let central: Vec<&str> = catalog
+            .services
+            .iter()
+            .filter(|s| {
+                s.booking
+                    .as_ref()
+                    .is_some_and(|b| b.booked_at == antrean_core::booking::BookedAt::Central)
+            })
+            .map(|s| s.code.as_str())
+            .collect();
+        assert_eq!(central, ["paspor-baru"]);
+    }
 }

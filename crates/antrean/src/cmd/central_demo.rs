@@ -68,7 +68,14 @@ pub async fn run(args: CentralDemoArgs) -> anyhow::Result<()> {
     let mut sites = Vec::new();
     for (i, (id, name, region)) in SITES.iter().enumerate() {
         let key = db.add_site(id, name, region).await?;
-        let running = start_site(&dir, id, &key, central.addr, &tls.ca_cert).await?;
+        // The first site books passports at central: its visitors use central's booking
+        // page; the second keeps the sample as it is.
+        let catalog_toml = if i == 0 {
+            antrean_catalog::sample_toml_booked_at_central()
+        } else {
+            antrean_catalog::SAMPLE_CATALOG_TOML.to_owned()
+        };
+        let running = start_site(&dir, id, &key, central.addr, &tls.ca_cert, catalog_toml).await?;
         let site_name = name.to_string();
         sites.push((site_name, running.addr));
         tokio::spawn(visitors(running, i as u64 + 1));
@@ -78,6 +85,7 @@ pub async fn run(args: CentralDemoArgs) -> anyhow::Result<()> {
          \n\
          Central report:  https://{addr}/central/report   (log in: {} / {})\n\
          \x20                the browser must trust {} (or accept the warning: a private demo CA)\n\
+         Booking page:    https://{addr}/booking   (passports of {}, booked at central)\n\
          Metrics:         https://{addr}/metrics\n\
          PostgreSQL:      {}\n\
          Sites shipping to it (visitors arrive every few seconds):\n{}\n\
@@ -87,6 +95,7 @@ pub async fn run(args: CentralDemoArgs) -> anyhow::Result<()> {
         MANAGER.0,
         MANAGER.1,
         tls.ca_cert.display(),
+        SITES[0].1,
         pg.url(),
         sites
             .iter()
@@ -109,12 +118,14 @@ async fn start_site(
     key: &str,
     central: SocketAddr,
     ca: &Path,
+    catalog_toml: String,
 ) -> anyhow::Result<antrean_coordinator::Running> {
+    let catalog = antrean_catalog::parse("demo-catalog.toml", &catalog_toml)?;
     let config = Config {
         wal: antrean_store::WalOptions::default(),
         data_dir: dir.join(id),
         listen: "127.0.0.1:0".parse()?,
-        catalog: antrean_catalog::always_open(antrean_catalog::sample()),
+        catalog: antrean_catalog::always_open(catalog),
         initial_admin_password: Some("demo-admin".into()),
         requests_per_second: antrean_coordinator::limits::REQUESTS_PER_SECOND,
         pages: antrean_web::router(),
@@ -124,7 +135,7 @@ async fn start_site(
             key: key.into(),
             ca_file: Some(ca.to_owned()),
             max_bytes_per_s: 0,
-            catalog_toml: antrean_catalog::SAMPLE_CATALOG_TOML.into(),
+            catalog_toml,
             time_zone: antrean_core::TimeZone::Wib,
         }),
         booking_trusted_proxy: None,
