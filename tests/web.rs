@@ -56,7 +56,7 @@ async fn an_officer_call_reaches_the_board_its_voice_and_the_digital_ticket() {
         b.visible("#counter-12").then_some(())
     });
     assert!(
-        !board.visible("#sound-overlay"),
+        !board.visible("#sound-notice"),
         "autoplay is allowed: no tap needed"
     );
     assert!(board.text("#running-text").contains("Maklumat Pelayanan"));
@@ -195,7 +195,7 @@ async fn an_officer_call_reaches_the_board_its_voice_and_the_digital_ticket() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_board_whose_browser_blocks_sound_asks_for_a_tap_and_then_speaks() {
+async fn a_board_whose_browser_blocks_sound_keeps_showing_calls_and_speaks_after_a_tap() {
     let dir = tempfile::tempdir().unwrap();
     let server = Server::start(&dir.path().join("data"));
     let base = format!("http://{}", server.addr);
@@ -209,15 +209,14 @@ async fn a_board_whose_browser_blocks_sound_asks_for_a_tap_and_then_speaks() {
         autoplay: false,
     });
     board.goto(&format!("{base}/board?token={board_token}"));
-    board.wait_for("the sound overlay", PATIENCE, |b| {
-        b.visible("#sound-overlay").then_some(())
+    board.wait_for("the sound notice", PATIENCE, |b| {
+        b.visible("#sound-notice").then_some(())
     });
     assert!(
         board
-            .text("#sound-overlay")
-            .contains("Ketuk untuk mengaktifkan suara")
+            .text("#sound-notice")
+            .contains("Suara belum aktif: sentuh layar")
     );
-    board.screenshot("board-sound-blocked");
 
     // A call while blocked is queued, not lost and not played.
     let mut officer = officer(&server, "petugas3", "3333", "3").await;
@@ -227,6 +226,25 @@ async fn a_board_whose_browser_blocks_sound_asks_for_a_tap_and_then_speaks() {
         .await
         .unwrap();
     board.wait_text("#counter-3 .number", "C-001", PATIENCE);
+    board.wait_text("#latest-number", "C-001", PATIENCE);
+    // The call is in plain sight: what is drawn at the middle of the big number and of the
+    // counter's tile is that number, not a cover; the notice sits in the footer.
+    let uncovered = board.js(
+        "return ['#latest-number', '#counter-3 .number'].every(function (sel) { \
+           var e = document.querySelector(sel), r = e.getBoundingClientRect(); \
+           var top = document.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2); \
+           return !!top && (top === e || e.contains(top)); });",
+    );
+    assert_eq!(
+        uncovered,
+        json!(true),
+        "a call hidden while sound is blocked"
+    );
+    assert_eq!(
+        board.js("return !!document.getElementById('sound-notice').closest('footer');"),
+        json!(true)
+    );
+    board.screenshot("board-sound-blocked");
     assert_eq!(
         board.js("return window.antreanVoice.history.length;"),
         json!(1)
@@ -236,10 +254,11 @@ async fn a_board_whose_browser_blocks_sound_asks_for_a_tap_and_then_speaks() {
         json!(0)
     );
 
-    // The tap unlocks sound; the queued call is spoken.
-    board.click("#sound-button");
-    board.wait_for("the overlay to go", PATIENCE, |b| {
-        (!b.visible("#sound-overlay")).then_some(())
+    // A tap anywhere (here on the list of counters) unlocks sound; the queued call is
+    // spoken.
+    board.click("#counters");
+    board.wait_for("the notice to go", PATIENCE, |b| {
+        (!b.visible("#sound-notice")).then_some(())
     });
     let call = clips(&[
         "chime",
@@ -361,4 +380,113 @@ async fn pages_assets_and_voice_are_served_and_nothing_else() {
             "{path}"
         );
     }
+}
+
+/// The flags a board PC starts Chromium with (firmware-config/board/chromium-flags.conf),
+/// comments and blank lines left out, as the launcher reads them.
+fn shipped_board_flags() -> Vec<String> {
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../firmware-config/board/chromium-flags.conf"
+    );
+    std::fs::read_to_string(path)
+        .unwrap()
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty() && !l.starts_with('#'))
+        .map(str::to_owned)
+        .collect()
+}
+
+/// A board PC started with the shipped flags speaks a call with nobody touching it, and
+/// never shows the sound notice, even where the browser's default blocks sound.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_board_started_with_the_shipped_flags_speaks_without_a_tap() {
+    let flags = shipped_board_flags();
+    for needed in ["--autoplay-policy=no-user-gesture-required", "--kiosk"] {
+        assert!(flags.iter().any(|f| f == needed), "{needed} in {flags:?}");
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let server = Server::start(&dir.path().join("data"));
+    let board_token = enroll(&server, DeviceKind::Display, "papan").await;
+    set_officer(&server, "petugas3", "3333").await;
+    let driver = Driver::start();
+    // The desktop default (sound after a tap) first, then the shipped flags, as a board PC's
+    // Chromium would get them.
+    let board = driver.open_with_flags(
+        Window {
+            width: 1920,
+            height: 1080,
+            autoplay: false,
+        },
+        &flags,
+    );
+    board.goto(&format!("http://{}/board?token={board_token}", server.addr));
+    board.wait_for("the counter tiles", PATIENCE, |b| {
+        b.visible("#counter-3").then_some(())
+    });
+    let mut officer = officer(&server, "petugas3", "3333", "3").await;
+    let _ = officer.request(issue("kk-baru")).await.unwrap();
+    officer
+        .request(Request::CallNext { counter: None })
+        .await
+        .unwrap();
+    board.wait_for("the call to be spoken untouched", SPEECH_PATIENCE, |b| {
+        (voice_played(b).first().map(String::as_str) == Some("chime")).then_some(())
+    });
+    assert!(!board.visible("#sound-notice"));
+}
+
+/// The launcher passes the flags, a profile of its own and the board's address to the
+/// browser, and refuses to start without an address.
+#[test]
+fn the_board_launcher_starts_the_browser_with_the_shipped_flags() {
+    let launcher = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../firmware-config/board/antrean-board"
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let args_file = dir.path().join("args");
+    let browser = dir.path().join("chromium");
+    std::fs::write(
+        &browser,
+        format!(
+            "#!/bin/sh\nprintf '%s\\n' \"$@\" > {}\n",
+            args_file.display()
+        ),
+    )
+    .unwrap();
+    std::process::Command::new("chmod")
+        .arg("+x")
+        .arg(&browser)
+        .status()
+        .unwrap();
+    let url = "http://192.168.1.10:8600/board?token=abc";
+    let status = std::process::Command::new(launcher)
+        .env("ANTREAN_BOARD_URL", url)
+        .env("ANTREAN_CHROMIUM", &browser)
+        .env("HOME", dir.path())
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let args: Vec<String> = std::fs::read_to_string(&args_file)
+        .unwrap()
+        .lines()
+        .map(str::to_owned)
+        .collect();
+    let mut expected = shipped_board_flags();
+    expected.push(format!(
+        "--user-data-dir={}/.antrean-board-profile",
+        dir.path().display()
+    ));
+    expected.push(url.to_owned());
+    assert_eq!(args, expected);
+
+    let out = std::process::Command::new(launcher)
+        .env_remove("ANTREAN_BOARD_URL")
+        .env("ANTREAN_CHROMIUM", &browser)
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("ANTREAN_BOARD_URL"));
 }

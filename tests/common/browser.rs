@@ -97,6 +97,11 @@ impl Driver {
     }
 
     pub fn open(&self, window: Window) -> Browser {
+        self.open_with_flags(window, &[])
+    }
+
+    /// [`Driver::open`] with more Chromium flags after the test's own (a later flag wins).
+    pub fn open_with_flags(&self, window: Window, flags: &[String]) -> Browser {
         let profile = tempfile::tempdir().expect("profile dir");
         let autoplay = if window.autoplay {
             "--autoplay-policy=no-user-gesture-required"
@@ -104,7 +109,7 @@ impl Driver {
             // Desktop Chromium's default: sound only after the person interacts.
             "--autoplay-policy=document-user-activation-required"
         };
-        let args = vec![
+        let mut args = vec![
             "--headless".to_owned(),
             "--no-sandbox".to_owned(),
             "--disable-gpu".to_owned(),
@@ -120,6 +125,7 @@ impl Driver {
             format!("--window-size={},{}", window.width, window.height),
             autoplay.to_owned(),
         ];
+        args.extend(flags.iter().cloned());
         // Antrean Pusat in the tests serves HTTPS with a throwaway CA; everything is on
         // loopback, so the browser need not be taught to trust it.
         let capabilities = json!({"capabilities": {"alwaysMatch": {

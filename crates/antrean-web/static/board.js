@@ -190,8 +190,13 @@
     }
   }
 
-  voice.onChange(function () { A.byId("sound-overlay").hidden = !voice.blocked(); });
-  A.byId("sound-overlay").addEventListener("click", function () { voice.unlock(); });
+  // Blocked sound is a notice in the footer, never a cover over the calls; a touch or a
+  // key anywhere allows it, and the calls queued meanwhile are spoken then. (A touch's
+  // pointerdown is not a user activation in browsers; its pointerup and click are.)
+  voice.onChange(function () { A.byId("sound-notice").hidden = !voice.blocked(); });
+  ["pointerup", "click", "keydown"].forEach(function (kind) {
+    document.addEventListener(kind, function () { if (voice.blocked()) voice.unlock(); });
+  });
   setInterval(tick, 1000);
   tick();
 

@@ -34,7 +34,7 @@ var AntreanVoice = (function () {
   function changed() { listeners.forEach(function (fn) { fn(); }); }
   if (ctx) ctx.onstatechange = function () { changed(); if (ctx.state === "running") pump(); };
 
-  // Needs a user gesture when the browser blocks autoplay (the board's overlay button).
+  // Needs a user gesture when the browser blocks autoplay (a touch anywhere on the board).
   function unlock() {
     if (!ctx) return Promise.resolve();
     return ctx.resume().then(changed, changed);
