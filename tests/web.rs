@@ -152,6 +152,22 @@ async fn an_officer_call_reaches_the_board_its_voice_and_the_digital_ticket() {
     phone.wait_text("#state", "sedang dilayani di loket 1", PATIENCE);
     console.keys("s");
     phone.wait_text("#state", "selesai", PATIENCE);
+    // The visit is over: the page brings the survey up to the top of the screen, or as
+    // far as the page scrolls (it did not scroll at all before).
+    phone.wait_for("the survey scrolled into view", PATIENCE, |b| {
+        let place = b.js(
+            "var s = document.getElementById('skm-box'); if (s.hidden) return null; \
+             var end = document.documentElement.scrollHeight - innerHeight; \
+             return [s.getBoundingClientRect().top, scrollY, end];",
+        );
+        let v: Vec<f64> = place
+            .as_array()?
+            .iter()
+            .filter_map(|x| x.as_f64())
+            .collect();
+        let (top, scrolled, end) = (v[0], v[1], v[2]);
+        (end > 0.0 && (top.abs() < 2.0 || scrolled >= end - 2.0)).then_some(())
+    });
 
     // N calls the next (the priority ticket), shown with its PRIORITAS label.
     console.keys("n");
@@ -489,4 +505,47 @@ fn the_board_launcher_starts_the_browser_with_the_shipped_flags() {
         .unwrap();
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("ANTREAN_BOARD_URL"));
+}
+
+/// With the connection lost the phone says so at the top of the screen and stops claiming
+/// a state it can no longer see ("Menunggu dipanggil" could be false by now).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_phone_ticket_that_lost_its_connection_says_so_first_and_claims_no_state() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = Server::start(&dir.path().join("data"));
+    let kiosk_token = enroll(&server, DeviceKind::Kiosk, "kios-lobi").await;
+    let (number, token) = take(&server, &kiosk_token, "ktp-el-baru", None).await;
+    let driver = Driver::start();
+    let phone = driver.open(Window {
+        width: 412,
+        height: 915,
+        autoplay: true,
+    });
+    phone.goto(&format!("http://{}/t/{token}", server.addr));
+    phone.wait_text("#number", &number, PATIENCE);
+    phone.wait_text("#state", "menunggu dipanggil", PATIENCE);
+    assert!(!phone.visible("#conn"), "no warning while connected");
+
+    server.kill();
+    phone.wait_text("#conn", "Terputus dari server", PATIENCE);
+    let state = phone.wait_text("#state", "koneksi terputus", PATIENCE);
+    assert!(
+        !state.to_lowercase().contains("menunggu dipanggil"),
+        "{state}"
+    );
+    // First thing on the screen: above the number, at the top of the viewport.
+    let placed = phone.js(
+        "var c = document.getElementById('conn').getBoundingClientRect(); \
+         var n = document.getElementById('number').getBoundingClientRect(); \
+         return [c.top, c.bottom, n.top];",
+    );
+    let (conn_top, conn_bottom, number_top) = (
+        placed[0].as_f64().unwrap(),
+        placed[1].as_f64().unwrap(),
+        placed[2].as_f64().unwrap(),
+    );
+    assert!((0.0..40.0).contains(&conn_top), "{placed}");
+    assert!(conn_bottom <= number_top, "{placed}");
+    assert_eq!(phone.text("#number"), number, "the number stays");
+    phone.screenshot("ticket-connection-lost");
 }

@@ -9,6 +9,7 @@
   var requirementsShown = false;
   var refreshing = false;
   var ratingLoaded = false;
+  var stale = false;            // the connection is down: what the page shows may be old
   var conn;
 
   function stateText(t) {
@@ -57,9 +58,13 @@
     document.title = ticket.number + " — Tiket Antrean";
     A.setText("service", service ? service.name_id : ticket.service);
     A.byId("priority").hidden = !ticket.priority;
-    var st = stateText(ticket);
+    var st = stale
+      ? ["Koneksi terputus: status tiket belum dapat diperbarui. Tetap di ruang tunggu; " +
+         "halaman ini menyambung ulang sendiri.", "stale"]
+      : stateText(ticket);
     A.setText("state", st[0]);
     A.byId("state").className = "state " + st[1];
+    A.byId("facts").className = stale ? "stale" : "";
     if (ticket.counter) A.setText("location", locationText([ticket.counter]));
     A.setText("last-called", lastCalled[ticket.service] || "–");
     if (!requirementsShown) showRequirements(ticket.service);
@@ -84,6 +89,8 @@
       });
       box.hidden = false;
       A.byId("requirements-box").hidden = true;
+      // The visit is over: the survey is what the page is for now.
+      box.scrollIntoView({ block: "start", behavior: "smooth" });
     };
     script.onerror = function () { ratingLoaded = false; script.remove(); };
     document.body.appendChild(script);
@@ -143,6 +150,8 @@
     onStatus: function (text, ok) {
       A.setText("conn", ok ? "" : text);
       A.byId("conn").className = ok ? "conn" : "conn off";
+      stale = !ok;
+      render(null);
     },
     onFatal: function () {
       A.setText("state", "Tiket tidak ditemukan atau tautan tidak berlaku.");
