@@ -89,6 +89,10 @@ pub enum ResultDto {
         /// serves its service).
         #[serde(default, skip_serializing_if = "Option::is_none")]
         estimate: Option<EstimateDto>,
+        /// For a served ticket still within its rating window: what its visitor rated
+        /// already (the phone then says so instead of asking again). Absent otherwise.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        rated: Option<RatedDto>,
         /// Log position of the last event this command wrote (0 for reads).
         seq: u64,
     },
@@ -184,6 +188,15 @@ pub struct TicketView {
     /// before walk-ins from then on).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub booked_slot_at_ms: Option<i64>,
+}
+
+/// What a served ticket's visitor rated so far (each at most once).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RatedDto {
+    /// The face (the quick rating).
+    pub face: bool,
+    /// The nine-question SKM questionnaire.
+    pub questionnaire: bool,
 }
 
 /// The queue state in a snapshot.

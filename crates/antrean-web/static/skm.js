@@ -197,7 +197,8 @@ var AntreanSkm = (function () {
 
   // Builds the rating UI in `root`. opts.send(rating, done) sends a `rate` request and
   // calls done(answer), false when offline; opts.onFinished() runs once the visitor is
-  // done (thanked, or nothing more can be rated); opts.onActivity() on every touch.
+  // done (thanked, or nothing more can be rated); opts.onActivity() on every touch;
+  // opts.rated ({face, questionnaire}) is what was rated before the page was loaded.
   function mount(root, opts) {
     root.textContent = "";
     root.classList.add("skm");
@@ -246,6 +247,10 @@ var AntreanSkm = (function () {
     thanks.id = "skm-thanks";
     thanks.appendChild(both("h2", "", "Terima kasih atas penilaian Anda.", "Thank you for your feedback."));
     thanks.appendChild(both("p", "lead", "Masukan Anda membantu kami memperbaiki pelayanan.", "Your feedback helps us improve."));
+    var already = both("p", "lead skm-already", "Tiket ini sudah dinilai.", "This ticket has been rated.");
+    already.id = "skm-already";
+    already.hidden = true;
+    thanks.insertBefore(already, thanks.firstChild);
 
     var message = A.make("p", "skm-message");
     message.id = "skm-message";
@@ -314,7 +319,16 @@ var AntreanSkm = (function () {
       root.addEventListener(type, function () { if (opts.onActivity) opts.onActivity(); });
     });
     say("");
-    show(faces);
+    var before = opts.rated || {};
+    if (before.questionnaire) {
+      already.hidden = false;
+      finish(thanks);
+    } else if (before.face) {
+      // The face was given (at the counter or before a reload): the survey may still be.
+      show(offer);
+    } else {
+      show(faces);
+    }
     return {
       // The ticket being rated, shown under the question.
       label: function (text) { ticketLine.textContent = text; }

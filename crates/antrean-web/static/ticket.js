@@ -9,7 +9,8 @@
   var requirementsShown = false;
   var refreshing = false;
   var ratingLoaded = false;
-  var stale = false;            // the connection is down: what the page shows may be old
+  var stale = false;
+  var rated = null;             // what this ticket's visitor rated already (after a reload)            // the connection is down: what the page shows may be old
   var conn;
 
   function stateText(t) {
@@ -45,6 +46,7 @@
   function render(answer) {
     if (answer) {
       ticket = answer.ticket;
+      rated = answer.rated || null;
       if (ticket.state === "waiting") A.setText("ahead", String(answer.people_ahead));
       else A.setText("ahead", "–");
       // A band, never a false-precise minute; the coordinator also flags waits past closing.
@@ -85,7 +87,9 @@
     script.onload = function () {
       var box = A.byId("skm-box");
       AntreanSkm.mount(box, {
-        send: function (rating, done) { return conn.request({ type: "rate", rating: rating }, done); }
+        send: function (rating, done) { return conn.request({ type: "rate", rating: rating }, done); },
+        // Rated before this page was loaded: say so instead of asking again.
+        rated: rated
       });
       box.hidden = false;
       A.byId("requirements-box").hidden = true;

@@ -54,6 +54,12 @@ impl Committer {
             )
             .as_ref()
             .map(estimate_view),
+            rated: self.engine.state().rateable.get(&ticket.id).map(|r| {
+                antrean_protocol::RatedDto {
+                    face: r.face_given,
+                    questionnaire: r.questionnaire_given,
+                }
+            }),
             seq,
         }
     }
