@@ -82,6 +82,16 @@ async fn an_officer_call_reaches_the_board_its_voice_and_the_digital_ticket() {
         b.visible("#requirements input[type=checkbox]")
             .then_some(())
     });
+    // Nobody ahead: "you are next". One tap allows the sound of the call; the vibration
+    // motor is watched through navigator.vibrate.
+    assert!(
+        phone
+            .wait_text("#almost", "Anda berikutnya", PATIENCE)
+            .contains("Bersiaplah")
+    );
+    phone.js("window.buzzes = []; navigator.vibrate = function (p) { window.buzzes.push(p); return true; };");
+    phone.click("#alerts-on");
+    phone.wait_text("#alerts-note", "berbunyi dan bergetar", PATIENCE);
 
     let console = driver.open(Window {
         width: 1440,
@@ -134,6 +144,20 @@ async fn an_officer_call_reaches_the_board_its_voice_and_the_digital_ticket() {
     assert_eq!(voice_history(&board), [call]);
 
     phone.wait_text("#state", "dipanggil ke loket 1", PATIENCE);
+    // The call reaches a visitor who is not looking: buzz, chime, the tab's title.
+    phone.wait_for("the phone to buzz and chime", PATIENCE, |b| {
+        (b.js("return [window.buzzes.length, window.antreanTicketChimes || 0];") == json!([1, 1]))
+            .then_some(())
+    });
+    assert_eq!(
+        phone.js("return window.buzzes[0];"),
+        json!([500, 200, 500, 200, 500])
+    );
+    assert_eq!(
+        phone.js("return document.title;"),
+        json!("DIPANGGIL A-001 \u{2192} Loket 1")
+    );
+    assert!(!phone.visible("#almost"));
     phone.screenshot("ticket-called");
     console.wait_text("#current-number", "A-001", PATIENCE);
     console.wait_text("#message", "Memanggil A-001", PATIENCE);
@@ -146,6 +170,11 @@ async fn an_officer_call_reaches_the_board_its_voice_and_the_digital_ticket() {
         (voice_history(b).len() == 2).then_some(())
     });
     assert_eq!(voice_history(&board), [call, call]);
+    // The recall buzzes and chimes the phone again.
+    phone.wait_for("the phone to buzz again on the recall", PATIENCE, |b| {
+        (b.js("return [window.buzzes.length, window.antreanTicketChimes || 0];") == json!([2, 2]))
+            .then_some(())
+    });
 
     // M starts and S finishes the service; the visitor's phone follows.
     console.keys("m");

@@ -10,7 +10,14 @@
   var refreshing = false;
   var ratingLoaded = false;
   var stale = false;
-  var rated = null;             // what this ticket's visitor rated already (after a reload)            // the connection is down: what the page shows may be old
+  var rated = null;             // what this ticket's visitor rated already (after a reload)
+  var shownState = null;        // the state the page last showed (alerts fire on a change)
+  var shownRecalls = 0;
+  var wasAlmost = false;
+  var audio = null;             // an AudioContext, once the visitor allowed sound
+  var wakeLock = null;
+  // People ahead at which the page says "almost your turn" (and buzzes once).
+  var ALMOST_AHEAD = 3;            // the connection is down: what the page shows may be old
   var conn;
 
   function stateText(t) {
@@ -71,6 +78,101 @@
     A.setText("last-called", lastCalled[ticket.service] || "–");
     if (!requirementsShown) showRequirements(ticket.service);
     if (ticket.state === "done") offerRating();
+    if (!stale) alertOnChange(answer);
+  }
+
+  // What a visitor away from the counter needs when their number comes: the phone buzzes
+  // and chimes, the tab's title and a notification say where to go. "Almost your turn" a
+  // few numbers before. Only on a change, never again on a reload of the same state.
+  function alertOnChange(answer) {
+    var waiting = ticket.state === "waiting";
+    A.byId("alerts-box").hidden = !(waiting || ticket.state === "called");
+    A.byId("alerts-on").hidden = !!audio;
+    if (answer) {
+      var ahead = waiting ? answer.people_ahead : null;
+      var almost = waiting && ahead <= ALMOST_AHEAD;
+      A.byId("almost").hidden = !almost;
+      if (almost) {
+        A.setText("almost", ahead === 0 ? "Anda berikutnya. Bersiaplah di dekat loket."
+          : "Hampir giliran Anda: " + ahead + " orang lagi di depan Anda.");
+      }
+      if (almost && !wasAlmost && shownState !== null) buzz([300]);
+      wasAlmost = almost;
+    }
+    if (ticket.state === "called") {
+      var where = ticket.counter ? "Loket " + ticket.counter : "loket";
+      document.title = "DIPANGGIL " + ticket.number + " \u2192 " + where;
+      // Called now, or called again (a recall): not merely a page opened on a call.
+      var news = shownState !== null && (shownState !== "called" || ticket.recalls > shownRecalls);
+      if (news) {
+        buzz([500, 200, 500, 200, 500]);
+        chime();
+        notify("Nomor " + ticket.number + " dipanggil", "Silakan menuju " + where + ".");
+      }
+      A.byId("almost").hidden = true;
+    }
+    if (ticket.state !== shownState) keepAwake(waiting || ticket.state === "called");
+    shownState = ticket.state;
+    shownRecalls = ticket.recalls || 0;
+  }
+
+  function buzz(pattern) {
+    if (navigator.vibrate) navigator.vibrate(pattern);
+  }
+
+  // Two tones (the board's ding-dong), from the AudioContext the visitor's tap allowed.
+  function chime() {
+    if (!audio || audio.state !== "running") return;
+    var t = audio.currentTime;
+    [[659.25, 0], [523.25, 0.5]].forEach(function (tone) {
+      var osc = audio.createOscillator();
+      var gain = audio.createGain();
+      osc.frequency.value = tone[0];
+      gain.gain.setValueAtTime(0.4, t + tone[1]);
+      gain.gain.exponentialRampToValueAtTime(0.001, t + tone[1] + 0.7);
+      osc.connect(gain).connect(audio.destination);
+      osc.start(t + tone[1]);
+      osc.stop(t + tone[1] + 0.8);
+    });
+    window.antreanTicketChimes = (window.antreanTicketChimes || 0) + 1;
+  }
+
+  function notify(title, body) {
+    if (!("Notification" in window) || Notification.permission !== "granted") return;
+    try { new Notification(title, { body: body, tag: "antrean-call" }); } catch (e) { /* Android needs a service worker: the title and buzz still say it */ }
+  }
+
+  // The screen stays on while the visitor waits (where the browser allows it); a lock is
+  // dropped by the browser when the tab is hidden and asked for again when it is back.
+  function keepAwake(on) {
+    if (!on) {
+      if (wakeLock) wakeLock.release().catch(function () {});
+      wakeLock = null;
+      return;
+    }
+    if (wakeLock || !navigator.wakeLock) return;
+    navigator.wakeLock.request("screen").then(function (lock) {
+      wakeLock = lock;
+      lock.addEventListener("release", function () { wakeLock = null; });
+    }, function () { /* not allowed here: nothing to do */ });
+  }
+  document.addEventListener("visibilitychange", function () {
+    if (document.visibilityState === "visible" && ticket) {
+      keepAwake(ticket.state === "waiting" || ticket.state === "called");
+    }
+  });
+
+  // One tap allows sound (browsers require it) and asks whether to notify.
+  function allowAlerts() {
+    var Ctx = window.AudioContext || window.webkitAudioContext;
+    if (Ctx && !audio) audio = new Ctx();
+    if (audio) audio.resume();
+    var asked = ("Notification" in window && Notification.permission === "default")
+      ? Notification.requestPermission() : Promise.resolve();
+    Promise.resolve(asked).catch(function () {}).then(function () {
+      A.setText("alerts-note", "Ponsel akan berbunyi dan bergetar saat nomor Anda dipanggil.");
+      A.byId("alerts-on").hidden = true;
+    });
   }
 
   // After service the visitor may rate it here: `rate` without a ticket is their own. The
@@ -147,6 +249,7 @@
     A.setText("state", "Tautan tiket tidak lengkap.");
     return;
   }
+  A.byId("alerts-on").addEventListener("click", allowAlerts);
   conn = A.connect({
     idPrefix: "t",
     auth: function () { return { role: "public", ticket_token: token }; },
