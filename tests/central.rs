@@ -764,6 +764,28 @@ async fn a_regional_manager_sees_only_their_sites_and_a_newer_schema_is_refused(
     assert!(stderr.contains("newer than this antrean knows"), "{stderr}");
 }
 
+/// A process stopped like Ctrl-C (then killed if it lingers) when dropped.
+struct StopOnDrop(Option<std::process::Child>);
+
+impl Drop for StopOnDrop {
+    fn drop(&mut self) {
+        let Some(mut child) = self.0.take() else {
+            return;
+        };
+        let _ = std::process::Command::new("kill")
+            .args(["-TERM", &child.id().to_string()])
+            .status();
+        for _ in 0..100 {
+            if matches!(child.try_wait(), Ok(Some(_))) {
+                return;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(100));
+        }
+        let _ = child.kill();
+        let _ = child.wait();
+    }
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_central_demo_runs_two_sites_shipping_to_its_own_postgresql() {
     use std::io::BufRead;
@@ -778,6 +800,8 @@ async fn the_central_demo_runs_two_sites_shipping_to_its_own_postgresql() {
         .spawn()
         .unwrap();
     let mut lines = std::io::BufReader::new(child.stdout.take().unwrap()).lines();
+    // A failing assertion below must not leave the demo (and its PostgreSQL) running.
+    let mut child = StopOnDrop(Some(child));
     let mut printed = String::new();
     let mut report_addr = None;
     // Up to the booking page's line, printed after the report's.
@@ -842,6 +866,7 @@ async fn the_central_demo_runs_two_sites_shipping_to_its_own_postgresql() {
         );
         tokio::time::sleep(std::time::Duration::from_millis(200)).await;
     }
+    let mut child = child.0.take().unwrap();
     let pid = child.id().to_string();
     std::process::Command::new("kill")
         .args(["-TERM", &pid])
