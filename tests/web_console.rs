@@ -718,3 +718,50 @@ async fn console_board_and_ticket_page_come_back_by_themselves_after_a_coordinat
     wait_tile(&board, "1", "A-002", "dipanggil");
     console.screenshot("console-restart-live");
 }
+
+/// On a 1366×768 laptop, with a visitor called, every action button is on the screen
+/// without scrolling (the requirements fold away, one tap opens them), and a timer says
+/// how long the visitor has been called, then served.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn on_a_laptop_screen_the_actions_fit_and_a_timer_runs_for_the_visitor() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = Server::start(&dir.path().join("data"));
+    let base = format!("http://{}", server.addr);
+    let kiosk_token = enroll(&server, DeviceKind::Kiosk, "kios").await;
+    set_officer(&server, "petugas1", "1111").await;
+    take(&server, &kiosk_token, "ktp-el-baru", None).await;
+    let driver = Driver::start();
+    let console = open(&driver, 1366, 768);
+    console.goto(&format!("{base}/console"));
+    log_in(&console, "petugas1", "1111", "1");
+    console.keys("n");
+    console.wait_text("#current-number", "A-001", PATIENCE);
+    console.wait_text("#current-timer", "Dipanggil", PATIENCE);
+    let placed = console.js(
+        "var buttons = Array.from(document.querySelectorAll('#actions .buttons button')); \
+         return [innerHeight, Math.max.apply(null, buttons.map(b => b.getBoundingClientRect().bottom)), \
+                 scrollY, document.getElementById('requirements-box').open, \
+                 document.querySelectorAll('#requirements li').length];",
+    );
+    console.screenshot("console-1366x768");
+    let (height, lowest) = (placed[0].as_f64().unwrap(), placed[1].as_f64().unwrap());
+    assert!(lowest <= height, "an action below the fold: {placed}");
+    assert_eq!(placed[2], json!(0), "{placed}");
+    assert_eq!(placed[3], json!(false), "requirements folded: {placed}");
+    assert!(placed[4].as_u64().unwrap() > 0, "{placed}");
+    // The requirements are one tap away.
+    console.click("#requirements-box summary");
+    assert!(console.visible("#requirements li"));
+
+    // The timer counts, and says when service started.
+    console.wait_for("the timer to count", PATIENCE, |b| {
+        let text = b.text("#current-timer");
+        (text.starts_with("Dipanggil") && !text.ends_with("0:00")).then_some(())
+    });
+    console.keys("m");
+    console.wait_text("#current-timer", "Dilayani", PATIENCE);
+    console.keys("s");
+    console.wait_for("the timer to stop with the visit", PATIENCE, |b| {
+        b.text("#current-timer").is_empty().then_some(())
+    });
+}

@@ -5,6 +5,9 @@
   var A = Antrean;
   // How often the waiting minutes (and the wait-weighted order) are redrawn.
   var WAITING_REFRESH_MS = 15000;
+  // Viewport height from which the requirements of the visitor at the desk show unfolded
+  // (below it, on a 1366×768 laptop, they would push the actions off the screen).
+  var ROOM_FOR_REQUIREMENTS_PX = 900;
   var KEYS = { n: "call_next", u: "recall", m: "start", s: "finish", t: "no_show",
     a: "transfer-panel", p: "park", b: "unpark-panel", k: "call-panel", i: "pause",
     l: "resume", x: "close-panel", c: "checkin-panel" };
@@ -150,6 +153,7 @@
 
   function renderCurrent() {
     var t = current();
+    renderTimer();
     A.setText("current-number", t ? t.number : "—");
     A.byId("current-priority").hidden = !(t && t.priority);
     A.setText("current-info", t
@@ -162,6 +166,22 @@
     var s = t && A.serviceOf(catalog, t.service);
     var items = (s && s.standard && s.standard.requirements) || [];
     A.requirementChecklist(A.byId("requirements"), items);
+    A.setText("requirements-count", items.length ? "(" + items.length + ")" : "");
+    // Open where the screen has room; folded on a laptop so the actions stay in view.
+    A.byId("requirements-box").open = items.length > 0 && window.innerHeight >= ROOM_FOR_REQUIREMENTS_PX;
+  }
+
+  // How long the visitor at the desk has been called, then served: m:ss, every second.
+  function renderTimer() {
+    var t = current();
+    var since = t && (t.state === "serving" ? t.started_at_ms : t.called_at_ms);
+    if (!t || !since || (t.state !== "called" && t.state !== "serving")) {
+      A.setText("current-timer", "");
+      return;
+    }
+    var s = Math.max(0, Math.floor((serverNow() - since) / 1000));
+    var clock = Math.floor(s / 60) + ":" + String(s % 60).padStart(2, "0");
+    A.setText("current-timer", (t.state === "serving" ? "Dilayani " : "Dipanggil ") + clock);
   }
 
   function callButton(t) {
@@ -614,4 +634,5 @@
   });
 
   setInterval(function () { if (catalog) { renderWaiting(); renderButtons(); } }, WAITING_REFRESH_MS);
+  setInterval(function () { if (catalog) renderTimer(); }, 1000);
 })();
