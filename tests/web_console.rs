@@ -765,3 +765,27 @@ async fn on_a_laptop_screen_the_actions_fit_and_a_timer_runs_for_the_visitor() {
         b.text("#current-timer").is_empty().then_some(())
     });
 }
+
+/// A second tab of the same browser opens the same desk (the login cookie is shared): both
+/// tabs warn that the counter is open twice.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_second_tab_on_the_same_counter_is_warned_in_both_tabs() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = Server::start(&dir.path().join("data"));
+    let base = format!("http://{}", server.addr);
+    set_officer(&server, "petugas1", "1111").await;
+    let driver = Driver::start();
+    let console = open_console(&driver, &base, "petugas1", "1111", "1");
+    assert!(!console.visible("#twin-banner"), "one tab: no warning");
+    let first = console.tab();
+    let second = console.new_tab();
+    console.switch_to_tab(&second);
+    console.goto(&format!("{base}/console"));
+    console.wait_for("the same desk in the second tab", PATIENCE, |b| {
+        b.visible("#desk").then_some(())
+    });
+    let warning = console.wait_text("#twin-banner", "juga terbuka di tab lain", PATIENCE);
+    assert!(warning.starts_with("Loket 1"), "{warning}");
+    console.switch_to_tab(&first);
+    console.wait_text("#twin-banner", "juga terbuka di tab lain", PATIENCE);
+}

@@ -181,6 +181,26 @@ impl Browser {
         );
     }
 
+    /// Opens a new tab in this browser (same profile and cookies) and returns its handle;
+    /// the current tab stays current.
+    pub fn new_tab(&self) -> String {
+        let opened = self.command("POST", "/window/new", Some(json!({"type": "tab"})));
+        opened["handle"].as_str().expect("a tab handle").to_owned()
+    }
+
+    /// The current tab's handle.
+    pub fn tab(&self) -> String {
+        self.command("GET", "/window", None)
+            .as_str()
+            .expect("a tab handle")
+            .to_owned()
+    }
+
+    /// Makes the tab `handle` the one commands go to.
+    pub fn switch_to_tab(&self, handle: &str) {
+        self.command("POST", "/window", Some(json!({ "handle": handle })));
+    }
+
     /// Every cookie the browser keeps for the page, HttpOnly ones included (WebDriver sees
     /// what scripts cannot).
     pub fn cookies(&self) -> Vec<Value> {

@@ -425,6 +425,7 @@
       counterId = msg.counter;
       var c = A.counterOf(catalog, counterId);
       myServices = c ? c.services : [];
+      announceDesk(true);
       A.byId("login").hidden = true;
       A.byId("desk").hidden = false;
       A.byId("logout").hidden = false;
@@ -489,6 +490,26 @@
         closed("Loket ditutup oleh pengelola. Masuk lagi untuk membuka loket.");
       }
     }
+  }
+
+  // Two tabs of one browser share the login cookie, so a second tab opens the same desk:
+  // both could call. Tabs tell each other their counter (BroadcastChannel, this browser
+  // only) and each warns while another has the same desk.
+  var tabId = Math.random().toString(36).slice(2);
+  var desks = ("BroadcastChannel" in window) ? new BroadcastChannel("antrean-console-desks") : null;
+  function announceDesk(askBack) {
+    if (desks && counterId) desks.postMessage({ tab: tabId, counter: counterId, askBack: askBack });
+  }
+  if (desks) {
+    desks.onmessage = function (e) {
+      var m = e.data || {};
+      if (m.tab === tabId || !counterId || m.counter !== counterId) return;
+      var c = catalog && A.counterOf(catalog, counterId);
+      A.setText("twin-banner", (c ? c.name : "Loket " + counterId) + " juga terbuka di tab lain " +
+        "peramban ini. Pakai satu tab saja agar tidak ada panggilan ganda; tutup tab yang lain.");
+      A.byId("twin-banner").hidden = false;
+      if (m.askBack) announceDesk(false);
+    };
   }
 
   // Shows the login form with a message (an error, or why the desk was left).
