@@ -109,6 +109,9 @@ pub struct QuarterTally {
     pub tally: Tally,
     /// One-tap faces given, by face 1..=4.
     pub faces: [u32; 4],
+    /// Services finished this quarter: the population the survey samples (its
+    /// Krejcie–Morgan minimum, [`crate::skm::krejcie_morgan_sample`]).
+    pub served: u64,
 }
 
 /// The calendar quarter of a date: (year, 1..=4).
@@ -364,6 +367,7 @@ impl State {
                 }
             }
             Event::ServiceFinished { ticket, counter } => {
+                self.skm_quarter.served += 1;
                 if let Some(t) = self.tickets.get(ticket) {
                     self.rateable.insert(
                         *ticket,

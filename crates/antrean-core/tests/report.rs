@@ -509,10 +509,12 @@ fn a_rating_window_crosses_midnight_and_the_quarter_tally_follows() {
     let q = &e.state().skm_quarter;
     assert_eq!(q.quarter, Some((2026, 4)));
     assert_eq!(q.tally.respondents, 1);
+    assert_eq!(q.served, 1, "the survey's population: services finished");
     // A new quarter starts empty; the rating pool is pruned after the window.
     e.tick(day_at("2027-01-04", "08:00"));
     assert_eq!(e.state().skm_quarter.quarter, Some((2027, 1)));
     assert_eq!(e.state().skm_quarter.tally.respondents, 0);
+    assert_eq!(e.state().skm_quarter.served, 0);
     assert!(e.state().rateable.is_empty());
 }
 

@@ -451,6 +451,7 @@ mod tests {
             ikm_text: "80,42".into(),
             mutu: "B".into(),
             kinerja: "Baik".into(),
+            target_respondents: 0,
         }
     }
 

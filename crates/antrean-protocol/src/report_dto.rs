@@ -266,6 +266,10 @@ pub struct PublishedIkmDto {
     pub ikm_text: String,
     pub mutu: String,
     pub kinerja: String,
+    /// The survey's minimum sample for the quarter's visitors so far (Krejcie–Morgan):
+    /// below it the board says the IKM rests on too few respondents.
+    #[serde(default)]
+    pub target_respondents: u64,
 }
 
 /// Parses a weight name.
@@ -385,6 +389,7 @@ pub fn published_ikm(q: &QuarterTally) -> Option<PublishedIkmDto> {
         ikm_text: antrean_core::money::format_decimal_id(r.ikm, 2),
         mutu: r.mutu.to_string(),
         kinerja: r.mutu.kinerja().to_owned(),
+        target_respondents: antrean_core::skm::krejcie_morgan_sample(q.served),
     })
 }
 

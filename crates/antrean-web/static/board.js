@@ -112,8 +112,12 @@
     var box = A.byId("ikm");
     box.hidden = !ikm;
     if (!ikm) return;
+    // Published with its respondents, and a note while they are fewer than the survey's
+    // minimum sample for this quarter's visitors (Krejcie–Morgan, PermenPAN-RB 14/2017).
+    var short = ikm.target_respondents && ikm.respondents < ikm.target_respondents;
     A.setText("ikm", "IKM " + ikm.period_id + ": " + ikm.ikm_text + " (" + ikm.mutu + " — " +
-      ikm.kinerja + "), " + ikm.respondents + " responden");
+      ikm.kinerja + "), " + ikm.respondents + " responden" +
+      (short ? " (sampel minimum " + ikm.target_respondents + " belum tercapai)" : ""));
   }
 
   function refreshSoon(delay) {

@@ -41,6 +41,7 @@ mod tests {
             ikm_text: "80,42".into(),
             mutu: mutu.into(),
             kinerja: kinerja.into(),
+            target_respondents: 0,
         }
     }
 
