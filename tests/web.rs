@@ -59,6 +59,12 @@ async fn an_officer_call_reaches_the_board_its_voice_and_the_digital_ticket() {
         !board.visible("#sound-notice"),
         "autoplay is allowed: no tap needed"
     );
+    // Who waits where, per service: A-001 from the snapshot.
+    let waiting_ktp =
+        |b: &Browser| b.text("#waiting-by-service li[data-service='ktp-el-baru'] .count");
+    board.wait_for("A-001 counted as waiting", PATIENCE, |b| {
+        (waiting_ktp(b) == "1").then_some(())
+    });
     assert!(board.text("#running-text").contains("Maklumat Pelayanan"));
     assert!(board.text("#running-text").contains("Selamat datang"));
     assert!(
@@ -109,6 +115,10 @@ async fn an_officer_call_reaches_the_board_its_voice_and_the_digital_ticket() {
     console.wait_for("A-002 to appear live", PATIENCE, |b| {
         (b.waiting_numbers() == ["A-002", "A-001"]).then_some(())
     });
+    // The board's count follows the issue event without asking.
+    board.wait_for("two waiting for KTP-el", PATIENCE, |b| {
+        (waiting_ktp(b) == "2").then_some(())
+    });
     assert!(
         console
             .text("#waiting tbody tr:nth-child(1)")
@@ -132,6 +142,9 @@ async fn an_officer_call_reaches_the_board_its_voice_and_the_digital_ticket() {
         clicked.elapsed()
     );
     assert_eq!(board.text("#latest-number"), "A-001");
+    board.wait_for("one left waiting after the call", PATIENCE, |b| {
+        (waiting_ktp(b) == "1").then_some(())
+    });
     assert_eq!(board.text("#latest-counter"), "Loket 1");
     let call = [
         "chime",

@@ -306,6 +306,7 @@ mod tests {
             },
             ticket: None,
             announce: Some(vec!["chime".into()]),
+            waiting: None,
         };
         let text = serde_json::to_string(&message).unwrap();
         assert_eq!(ticket_event(&text), Some(("ticket_called", 4711)));
@@ -318,6 +319,7 @@ mod tests {
             },
             ticket: None,
             announce: None,
+            waiting: None,
         };
         assert_eq!(
             ticket_event(&serde_json::to_string(&other).unwrap()),
@@ -331,6 +333,7 @@ mod tests {
             },
             ticket: None,
             announce: None,
+            waiting: None,
         };
         assert_eq!(ticket_event(&serde_json::to_string(&day).unwrap()), None);
     }

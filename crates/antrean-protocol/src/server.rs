@@ -47,6 +47,10 @@ pub enum ServerMessage {
         /// plays, in order (`/voice/id/{clip}.wav`; see `antrean_core::voice`).
         #[serde(default, skip_serializing_if = "Option::is_none")]
         announce: Option<Vec<String>>,
+        /// With `ticket`: how many tickets wait in its service after the event, so a
+        /// board keeps its per-service waiting counts without asking.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        waiting: Option<u32>,
     },
     /// A device health change (kiosk printer), for officer consoles and managers.
     Alert { alert: DeviceAlert },

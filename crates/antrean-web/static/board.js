@@ -19,6 +19,7 @@
   var lastCall = {};     // counter id → the ticket it called last
   var history = [];      // newest first
   var newest = null;     // the ticket of the newest call
+  var waitingBy = {};    // service code → tickets waiting
   var conn = null;
   var refreshPending = false;
 
@@ -92,6 +93,24 @@
     if (flash) { box.classList.remove("flash"); void box.offsetWidth; box.classList.add("flash"); }
   }
 
+  // Services with someone waiting, in catalog order, with their counts (from the snapshot,
+  // then from each ticket event's count for its service).
+  function renderWaiting() {
+    var list = A.byId("waiting-by-service");
+    list.textContent = "";
+    var services = (catalog && catalog.services) || [];
+    services.forEach(function (s) {
+      var n = waitingBy[s.code] || 0;
+      if (!n) return;
+      var li = A.make("li");
+      li.dataset.service = s.code;
+      li.appendChild(A.make("span", "", s.name_id));
+      li.appendChild(A.make("span", "count", String(n)));
+      list.appendChild(li);
+    });
+    if (!list.firstChild) list.appendChild(A.make("li", "none", "Tidak ada yang menunggu"));
+  }
+
   function renderHistory() {
     var list = A.byId("history");
     list.textContent = "";
@@ -129,7 +148,7 @@
     }, delay);
   }
 
-  function render(flash) { renderTiles(); renderLatest(flash); renderHistory(); }
+  function render(flash) { renderTiles(); renderLatest(flash); renderHistory(); renderWaiting(); }
 
   function fromSnapshot(state) {
     status = {};
@@ -143,6 +162,8 @@
       if (!known || (t.called_at_ms || 0) >= (known.called_at_ms || 0)) lastCall[t.counter] = t;
     });
     newest = history[0] || null;
+    waitingBy = {};
+    (state.services || []).forEach(function (s) { waitingBy[s.service] = s.waiting; });
     renderIkm(state.ikm);
     render(false);
   }
@@ -150,6 +171,7 @@
   function onEvent(msg) {
     var e = msg.event;
     var t = msg.ticket;
+    if (t && typeof msg.waiting === "number") waitingBy[t.service] = msg.waiting;
     switch (e.type) {
       case "ticket_called":
       case "ticket_recalled":
@@ -164,7 +186,7 @@
       case "counter_opened": case "counter_resumed": status[e.counter] = "open"; break;
       case "counter_paused": status[e.counter] = "paused"; break;
       case "counter_closed": status[e.counter] = "closed"; break;
-      case "day_started": lastCall = {}; history = []; newest = null; break;
+      case "day_started": lastCall = {}; history = []; newest = null; waitingBy = {}; break;
       case "service_finished":
         refreshSoon(IKM_AFTER_FINISH_MS);
         if (!t) return;

@@ -379,17 +379,19 @@ impl Committer {
     fn broadcast(&mut self, records: &[LogRecord], alerts: Vec<DeviceAlert>) {
         let heralds = std::mem::take(&mut self.heralds);
         for (record, (audience, announce)) in records.iter().zip(heralds) {
-            let ticket = record
+            let found = record
                 .event
                 .ticket()
-                .and_then(|id| self.engine.state().ticket(TicketId(id)))
-                .map(ticket_view);
+                .and_then(|id| self.engine.state().ticket(TicketId(id)));
+            // O(1) from the waiting index: what the boards' per-service counts follow.
+            let waiting = found.map(|t| self.engine.state().waiting_count(&t.service) as u32);
             let message = ServerMessage::Event {
                 seq: record.seq,
                 at_ms: record.at_ms,
                 event: record.event.clone(),
-                ticket,
+                ticket: found.map(ticket_view),
                 announce,
+                waiting,
             };
             let _ = self.events.send(Broadcast {
                 seq: record.seq,
