@@ -95,6 +95,12 @@ async fn an_officer_call_reaches_the_board_its_voice_and_the_digital_ticket() {
             .wait_text("#almost", "Anda berikutnya", PATIENCE)
             .contains("Bersiaplah")
     );
+    // The page asks to keep the screen on while the visitor waits (a browser may refuse).
+    let wake_lock = |b: &Browser| b.js("return window.antreanWakeLock || null;");
+    let asked = phone.wait_for("the wake lock request to settle", PATIENCE, |b| {
+        let state = wake_lock(b);
+        (state == json!("held") || state == json!("refused")).then_some(state)
+    });
     phone.js("window.buzzes = []; navigator.vibrate = function (p) { window.buzzes.push(p); return true; };");
     phone.click("#alerts-on");
     phone.wait_text("#alerts-note", "berbunyi dan bergetar", PATIENCE);
@@ -194,6 +200,12 @@ async fn an_officer_call_reaches_the_board_its_voice_and_the_digital_ticket() {
     phone.wait_text("#state", "sedang dilayani di loket 1", PATIENCE);
     console.keys("s");
     phone.wait_text("#state", "selesai", PATIENCE);
+    // With the visit over the screen may sleep again.
+    if asked == json!("held") {
+        phone.wait_for("the wake lock released", PATIENCE, |b| {
+            (wake_lock(b) == json!("released")).then_some(())
+        });
+    }
     // The visit is over: the page brings the survey up to the top of the screen, or as
     // far as the page scrolls (it did not scroll at all before).
     phone.wait_for("the survey scrolled into view", PATIENCE, |b| {

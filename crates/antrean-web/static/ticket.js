@@ -148,13 +148,18 @@
     if (!on) {
       if (wakeLock) wakeLock.release().catch(function () {});
       wakeLock = null;
+      if (window.antreanWakeLock === "held") window.antreanWakeLock = "released";
       return;
     }
-    if (wakeLock || !navigator.wakeLock) return;
+    if (wakeLock) return;
+    if (!navigator.wakeLock) { window.antreanWakeLock = "unsupported"; return; }
+    // What became of the request, for a curious technician and the tests.
+    window.antreanWakeLock = "asked";
     navigator.wakeLock.request("screen").then(function (lock) {
       wakeLock = lock;
+      window.antreanWakeLock = "held";
       lock.addEventListener("release", function () { wakeLock = null; });
-    }, function () { /* not allowed here: nothing to do */ });
+    }, function () { window.antreanWakeLock = "refused"; });
   }
   document.addEventListener("visibilitychange", function () {
     if (document.visibilityState === "visible" && ticket) {
