@@ -652,9 +652,23 @@ async fn the_report_page_the_exports_and_the_boards_show_the_ikm_of_the_worked_e
     assert!(page.text("#times-table").contains("Menunggu"));
     let compliance_rows =
         page.js("return document.querySelectorAll('#compliance-table tbody tr').length;");
-    assert_eq!(
-        compliance_rows,
-        json!(report(&server, None).await.compliance.len())
+    let whole = report(&server, None).await;
+    assert_eq!(compliance_rows, json!(whole.compliance.len()));
+    // KTP-el's standard is in working days, which a counter cannot measure: the page says
+    // so instead of showing an empty table.
+    assert!(whole.compliance.is_empty());
+    assert!(
+        page.text("#compliance-empty")
+            .contains("tidak diukur di sini")
+    );
+    assert!(!page.visible("#compliance-table"));
+    // Dates in words, as managers write them ("Jumat, 4 Desember 2026").
+    let day = page.text("#day-table tbody th");
+    let date = &whole.by_day[0].day;
+    let (year, day_of_month) = (&date[..4], date[8..].trim_start_matches('0'));
+    assert!(
+        day.contains(&format!(" {day_of_month} ")) && day.ends_with(year) && !day.contains('-'),
+        "{day}"
     );
     assert!(page.text("#officer-table").contains("petugas1"));
     page.screenshot("report");

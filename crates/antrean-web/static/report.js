@@ -139,6 +139,12 @@
     return [label, s.count, minutes(s.mean_s), minutes(s.median_s), minutes(s.p90_s), minutes(s.max_s)];
   }
 
+  // "Senin, 30 November 2026" from "2026-11-30" (a calendar date: no time zone involved).
+  function dayText(iso) {
+    var p = iso.split("-").map(Number);
+    return A.formatDate(Date.UTC(p[0], p[1] - 1, p[2]), 0);
+  }
+
   function renderSummary(r) {
     A.setText("period", r.period_id);
     var scope = [];
@@ -168,7 +174,7 @@
   function renderHours(r) {
     var hoursData = r.by_hour.filter(function (h) { return h.issued || h.served; });
     rows("hour-table", hoursData.map(function (h) {
-      return [pad2(h.hour) + ".00", h.issued, h.served, minutes(h.waiting.mean_s),
+      return [pad2(h.hour) + ".00", dec(h.issued, 0), dec(h.served, 0), minutes(h.waiting.mean_s),
         minutes(h.waiting.median_s), minutes(h.waiting.p90_s)];
     }));
     barChart("chart-hour-issued", hoursData.map(function (h) {
@@ -178,7 +184,8 @@
       return { label: pad2(h.hour), value: h.waiting.mean_s / 60, text: minutes(h.waiting.mean_s), color: "#8a3b00" };
     }), { title: "Rata-rata waktu tunggu per jam" });
     rows("day-table", r.by_day.map(function (d) {
-      return [d.day, d.counts.issued, d.counts.served, d.counts.no_show, d.counts.cancelled,
+      return [dayText(d.day), dec(d.counts.issued, 0), dec(d.counts.served, 0), dec(d.counts.no_show, 0),
+        dec(d.counts.cancelled, 0),
         minutes(d.waiting.mean_s), minutes(d.waiting.p90_s), minutes(d.service.mean_s)];
     }));
     barChart("chart-day", r.by_day.map(function (d) {
@@ -188,8 +195,11 @@
   }
 
   function renderCompliance(r) {
+    // Only standards a counter can measure (minutes, hours) have rows; say why when none.
+    A.byId("compliance-empty").hidden = r.compliance.length > 0;
+    A.byId("compliance-table").hidden = r.compliance.length === 0;
     rows("compliance-table", r.compliance.map(function (c) {
-      return [c.service_name, c.standard_min, c.measured, c.within, dec(c.percent, 1) + "%",
+      return [c.service_name, dec(c.standard_min, 0), dec(c.measured, 0), dec(c.within, 0), dec(c.percent, 1) + "%",
         minutes(c.service_time.median_s), minutes(c.service_time.p90_s)];
     }));
     rows("officer-table", r.officers.map(function (o) {
