@@ -603,3 +603,81 @@ async fn a_phone_ticket_that_lost_its_connection_says_so_first_and_claims_no_sta
     assert_eq!(phone.text("#number"), number, "the number stays");
     phone.screenshot("ticket-connection-lost");
 }
+
+/// What on a board does not fit: elements of the page sticking out of the screen, text
+/// wider than its box, and counter tiles or panels drawn over each other.
+fn board_layout_problems(board: &Browser) -> Vec<String> {
+    let found = board.js(
+        "var out = []; \
+         var W = innerWidth, H = innerHeight; \
+         var boxes = ['header', 'main', 'footer', '#latest', '#counters', 'aside'] \
+           .concat(Array.from(document.querySelectorAll('.tile')).map(function (t) { return '#' + t.id; })); \
+         var rects = boxes.map(function (sel) { var e = document.querySelector(sel); return [sel, e.getBoundingClientRect()]; }); \
+         rects.forEach(function (p) { var r = p[1]; \
+           if (r.left < -1 || r.top < -1 || r.right > W + 1 || r.bottom > H + 1) out.push(p[0] + ' off screen'); }); \
+         var tiles = rects.filter(function (p) { return p[0].indexOf('#counter-') === 0; }) \
+           .concat(rects.filter(function (p) { return ['#latest', '#counters', 'aside'].indexOf(p[0]) >= 0; })); \
+         for (var i = 0; i < tiles.length; i++) for (var j = i + 1; j < tiles.length; j++) { \
+           var a = tiles[i][1], b = tiles[j][1]; \
+           if (tiles[i][0] === '#counters' || tiles[j][0] === '#counters') continue; \
+           if (a.left < b.right - 1 && b.left < a.right - 1 && a.top < b.bottom - 1 && b.top < a.bottom - 1) \
+             out.push(tiles[i][0] + ' overlaps ' + tiles[j][0]); } \
+         ['#latest-number', '#latest-counter', '.tile .number', '.tile .name', '.tile .meta'].forEach(function (sel) { \
+           document.querySelectorAll(sel).forEach(function (e) { \
+             if (e.scrollWidth > e.clientWidth + 1 && getComputedStyle(e).textOverflow !== 'ellipsis') \
+               out.push(sel + ' text wider than its box'); \
+             var box = e.closest('#latest, .tile').getBoundingClientRect(), r = e.getBoundingClientRect(); \
+             if (r.right > box.right + 1 || r.bottom > box.bottom + 1) out.push(sel + ' outside its panel'); }); }); \
+         if (document.documentElement.scrollWidth > W + 1 || document.documentElement.scrollHeight > H + 1) \
+           out.push('the page scrolls'); \
+         return out;",
+    );
+    serde_json::from_value(found).unwrap()
+}
+
+/// The board works on the screens sites hang: full HD and 4K, 720p, and full HD on its side
+/// (portrait), with calls on the screen: nothing off screen, no text wider than its box, no
+/// tiles over each other.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_board_fits_landscape_portrait_720p_and_4k_screens() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = Server::start(&dir.path().join("data"));
+    let board_token = enroll(&server, DeviceKind::Display, "papan").await;
+    let kiosk_token = enroll(&server, DeviceKind::Kiosk, "kios").await;
+    set_officer(&server, "petugas1", "1111").await;
+    take(&server, &kiosk_token, "ktp-el-baru", Some("lansia")).await;
+    take(&server, &kiosk_token, "ktp-el-baru", None).await;
+    let mut officer = officer(&server, "petugas1", "1111", "1").await;
+    officer
+        .request(Request::CallNext { counter: None })
+        .await
+        .unwrap();
+    let driver = Driver::start();
+    for (width, height, name) in [
+        (1920, 1080, "board-1920x1080"),
+        (1080, 1920, "board-1080x1920"),
+        (1280, 720, "board-1280x720"),
+        (3840, 2160, "board-3840x2160"),
+    ] {
+        let board = driver.open(Window {
+            width,
+            height,
+            autoplay: true,
+        });
+        board.goto(&format!(
+            "http://{}/board?token={board_token}&info=Selamat%20datang",
+            server.addr
+        ));
+        board.wait_text("#latest-number", "A-001", PATIENCE);
+        board.wait_for("the waiting count", PATIENCE, |b| {
+            b.visible("#waiting-by-service li[data-service]")
+                .then_some(())
+        });
+        board.screenshot(name);
+        assert_eq!(
+            board_layout_problems(&board),
+            Vec::<String>::new(),
+            "{width}×{height}"
+        );
+    }
+}
