@@ -100,16 +100,62 @@ async fn check_in(kiosk: &mut antrean_client::Client, code: &str) -> Result<Tick
     }
 }
 
+/// A throwaway PostgreSQL with the site enrolled, the address central listens on and the
+/// site's data and flags (and catalog, when given): every test here starts both at Monday
+/// 07:40 WIB, and restarts them on the same address and data.
+struct World {
+    pg: PgCluster,
+    work: tempfile::TempDir,
+    central_addr: String,
+    site_data: std::path::PathBuf,
+    site_args: Vec<String>,
+}
+
+impl World {
+    fn new(catalog: Option<String>) -> World {
+        let pg = PgCluster::start();
+        let work = tempfile::tempdir().unwrap();
+        let tls = work.path().join("tls");
+        tls_init(&tls);
+        add_site(&pg, &tls, SITE, "MPP Uji", "DKI Jakarta");
+        let central_addr = free_addr();
+        let mut site_args = Vec::new();
+        if let Some(text) = catalog {
+            let path = work.path().join("catalog.toml");
+            std::fs::write(&path, text).unwrap();
+            site_args.extend(["--catalog".to_owned(), path.display().to_string()]);
+        }
+        site_args.extend(site_flags(central_addr, &tls, SITE));
+        World {
+            site_data: work.path().join("site"),
+            central_addr: central_addr.to_string(),
+            pg,
+            work,
+            site_args,
+        }
+    }
+
+    fn tls(&self) -> std::path::PathBuf {
+        self.work.path().join("tls")
+    }
+
+    fn central_at(&self, utc: &str) -> CentralServer {
+        CentralServer::start_at(&self.pg, &self.tls(), &self.central_addr, utc)
+    }
+
+    fn site(&self) -> Server {
+        let args: Vec<&str> = self.site_args.iter().map(String::as_str).collect();
+        Server::start_at(&self.site_data, MONDAY_0740_UTC, &args)
+    }
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_booking_made_at_central_is_honoured_at_the_site_with_the_link_down_once() {
-    let pg = PgCluster::start();
-    let work = tempfile::tempdir().unwrap();
-    let tls = work.path().join("tls");
-    tls_init(&tls);
-    add_site(&pg, &tls, SITE, "MPP Uji", "DKI Jakarta");
+    let world = World::new(Some(catalog_booked_at_central()));
+    let (pg, _tls, _central_addr) = (&world.pg, world.tls(), &world.central_addr);
     let partner_key = |id: &str, per_minute: &str| {
         central_cmd(
-            &pg,
+            pg,
             &[
                 "partner",
                 "add",
@@ -128,15 +174,8 @@ async fn a_booking_made_at_central_is_honoured_at_the_site_with_the_link_down_on
     let slow_key = partner_key("app-lambat", "2");
     assert!(app_key.starts_with("antrean-partner-"), "{app_key}");
 
-    let catalog = work.path().join("catalog.toml");
-    std::fs::write(&catalog, catalog_booked_at_central()).unwrap();
-    let central_addr = free_addr().to_string();
-    let central = CentralServer::start_at(&pg, &tls, &central_addr, MONDAY_0740_UTC);
-    let flags = central.site_flags(SITE);
-    let mut site_args = vec!["--catalog", catalog.to_str().unwrap()];
-    site_args.extend(flags.iter().map(String::as_str));
-    let site_data = work.path().join("site");
-    let site = Server::start_at(&site_data, MONDAY_0740_UTC, &site_args);
+    let central = world.central_at(MONDAY_0740_UTC);
+    let site = world.site();
 
     let app = Partner {
         central: &central,
@@ -217,7 +256,7 @@ async fn a_booking_made_at_central_is_honoured_at_the_site_with_the_link_down_on
     let app_key = app.key.clone();
     drop((app, slow, stranger));
     central.kill();
-    let site = Server::start_at(&site_data, MONDAY_0740_UTC, &site_args);
+    let site = world.site();
     let mut kiosk = kiosk(&site, &kiosk_token).await;
     let ticket = check_in(&mut kiosk, &budi.code.to_lowercase())
         .await
@@ -243,7 +282,7 @@ async fn a_booking_made_at_central_is_honoured_at_the_site_with_the_link_down_on
     assert_eq!(site_left(&site, "09:00"), 1);
 
     // The link returns: central learns both check-ins, and a cancel comes too late.
-    let central = CentralServer::start_at(&pg, &tls, &central_addr, MONDAY_0740_UTC);
+    let central = world.central_at(MONDAY_0740_UTC);
     let app = Partner {
         central: &central,
         key: app_key,
@@ -268,7 +307,7 @@ async fn a_booking_made_at_central_is_honoured_at_the_site_with_the_link_down_on
     // checked in about 80 minutes before their 09:00 slot, no walk-ins, no no-shows.
     let booking_row = || {
         let csv = central_cmd(
-            &pg,
+            pg,
             &[
                 "report", "--from", DAY, "--to", DAY, "--format", "csv", "--table", "booking",
             ],
@@ -293,7 +332,7 @@ async fn a_booking_made_at_central_is_honoured_at_the_site_with_the_link_down_on
 
     // Personal data stays at central: nothing of it in the site's data directory, and
     // central keeps the NIK only masked.
-    let everything = all_bytes(&site_data);
+    let everything = all_bytes(&world.site_data);
     for secret in ["Budi Santoso", "3171021507850003", "081398765432", SIT_NIK] {
         assert!(
             !everything
@@ -311,7 +350,7 @@ async fn a_booking_made_at_central_is_honoured_at_the_site_with_the_link_down_on
     drop(central);
     let personal = "SELECT count(*) FROM bookings WHERE name IS NOT NULL OR phone IS NOT NULL                     OR nik_masked IS NOT NULL OR cardinality(identity_keys) > 0";
     assert_eq!(pg.query(personal), "2", "kept within retention");
-    let _later = CentralServer::start_at(&pg, &tls, &central_addr, "2027-03-08 00:40:00");
+    let _later = world.central_at("2027-03-08 00:40:00");
     wait_for("the retention purge", async || pg.query(personal) == "0").await;
     assert_eq!(
         pg.query("SELECT string_agg(state, ',' ORDER BY number) FROM bookings"),
@@ -325,17 +364,12 @@ async fn a_booking_made_at_central_is_honoured_at_the_site_with_the_link_down_on
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_booking_made_days_ahead_is_counted_at_central_across_a_restart() {
     const TUESDAY: &str = "2026-12-08";
-    let pg = PgCluster::start();
-    let work = tempfile::tempdir().unwrap();
-    let tls = work.path().join("tls");
-    tls_init(&tls);
-    add_site(&pg, &tls, SITE, "MPP Uji", "DKI Jakarta");
-    let central_addr = free_addr().to_string();
+    let world = World::new(None);
+    let (pg, _tls, _central_addr) = (&world.pg, world.tls(), &world.central_addr);
+    let site_args: Vec<&str> = world.site_args.iter().map(String::as_str).collect();
+    let site_data = &world.site_data;
     // Central judges event times by its own clock: it lives on the site's days too.
-    let central = CentralServer::start_at(&pg, &tls, &central_addr, MONDAY_0740_UTC);
-    let flags = central.site_flags(SITE);
-    let site_args: Vec<&str> = flags.iter().map(String::as_str).collect();
-    let site_data = work.path().join("site");
+    let central = world.central_at(MONDAY_0740_UTC);
     // Everything central holds is projected (the cursor at the site's confirmed seq).
     let caught_up = || {
         pg.query(&format!(
@@ -351,7 +385,7 @@ async fn a_booking_made_days_ahead_is_counted_at_central_across_a_restart() {
     };
 
     // Monday: a visitor books Tuesday 09:00 on the site's own page.
-    let site = Server::start_at(&site_data, MONDAY_0740_UTC, &site_args);
+    let site = world.site();
     let body = serde_json::to_string(&BookRequestDto {
         service: "paspor-baru".into(),
         date: TUESDAY.into(),
@@ -381,8 +415,8 @@ async fn a_booking_made_days_ahead_is_counted_at_central_across_a_restart() {
     // Tuesday: the site's day starts and reaches central, then central restarts (its
     // projector rebuilds from Tuesday's start) while the visitor checks in.
     const TUESDAY_0740_UTC: &str = "2026-12-08 00:40:00";
-    let central = CentralServer::start_at(&pg, &tls, &central_addr, TUESDAY_0740_UTC);
-    let site = Server::start_at(&site_data, TUESDAY_0740_UTC, &site_args);
+    let central = world.central_at(TUESDAY_0740_UTC);
+    let site = Server::start_at(site_data, TUESDAY_0740_UTC, &site_args);
     wait_for("Tuesday's start at central", async || {
         events_of("day_started") == "2" && caught_up()
     })
@@ -391,10 +425,10 @@ async fn a_booking_made_days_ahead_is_counted_at_central_across_a_restart() {
     let mut kiosk = kiosk(&site, &kiosk_token).await;
     let ticket = check_in(&mut kiosk, &booking.code).await.unwrap();
     assert_eq!(ticket.number, "J-001");
-    let _central = CentralServer::start_at(&pg, &tls, &central_addr, TUESDAY_0740_UTC);
+    let _central = world.central_at(TUESDAY_0740_UTC);
     wait_for("the check-in in central's report", async || {
         let csv = central_cmd(
-            &pg,
+            pg,
             &[
                 "report", "--from", TUESDAY, "--to", TUESDAY, "--format", "csv", "--table",
                 "booking",
@@ -423,20 +457,9 @@ async fn a_visitor_books_on_centrals_page_and_checks_in_with_the_moved_code_offl
     use crate::common::browser::{Driver, Window};
     use crate::web_booking::{PATIENCE, click_text, fill, wait_visible};
 
-    let pg = PgCluster::start();
-    let work = tempfile::tempdir().unwrap();
-    let tls = work.path().join("tls");
-    tls_init(&tls);
-    add_site(&pg, &tls, SITE, "MPP Uji", "DKI Jakarta");
-    let catalog = work.path().join("catalog.toml");
-    std::fs::write(&catalog, catalog_booked_at_central()).unwrap();
-    let central_addr = free_addr().to_string();
-    let central = CentralServer::start_at(&pg, &tls, &central_addr, MONDAY_0740_UTC);
-    let flags = central.site_flags(SITE);
-    let mut site_args = vec!["--catalog", catalog.to_str().unwrap()];
-    site_args.extend(flags.iter().map(String::as_str));
-    let site_data = work.path().join("site");
-    let site = Server::start_at(&site_data, MONDAY_0740_UTC, &site_args);
+    let world = World::new(Some(catalog_booked_at_central()));
+    let central = world.central_at(MONDAY_0740_UTC);
+    let site = world.site();
     let kiosk_token = enroll(&site, DeviceKind::Kiosk, "kiosk-1").await;
     wait_for("the site listed at central", async || {
         visitor_get(&central, "/api/booking/sites")
@@ -648,7 +671,7 @@ async fn a_visitor_books_on_centrals_page_and_checks_in_with_the_moved_code_offl
 
     // Central goes down too; the site comes back knowing only the 09:00 booking.
     central.kill();
-    let site = Server::start_at(&site_data, MONDAY_0740_UTC, &site_args);
+    let site = world.site();
     let mut kiosk = kiosk(&site, &kiosk_token).await;
     let ticket = check_in(&mut kiosk, &moved_code).await.unwrap();
     assert_eq!(ticket.number, "J-001");

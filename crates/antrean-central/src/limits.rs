@@ -59,9 +59,11 @@ pub const MAX_CONCURRENT_REPORTS: usize = 4;
 /// cache starts over: parsing one takes about a millisecond.
 pub const MAX_CACHED_CATALOGS: usize = 256;
 
-/// Sites' booking-code keys kept in memory (32 bytes each; a province has hundreds of
-/// sites, the country thousands). Past it the cache starts over: a key is one query.
-pub const MAX_CACHED_CODE_KEYS: usize = 20_000;
+/// Sites whose booking state is kept in memory: their code keys, the catalog each last had
+/// and their booking queues (a few hundred bytes each; a province has hundreds of sites,
+/// the country thousands). Past it each map starts over (keys and catalogs are one query
+/// away; only idle queues are dropped).
+pub const MAX_BOOKING_SITES_KEPT: usize = 20_000;
 
 /// How long a day's seat count read from PostgreSQL answers "full" before it is read
 /// again (booking/seat_cache.rs); while that read runs, others answer from the count for

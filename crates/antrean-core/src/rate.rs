@@ -1,8 +1,8 @@
 //! Fixed-window use counters for the booking APIs: per client address and per identity, so
 //! neither a script hammering the opening minute nor a calo cycling seats through one
-//! phone number gets more than a person would (docs/booking.md, "Rush"). The shells keep
-//! one behind a lock, in memory only: a restart forgets the counts, which at worst gives
-//! everyone a fresh window.
+//! phone number gets more than a person would (docs/booking.md, "Rush"). The site's API and
+//! Antrean Pusat's each keep one [`BookingLimits`] behind a lock with their own figures, in
+//! memory only: a restart forgets the counts, which at worst gives everyone a fresh window.
 
 use std::collections::HashMap;
 
@@ -56,6 +56,62 @@ impl WindowCounts {
     }
 }
 
+/// A person's share of a booking API, per window.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct BookingShare {
+    /// Requests a minute from one client address.
+    pub requests_per_minute_per_client: u32,
+    /// Bookings, cancellations and reschedules an hour from one client address.
+    pub changes_per_hour_per_client: u32,
+    /// The same per identity (phone, NIK) or booking.
+    pub changes_per_hour_per_identity: u32,
+}
+
+/// The booking limits of one API: [`BookingShare`] counted in [`WindowCounts`].
+#[derive(Debug)]
+pub struct BookingLimits {
+    counts: WindowCounts,
+    share: BookingShare,
+}
+
+impl BookingLimits {
+    /// Limits of `share`, counting at most `max_keys` clients and identities at once.
+    pub fn new(share: BookingShare, max_keys: usize) -> BookingLimits {
+        BookingLimits {
+            counts: WindowCounts::new(max_keys),
+            share,
+        }
+    }
+
+    /// Counts one request of `client` (an address); false when over its share.
+    pub fn allow_request(&mut self, client: &str, now_s: u64) -> bool {
+        let limit = self.share.requests_per_minute_per_client;
+        self.counts
+            .allow(&format!("addr:{client}"), now_s, 60, limit)
+    }
+
+    /// Counts one change by `client` for each of `identities`; false when the client or
+    /// any identity is over its share.
+    pub fn allow_change(&mut self, client: &str, identities: &[String], now_s: u64) -> bool {
+        let share = self.share;
+        let by_client = self.counts.allow(
+            &format!("changes:{client}"),
+            now_s,
+            3600,
+            share.changes_per_hour_per_client,
+        );
+        let by_identity = identities.iter().all(|key| {
+            self.counts.allow(
+                &format!("id:{key}"),
+                now_s,
+                3600,
+                share.changes_per_hour_per_identity,
+            )
+        });
+        by_client && by_identity
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -68,6 +124,41 @@ mod tests {
         assert!(!counts.allow("a", 20, 60, 2), "third in the window");
         assert!(counts.allow("b", 20, 60, 2), "another key");
         assert!(counts.allow("a", 60, 60, 2), "the next window");
+    }
+
+    #[test]
+    fn a_booking_share_limits_requests_and_changes_per_client_and_identity() {
+        let mut limits = BookingLimits::new(
+            BookingShare {
+                requests_per_minute_per_client: 2,
+                changes_per_hour_per_client: 3,
+                changes_per_hour_per_identity: 1,
+            },
+            100,
+        );
+        assert!(limits.allow_request("10.0.0.1", 0));
+        assert!(limits.allow_request("10.0.0.1", 1));
+        assert!(
+            !limits.allow_request("10.0.0.1", 2),
+            "third request in the minute"
+        );
+        assert!(limits.allow_request("10.0.0.2", 2), "another client");
+        let phone = ["phone:a".to_owned()];
+        assert!(limits.allow_change("10.0.0.1", &phone, 5));
+        assert!(
+            !limits.allow_change("10.0.0.3", &phone, 6),
+            "the identity again"
+        );
+        assert!(limits.allow_change("10.0.0.1", &["phone:b".into()], 7));
+        assert!(limits.allow_change("10.0.0.1", &["phone:c".into()], 8));
+        assert!(
+            !limits.allow_change("10.0.0.1", &["phone:d".into()], 9),
+            "fourth change of the client"
+        );
+        assert!(
+            limits.allow_change("10.0.0.1", &["phone:d".into()], 3600),
+            "the next hour"
+        );
     }
 
     #[test]

@@ -325,3 +325,48 @@ pub fn booking_error(problem: &BookingProblem) -> BookingErrorDto {
         },
     }
 }
+
+/// A `400 bad_request` answer of the booking APIs.
+pub fn bad_booking_request(message_id: &str, message_en: &str) -> BookingErrorDto {
+    BookingErrorDto {
+        code: "bad_request".into(),
+        message_id: message_id.into(),
+        message_en: message_en.into(),
+        next_date: None,
+    }
+}
+
+/// A request's date ("YYYY-MM-DD"), or the `400` answer saying so.
+pub fn booking_date(text: &str) -> Result<antrean_core::LocalDate, BookingErrorDto> {
+    antrean_core::LocalDate::parse(text).ok_or_else(|| {
+        bad_booking_request(
+            "Tanggal harus berbentuk TTTT-BB-HH.",
+            "The date must be YYYY-MM-DD.",
+        )
+    })
+}
+
+/// A request's slot start ("HH:MM"), or the `400` answer saying so.
+pub fn booking_slot(text: &str) -> Result<antrean_core::LocalTime, BookingErrorDto> {
+    antrean_core::LocalTime::parse(text)
+        .ok_or_else(|| bad_booking_request("Jam harus berbentuk JJ:MM.", "The time must be HH:MM."))
+}
+
+/// A request body of at most `max_bytes` as `T`, or the `400` answer saying what is wrong.
+pub fn booking_body<T: serde::de::DeserializeOwned>(
+    body: &[u8],
+    max_bytes: usize,
+) -> Result<T, BookingErrorDto> {
+    if body.len() > max_bytes {
+        return Err(bad_booking_request(
+            "Permintaan terlalu besar.",
+            "The request is too large.",
+        ));
+    }
+    serde_json::from_slice(body).map_err(|e| {
+        bad_booking_request(
+            &format!("Permintaan tidak valid: {e}"),
+            &format!("Invalid request: {e}"),
+        )
+    })
+}

@@ -1,7 +1,16 @@
 //! The booking as an iCalendar event (RFC 5545), for the visitor's phone calendar.
 
 use crate::BookingDto;
-use antrean_core::{LocalDate, Timestamp};
+use antrean_core::{LocalDate, LocalTime, TimeZone, Timestamp};
+
+/// The event of a booking as its visitor sees it: from the slot's start to its end, on its
+/// date in the site's time zone. None when the view's date or slot does not parse.
+pub fn booking_event(view: &BookingDto, tz: TimeZone, now: Timestamp) -> Option<String> {
+    let date = LocalDate::parse(&view.date)?;
+    let start = tz.at(date, LocalTime::parse(&view.slot)?);
+    let end = LocalTime::parse(&view.slot_end).map_or(start, |end| tz.at(date, end));
+    Some(event(view, start, end, now))
+}
 
 /// One VEVENT in a VCALENDAR, CRLF line ends, long lines folded.
 pub fn event(view: &BookingDto, start: Timestamp, end: Timestamp, now: Timestamp) -> String {

@@ -12,6 +12,8 @@
 //! from memory. The router is stateless; it knows nothing about queues.
 #![deny(missing_docs)]
 
+mod booking_files;
+mod client;
 mod embedded;
 mod qr;
 mod voice_clips;
@@ -22,6 +24,8 @@ use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 
+pub use booking_files::{calendar_file, code_qr};
+pub use client::client_address;
 pub use embedded::{Asset, asset};
 pub use qr::svg as qr_svg;
 pub use voice_clips::{VOICE_CLIPS, voice_clip};

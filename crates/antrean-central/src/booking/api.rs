@@ -6,7 +6,7 @@
 use std::sync::Arc;
 
 use antrean_core::booking::nik;
-use antrean_core::{Catalog, LocalDate, LocalTime, Timestamp};
+use antrean_core::{Catalog, LocalDate, Timestamp};
 use antrean_protocol::{
     BookRequestDto, BookingDto, BookingErrorDto, SlotsDto, booking_error, booking_status,
     booking_view, slot_view,
@@ -161,12 +161,37 @@ pub(super) fn bad_request(what_id: &str, what_en: &str) -> Refused {
     simple(StatusCode::BAD_REQUEST, "bad_request", what_id, what_en)
 }
 
+impl From<BookingErrorDto> for Refused {
+    /// A malformed request (the protocol's parsers): 400.
+    fn from(error: BookingErrorDto) -> Refused {
+        Refused(StatusCode::BAD_REQUEST, error, None)
+    }
+}
+
 pub(super) fn parse_date(text: &str) -> Result<LocalDate, Refused> {
-    LocalDate::parse(text).ok_or_else(|| {
-        bad_request(
-            "Tanggal harus berbentuk TTTT-BB-HH.",
-            "The date must be YYYY-MM-DD.",
-        )
+    Ok(antrean_protocol::booking_date(text)?)
+}
+
+pub(super) fn parse_body<T: serde::de::DeserializeOwned>(body: &Bytes) -> Result<T, Refused> {
+    Ok(antrean_protocol::booking_body(
+        body,
+        MAX_BOOKING_BODY_BYTES,
+    )?)
+}
+
+/// What a booking request asks for, by `by`.
+pub(super) fn book_request<'a>(
+    request: &'a BookRequestDto,
+    by: super::Booker<'a>,
+) -> Result<BookRequest<'a>, Refused> {
+    Ok(BookRequest {
+        service: &request.service,
+        date: antrean_protocol::booking_date(&request.date)?,
+        slot: antrean_protocol::booking_slot(&request.slot)?,
+        name: &request.name,
+        phone: &request.phone,
+        nik: request.nik.as_deref(),
+        by,
     })
 }
 
@@ -204,38 +229,12 @@ async fn book(
     body: Bytes,
 ) -> Result<Response, Refused> {
     let partner = partner(&central, &headers).await?;
-    if body.len() > MAX_BOOKING_BODY_BYTES {
-        return Err(bad_request(
-            "Permintaan terlalu besar.",
-            "Request too large.",
-        ));
-    }
-    let request: BookRequestDto = serde_json::from_slice(&body).map_err(|e| {
-        bad_request(
-            &format!("Isi permintaan tidak sesuai: {e}"),
-            &format!("Malformed request: {e}"),
-        )
-    })?;
-    let date = parse_date(&request.date)?;
-    let slot = LocalTime::parse(&request.slot)
-        .ok_or_else(|| bad_request("Jam harus berbentuk JJ:MM.", "The slot must be HH:MM."))?;
+    let request: BookRequestDto = parse_body(&body)?;
+    let booking = book_request(&request, super::Booker::Partner(&partner.id))?;
     let catalog = central.db.site_catalog(&site).await?;
     let (row, code) = central
         .db
-        .central_book(
-            &site,
-            &catalog,
-            &BookRequest {
-                service: &request.service,
-                date,
-                slot,
-                name: &request.name,
-                phone: &request.phone,
-                nik: request.nik.as_deref(),
-                by: super::Booker::Partner(&partner.id),
-            },
-            now(),
-        )
+        .central_book(&site, &catalog, &booking, now())
         .await?;
     tracing::info!(
         site,

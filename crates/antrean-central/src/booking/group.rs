@@ -23,7 +23,7 @@ use tokio::sync::oneshot;
 
 use super::{BookError, CentralRow, central_service, day_count, pg_date, refused, views};
 use crate::db::Db;
-use crate::limits::MAX_CACHED_CODE_KEYS;
+use crate::limits::MAX_BOOKING_SITES_KEPT;
 
 /// A booking that passed its checks, waiting for its group.
 pub(super) struct Queued {
@@ -60,7 +60,7 @@ pub struct SiteQueues(Arc<Mutex<HashMap<String, Arc<SiteQueue>>>>);
 impl SiteQueues {
     fn of(&self, site: &str) -> Arc<SiteQueue> {
         let mut queues = self.0.lock().expect("queues lock");
-        if queues.len() >= MAX_CACHED_CODE_KEYS {
+        if queues.len() >= MAX_BOOKING_SITES_KEPT {
             // Only queues nobody holds, waits for or joins are dropped.
             queues.retain(|_, queue| Arc::strong_count(queue) > 1);
         }

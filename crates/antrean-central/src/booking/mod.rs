@@ -34,7 +34,7 @@ use rand::RngCore;
 use sha2::Sha256;
 
 use crate::db::Db;
-use crate::limits::{MAX_CACHED_CATALOGS, MAX_CACHED_CODE_KEYS, SEAT_CACHE_FRESH};
+use crate::limits::{MAX_BOOKING_SITES_KEPT, MAX_CACHED_CATALOGS, SEAT_CACHE_FRESH};
 
 /// Why a booking request was not done.
 #[derive(Debug, thiserror::Error)]
@@ -156,7 +156,7 @@ impl Catalogs {
 
     fn seen(&self, site: &str, catalog: &Arc<Catalog>) {
         let mut by_site = self.1.lock().expect("catalogs lock");
-        if by_site.len() >= MAX_CACHED_CODE_KEYS {
+        if by_site.len() >= MAX_BOOKING_SITES_KEPT {
             by_site.clear();
         }
         by_site.insert(
@@ -281,7 +281,7 @@ impl Db {
             .try_into()
             .map_err(|_| anyhow::anyhow!("booking key of {site} is not 32 bytes"))?;
         let mut keys = self.code_keys.0.lock().expect("keys lock");
-        if keys.len() >= MAX_CACHED_CODE_KEYS {
+        if keys.len() >= MAX_BOOKING_SITES_KEPT {
             keys.clear();
         }
         keys.insert(site.to_owned(), key);
@@ -371,8 +371,9 @@ impl Db {
         now: Timestamp,
     ) -> Result<Vec<SlotView>, BookError> {
         let (cfg, rules) = central_service(catalog, service)?;
-        let conn = self.get().await?;
-        let day = day_count(&conn, site, service, date).await?;
+        // A page's view: a second-old count will do (every booking is counted again under
+        // the lock), and in a rush thousands of pages ask at once.
+        let day = self.recent_day_count(site, service, date).await?;
         let local = catalog.site.time_zone.local(now);
         views(catalog, cfg, rules, &day, date, local)
     }
@@ -608,13 +609,7 @@ impl Db {
         let _turn = self.site_turn(site).await;
         let mut conn = self.get().await?;
         let tx = conn.transaction().await?;
-        let change: i64 = tx
-            .query_one(
-                "SELECT next_change FROM booking_sites WHERE site_id = $1 FOR UPDATE",
-                &[&site],
-            )
-            .await?
-            .get(0);
+        let change = lock_next_change(&tx, site).await?;
         let n = tx
             .execute(
                 "UPDATE bookings SET state = 'cancelled', change_seq = $3
@@ -625,11 +620,7 @@ impl Db {
         if n == 0 {
             return Err(not_active(&row.state));
         }
-        tx.execute(
-            "UPDATE booking_sites SET next_change = next_change + 1 WHERE site_id = $1",
-            &[&site],
-        )
-        .await?;
+        used_change(&tx, site).await?;
         tx.commit().await?;
         self.seats.forget(site, &row.service, row.date);
         Ok((
@@ -663,13 +654,7 @@ impl Db {
         let _turn = self.site_turn(site).await;
         let mut conn = self.get().await?;
         let tx = conn.transaction().await?;
-        let change: i64 = tx
-            .query_one(
-                "SELECT next_change FROM booking_sites WHERE site_id = $1 FOR UPDATE",
-                &[&site],
-            )
-            .await?
-            .get(0);
+        let change = lock_next_change(&tx, site).await?;
         // Read again under the site's lock: a check-in or cancel may have come meanwhile.
         let found = tx
             .query_one(
@@ -738,11 +723,7 @@ impl Db {
             ],
         )
         .await?;
-        tx.execute(
-            "UPDATE booking_sites SET next_change = next_change + 1 WHERE site_id = $1",
-            &[&site],
-        )
-        .await?;
+        used_change(&tx, site).await?;
         tx.commit().await?;
         self.seats.forget(site, &row.service, row.date);
         self.seats.forget(site, &row.service, date);
@@ -966,7 +947,7 @@ async fn day_count(
 }
 
 /// Keyed hashes of the phone and NIK under the site's code key (never the plain values).
-fn identity_keys(key: &[u8; 32], phone: &str, nik: Option<&str>) -> Vec<String> {
+pub(super) fn identity_keys(key: &[u8; 32], phone: &str, nik: Option<&str>) -> Vec<String> {
     let hash = |kind: &str, value: &str| {
         let mut mac = <Hmac<Sha256> as Mac>::new_from_slice(key).expect("any key length");
         mac.update(b"antrean-central-identity:");
@@ -983,6 +964,31 @@ fn identity_keys(key: &[u8; 32], phone: &str, nik: Option<&str>) -> Vec<String> 
         keys.push(hash("nik", nik));
     }
     keys
+}
+
+/// The site's next change number, its row locked until the transaction ends (the order of
+/// every change of the site's bookings).
+async fn lock_next_change(
+    tx: &deadpool_postgres::Transaction<'_>,
+    site: &str,
+) -> Result<i64, BookError> {
+    Ok(tx
+        .query_one(
+            "SELECT next_change FROM booking_sites WHERE site_id = $1 FOR UPDATE",
+            &[&site],
+        )
+        .await?
+        .get(0))
+}
+
+/// The change number from [`lock_next_change`] was used.
+async fn used_change(tx: &deadpool_postgres::Transaction<'_>, site: &str) -> Result<(), BookError> {
+    tx.execute(
+        "UPDATE booking_sites SET next_change = next_change + 1 WHERE site_id = $1",
+        &[&site],
+    )
+    .await?;
+    Ok(())
 }
 
 /// The refusal for a change of a booking no longer active.

@@ -12,51 +12,133 @@
 //! - `GET  /api/sites/{site}/booking/manage/{token}` and `…/cancel`, `…/reschedule`,
 //!   `…/calendar.ics`, `…/qr.svg`
 //!
-//! Every request counts against its client address's limits, and every change also
-//! against the visitor's identity (phone, NIK) or booking, as at a site.
+//! Every request counts against its client address's limits ([`Visitor`]), and every
+//! change also against the visitor's identity (phone, NIK) or booking, as at a site.
 
 use std::net::{IpAddr, SocketAddr};
 use std::sync::{Arc, Mutex};
 
+use antrean_core::Catalog;
 use antrean_core::booking::BookedAt;
-use antrean_core::rate::WindowCounts;
-use antrean_core::{Catalog, LocalTime};
+use antrean_core::rate::{BookingLimits, BookingShare};
 use antrean_protocol::{
     BookRequestDto, BookingDayDto, BookingSiteDto, BookingSitesDto, DaysDto, RescheduleDto,
     SlotsDto, slot_view,
 };
 use axum::Router;
 use axum::body::Bytes;
-use axum::extract::{ConnectInfo, Path, Query, State};
-use axum::http::{HeaderMap, StatusCode, header};
+use axum::extract::{ConnectInfo, FromRequestParts, Path, Query};
+use axum::http::request::Parts;
+use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 
-use super::api::{Json, Refused, bad_request, now, parse_date, simple, view};
-use super::{BookRequest, Booker, central_service};
+use super::api::{
+    Json, Refused, bad_request, book_request, now, parse_body, parse_date, simple, view,
+};
+use super::{Booker, CentralRow, central_service};
 use crate::Central;
 use crate::limits::{
-    MAX_BOOKING_BODY_BYTES, MAX_VISITOR_RATE_ENTRIES, VISITOR_CHANGES_PER_HOUR_PER_ADDRESS,
+    MAX_VISITOR_RATE_ENTRIES, VISITOR_CHANGES_PER_HOUR_PER_ADDRESS,
     VISITOR_CHANGES_PER_HOUR_PER_IDENTITY, VISITOR_REQUESTS_PER_MINUTE_PER_ADDRESS,
 };
 
 /// The visitors' rate limits (fixed windows, in memory).
-pub struct VisitorRates(Mutex<WindowCounts>);
+pub struct VisitorRates(Mutex<BookingLimits>);
 
 impl Default for VisitorRates {
     fn default() -> VisitorRates {
-        VisitorRates(Mutex::new(WindowCounts::new(MAX_VISITOR_RATE_ENTRIES)))
+        VisitorRates(Mutex::new(BookingLimits::new(
+            BookingShare {
+                requests_per_minute_per_client: VISITOR_REQUESTS_PER_MINUTE_PER_ADDRESS,
+                changes_per_hour_per_client: VISITOR_CHANGES_PER_HOUR_PER_ADDRESS,
+                changes_per_hour_per_identity: VISITOR_CHANGES_PER_HOUR_PER_IDENTITY,
+            },
+            MAX_VISITOR_RATE_ENTRIES,
+        )))
     }
 }
 
-impl VisitorRates {
-    fn allow(&self, key: &str, window_s: u64, limit: u32) -> bool {
-        let now_s = (now().0 / 1000).max(0) as u64;
-        self.0
+fn now_s() -> u64 {
+    (now().0 / 1000).max(0) as u64
+}
+
+/// A visitor's request, already counted against its address's limit.
+struct Visitor {
+    central: Arc<Central>,
+    addr: IpAddr,
+}
+
+impl FromRequestParts<Arc<Central>> for Visitor {
+    type Rejection = Refused;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        central: &Arc<Central>,
+    ) -> Result<Visitor, Refused> {
+        let peer = parts
+            .extensions
+            .get::<ConnectInfo<SocketAddr>>()
+            .map(|c| c.0)
+            .ok_or_else(|| {
+                simple(
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    "internal",
+                    "Alamat pengunjung tidak diketahui.",
+                    "The client's address is unknown.",
+                )
+            })?;
+        let addr = antrean_web::client_address(peer, central.trusted_proxy, &parts.headers);
+        let allowed = central
+            .visitor_rates
+            .0
             .lock()
             .unwrap_or_else(|p| p.into_inner())
-            .allow(key, now_s, window_s, limit)
+            .allow_request(&addr.to_string(), now_s());
+        if !allowed {
+            return Err(rate_limited());
+        }
+        Ok(Visitor {
+            central: central.clone(),
+            addr,
+        })
     }
+}
+
+impl Visitor {
+    /// Counts one change for the address and for each of `keys` (identities or a booking).
+    fn change(&self, keys: &[String]) -> Result<(), Refused> {
+        let allowed = self
+            .central
+            .visitor_rates
+            .0
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .allow_change(&self.addr.to_string(), keys, now_s());
+        allowed.then_some(()).ok_or_else(rate_limited)
+    }
+
+    /// The booking a private link names, with its site's catalog and its code.
+    async fn by_link(
+        &self,
+        site: &str,
+        token: &str,
+    ) -> Result<(Arc<Catalog>, CentralRow, String), Refused> {
+        let catalog = self.central.db.site_catalog(site).await?;
+        let (row, code) = self
+            .central
+            .db
+            .central_booking_by_link(site, &super::manage_sha256(token))
+            .await?;
+        Ok((catalog, row, code))
+    }
+}
+
+/// The change limit's key of a private link (part of its hash: no token kept in memory).
+fn link_key(site: &str, token: &str) -> String {
+    let sha = super::manage_sha256(token);
+    let short: String = sha[..8].iter().map(|b| format!("{b:02x}")).collect();
+    format!("{site}:link:{short}")
 }
 
 /// The page's and the API's routes.
@@ -124,59 +206,6 @@ fn rate_limited() -> Refused {
     )
 }
 
-/// The client's address: the peer, or the trusted proxy's last `X-Forwarded-For` entry
-/// (from anyone else the header is ignored, or it would dodge the limits).
-fn client(central: &Central, peer: SocketAddr, headers: &HeaderMap) -> IpAddr {
-    if Some(peer.ip()) == central.trusted_proxy
-        && let Some(forwarded) = headers
-            .get("x-forwarded-for")
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.rsplit(',').next())
-            .and_then(|v| v.trim().parse().ok())
-    {
-        return forwarded;
-    }
-    peer.ip()
-}
-
-fn limit_reads(central: &Central, addr: IpAddr) -> Result<(), Refused> {
-    let ok = central.visitor_rates.allow(
-        &format!("addr:{addr}"),
-        60,
-        VISITOR_REQUESTS_PER_MINUTE_PER_ADDRESS,
-    );
-    ok.then_some(()).ok_or_else(rate_limited)
-}
-
-/// Counts one change for the address and for each of `keys` (identities or a booking).
-fn limit_changes(central: &Central, addr: IpAddr, keys: &[String]) -> Result<(), Refused> {
-    let rates = &central.visitor_rates;
-    let by_addr = rates.allow(
-        &format!("changes:{addr}"),
-        3600,
-        VISITOR_CHANGES_PER_HOUR_PER_ADDRESS,
-    );
-    let by_key = keys.iter().all(|key| {
-        rates.allow(
-            &format!("id:{key}"),
-            3600,
-            VISITOR_CHANGES_PER_HOUR_PER_IDENTITY,
-        )
-    });
-    (by_addr && by_key).then_some(()).ok_or_else(rate_limited)
-}
-
-/// What every request does first: the limit of its address.
-fn read_access(
-    central: &Central,
-    peer: SocketAddr,
-    headers: &HeaderMap,
-) -> Result<IpAddr, Refused> {
-    let addr = client(central, peer, headers);
-    limit_reads(central, addr)?;
-    Ok(addr)
-}
-
 fn books_at_central(catalog: &Catalog) -> impl Iterator<Item = &antrean_core::catalog::Service> {
     catalog.services.iter().filter(|s| {
         s.booking
@@ -186,13 +215,8 @@ fn books_at_central(catalog: &Catalog) -> impl Iterator<Item = &antrean_core::ca
 }
 
 /// `GET /api/booking/sites`
-async fn sites(
-    State(central): State<Arc<Central>>,
-    ConnectInfo(peer): ConnectInfo<SocketAddr>,
-    headers: HeaderMap,
-) -> Result<Response, Refused> {
-    read_access(&central, peer, &headers)?;
-    let found = central.db.sites_with_catalogs().await?;
+async fn sites(visitor: Visitor) -> Result<Response, Refused> {
+    let found = visitor.central.db.sites_with_catalogs().await?;
     let sites = found
         .into_iter()
         .filter_map(|(id, region, catalog)| {
@@ -211,14 +235,8 @@ async fn sites(
 }
 
 /// `GET /api/sites/{site}/catalog`
-async fn catalog(
-    State(central): State<Arc<Central>>,
-    ConnectInfo(peer): ConnectInfo<SocketAddr>,
-    headers: HeaderMap,
-    Path(site): Path<String>,
-) -> Result<Response, Refused> {
-    read_access(&central, peer, &headers)?;
-    let catalog = central.db.site_catalog(&site).await?;
+async fn catalog(visitor: Visitor, Path(site): Path<String>) -> Result<Response, Refused> {
+    let catalog = visitor.central.db.site_catalog(&site).await?;
     Ok(Json(antrean_protocol::catalog_view(&catalog)).into_response())
 }
 
@@ -229,13 +247,11 @@ struct DaysQuery {
 
 /// `GET /api/sites/{site}/booking/days?service=…`
 async fn days(
-    State(central): State<Arc<Central>>,
-    ConnectInfo(peer): ConnectInfo<SocketAddr>,
-    headers: HeaderMap,
+    visitor: Visitor,
     Path(site): Path<String>,
     Query(query): Query<DaysQuery>,
 ) -> Result<Response, Refused> {
-    read_access(&central, peer, &headers)?;
+    let central = &visitor.central;
     let catalog = central.db.site_catalog(&site).await?;
     let (window_open, days) = central
         .db
@@ -267,13 +283,11 @@ struct SlotsQuery {
 
 /// `GET /api/sites/{site}/booking/slots?service=…&date=…`
 async fn slots(
-    State(central): State<Arc<Central>>,
-    ConnectInfo(peer): ConnectInfo<SocketAddr>,
-    headers: HeaderMap,
+    visitor: Visitor,
     Path(site): Path<String>,
     Query(query): Query<SlotsQuery>,
 ) -> Result<Response, Refused> {
-    read_access(&central, peer, &headers)?;
+    let central = &visitor.central;
     let date = parse_date(&query.date)?;
     let catalog = central.db.site_catalog(&site).await?;
     let views = central
@@ -297,69 +311,33 @@ async fn slots(
     .into_response())
 }
 
-fn parse_body<T: serde::de::DeserializeOwned>(body: &Bytes) -> Result<T, Refused> {
-    if body.len() > MAX_BOOKING_BODY_BYTES {
-        return Err(bad_request(
-            "Permintaan terlalu besar.",
-            "The request is too large.",
-        ));
-    }
-    serde_json::from_slice(body).map_err(|e| {
-        bad_request(
-            &format!("Permintaan tidak valid: {e}"),
-            &format!("Invalid request: {e}"),
-        )
-    })
-}
-
-fn parse_slot(text: &str) -> Result<LocalTime, Refused> {
-    LocalTime::parse(text)
-        .ok_or_else(|| bad_request("Jam harus berbentuk JJ:MM.", "The time must be HH:MM."))
-}
-
 /// `POST /api/sites/{site}/booking`
 async fn book(
-    State(central): State<Arc<Central>>,
-    ConnectInfo(peer): ConnectInfo<SocketAddr>,
-    headers: HeaderMap,
+    visitor: Visitor,
     Path(site): Path<String>,
     body: Bytes,
 ) -> Result<Response, Refused> {
-    let addr = read_access(&central, peer, &headers)?;
+    let central = &visitor.central;
     let request: BookRequestDto = parse_body(&body)?;
-    let (date, slot) = (parse_date(&request.date)?, parse_slot(&request.slot)?);
+    let (token, manage_sha256) = super::new_manage_token();
+    let booking = book_request(&request, Booker::Visitor { manage_sha256 })?;
     let catalog = central.db.site_catalog(&site).await?;
-    // The identity counts as typed (trimmed): a calo varying the spelling of one phone
-    // number is still caught by the address limit and the one-booking-a-day rule.
-    // Hashed: the limiter's memory holds no phone numbers or NIKs.
-    let identity = |kind: &str, value: &str| hex(&link(&format!("{site}:{kind}:{value}"))[..16]);
-    let mut keys = vec![identity("phone", request.phone.trim())];
-    if let Some(nik) = request
+    // The identities as typed, hashed under the site's key like the stored ones: the
+    // limiter's memory holds no phone numbers or NIKs.
+    let key = central
+        .db
+        .site_code_key(&site)
+        .await
+        .map_err(super::BookError::Database)?;
+    let nik = request
         .nik
         .as_deref()
         .map(str::trim)
-        .filter(|n| !n.is_empty())
-    {
-        keys.push(identity("nik", nik));
-    }
-    limit_changes(&central, addr, &keys)?;
-    let (token, manage_sha256) = super::new_manage_token();
+        .filter(|n| !n.is_empty());
+    visitor.change(&super::identity_keys(&key, request.phone.trim(), nik))?;
     let (row, code) = central
         .db
-        .central_book(
-            &site,
-            &catalog,
-            &BookRequest {
-                service: &request.service,
-                date,
-                slot,
-                name: &request.name,
-                phone: &request.phone,
-                nik: request.nik.as_deref(),
-                by: Booker::Visitor { manage_sha256 },
-            },
-            now(),
-        )
+        .central_book(&site, &catalog, &booking, now())
         .await?;
     tracing::info!(site, number = row.number, "booked at central's page");
     let mut dto = view(&catalog, &row, code);
@@ -367,119 +345,74 @@ async fn book(
     Ok(private(StatusCode::CREATED, dto))
 }
 
-/// SHA-256 of a private link's token (what central keeps of it).
-fn link(token: &str) -> [u8; 32] {
-    super::manage_sha256(token)
-}
-
 /// `GET /api/sites/{site}/booking/manage/{token}`
 async fn status(
-    State(central): State<Arc<Central>>,
-    ConnectInfo(peer): ConnectInfo<SocketAddr>,
-    headers: HeaderMap,
+    visitor: Visitor,
     Path((site, token)): Path<(String, String)>,
 ) -> Result<Response, Refused> {
-    read_access(&central, peer, &headers)?;
-    let catalog = central.db.site_catalog(&site).await?;
-    let (row, code) = central
-        .db
-        .central_booking_by_link(&site, &link(&token))
-        .await?;
+    let (catalog, row, code) = visitor.by_link(&site, &token).await?;
     Ok(private(StatusCode::OK, view(&catalog, &row, code)))
 }
 
 /// `POST /api/sites/{site}/booking/manage/{token}/cancel`
 async fn cancel(
-    State(central): State<Arc<Central>>,
-    ConnectInfo(peer): ConnectInfo<SocketAddr>,
-    headers: HeaderMap,
+    visitor: Visitor,
     Path((site, token)): Path<(String, String)>,
 ) -> Result<Response, Refused> {
-    let addr = read_access(&central, peer, &headers)?;
-    let sha = link(&token);
-    limit_changes(&central, addr, &[format!("{site}:link:{}", hex(&sha[..8]))])?;
-    let catalog = central.db.site_catalog(&site).await?;
-    let (row, code) = central.db.central_cancel_by_link(&site, &sha).await?;
+    visitor.change(&[link_key(&site, &token)])?;
+    let db = &visitor.central.db;
+    let catalog = db.site_catalog(&site).await?;
+    let (row, code) = db
+        .central_cancel_by_link(&site, &super::manage_sha256(&token))
+        .await?;
     Ok(private(StatusCode::OK, view(&catalog, &row, code)))
 }
 
 /// `POST /api/sites/{site}/booking/manage/{token}/reschedule`
 async fn reschedule(
-    State(central): State<Arc<Central>>,
-    ConnectInfo(peer): ConnectInfo<SocketAddr>,
-    headers: HeaderMap,
+    visitor: Visitor,
     Path((site, token)): Path<(String, String)>,
     body: Bytes,
 ) -> Result<Response, Refused> {
-    let addr = read_access(&central, peer, &headers)?;
     let request: RescheduleDto = parse_body(&body)?;
-    let (date, slot) = (parse_date(&request.date)?, parse_slot(&request.slot)?);
-    let sha = link(&token);
-    limit_changes(&central, addr, &[format!("{site}:link:{}", hex(&sha[..8]))])?;
-    let catalog = central.db.site_catalog(&site).await?;
-    let (row, code) = central
-        .db
-        .central_reschedule(&site, &catalog, &sha, date, slot, now())
+    let date = parse_date(&request.date)?;
+    let slot = antrean_protocol::booking_slot(&request.slot)?;
+    visitor.change(&[link_key(&site, &token)])?;
+    let db = &visitor.central.db;
+    let catalog = db.site_catalog(&site).await?;
+    let (row, code) = db
+        .central_reschedule(
+            &site,
+            &catalog,
+            &super::manage_sha256(&token),
+            date,
+            slot,
+            now(),
+        )
         .await?;
     Ok(private(StatusCode::OK, view(&catalog, &row, code)))
 }
 
 /// `GET /api/sites/{site}/booking/manage/{token}/calendar.ics`
 async fn calendar(
-    State(central): State<Arc<Central>>,
-    ConnectInfo(peer): ConnectInfo<SocketAddr>,
-    headers: HeaderMap,
+    visitor: Visitor,
     Path((site, token)): Path<(String, String)>,
 ) -> Result<Response, Refused> {
-    read_access(&central, peer, &headers)?;
-    let catalog = central.db.site_catalog(&site).await?;
-    let (row, code) = central
-        .db
-        .central_booking_by_link(&site, &link(&token))
-        .await?;
-    let dto = view(&catalog, &row, code);
-    let tz = catalog.site.time_zone;
-    let start = tz.at(row.date, row.slot);
-    let end = LocalTime::parse(&dto.slot_end).map_or(start, |end| tz.at(row.date, end));
-    let text = antrean_protocol::booking_ics::event(&dto, start, end, now());
-    Ok((
-        [
-            (header::CONTENT_TYPE, "text/calendar; charset=utf-8"),
-            (
-                header::CONTENT_DISPOSITION,
-                "attachment; filename=\"booking-antrean.ics\"",
-            ),
-            (header::CACHE_CONTROL, "no-store"),
-        ],
-        text,
+    let (catalog, row, code) = visitor.by_link(&site, &token).await?;
+    let ics = antrean_protocol::booking_ics::booking_event(
+        &view(&catalog, &row, code),
+        catalog.site.time_zone,
+        now(),
     )
-        .into_response())
+    .ok_or_else(|| bad_request("Jadwal tidak terbaca.", "Unreadable time."))?;
+    Ok(antrean_web::calendar_file(ics))
 }
 
 /// `GET /api/sites/{site}/booking/manage/{token}/qr.svg`: the code, for the kiosk's scanner.
 async fn qr_code(
-    State(central): State<Arc<Central>>,
-    ConnectInfo(peer): ConnectInfo<SocketAddr>,
-    headers: HeaderMap,
+    visitor: Visitor,
     Path((site, token)): Path<(String, String)>,
 ) -> Result<Response, Refused> {
-    read_access(&central, peer, &headers)?;
-    let (_, code) = central
-        .db
-        .central_booking_by_link(&site, &link(&token))
-        .await?;
-    let svg = antrean_web::qr_svg(&code, &format!("Kode booking {code}"))
-        .ok_or_else(|| bad_request("Kode tidak tersedia.", "No code."))?;
-    Ok((
-        [
-            (header::CONTENT_TYPE, "image/svg+xml"),
-            (header::CACHE_CONTROL, "no-store"),
-        ],
-        svg,
-    )
-        .into_response())
-}
-
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
+    let (_, _, code) = visitor.by_link(&site, &token).await?;
+    antrean_web::code_qr(&code).ok_or_else(|| bad_request("Kode tidak tersedia.", "No code."))
 }

@@ -18,6 +18,7 @@ use std::sync::Arc;
 
 use antrean_core::booking::{Booking, BookingProblem, NikRule, contact, nik};
 use antrean_core::event::BookingChannel;
+use antrean_core::rate::{BookingLimits, BookingShare};
 use antrean_core::{Command, LocalDate, LocalTime, Rejection};
 use antrean_protocol::{
     BookRequestDto, BookingDayDto, BookingDto, BookingErrorDto, DaysDto, RescheduleDto, SlotsDto,
@@ -30,13 +31,12 @@ use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 
-use super::rate::RateLimiter;
 use super::{BookingCodes, Personal, Vault};
 use crate::committer::{BookingOp, BookingReply, Job};
 use crate::http::AppState;
 use crate::limits::{
     BOOKING_CHANGES_PER_HOUR, BOOKING_CHANGES_PER_HOUR_PER_ADDRESS,
-    BOOKING_REQUESTS_PER_MINUTE_PER_ADDRESS, MAX_BOOKING_BODY_BYTES,
+    BOOKING_REQUESTS_PER_MINUTE_PER_ADDRESS, MAX_BOOKING_BODY_BYTES, MAX_BOOKING_RATE_ENTRIES,
 };
 
 /// What the booking API needs beside the committer.
@@ -46,7 +46,7 @@ pub struct BookingSide {
     /// Codes and private links.
     pub codes: BookingCodes,
     /// Rate limits.
-    pub limiter: RateLimiter,
+    pub limits: std::sync::Mutex<BookingLimits>,
     /// The reverse proxy in front of this site, if any: its `X-Forwarded-For` names the
     /// client (from anyone else the header is ignored, or it would dodge the limits).
     pub trusted_proxy: Option<IpAddr>,
@@ -147,26 +147,17 @@ fn now_s() -> u64 {
     (crate::committer::now().0 / 1000).max(0) as u64
 }
 
-/// The client's address: the peer, or the trusted proxy's last `X-Forwarded-For` entry.
+/// The client's address (the trusted proxy's `X-Forwarded-For` entry when behind one).
 fn client(side: &BookingSide, peer: SocketAddr, headers: &HeaderMap) -> IpAddr {
-    if Some(peer.ip()) == side.trusted_proxy
-        && let Some(forwarded) = headers
-            .get("x-forwarded-for")
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.rsplit(',').next())
-            .and_then(|v| v.trim().parse().ok())
-    {
-        return forwarded;
-    }
-    peer.ip()
+    antrean_web::client_address(peer, side.trusted_proxy, headers)
+}
+
+fn limits(side: &BookingSide) -> std::sync::MutexGuard<'_, BookingLimits> {
+    side.limits.lock().unwrap_or_else(|p| p.into_inner())
 }
 
 fn limit_reads(side: &BookingSide, addr: IpAddr) -> Result<(), Refused> {
-    let key = format!("addr:{addr}");
-    if side
-        .limiter
-        .allow(&key, now_s(), 60, BOOKING_REQUESTS_PER_MINUTE_PER_ADDRESS)
-    {
+    if limits(side).allow_request(&addr.to_string(), now_s()) {
         Ok(())
     } else {
         Err(rate_limited())
@@ -175,18 +166,7 @@ fn limit_reads(side: &BookingSide, addr: IpAddr) -> Result<(), Refused> {
 
 /// Counts one change for the client address and for each identity key given.
 fn limit_changes(side: &BookingSide, addr: IpAddr, identities: &[String]) -> Result<(), Refused> {
-    let now = now_s();
-    let by_addr = side.limiter.allow(
-        &format!("changes:{addr}"),
-        now,
-        3600,
-        BOOKING_CHANGES_PER_HOUR_PER_ADDRESS,
-    );
-    let by_identity = identities.iter().all(|key| {
-        side.limiter
-            .allow(&format!("id:{key}"), now, 3600, BOOKING_CHANGES_PER_HOUR)
-    });
-    if by_addr && by_identity {
+    if limits(side).allow_change(&addr.to_string(), identities, now_s()) {
         Ok(())
     } else {
         Err(rate_limited())
@@ -209,32 +189,16 @@ async fn ask(state: &AppState, op: BookingOp) -> Result<BookingReply, Refused> {
 }
 
 fn parse_date(text: &str) -> Result<LocalDate, Refused> {
-    LocalDate::parse(text).ok_or_else(|| {
-        bad_request(
-            "Tanggal harus berbentuk TTTT-BB-HH.",
-            "The date must be YYYY-MM-DD.",
-        )
-    })
+    antrean_protocol::booking_date(text).map_err(|e| Refused(StatusCode::BAD_REQUEST, e))
 }
 
 fn parse_slot(text: &str) -> Result<LocalTime, Refused> {
-    LocalTime::parse(text)
-        .ok_or_else(|| bad_request("Jam harus berbentuk JJ:MM.", "The time must be HH:MM."))
+    antrean_protocol::booking_slot(text).map_err(|e| Refused(StatusCode::BAD_REQUEST, e))
 }
 
 fn parse_body<T: serde::de::DeserializeOwned>(body: &Bytes) -> Result<T, Refused> {
-    if body.len() > MAX_BOOKING_BODY_BYTES {
-        return Err(bad_request(
-            "Permintaan terlalu besar.",
-            "The request is too large.",
-        ));
-    }
-    serde_json::from_slice(body).map_err(|e| {
-        bad_request(
-            &format!("Permintaan tidak valid: {e}"),
-            &format!("Invalid request: {e}"),
-        )
-    })
+    antrean_protocol::booking_body(body, MAX_BOOKING_BODY_BYTES)
+        .map_err(|e| Refused(StatusCode::BAD_REQUEST, e))
 }
 
 fn query_param<'a>(query: &'a [(String, String)], name: &str) -> Option<&'a str> {
@@ -504,22 +468,9 @@ async fn calendar(
     let booking = reply.booking.as_ref().expect("a status answers with it");
     let view = booking_view(&state, booking, None)?;
     let tz = state.shared.core_catalog.site.time_zone;
-    let start = tz.at(booking.date, booking.slot);
-    let end = LocalTime::parse(&view.slot_end).map_or(start, |end| tz.at(booking.date, end));
-    let text = antrean_protocol::booking_ics::event(&view, start, end, crate::committer::now());
-    Ok((
-        StatusCode::OK,
-        [
-            (header::CONTENT_TYPE, "text/calendar; charset=utf-8"),
-            (
-                header::CONTENT_DISPOSITION,
-                "attachment; filename=\"booking-antrean.ics\"",
-            ),
-            (header::CACHE_CONTROL, "no-store"),
-        ],
-        text,
-    )
-        .into_response())
+    let ics = antrean_protocol::booking_ics::booking_event(&view, tz, crate::committer::now())
+        .ok_or_else(|| bad_request("Jadwal tidak terbaca.", "Unreadable time."))?;
+    Ok(antrean_web::calendar_file(ics))
 }
 
 /// `GET /api/booking/manage/{token}/qr.svg`: the booking code, for the kiosk's scanner.
@@ -536,17 +487,7 @@ async fn qr_code(
         .codes
         .code(id)
         .ok_or_else(|| bad_request("Kode tidak tersedia.", "No code."))?;
-    let svg = antrean_web::qr_svg(&code, &format!("Kode booking {code}"))
-        .ok_or_else(|| bad_request("Kode tidak tersedia.", "No code."))?;
-    Ok((
-        StatusCode::OK,
-        [
-            (header::CONTENT_TYPE, "image/svg+xml"),
-            (header::CACHE_CONTROL, "no-store"),
-        ],
-        svg,
-    )
-        .into_response())
+    antrean_web::code_qr(&code).ok_or_else(|| bad_request("Kode tidak tersedia.", "No code."))
 }
 
 /// A booking as its visitor sees it: names from the catalog, personal data opened and
@@ -595,7 +536,14 @@ pub fn side(
     Ok(Arc::new(BookingSide {
         vault: Vault::open(data_dir, site_secret)?,
         codes: BookingCodes::new(site_secret),
-        limiter: RateLimiter::default(),
+        limits: std::sync::Mutex::new(BookingLimits::new(
+            BookingShare {
+                requests_per_minute_per_client: BOOKING_REQUESTS_PER_MINUTE_PER_ADDRESS,
+                changes_per_hour_per_client: BOOKING_CHANGES_PER_HOUR_PER_ADDRESS,
+                changes_per_hour_per_identity: BOOKING_CHANGES_PER_HOUR,
+            },
+            MAX_BOOKING_RATE_ENTRIES,
+        )),
         trusted_proxy,
     }))
 }

@@ -5,7 +5,6 @@
 
 pub mod api;
 pub mod codes;
-pub mod rate;
 pub mod vault;
 
 pub use codes::BookingCodes;
