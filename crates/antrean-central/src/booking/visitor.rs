@@ -12,7 +12,7 @@
 //! - `GET  /api/sites/{site}/booking/manage/{token}` and `…/cancel`, `…/reschedule`,
 //!   `…/calendar.ics`, `…/qr.svg`
 //!
-//! Every request counts against its client address's limits ([`Visitor`]), and every
+//! Every request counts against its client address's limits (the `Visitor` extractor), and every
 //! change also against the visitor's identity (phone, NIK) or booking, as at a site.
 
 use std::net::{IpAddr, SocketAddr};
