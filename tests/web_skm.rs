@@ -475,7 +475,16 @@ async fn the_report_page_the_exports_and_the_boards_show_the_ikm_of_the_worked_e
     let rating_token = enroll_rating(&server, "tablet-loket-1", "1").await;
     let board_token = enroll(&server, DeviceKind::Display, "papan").await;
     let kiosk_token = enroll(&server, DeviceKind::Kiosk, "kios-lobi").await;
-    set_officer(&server, "petugas1", "1111").await;
+    // The officer's full name, which the report shows instead of the login id.
+    manager(&server)
+        .await
+        .request(Request::SetOfficer {
+            officer: "petugas1".into(),
+            name: "Siti Rahayu".into(),
+            pin: "1111".into(),
+        })
+        .await
+        .unwrap();
     let mut kiosk = kiosk(&server, &kiosk_token).await;
     let mut officer1 = officer(&server, "petugas1", "1111", "1").await;
     let mut screen = rating_client(&server, &rating_token).await;
@@ -670,7 +679,24 @@ async fn the_report_page_the_exports_and_the_boards_show_the_ikm_of_the_worked_e
         day.contains(&format!(" {day_of_month} ")) && day.ends_with(year) && !day.contains('-'),
         "{day}"
     );
-    assert!(page.text("#officer-table").contains("petugas1"));
+    // Officers by name, not login id.
+    let officers = page.text("#officer-table tbody");
+    assert!(
+        officers.contains("Siti Rahayu") && !officers.contains("petugas1"),
+        "{officers}"
+    );
+    // Every hour from the first to the last with tickets has a row; here all tickets fall
+    // in one or two hours, and any hour between without tickets reads "–".
+    let hour_rows = whole.by_hour.len();
+    assert!(hour_rows >= 1);
+    assert_eq!(
+        page.js("return document.querySelectorAll('#hour-table tbody tr').length;"),
+        json!(hour_rows)
+    );
+    // The suggestion names the ticket by the number the visitor held.
+    let numbered = &whole.skm.comments[0];
+    let number = numbered.number.clone().expect("the rated ticket's number");
+    assert!(page.text("#comments").contains(&number), "{number}");
     page.screenshot("report");
 
     // The legacy 0,111 weight, as many offices' spreadsheets do it.
@@ -731,7 +757,7 @@ async fn the_report_page_the_exports_and_the_boards_show_the_ikm_of_the_worked_e
     let row = page.wait_text("#follow-up-table tbody", "Menambah 20 kursi", PATIENCE);
     assert!(row.contains("U9 Sarana dan Prasarana"), "{row}");
     assert!(row.contains("Sedang berjalan"), "{row}");
-    assert!(row.contains("2030-03-31"), "{row}");
+    assert!(row.contains("Minggu, 31 Maret 2030"), "{row}");
     assert!(row.contains("Penerbitan KTP-el Baru"), "{row}");
     let r = report(&server, None).await;
     assert_eq!(r.skm.follow_ups.len(), 1);

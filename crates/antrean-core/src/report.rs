@@ -152,6 +152,8 @@ pub struct Comment {
     pub service: Option<String>,
     /// Ticket rated (None: imported).
     pub ticket: Option<TicketId>,
+    /// Its number, when known ("A-003").
+    pub number: Option<crate::ticket::TicketNumber>,
     /// The text.
     pub text: String,
 }

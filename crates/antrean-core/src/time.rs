@@ -242,6 +242,11 @@ impl LocalDate {
             self.year
         )
     }
+
+    /// With the day of the week: "Jumat, 4 Desember 2026".
+    pub fn format_id_with_weekday(self) -> String {
+        format!("{}, {}", self.weekday().name_id(), self.format_id())
+    }
 }
 
 impl fmt::Display for LocalDate {
@@ -345,6 +350,7 @@ mod tests {
         let date = LocalDate::parse("2026-11-29").unwrap();
         assert_eq!(date.weekday(), Weekday::Sunday);
         assert_eq!(date.format_id(), "29 November 2026");
+        assert_eq!(date.format_id_with_weekday(), "Minggu, 29 November 2026");
         assert_eq!(
             LocalDate::parse("2026-11-27").unwrap().weekday(),
             Weekday::Friday

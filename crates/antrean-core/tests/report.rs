@@ -272,6 +272,30 @@ fn waiting_walk_service_and_counts_match_an_independent_computation() {
 }
 
 #[test]
+fn the_hour_table_runs_from_the_first_to_the_last_busy_hour_with_empty_hours_between() {
+    let mut e = Engine::new(catalog());
+    let mut log = Vec::new();
+    serve_one(&mut e, &mut log, monday("08:10"));
+    serve_one(&mut e, &mut log, monday("11:20"));
+    let catalog = catalog();
+    let mut b = ReportBuilder::new(&catalog, query("2026-11-30", "2026-11-30"));
+    log.iter().for_each(|(ev, at)| b.push(ev, *at));
+    let r = b.finish();
+    let hours: Vec<(u8, u32, u32)> = r
+        .by_hour
+        .iter()
+        .map(|h| (h.hour, h.issued, h.served))
+        .collect();
+    assert_eq!(hours, [(8, 1, 1), (9, 0, 0), (10, 0, 0), (11, 1, 1)]);
+    assert_eq!(r.by_hour[1].waiting.count, 0);
+
+    // No ticket at all: no rows.
+    let mut b = ReportBuilder::new(&catalog, query("2026-12-01", "2026-12-01"));
+    log.iter().for_each(|(ev, at)| b.push(ev, *at));
+    assert!(b.finish().by_hour.is_empty());
+}
+
+#[test]
 fn filters_select_the_counter_and_the_period() {
     let h = generate(11, &["2026-11-30", "2026-12-01"]);
     let mut q = query("2026-12-01", "2026-12-01");
@@ -582,6 +606,13 @@ fn the_report_ikm_equals_the_ikm_of_the_questionnaires_and_keeps_comments_and_im
     );
     assert_eq!(r.skm.comments.len(), 1);
     assert_eq!(r.skm.comments[0].text, "Ruang tunggu panas");
+    // The comment names the ticket by the number its visitor held (the second served).
+    let second = r.skm.comments[0].ticket.unwrap();
+    assert_eq!(
+        r.skm.comments[0].number.as_ref(),
+        Some(&e.state().ticket(second).unwrap().number)
+    );
+    assert_eq!(r.skm.comments[0].number.as_ref().unwrap().sequence, 2);
     // The live quarter tally agrees.
     assert_eq!(e.state().skm_quarter.tally, r.skm.tally);
 

@@ -98,6 +98,10 @@ pub struct ComplianceDto {
 #[allow(missing_docs)]
 pub struct OfficerDto {
     pub officer: String,
+    /// The officer's full name, where the site knows it (reports at the site fill it from
+    /// the officer records; a history file has none).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
     pub served: u32,
     pub open_s: u64,
     pub idle_s: u64,
@@ -144,7 +148,12 @@ pub struct CommentDto {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub service: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub service_name: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ticket: Option<u64>,
+    /// The number the visitor held ("A-003"), when known.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub number: Option<String>,
     pub text: String,
 }
 
@@ -156,6 +165,9 @@ pub struct FollowUpEntryDto {
     /// Local time in Indonesian.
     pub at_id: String,
     pub follow_up: FollowUpDto,
+    /// The follow-up's service by name, when it names one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub service_name: Option<String>,
 }
 
 /// SKM figures.
@@ -185,6 +197,20 @@ pub struct SkmDto {
     pub follow_ups: Vec<FollowUpEntryDto>,
 }
 
+/// The names of a report's filters.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[allow(missing_docs)]
+pub struct ScopeNamesDto {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub agency: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub service: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub counter: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub officer: Option<String>,
+}
+
 /// The report.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[allow(missing_docs)]
@@ -202,6 +228,10 @@ pub struct ReportDto {
     pub counter: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub officer: Option<String>,
+    /// The filters' names as people know them (agency, service, counter, officer), for
+    /// headings and exports.
+    #[serde(default)]
+    pub scope_names: ScopeNamesDto,
     pub counts: CountsDto,
     pub waiting: StatsDto,
     pub walk: StatsDto,
@@ -405,6 +435,25 @@ pub fn report_dto(report: &Report, catalog: &Catalog, weight: Weight) -> ReportD
         service: q.service.clone(),
         counter: q.counter.clone(),
         officer: q.officer.clone(),
+        scope_names: ScopeNamesDto {
+            agency: q
+                .agency
+                .as_deref()
+                .and_then(|a| catalog.agency(a))
+                .map(|a| a.name_id.clone()),
+            service: q
+                .service
+                .as_deref()
+                .and_then(|s| catalog.service(s))
+                .map(|s| s.name_id.clone()),
+            counter: q
+                .counter
+                .as_deref()
+                .and_then(|c| catalog.counter(c))
+                .map(|c| c.name.clone()),
+            // Officer names are the site's records, not the catalog's: filled by the caller.
+            officer: None,
+        },
         counts: counts_dto(&report.counts),
         waiting: stats_dto(&report.waiting),
         walk: stats_dto(&report.walk),
@@ -451,6 +500,7 @@ pub fn report_dto(report: &Report, catalog: &Catalog, weight: Weight) -> ReportD
             .iter()
             .map(|o| OfficerDto {
                 officer: o.officer.clone(),
+                name: None,
                 served: o.served,
                 open_s: o.open_s,
                 idle_s: o.idle_s,
@@ -492,7 +542,13 @@ fn skm_dto(report: &Report, catalog: &Catalog, weight: Weight) -> SkmDto {
                 at_ms: c.at.0,
                 at_id: at_id(c.at),
                 service: c.service.clone(),
+                service_name: c
+                    .service
+                    .as_deref()
+                    .and_then(|s| catalog.service(s))
+                    .map(|s| s.name_id.clone()),
                 ticket: c.ticket.map(|t| t.0),
+                number: c.number.as_ref().map(ToString::to_string),
                 text: c.text.clone(),
             })
             .collect(),
@@ -503,6 +559,11 @@ fn skm_dto(report: &Report, catalog: &Catalog, weight: Weight) -> SkmDto {
                 at_ms: at.0,
                 at_id: at_id(*at),
                 follow_up: follow_up_to_dto(f),
+                service_name: f
+                    .service
+                    .as_deref()
+                    .and_then(|s| catalog.service(s))
+                    .map(|s| s.name_id.clone()),
             })
             .collect(),
     }

@@ -169,13 +169,35 @@ pub fn run_with_facts(
     today: LocalDate,
 ) -> Result<ReportDto, ReportError> {
     let (query, weight) = parse(dto, catalog, today)?;
-    match (facts.report(catalog, &query), store) {
-        (Some(report), _) => Ok(report_dto(&report, catalog, weight)),
-        (None, Some(store)) => from_log(store, catalog, query, weight),
-        (None, None) => Err(ReportError::Query(format!(
-            "periode lebih dari {MAX_REPORT_DAYS} hari sebelum akhir riwayat"
-        ))),
+    let mut report = match (facts.report(catalog, &query), store) {
+        (Some(report), _) => report_dto(&report, catalog, weight),
+        (None, Some(store)) => from_log(store, catalog, query, weight)?,
+        (None, None) => {
+            return Err(ReportError::Query(format!(
+                "periode lebih dari {MAX_REPORT_DAYS} hari sebelum akhir riwayat"
+            )));
+        }
+    };
+    if let Some(store) = store {
+        name_officers(&mut report, store)?;
     }
+    Ok(report)
+}
+
+/// Officers by the names people know them by ("Budi Santoso", not "petugas3"), from the
+/// site's officer records; an officer removed since keeps the login id.
+fn name_officers(report: &mut ReportDto, store: &Store) -> Result<(), ReportError> {
+    let names: std::collections::HashMap<String, String> = store
+        .principals()?
+        .into_iter()
+        .filter(|p| p.kind == antrean_store::PrincipalKind::Officer)
+        .filter_map(|p| Some((p.name, p.display_name?)))
+        .collect();
+    for officer in &mut report.officers {
+        officer.name = names.get(&officer.officer).cloned();
+    }
+    report.scope_names.officer = report.officer.as_ref().and_then(|o| names.get(o).cloned());
+    Ok(())
 }
 
 /// Runs a report from the log on disk. Blocking: reads the period's part of the log.
@@ -186,7 +208,9 @@ pub fn run(
     today: LocalDate,
 ) -> Result<ReportDto, ReportError> {
     let (query, weight) = parse(dto, catalog, today)?;
-    from_log(store, catalog, query, weight)
+    let mut report = from_log(store, catalog, query, weight)?;
+    name_officers(&mut report, store)?;
+    Ok(report)
 }
 
 /// The query and the IKM weight of a request.
@@ -376,5 +400,30 @@ mod tests {
         assert_eq!(fallback.counts.issued, 40);
         assert_eq!(fallback.skm.respondents, 40);
         assert_eq!(fallback.by_day.len(), 2);
+    }
+
+    #[test]
+    fn exports_name_the_scope_and_the_days_in_words_not_codes() {
+        let dir = tempfile::tempdir().unwrap();
+        let (store, mut writer) = Store::open(dir.path(), || [1; 32]).unwrap();
+        let catalog = antrean_catalog::always_open(antrean_catalog::sample());
+        let day = LocalDate::parse("2026-11-30").unwrap();
+        history(&mut writer, &catalog, &[day]);
+        let query = ReportQueryDto {
+            from: Some("2026-11-30".into()),
+            to: Some("2026-11-30".into()),
+            service: Some("ktp-el-baru".into()),
+            counter: Some("1".into()),
+            ..ReportQueryDto::default()
+        };
+        let report = run(&store, &catalog, &query, day).unwrap();
+        let text = crate::export::to_text(&crate::export::waiting_tables(&report));
+        let service = &catalog.service("ktp-el-baru").unwrap().name_id;
+        let counter = &catalog.counter("1").unwrap().name;
+        assert!(text.contains(&format!("layanan {service}")), "{text}");
+        assert!(text.contains(&format!(", {counter}")), "{text}");
+        assert!(!text.contains("ktp-el-baru"), "{text}");
+        assert!(text.contains("Senin, 30 November 2026"), "{text}");
+        assert!(!text.contains("2026-11-30"), "{text}");
     }
 }

@@ -148,10 +148,11 @@
   function renderSummary(r) {
     A.setText("period", r.period_id);
     var scope = [];
-    if (r.agency) scope.push("Instansi: " + agencyName(r.agency));
-    if (r.service) scope.push("Layanan: " + serviceName(r.service));
-    if (r.counter) scope.push("Loket: " + r.counter);
-    if (r.officer) scope.push("Petugas: " + r.officer);
+    var names = r.scope_names || {};
+    if (r.agency) scope.push("Instansi: " + (names.agency || agencyName(r.agency)));
+    if (r.service) scope.push("Layanan: " + (names.service || serviceName(r.service)));
+    if (r.counter) scope.push(names.counter || "Loket " + r.counter);
+    if (r.officer) scope.push("Petugas: " + (names.officer || r.officer));
     A.setText("scope", scope.length ? scope.join(" · ") : r.site + " — semua instansi, layanan, loket dan petugas");
     var box = A.byId("counts");
     box.textContent = "";
@@ -172,10 +173,14 @@
   }
 
   function renderHours(r) {
-    var hoursData = r.by_hour.filter(function (h) { return h.issued || h.served; });
+    // The core lists every hour from the first to the last with tickets; an hour without
+    // any reads "–" rather than zeros that look like measurements.
+    var hoursData = r.by_hour;
     rows("hour-table", hoursData.map(function (h) {
-      return [pad2(h.hour) + ".00", dec(h.issued, 0), dec(h.served, 0), minutes(h.waiting.mean_s),
-        minutes(h.waiting.median_s), minutes(h.waiting.p90_s)];
+      var idle = !h.issued && !h.served;
+      var wait = function (s) { return h.waiting.count ? minutes(s) : "–"; };
+      return [pad2(h.hour) + ".00", idle ? "–" : dec(h.issued, 0), idle ? "–" : dec(h.served, 0),
+        wait(h.waiting.mean_s), wait(h.waiting.median_s), wait(h.waiting.p90_s)];
     }));
     barChart("chart-hour-issued", hoursData.map(function (h) {
       return { label: pad2(h.hour), value: h.issued, text: String(h.issued) };
@@ -203,7 +208,7 @@
         minutes(c.service_time.median_s), minutes(c.service_time.p90_s)];
     }));
     rows("officer-table", r.officers.map(function (o) {
-      return [o.officer, o.served, hours(o.open_s), hours(o.idle_s), percent(o.idle_s, o.open_s),
+      return [o.name || o.officer, dec(o.served, 0), hours(o.open_s), hours(o.idle_s), percent(o.idle_s, o.open_s),
         minutes(o.service.mean_s), minutes(o.service.median_s)];
     }));
   }
@@ -282,15 +287,16 @@
     list.textContent = "";
     skm.comments.forEach(function (c) {
       var li = A.make("li");
-      li.appendChild(A.make("span", "muted", A.formatDate(c.at_ms, offset()) + (c.service ? " · " + serviceName(c.service) : "") + ": "));
+      li.appendChild(A.make("span", "muted", A.formatDate(c.at_ms, offset()) +
+        (c.service ? " · " + (c.service_name || serviceName(c.service)) : "") + (c.number ? " · " + c.number : "") + ": "));
       li.appendChild(A.make("span", "comment", c.text));
       list.appendChild(li);
     });
     A.byId("comments-empty").hidden = skm.comments.length > 0;
     rows("follow-up-table", skm.follow_ups.map(function (e) {
       var f = e.follow_up;
-      return [A.formatDate(e.at_ms, offset()), unsurName(f.unsur), f.service ? serviceName(f.service) : "Seluruh unit",
-        f.action, f.due || "–", STATUS[f.status] || f.status, f.recorded_by || ""];
+      return [A.formatDate(e.at_ms, offset()), unsurName(f.unsur), f.service ? (e.service_name || serviceName(f.service)) : "Seluruh unit",
+        f.action, f.due ? dayText(f.due) : "–", STATUS[f.status] || f.status, f.recorded_by || ""];
     }));
     A.byId("follow-up-empty").hidden = skm.follow_ups.length > 0;
   }

@@ -9,7 +9,7 @@ use crate::catalog::Catalog;
 use crate::event::Event;
 use crate::rating::{EDUCATION, FollowUp, Gender, Profile};
 use crate::skm::Response;
-use crate::ticket::TicketId;
+use crate::ticket::{TicketId, TicketNumber};
 use crate::time::{TimeZone, Timestamp};
 
 /// "No value" in a u32 duration or id column.
@@ -101,6 +101,9 @@ pub struct RatingFact {
     pub at: Timestamp,
     /// Ticket rated (None: imported).
     pub ticket: Option<TicketId>,
+    /// Its number ("A-003"), when it was issued on the day it was rated: a manager reads
+    /// a suggestion by the number the visitor held, not by an internal id.
+    pub number: Option<TicketNumber>,
     /// Service id, or [`NONE`] (an import for the whole site).
     pub service: u32,
     /// Agency id, or [`NONE`].
@@ -165,6 +168,9 @@ pub struct Facts {
     pub bookings:
         std::collections::BTreeMap<crate::booking::BookingId, super::booking_facts::BookingFact>,
     open: HashMap<TicketId, OpenVisit>,
+    /// Numbers of the tickets issued since the last day start (a day's tickets, cleared
+    /// at each day start), so a rating can carry the number the visitor held.
+    numbers_today: HashMap<TicketId, TicketNumber>,
     tracks: Vec<CounterTrack>,
     agency_of: HashMap<String, String>,
     /// The latest event time pushed.
@@ -207,6 +213,7 @@ impl Facts {
             follow_ups: Vec::new(),
             bookings: std::collections::BTreeMap::new(),
             open: HashMap::new(),
+            numbers_today: HashMap::new(),
             tracks: Vec::new(),
             agency_of: catalog
                 .services
@@ -277,14 +284,19 @@ impl Facts {
                 // Every open visit expired in the events just before; drop the rest (the
                 // no-shows kept for reinstatement) and any stretch running overnight.
                 self.open.clear();
+                self.numbers_today.clear();
                 for t in &mut self.tracks {
                     t.open_since = None;
                     t.idle_since = None;
                 }
             }
             Event::TicketIssued {
-                ticket, service, ..
+                ticket,
+                number,
+                service,
+                ..
             } => {
+                self.numbers_today.insert(*ticket, number.clone());
                 let sid = self.service_id(service);
                 self.begin(*ticket, sid, at, true);
             }
@@ -429,6 +441,7 @@ impl Facts {
                 self.ratings.push(RatingFact {
                     at,
                     ticket: Some(*ticket),
+                    number: self.numbers_today.get(ticket).cloned(),
                     service,
                     agency,
                     counter,
@@ -455,6 +468,7 @@ impl Facts {
                     self.ratings.push(RatingFact {
                         at: counts_at,
                         ticket: None,
+                        number: None,
                         service,
                         agency,
                         counter: NONE,
@@ -611,6 +625,7 @@ fn profile_columns(p: &Profile) -> RatingFact {
     RatingFact {
         at: Timestamp(0),
         ticket: None,
+        number: None,
         service: NONE,
         agency: NONE,
         counter: NONE,

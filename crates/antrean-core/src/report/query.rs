@@ -279,12 +279,21 @@ fn counter_time(
     (open_ms, idle_ms)
 }
 
-/// Hours with anything in them: issued, served, and the wait of those issued then.
+/// The hours from the first to the last with anything in them (issued, served, or the
+/// wait of those issued then), empty hours between included: a manager reads "nothing at
+/// 12.00" as a row, not as a gap in the table.
 fn hour_rows(hours: &mut [(u32, u32, Vec<u32>)]) -> Vec<HourRow> {
+    let busy =
+        |(issued, served, w): &(u32, u32, Vec<u32>)| *issued > 0 || *served > 0 || !w.is_empty();
+    let Some(first) = hours.iter().position(busy) else {
+        return Vec::new();
+    };
+    let last = hours.iter().rposition(busy).unwrap_or(first);
     hours
         .iter_mut()
         .enumerate()
-        .filter(|(_, (issued, served, w))| *issued > 0 || *served > 0 || !w.is_empty())
+        .skip(first)
+        .take(last + 1 - first)
         .map(|(hour, (issued, served, w))| HourRow {
             hour: hour as u8,
             issued: *issued,
@@ -381,6 +390,7 @@ fn skm(facts: &Facts, f: &Filter, q: &ReportQuery) -> SkmFigures {
                 service: (r.service != NONE)
                     .then(|| facts.services.names[r.service as usize].clone()),
                 ticket: r.ticket,
+                number: r.number.clone(),
                 text: text.to_owned(),
             });
         }

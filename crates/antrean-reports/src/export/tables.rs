@@ -9,19 +9,33 @@ fn minutes(seconds: f64) -> Cell {
     Cell::dec(seconds / 60.0, 1)
 }
 
+/// The report's scope in words: names, not codes ("layanan Penerbitan SKCK", "loket Loket 2"
+/// reads as "Loket 2"), the code only where no name is known.
 fn filters(r: &ReportDto) -> String {
     let mut parts = vec![format!("periode {}", r.period_id)];
-    for (label, value) in [
-        ("instansi", &r.agency),
-        ("layanan", &r.service),
-        ("loket", &r.counter),
-        ("petugas", &r.officer),
+    let names = &r.scope_names;
+    for (label, code, name) in [
+        ("instansi", &r.agency, &names.agency),
+        ("layanan", &r.service, &names.service),
+        ("", &r.counter, &names.counter),
+        ("petugas", &r.officer, &names.officer),
     ] {
-        if let Some(v) = value {
-            parts.push(format!("{label} {v}"));
+        if let Some(code) = code {
+            let shown = name.as_deref().unwrap_or(code);
+            parts.push(if label.is_empty() {
+                shown.to_owned()
+            } else {
+                format!("{label} {shown}")
+            });
         }
     }
     format!("{} — {}", r.site, parts.join(", "))
+}
+
+/// "Jumat, 4 Desember 2026" from "2026-12-04" (the ISO text if it does not parse).
+fn day_in_words(iso: &str) -> String {
+    antrean_core::LocalDate::parse(iso)
+        .map_or_else(|| iso.to_owned(), |d| d.format_id_with_weekday())
 }
 
 fn stats_row(label: &str, s: &StatsDto) -> Vec<Cell> {
@@ -107,7 +121,7 @@ fn per_day_table(r: &ReportDto) -> Table {
         .iter()
         .map(|d| {
             vec![
-                Cell::text(&d.day),
+                Cell::text(day_in_words(&d.day)),
                 Cell::int(d.counts.issued),
                 Cell::int(d.counts.served),
                 Cell::int(d.counts.no_show),
@@ -202,12 +216,22 @@ fn hour_table(r: &ReportDto) -> Table {
             .by_hour
             .iter()
             .map(|h| {
+                // An hour without tickets reads "–", not zeros that look like measurements.
+                let idle = h.issued == 0 && h.served == 0;
+                let dash = || Cell::text("–");
+                let wait = |s: f64| {
+                    if h.waiting.count == 0 {
+                        dash()
+                    } else {
+                        minutes(s)
+                    }
+                };
                 vec![
                     Cell::text(format!("{:02}.00–{:02}.59", h.hour, h.hour)),
-                    Cell::int(h.issued),
-                    Cell::int(h.served),
-                    minutes(h.waiting.mean_s),
-                    minutes(h.waiting.p90_s),
+                    if idle { dash() } else { Cell::int(h.issued) },
+                    if idle { dash() } else { Cell::int(h.served) },
+                    wait(h.waiting.mean_s),
+                    wait(h.waiting.p90_s),
                 ]
             })
             .collect(),
@@ -266,7 +290,7 @@ fn officer_table(r: &ReportDto) -> Table {
             .iter()
             .map(|o| {
                 vec![
-                    Cell::text(&o.officer),
+                    Cell::text(o.name.as_deref().unwrap_or(&o.officer)),
                     Cell::int(o.served),
                     Cell::dec(o.open_s as f64 / 3600.0, 1),
                     Cell::dec(o.idle_s as f64 / 3600.0, 1),
@@ -397,12 +421,32 @@ fn suggestions_table(r: &ReportDto) -> Table {
                 vec![
                     Cell::text(&c.at_id),
                     Cell::text(c.service.clone().unwrap_or_default()),
-                    Cell::text(c.ticket.map(|t| t.to_string()).unwrap_or_default()),
+                    Cell::text(
+                        c.service_name
+                            .clone()
+                            .or_else(|| c.service.clone())
+                            .unwrap_or_default(),
+                    ),
+                    Cell::text(c.number.clone().unwrap_or_default()),
                     Cell::text(&c.text),
                 ]
             })
             .collect(),
     }
+}
+
+/// "U3 Waktu Penyelesaian" for "waktu"; the whole survey when none is named.
+fn unsur_name(key: Option<&str>) -> String {
+    let Some(key) = key else {
+        return "Seluruh survei".into();
+    };
+    antrean_core::skm::Unsur::ALL
+        .iter()
+        .find(|u| u.key() == key)
+        .map_or_else(
+            || key.to_owned(),
+            |u| format!("U{} {}", u.number(), u.name_id()),
+        )
 }
 
 /// The follow-up actions recorded (tindak lanjut).
@@ -427,11 +471,19 @@ fn follow_up_table(r: &ReportDto) -> Table {
                 let f = &e.follow_up;
                 vec![
                     Cell::text(&e.at_id),
-                    Cell::text(f.unsur.clone().unwrap_or_else(|| "semua".into())),
-                    Cell::text(f.service.clone().unwrap_or_else(|| "semua".into())),
+                    Cell::text(unsur_name(f.unsur.as_deref())),
+                    Cell::text(
+                        e.service_name
+                            .clone()
+                            .or_else(|| f.service.clone())
+                            .unwrap_or_else(|| "Seluruh unit".into()),
+                    ),
                     Cell::text(&f.action),
-                    Cell::text(f.due.clone().unwrap_or_default()),
-                    Cell::text(&f.status),
+                    Cell::text(f.due.as_deref().map_or_else(|| "–".into(), day_in_words)),
+                    Cell::text(
+                        antrean_core::rating::FollowUpStatus::parse(&f.status)
+                            .map_or(f.status.as_str(), |s| s.label_id()),
+                    ),
                     Cell::text(&f.recorded_by),
                 ]
             })
