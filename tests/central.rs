@@ -406,6 +406,7 @@ fn batch(seqs: &[u64], last: u64) -> SiteMessage {
                 at_ms: now_ms - 1000 + seq as i64,
                 event: EventDto::CounterPaused {
                     counter: "1".into(),
+                    reason: None,
                 },
             })
             .collect(),

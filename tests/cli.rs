@@ -474,6 +474,19 @@ fn a_simulated_day_feeds_the_waiting_report() {
         report["waiting"]["p90_s"].as_f64().unwrap()
             >= report["waiting"]["median_s"].as_f64().unwrap()
     );
+    // The Friday-prayer break is logged as sholat, one pause per counter that took it.
+    let pauses = count("counter_paused");
+    assert!(pauses > 0);
+    assert_eq!(
+        lines
+            .lines()
+            .filter(|l| l.contains("\"counter_paused\"") && l.contains("\"reason\":\"sholat\""))
+            .count(),
+        pauses
+    );
+    assert_eq!(report["breaks"][0]["reason"], "sholat");
+    assert_eq!(report["breaks"][0]["count"], pauses);
+    assert_eq!(report["breaks"].as_array().unwrap().len(), 1);
 }
 
 /// Every role's action through the binary with `--json`, credentials from the environment:

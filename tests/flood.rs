@@ -105,7 +105,10 @@ fn random_request(rng: &mut Rng) -> Request {
         11 => Request::Unpark { ticket },
         12 => Request::Reinstate { ticket },
         13 => Request::Cancel { ticket },
-        14 => Request::Pause { counter },
+        14 => Request::Pause {
+            counter,
+            reason: None,
+        },
         15 => Request::Resume { counter },
         16 => Request::GetTicket {
             ticket: Some(ticket),

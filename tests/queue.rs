@@ -274,8 +274,29 @@ async fn full_counter_journey_over_the_wire() {
         .unwrap();
     assert_eq!(ticket_of(&mine).state, "done");
 
-    // Break, resume, close.
-    o.request(Request::Pause { counter: None }).await.unwrap();
+    // Break (with its reason), resume, close. A reason nobody knows changes nothing.
+    let err = o
+        .request(Request::Pause {
+            counter: None,
+            reason: Some("tidur".into()),
+        })
+        .await
+        .unwrap_err();
+    assert_eq!(err.code(), Some("bad_request"));
+    let mut m = manager(&server).await;
+    let counter_1 = |s: &StateDto| s.counters.iter().find(|c| c.id == "1").cloned().unwrap();
+    assert_eq!(counter_1(&first_snapshot(&mut m).await).status, "open");
+    o.request(Request::Pause {
+        counter: None,
+        reason: Some("sholat".into()),
+    })
+    .await
+    .unwrap();
+    let paused = counter_1(&first_snapshot(&mut manager(&server).await).await);
+    assert_eq!(
+        (paused.status.as_str(), paused.break_reason.as_deref()),
+        ("paused", Some("sholat"))
+    );
     let err = o
         .request(Request::CallNext { counter: None })
         .await
@@ -291,6 +312,30 @@ async fn full_counter_journey_over_the_wire() {
     o.request(Request::CloseCounter { counter: None })
         .await
         .unwrap();
+
+    // The report counts the break by its reason, for the counter and for the officer.
+    let ResultDto::Report { report } = m
+        .request(Request::Report {
+            query: ReportQueryDto::default(),
+        })
+        .await
+        .unwrap()
+    else {
+        panic!("a report")
+    };
+    let reasons = |b: &[BreakDto]| -> Vec<(Option<String>, String, u32)> {
+        b.iter()
+            .map(|b| (b.reason.clone(), b.label.clone(), b.count))
+            .collect()
+    };
+    let sholat = vec![(Some("sholat".to_owned()), "Sholat".to_owned(), 1)];
+    assert_eq!(reasons(&report.breaks), sholat);
+    let siti = report
+        .officers
+        .iter()
+        .find(|o| o.officer == "siti")
+        .unwrap();
+    assert_eq!(reasons(&siti.breaks), sholat);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

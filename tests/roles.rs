@@ -109,7 +109,10 @@ fn actions(own_ticket: u64, other_ticket: u64) -> Vec<Action> {
         ),
         (
             "pause",
-            Box::new(move |r| Request::Pause { counter: c(r) }),
+            Box::new(move |r| Request::Pause {
+                counter: c(r),
+                reason: Some("rapat".into()),
+            }),
             staff.clone(),
         ),
         (

@@ -281,13 +281,20 @@ async fn officer_buttons_call_out_of_order_transfer_park_pause_and_close() {
         (!b.visible("#parked-card")).then_some(())
     });
 
-    // Pause: the button state shows it, and a paused counter cannot call.
-    assert!(!disabled(&console, "pause"));
-    click_action(&console, "pause");
-    wait_message(&console, "Loket istirahat");
-    console.wait_text("#who", "istirahat", PATIENCE);
+    // Pause: the officer says why (sholat); the button state shows it, and a paused
+    // counter cannot call.
+    assert!(!disabled(&console, "pause-panel"));
+    click_action(&console, "pause-panel");
+    console.wait_for("the break reasons", PATIENCE, |b| {
+        b.visible("#pause-panel").then_some(())
+    });
+    clear_message(&console);
+    console.click("#pause-panel [data-reason=sholat]");
+    wait_message(&console, "Loket istirahat: sholat");
+    console.wait_text("#who", "istirahat (sholat)", PATIENCE);
+    assert!(!console.visible("#pause-panel"));
     assert!(console.visible("#paused-banner"));
-    assert!(disabled(&console, "pause"));
+    assert!(disabled(&console, "pause-panel"));
     assert!(!disabled(&console, "resume"));
     assert!(disabled(&console, "call_next"));
     assert!(disabled(&console, "call-panel"));
@@ -296,7 +303,7 @@ async fn officer_buttons_call_out_of_order_transfer_park_pause_and_close() {
         json!(true),
         "the row's call button too"
     );
-    wait_tile(&board, "1", "A-001", "istirahat");
+    wait_tile(&board, "1", "A-001", "istirahat (sholat)");
     console.screenshot("console-paused");
     // The shortcut still asks the coordinator, which refuses: nothing is called.
     press(&console, "n");
@@ -376,6 +383,34 @@ async fn officer_buttons_call_out_of_order_transfer_park_pause_and_close() {
             .text("#login-message")
             .contains("ditutup oleh pengelola")
     );
+
+    // The manager's report shows the break by its reason, in the table of breaks and in
+    // the officer's row.
+    let page = driver.open(Window {
+        width: 1440,
+        height: 1000,
+        autoplay: true,
+    });
+    page.goto(&format!("{base}/report"));
+    page.wait_for("the login form", PATIENCE, |b| {
+        b.visible("#username").then_some(())
+    });
+    page.click("#username");
+    page.keys("admin");
+    page.click("#password");
+    page.keys(ADMIN_PASSWORD);
+    page.click("#login-button");
+    let breaks = page.wait_text("#break-table tbody", "Sholat", PATIENCE);
+    let rows: Vec<Vec<String>> = serde_json::from_value(page.js(
+        "return Array.from(document.querySelectorAll('#break-table tbody tr')).map(function (tr) { \
+           return Array.from(tr.cells).map(function (c) { return c.textContent; }); });",
+    ))
+    .unwrap();
+    assert_eq!(rows.len(), 1, "{breaks}");
+    assert_eq!((rows[0][0].as_str(), rows[0][1].as_str()), ("Sholat", "1"));
+    assert!(!page.visible("#break-empty"));
+    let header = page.text("#officer-table thead");
+    assert!(header.contains("Istirahat (jam)"), "{header}");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -494,12 +529,16 @@ async fn every_console_action_has_a_keyboard_shortcut() {
     wait_message(&console, "A-002 selesai dilayani");
     wait_current(&console, "—");
 
-    // I: pause; N is refused while paused; L: resume.
+    // I then 3: a break for a meeting; N is refused while paused; L: resume.
     press(&console, "i");
-    wait_message(&console, "Loket istirahat");
-    console.wait_text("#who", "istirahat", PATIENCE);
-    assert!(disabled(&console, "pause") && disabled(&console, "call_next"));
-    wait_tile(&board, "2", "A-002", "istirahat");
+    console.wait_for("the break reasons", PATIENCE, |b| {
+        b.visible("#pause-panel").then_some(())
+    });
+    press(&console, "3");
+    wait_message(&console, "Loket istirahat: rapat/koordinasi");
+    console.wait_text("#who", "istirahat (rapat/koordinasi)", PATIENCE);
+    assert!(disabled(&console, "pause-panel") && disabled(&console, "call_next"));
+    wait_tile(&board, "2", "A-002", "istirahat (rapat)");
     press(&console, "n");
     wait_message(&console, "sedang istirahat");
     press(&console, "l");

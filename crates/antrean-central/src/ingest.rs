@@ -322,6 +322,7 @@ mod tests {
             at_ms,
             event: EventDto::CounterPaused {
                 counter: "1".into(),
+                reason: None,
             },
         }
     }

@@ -30,6 +30,8 @@ pub enum Command {
     PauseCounter {
         /// Counter id.
         counter: String,
+        /// Why (None: not given).
+        reason: Option<crate::break_reason::BreakReason>,
     },
     /// Counter back from a break.
     ResumeCounter {
@@ -192,7 +194,7 @@ impl Command {
     pub fn counter(&self) -> Option<&str> {
         match self {
             Command::OpenCounter { counter, .. }
-            | Command::PauseCounter { counter }
+            | Command::PauseCounter { counter, .. }
             | Command::ResumeCounter { counter }
             | Command::CloseCounter { counter }
             | Command::CallNext { counter }

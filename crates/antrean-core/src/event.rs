@@ -135,6 +135,8 @@ pub enum Event {
     CounterPaused {
         /// Counter.
         counter: String,
+        /// Why (None: not given, or logged before reasons were).
+        reason: Option<crate::break_reason::BreakReason>,
     },
     /// Counter back from break.
     CounterResumed {

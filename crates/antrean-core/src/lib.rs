@@ -12,6 +12,7 @@
 #![deny(missing_docs)]
 
 pub mod booking;
+pub mod break_reason;
 pub mod catalog;
 pub mod command;
 pub mod engine;
@@ -31,6 +32,7 @@ pub mod ticket;
 pub mod time;
 pub mod voice;
 
+pub use break_reason::BreakReason;
 pub use catalog::Catalog;
 pub use command::Command;
 pub use engine::{Engine, Outcome};

@@ -139,6 +139,8 @@ pub struct OfficerRow {
     pub open_s: u64,
     /// Seconds of those idle.
     pub idle_s: u64,
+    /// Breaks taken, by reason.
+    pub breaks: crate::break_reason::BreakTally,
     /// Service time stats.
     pub service: DurationStats,
 }
@@ -196,6 +198,8 @@ pub struct Report {
     pub open_s: u64,
     /// Counter seconds idle.
     pub idle_s: u64,
+    /// Counter breaks by reason (istirahat, sholat, rapat…).
+    pub breaks: crate::break_reason::BreakTally,
     /// By hour of day.
     pub by_hour: Vec<HourRow>,
     /// By day (days with activity).

@@ -52,6 +52,8 @@ pub struct CounterState {
     pub booked_streak: u32,
     /// Walk-in calls since the last booked call.
     pub walk_in_streak: u32,
+    /// Why the counter is on its break (meaningful while paused).
+    pub break_reason: Option<crate::break_reason::BreakReason>,
 }
 
 impl Default for CounterState {
@@ -64,6 +66,7 @@ impl Default for CounterState {
             since: Timestamp(0),
             booked_streak: 0,
             walk_in_streak: 0,
+            break_reason: None,
         }
     }
 }
@@ -466,19 +469,22 @@ impl State {
                 c.officer = Some(officer.clone());
                 c.since = at;
             }
-            Event::CounterPaused { counter } => {
+            Event::CounterPaused { counter, reason } => {
                 let c = self.counters.entry(counter.clone()).or_default();
                 c.status = CounterStatus::Paused;
+                c.break_reason = *reason;
                 c.since = at;
             }
             Event::CounterResumed { counter } => {
                 let c = self.counters.entry(counter.clone()).or_default();
                 c.status = CounterStatus::Open;
+                c.break_reason = None;
                 c.since = at;
             }
             Event::CounterClosed { counter } => {
                 let c = self.counters.entry(counter.clone()).or_default();
                 c.status = CounterStatus::Closed;
+                c.break_reason = None;
                 c.officer = None;
                 c.current = None;
                 c.since = at;

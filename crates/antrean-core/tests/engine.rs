@@ -447,6 +447,7 @@ fn counter_states_and_officer_binding() {
     e.execute(
         &Command::PauseCounter {
             counter: "1".into(),
+            reason: Some(BreakReason::Istirahat),
         },
         monday("08:02"),
     )
@@ -781,6 +782,7 @@ fn an_officer_reconnecting_during_a_break_does_not_end_it() {
     open(&mut e, "1", "siti", monday("09:00"));
     let pause = Command::PauseCounter {
         counter: "1".into(),
+        reason: None,
     };
     e.execute(&pause, monday("10:00")).unwrap();
     // The console reconnects and says hello again, which opens the counter.

@@ -150,6 +150,7 @@ fn to_command(op: &Op, engine: &Engine) -> Option<Command> {
         },
         Op::Pause { counter: c } => Command::PauseCounter {
             counter: counter(c),
+            reason: None,
         },
         Op::Resume { counter: c } => Command::ResumeCounter {
             counter: counter(c),

@@ -192,6 +192,7 @@ fn a_paused_counter_is_assumed_back_after_a_short_pause() {
         &mut e,
         Command::PauseCounter {
             counter: "3".into(),
+            reason: None,
         },
         now,
     );

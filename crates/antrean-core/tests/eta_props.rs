@@ -63,6 +63,7 @@ fn command(op: &Op, engine: &Engine) -> Option<Command> {
         }
         Op::Pause { counter: c } => Command::PauseCounter {
             counter: counter(c),
+            reason: None,
         },
         Op::Resume { counter: c } => Command::ResumeCounter {
             counter: counter(c),

@@ -296,6 +296,51 @@ fn the_hour_table_runs_from_the_first_to_the_last_busy_hour_with_empty_hours_bet
 }
 
 #[test]
+fn breaks_are_counted_and_timed_by_reason_for_the_counter_and_its_officer() {
+    let mut e = Engine::new(catalog());
+    let mut log = Vec::new();
+    serve_one(&mut e, &mut log, monday("08:10"));
+    let c = || "1".to_owned();
+    let steps = [
+        (
+            "12:00",
+            Command::PauseCounter {
+                counter: c(),
+                reason: Some(BreakReason::Sholat),
+            },
+        ),
+        ("12:15", Command::ResumeCounter { counter: c() }),
+        (
+            "13:00",
+            Command::PauseCounter {
+                counter: c(),
+                reason: Some(BreakReason::Istirahat),
+            },
+        ),
+        // Closing while on a break ends the break.
+        ("13:30", Command::CloseCounter { counter: c() }),
+    ];
+    for (at, cmd) in &steps {
+        run(&mut e, &mut log, cmd, monday(at)).unwrap();
+    }
+    let catalog = catalog();
+    let mut b = ReportBuilder::new(&catalog, query("2026-11-30", "2026-11-30"));
+    log.iter().for_each(|(ev, at)| b.push(ev, *at));
+    let r = b.finish();
+    let column = |reason| BreakReason::column(Some(reason));
+    let (sholat, istirahat) = (column(BreakReason::Sholat), column(BreakReason::Istirahat));
+    assert_eq!(r.breaks.count[sholat], 1);
+    assert_eq!(r.breaks.ms[sholat], 15 * 60_000);
+    assert_eq!(r.breaks.count[istirahat], 1);
+    assert_eq!(r.breaks.ms[istirahat], 30 * 60_000);
+    assert_eq!(r.breaks.total_ms(), 45 * 60_000);
+    // Breaks are not open time: open 08:10–12:00 and 12:15–13:00.
+    assert_eq!(r.open_s, (230 + 45) * 60);
+    let siti = r.officers.iter().find(|o| o.officer == "siti").unwrap();
+    assert_eq!(siti.breaks, r.breaks);
+}
+
+#[test]
 fn filters_select_the_counter_and_the_period() {
     let h = generate(11, &["2026-11-30", "2026-12-01"]);
     let mut q = query("2026-12-01", "2026-12-01");
@@ -359,7 +404,10 @@ fn idle_time_is_open_time_without_a_ticket() {
     run(
         &mut e,
         &mut log,
-        &Command::PauseCounter { counter: c("1") },
+        &Command::PauseCounter {
+            counter: c("1"),
+            reason: None,
+        },
         monday("08:30"),
     )
     .unwrap();

@@ -182,6 +182,9 @@ pub enum Request {
     Pause {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         counter: Option<String>,
+        /// istirahat | sholat | rapat | lainnya (docs/protocol.md).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        reason: Option<String>,
     },
     Resume {
         #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -79,6 +79,10 @@ pub fn state_view(state: &State, catalog: &Catalog, scope: SnapshotScope) -> Sta
             }
             .to_owned(),
             officer: c.officer.clone(),
+            break_reason: (c.status == CounterStatus::Paused)
+                .then_some(c.break_reason)
+                .flatten()
+                .map(|r| r.key().to_owned()),
             current: c.current.map(|t| t.0),
             booked_streak: c.booked_streak,
             walk_in_streak: c.walk_in_streak,

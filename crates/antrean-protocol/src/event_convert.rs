@@ -3,7 +3,9 @@
 
 use antrean_core::booking::BookingId;
 use antrean_core::event::BookingChannel;
-use antrean_core::{Channel, Event, LocalDate, LocalTime, TicketId, TicketNumber, Timestamp};
+use antrean_core::{
+    BreakReason, Channel, Event, LocalDate, LocalTime, TicketId, TicketNumber, Timestamp,
+};
 
 use crate::*;
 
@@ -137,7 +139,10 @@ pub fn event_to_dto(event: &Event) -> EventDto {
         Event::TicketCancelled { ticket } => EventDto::TicketCancelled { ticket: ticket.0 },
         Event::TicketExpired { ticket } => EventDto::TicketExpired { ticket: ticket.0 },
         Event::CounterOpened { counter, officer } => EventDto::CounterOpened { counter, officer },
-        Event::CounterPaused { counter } => EventDto::CounterPaused { counter },
+        Event::CounterPaused { counter, reason } => EventDto::CounterPaused {
+            counter,
+            reason: reason.map(|r| r.key().to_owned()),
+        },
         Event::CounterResumed { counter } => EventDto::CounterResumed { counter },
         Event::CounterClosed { counter } => EventDto::CounterClosed { counter },
         Event::ServiceRated {
@@ -297,7 +302,16 @@ pub fn event_from_dto(dto: &EventDto) -> Result<Event, InvalidEvent> {
         EventDto::TicketCancelled { ticket } => Event::TicketCancelled { ticket: t(ticket) },
         EventDto::TicketExpired { ticket } => Event::TicketExpired { ticket: t(ticket) },
         EventDto::CounterOpened { counter, officer } => Event::CounterOpened { counter, officer },
-        EventDto::CounterPaused { counter } => Event::CounterPaused { counter },
+        EventDto::CounterPaused { counter, reason } => Event::CounterPaused {
+            counter,
+            reason: match reason.as_deref() {
+                None => None,
+                Some(key) => Some(
+                    BreakReason::parse(key)
+                        .ok_or_else(|| InvalidEvent(format!("unknown break reason \"{key}\"")))?,
+                ),
+            },
+        },
         EventDto::CounterResumed { counter } => Event::CounterResumed { counter },
         EventDto::CounterClosed { counter } => Event::CounterClosed { counter },
         EventDto::ServiceRated {
@@ -450,6 +464,11 @@ mod tests {
             },
             Event::CounterPaused {
                 counter: "3".into(),
+                reason: None,
+            },
+            Event::CounterPaused {
+                counter: "3".into(),
+                reason: Some(BreakReason::Sholat),
             },
             Event::CounterResumed {
                 counter: "3".into(),

@@ -77,6 +77,9 @@ pub enum EventDto {
     },
     CounterPaused {
         counter: String,
+        /// istirahat | sholat | rapat | lainnya; absent when none was given.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        reason: Option<String>,
     },
     CounterResumed {
         counter: String,

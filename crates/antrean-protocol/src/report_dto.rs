@@ -105,7 +105,44 @@ pub struct OfficerDto {
     pub served: u32,
     pub open_s: u64,
     pub idle_s: u64,
+    /// Breaks by reason (only reasons taken).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub breaks: Vec<BreakDto>,
     pub service: StatsDto,
+}
+
+/// Breaks of one reason in a period.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[allow(missing_docs)]
+pub struct BreakDto {
+    /// istirahat | sholat | rapat | lainnya; absent for breaks logged without a reason.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+    /// "Sholat", "Tanpa keterangan".
+    pub label: String,
+    pub count: u32,
+    pub total_s: u64,
+}
+
+/// The reasons with breaks in a tally, in the officers' order, "no reason" last.
+pub fn break_dtos(tally: &antrean_core::break_reason::BreakTally) -> Vec<BreakDto> {
+    use antrean_core::BreakReason;
+    use antrean_core::break_reason::BREAK_COLUMNS;
+    (1..BREAK_COLUMNS)
+        .chain([0])
+        .filter(|&c| tally.count[c] > 0)
+        .map(|c| {
+            let reason = BreakReason::of_column(c);
+            BreakDto {
+                reason: reason.map(|r| r.key().to_owned()),
+                label: reason
+                    .map_or("Tanpa keterangan", |r| r.label_id())
+                    .to_owned(),
+                count: tally.count[c],
+                total_s: tally.ms[c] / 1000,
+            }
+        })
+        .collect()
 }
 
 /// One unsur's figures.
@@ -230,7 +267,7 @@ pub struct ReportDto {
     pub officer: Option<String>,
     /// The filters' names as people know them (agency, service, counter, officer), for
     /// headings and exports.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "ScopeNamesDto::is_empty")]
     pub scope_names: ScopeNamesDto,
     pub counts: CountsDto,
     pub waiting: StatsDto,
@@ -238,6 +275,9 @@ pub struct ReportDto {
     pub service_time: StatsDto,
     pub open_s: u64,
     pub idle_s: u64,
+    /// Counter breaks by reason (istirahat, sholat, rapat…); absent when none.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub breaks: Vec<BreakDto>,
     pub by_hour: Vec<HourDto>,
     pub by_day: Vec<DayDto>,
     pub compliance: Vec<ComplianceDto>,
@@ -308,6 +348,13 @@ pub fn weight_from_name(name: Option<&str>) -> Option<Weight> {
         None | Some("exact") => Some(Weight::Exact),
         Some("legacy") => Some(Weight::Legacy),
         Some(_) => None,
+    }
+}
+
+impl ScopeNamesDto {
+    /// No filter named.
+    pub fn is_empty(&self) -> bool {
+        *self == ScopeNamesDto::default()
     }
 }
 
@@ -460,6 +507,7 @@ pub fn report_dto(report: &Report, catalog: &Catalog, weight: Weight) -> ReportD
         service_time: stats_dto(&report.service),
         open_s: report.open_s,
         idle_s: report.idle_s,
+        breaks: break_dtos(&report.breaks),
         by_hour: report
             .by_hour
             .iter()
@@ -504,6 +552,7 @@ pub fn report_dto(report: &Report, catalog: &Catalog, weight: Weight) -> ReportD
                 served: o.served,
                 open_s: o.open_s,
                 idle_s: o.idle_s,
+                breaks: break_dtos(&o.breaks),
                 service: stats_dto(&o.service),
             })
             .collect(),

@@ -238,6 +238,9 @@ pub struct CounterStateDto {
     /// Officer logged in.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub officer: Option<String>,
+    /// Why it is paused (istirahat | sholat | rapat | lainnya), when paused with a reason.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub break_reason: Option<String>,
     /// Current ticket id.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub current: Option<u64>,

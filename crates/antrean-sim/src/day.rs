@@ -4,6 +4,7 @@
 use std::cmp::Ordering;
 use std::collections::{BinaryHeap, HashMap};
 
+use antrean_core::BreakReason;
 use antrean_core::eta;
 use antrean_core::schedule::Closure;
 use antrean_core::state::CounterStatus;
@@ -63,7 +64,7 @@ enum Happening {
     DeferredIssue(usize, bool),
     Login(usize),
     Logout(usize),
-    PauseStart(usize),
+    PauseStart(usize, BreakReason),
     PauseEnd(usize),
     /// The called visitor reaches the counter.
     VisitorReaches(usize),
@@ -100,7 +101,7 @@ impl Ord for Scheduled {
 /// What an officer will do once the ticket in hand is done.
 #[derive(Clone, Copy, Debug, PartialEq)]
 enum Pending {
-    Pause,
+    Pause(BreakReason),
     Logout,
 }
 
@@ -171,7 +172,8 @@ impl<'a> Simulation<'a> {
             self.schedule(self.at(closes), Happening::Logout(c));
             for b in hours.breaks.iter().chain(&own_breaks) {
                 if opens <= b.start && b.start < closes {
-                    self.schedule(self.at(b.start), Happening::PauseStart(c));
+                    let reason = BreakReason::from_label(&b.label);
+                    self.schedule(self.at(b.start), Happening::PauseStart(c, reason));
                     self.schedule(self.at(b.end), Happening::PauseEnd(c));
                 }
             }
@@ -237,18 +239,24 @@ impl<'a> Simulation<'a> {
                     self.run(Command::CloseCounter { counter }, now)?;
                 }
             }
-            Happening::PauseStart(c) => {
+            Happening::PauseStart(c, reason) => {
                 if self.status(c) == CounterStatus::Open {
                     if self.has_ticket(c) {
-                        self.pending[c].get_or_insert(Pending::Pause);
+                        self.pending[c].get_or_insert(Pending::Pause(reason));
                     } else {
                         let counter = self.counter_id(c);
-                        self.run(Command::PauseCounter { counter }, now)?;
+                        self.run(
+                            Command::PauseCounter {
+                                counter,
+                                reason: Some(reason),
+                            },
+                            now,
+                        )?;
                     }
                 }
             }
             Happening::PauseEnd(c) => {
-                if self.pending[c] == Some(Pending::Pause) {
+                if matches!(self.pending[c], Some(Pending::Pause(_))) {
                     // Still busy with a long visit: the break is over before it began.
                     self.pending[c] = None;
                 }
@@ -401,8 +409,14 @@ impl<'a> Simulation<'a> {
     fn after_release(&mut self, c: usize, now: Timestamp) -> Result<(), SimError> {
         let counter = self.counter_id(c);
         match self.pending[c].take() {
-            Some(Pending::Pause) => {
-                self.run(Command::PauseCounter { counter }, now)?;
+            Some(Pending::Pause(reason)) => {
+                self.run(
+                    Command::PauseCounter {
+                        counter,
+                        reason: Some(reason),
+                    },
+                    now,
+                )?;
             }
             Some(Pending::Logout) => {
                 self.run(Command::CloseCounter { counter }, now)?;

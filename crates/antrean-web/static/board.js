@@ -24,6 +24,9 @@
   var refreshPending = false;
 
   var STATUS_TEXT = { open: "", paused: "Istirahat", closed: "Tutup" };
+  // A break's reason, as waiting visitors read it ("Istirahat (sholat)").
+  var BREAK_TEXT = { sholat: "Istirahat (sholat)", rapat: "Istirahat (rapat)" };
+  var breakReason = {};  // counter id → reason of its break
   var TICKET_TEXT = { called: "Dipanggil", serving: "Sedang dilayani", done: "Selesai",
     no_show: "Tidak hadir", parked: "Ditunda", waiting: "Dialihkan", cancelled: "Dibatalkan",
     expired: "" };
@@ -77,7 +80,8 @@
       meta.textContent = "";
       var badge = priorityBadge(t);
       if (badge) { meta.appendChild(badge); meta.appendChild(document.createTextNode(" ")); }
-      var words = STATUS_TEXT[st] || (t ? TICKET_TEXT[t.state] || "" : "");
+      var words = (st === "paused" && BREAK_TEXT[breakReason[c.id]]) || STATUS_TEXT[st] ||
+        (t ? TICKET_TEXT[t.state] || "" : "");
       meta.appendChild(document.createTextNode(words));
     });
   }
@@ -153,7 +157,10 @@
   function fromSnapshot(state) {
     status = {};
     lastCall = {};
-    (state.counters || []).forEach(function (c) { status[c.id] = c.status; });
+    (state.counters || []).forEach(function (c) {
+      status[c.id] = c.status;
+      breakReason[c.id] = c.break_reason;
+    });
     history = (state.recent_calls || []).slice(0, HISTORY_LENGTH);
     // Oldest first, so the newest call of each counter wins.
     history.slice().reverse().concat(state.tickets || []).forEach(function (t) {
@@ -184,7 +191,7 @@
         voice.enqueue(msg.announce);
         return;
       case "counter_opened": case "counter_resumed": status[e.counter] = "open"; break;
-      case "counter_paused": status[e.counter] = "paused"; break;
+      case "counter_paused": status[e.counter] = "paused"; breakReason[e.counter] = e.reason; break;
       case "counter_closed": status[e.counter] = "closed"; break;
       case "day_started": lastCall = {}; history = []; newest = null; waitingBy = {}; break;
       case "service_finished":

@@ -9,9 +9,14 @@
   // (below it, on a 1366×768 laptop, they would push the actions off the screen).
   var ROOM_FOR_REQUIREMENTS_PX = 900;
   var KEYS = { n: "call_next", u: "recall", m: "start", s: "finish", t: "no_show",
-    a: "transfer-panel", p: "park", b: "unpark-panel", k: "call-panel", i: "pause",
+    a: "transfer-panel", p: "park", b: "unpark-panel", k: "call-panel", i: "pause-panel",
     l: "resume", x: "close-panel", c: "checkin-panel" };
-  var PANELS = ["transfer-panel", "call-panel", "unpark-panel", "close-panel", "checkin-panel"];
+  var PANELS = ["transfer-panel", "call-panel", "unpark-panel", "close-panel", "checkin-panel",
+    "pause-panel"];
+  // Break reasons as the core knows them (BreakReason), in the order of the 1–4 keys.
+  var BREAK_LABELS = { istirahat: "Istirahat", sholat: "Sholat", rapat: "Rapat/koordinasi", lainnya: "Lainnya" };
+  var BREAK_KEYS = ["istirahat", "sholat", "rapat", "lainnya"];
+  var breakReason = null;    // why this counter is paused, when it is
   var STATE_TEXT = { called: "Dipanggil", serving: "Sedang dilayani" };
   var STATUS_WORDS = { open: "buka", paused: "istirahat", closed: "tutup" };
 
@@ -249,8 +254,11 @@
 
   function renderHeader() {
     var c = A.counterOf(catalog, counterId);
-    A.setText("who", (c ? c.name : "Loket " + counterId) + " · " +
-      (STATUS_WORDS[counterStatus] || counterStatus));
+    var word = STATUS_WORDS[counterStatus] || counterStatus;
+    if (counterStatus === "paused" && breakReason && breakReason !== "istirahat") {
+      word += " (" + BREAK_LABELS[breakReason].toLowerCase() + ")";
+    }
+    A.setText("who", (c ? c.name : "Loket " + counterId) + " · " + word);
     A.byId("paused-banner").hidden = counterStatus !== "paused";
     A.byId("offline-banner").hidden = live;
   }
@@ -274,7 +282,7 @@
         return !t ? noneCalled : t.state !== "serving" ? "Tekan M untuk mulai melayani " + t.number + " dulu." : null;
       case "park": case "transfer-panel": return t ? null : noneCalled;
       case "unpark-panel": return parkedHere().length ? null : "Tidak ada nomor yang ditunda.";
-      case "pause":
+      case "pause": case "pause-panel":
         return counterStatus === "paused" ? "Loket sudah istirahat." : paused || busy;
       case "resume":
         return counterStatus === "paused" ? null : counterStatus === "open" ? "Loket sudah buka." : paused;
@@ -308,7 +316,7 @@
       case "park": return n + " ditunda";
       case "unpark": return n + " kembali ke antrean";
       case "transfer": return n + " dialihkan ke " + serviceName(t.service);
-      case "pause": return "Loket istirahat";
+      case "pause": return "Loket istirahat: " + (BREAK_LABELS[breakReason] || "Istirahat").toLowerCase();
       case "resume": return "Loket dibuka kembali";
       case "close_counter": return "Loket ditutup";
       case "check_in": return t && t.booked_slot_at_ms
@@ -330,6 +338,7 @@
       upsert(result.ticket, result.seq || 0);
       var status = { pause: "paused", resume: "open", close_counter: "closed" }[type];
       if (status) setStatus(status, result.seq || 0);
+      if (type === "pause") breakReason = body.reason || null;
       message(resultText(type, result), false);
       if (type === "close_counter") { closed("Loket ditutup. Masuk lagi untuk membuka loket."); return; }
       render();
@@ -401,7 +410,7 @@
       // Panels that need something to act on say so instead of opening empty.
       var reason = blockedReason(action);
       if (reason && (action === "unpark-panel" || action === "transfer-panel" ||
-          action === "close-panel")) {
+          action === "close-panel" || action === "pause-panel")) {
         message(reason, true);
         return;
       }
@@ -442,6 +451,7 @@
       (msg.state.counters || []).forEach(function (c) {
         if (c.id !== counterId) return;
         setStatus(c.status, msg.seq);
+        breakReason = c.break_reason || null;
         streak = { booked: c.booked_streak || 0, walkIn: c.walk_in_streak || 0, seq: msg.seq };
       });
       alerts = {};
@@ -485,6 +495,7 @@
       var status = { counter_opened: "open", counter_resumed: "open", counter_paused: "paused",
         counter_closed: "closed" }[e.type];
       if (status) setStatus(status, msg.seq);
+      if (e.type === "counter_paused") breakReason = e.reason || null;
       // Closed from elsewhere (the manager): leave too, or a reconnect would reopen it.
       if (e.type === "counter_closed" && !closing) {
         closed("Loket ditutup oleh pengelola. Masuk lagi untuk membuka loket.");
@@ -628,6 +639,13 @@
     A.byId("checkin-priority").value = "";
     closePanels();
   });
+  function pauseFor(reason) {
+    closePanels();
+    act("pause", { reason: reason });
+  }
+  Array.prototype.forEach.call(document.querySelectorAll("#pause-panel [data-reason]"), function (button) {
+    button.addEventListener("click", function () { pauseFor(button.dataset.reason); });
+  });
   A.byId("unpark-panel").addEventListener("submit", function (e) {
     e.preventDefault();
     var number = A.byId("unpark-ticket").value;
@@ -648,6 +666,12 @@
     }
     var tag = target.tagName;
     if (tag === "INPUT" || tag === "SELECT" || tag === "TEXTAREA") return;
+    // With the reasons open, 1–4 pick one.
+    if (!A.byId("pause-panel").hidden && /^[1-4]$/.test(e.key)) {
+      e.preventDefault();
+      pauseFor(BREAK_KEYS[Number(e.key) - 1]);
+      return;
+    }
     var action = KEYS[(e.key || "").toLowerCase()];
     if (!action) return;
     e.preventDefault();

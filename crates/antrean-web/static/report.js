@@ -207,10 +207,19 @@
       return [c.service_name, dec(c.standard_min, 0), dec(c.measured, 0), dec(c.within, 0), dec(c.percent, 1) + "%",
         minutes(c.service_time.median_s), minutes(c.service_time.p90_s)];
     }));
+    var breakSeconds = function (list) {
+      return (list || []).reduce(function (s, b) { return s + b.total_s; }, 0);
+    };
     rows("officer-table", r.officers.map(function (o) {
       return [o.name || o.officer, dec(o.served, 0), hours(o.open_s), hours(o.idle_s), percent(o.idle_s, o.open_s),
-        minutes(o.service.mean_s), minutes(o.service.median_s)];
+        hours(breakSeconds(o.breaks)), minutes(o.service.mean_s), minutes(o.service.median_s)];
     }));
+    var breaks = r.breaks || [];
+    rows("break-table", breaks.map(function (b) {
+      return [b.label, dec(b.count, 0), hours(b.total_s), minutes(b.total_s / b.count)];
+    }));
+    A.byId("break-table").hidden = breaks.length === 0;
+    A.byId("break-empty").hidden = breaks.length > 0;
   }
 
   // Booked against walk-in visitors, no-shows, punctuality and slot use (docs/booking.md).

@@ -162,7 +162,20 @@ fn command(
             to_front,
         }),
         Request::Park { .. } => ready(C::Park { counter: c() }),
-        Request::Pause { .. } => ready(C::PauseCounter { counter: c() }),
+        Request::Pause { reason, .. } => {
+            let reason = match reason.as_deref() {
+                None => None,
+                Some(key) => Some(antrean_core::BreakReason::parse(key).ok_or_else(|| {
+                    Refusal::BadRequest(format!(
+                        "reason must be istirahat, sholat, rapat or lainnya, not \"{key}\""
+                    ))
+                })?),
+            };
+            ready(C::PauseCounter {
+                counter: c(),
+                reason,
+            })
+        }
         Request::Resume { .. } => ready(C::ResumeCounter { counter: c() }),
         Request::CloseCounter { .. } => ready(C::CloseCounter { counter: c() }),
         Request::Unpark { ticket } => with_ticket(ticket, |t| C::Unpark { ticket: t }),
@@ -316,7 +329,7 @@ fn request_counter(request: &Request) -> Option<Option<&String>> {
         | Request::NoShow { counter }
         | Request::Transfer { counter, .. }
         | Request::Park { counter }
-        | Request::Pause { counter }
+        | Request::Pause { counter, .. }
         | Request::Resume { counter }
         | Request::CloseCounter { counter } => Some(counter.as_ref()),
         _ => None,

@@ -36,10 +36,11 @@ impl Engine {
                     }]),
                 }
             }
-            Command::PauseCounter { counter } => {
+            Command::PauseCounter { counter, reason } => {
                 self.require_idle_open(counter)?;
                 Ok(vec![Event::CounterPaused {
                     counter: counter.clone(),
+                    reason: *reason,
                 }])
             }
             Command::ResumeCounter { counter } => {

@@ -5,6 +5,7 @@
 
 use std::collections::HashMap;
 
+use crate::break_reason::{BreakReason, BreakTally};
 use crate::catalog::Catalog;
 use crate::event::Event;
 use crate::rating::{EDUCATION, FollowUp, Gender, Profile};
@@ -85,13 +86,15 @@ pub struct VisitFact {
     pub outcome: Outcome,
 }
 
-/// A counter's open and idle time on one day with one officer.
+/// A counter's open, idle and break time on one day with one officer.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct CounterDay {
     /// Open (not paused), ms.
     pub open_ms: u64,
     /// Idle while open, ms.
     pub idle_ms: u64,
+    /// Breaks by reason (a break is counted on the day it ends).
+    pub breaks: BreakTally,
 }
 
 /// A questionnaire, a face or both (rated at the site or imported).
@@ -141,6 +144,8 @@ struct CounterTrack {
     officer: u32,
     open_since: Option<Timestamp>,
     idle_since: Option<Timestamp>,
+    /// The running break: since when, and its reason column.
+    break_since: Option<(Timestamp, usize)>,
 }
 
 /// The facts of a log.
@@ -248,6 +253,7 @@ impl Facts {
                 officer: NONE,
                 open_since: None,
                 idle_since: None,
+                break_since: None,
             });
         }
         id
@@ -288,6 +294,7 @@ impl Facts {
                 for t in &mut self.tracks {
                     t.open_since = None;
                     t.idle_since = None;
+                    t.break_since = None;
                 }
             }
             Event::TicketIssued {
@@ -548,10 +555,21 @@ impl Facts {
                 (cid, step(true, true, false, false))
             }
             Event::CounterResumed { counter } => {
-                (self.counter_id(counter), step(true, true, false, false))
+                let cid = self.counter_id(counter);
+                self.end_break(cid, at);
+                (cid, step(true, true, false, false))
             }
-            Event::CounterPaused { counter } | Event::CounterClosed { counter } => {
-                (self.counter_id(counter), PAUSE)
+            Event::CounterPaused { counter, reason } => {
+                let cid = self.counter_id(counter);
+                self.end_break(cid, at);
+                self.tracks[cid as usize].break_since = Some((at, BreakReason::column(*reason)));
+                (cid, PAUSE)
+            }
+            Event::CounterClosed { counter } => {
+                // Closing while on a break ends the break (the officer left).
+                let cid = self.counter_id(counter);
+                self.end_break(cid, at);
+                (cid, PAUSE)
             }
             Event::TicketCalled { counter, .. } => {
                 (self.counter_id(counter), step(false, false, true, false))
@@ -574,6 +592,7 @@ impl Facts {
         let t = &mut self.tracks[counter as usize];
         let mut idle_ms = 0;
         let mut open_ms = 0;
+
         if step.idle_ends
             && let Some(since) = t.idle_since.take()
         {
@@ -602,6 +621,21 @@ impl Facts {
         entry.open_ms += u64::from(open_ms);
     }
 
+    /// Ends the counter's running break, if any, and books it to the day it ends, with
+    /// the officer who took it.
+    fn end_break(&mut self, counter: u32, at: Timestamp) {
+        let t = &mut self.tracks[counter as usize];
+        let Some((since, column)) = t.break_since.take() else {
+            return;
+        };
+        let day = self.time_zone.local(at).date.days_since_epoch();
+        let entry = self
+            .counter_days
+            .entry((day, counter, t.officer))
+            .or_default();
+        entry.breaks.add(column, u64::from(ms_between(since, at)));
+    }
+
     /// Counter days including the stretches still running at the last event (a live view of
     /// today shows the day so far).
     pub fn counter_days_so_far(&self) -> HashMap<(i64, u32, u32), CounterDay> {
@@ -614,6 +648,11 @@ impl Facts {
             }
             if let Some(since) = t.idle_since {
                 entry.idle_ms += u64::from(ms_between(since, self.last_at));
+            }
+            if let Some((since, column)) = t.break_since {
+                entry
+                    .breaks
+                    .add(column, u64::from(ms_between(since, self.last_at)));
             }
         }
         days

@@ -5,6 +5,7 @@ use std::collections::BTreeMap;
 use super::facts::{Facts, NONE, Outcome, VisitFact};
 use super::*;
 use crate::TimeZone;
+use crate::break_reason::BreakTally;
 
 struct Filter {
     /// Per service id: passes the agency/service filters.
@@ -97,6 +98,7 @@ struct OfficerAcc {
     served: u32,
     open_ms: u64,
     idle_ms: u64,
+    breaks: BreakTally,
     service: Vec<u32>,
 }
 
@@ -182,7 +184,7 @@ pub fn report(facts: &Facts, catalog: &Catalog, q: &ReportQuery) -> Report {
         }
     }
 
-    let (open_ms, idle_ms) = counter_time(facts, &f, q, &mut officers);
+    let (open_ms, idle_ms, breaks) = counter_time(facts, &f, q, &mut officers);
     let issued_visits = facts
         .visits
         .iter()
@@ -201,6 +203,7 @@ pub fn report(facts: &Facts, catalog: &Catalog, q: &ReportQuery) -> Report {
         service: DurationStats::of(&mut all.service),
         open_s: open_ms / 1000,
         idle_s: idle_ms / 1000,
+        breaks,
         by_hour: hour_rows(&mut hours),
         by_day: day_rows(&mut days),
         compliance: compliance_rows(facts, catalog, &mut compliance),
@@ -249,14 +252,15 @@ fn day_rows(days: &mut BTreeMap<LocalDate, Acc>) -> Vec<DayRow> {
         .collect()
 }
 
-/// Counter time in the period (open and idle, ms), also credited to each officer.
+/// Counter time in the period (open and idle, ms; breaks), also credited to each officer.
 fn counter_time(
     facts: &Facts,
     f: &Filter,
     q: &ReportQuery,
     officers: &mut BTreeMap<u32, OfficerAcc>,
-) -> (u64, u64) {
+) -> (u64, u64, BreakTally) {
     let (mut open_ms, mut idle_ms) = (0u64, 0u64);
+    let mut breaks = BreakTally::default();
     let (first_day, last_day) = (q.from.days_since_epoch(), q.to.days_since_epoch());
     for (&(day, counter, officer), cd) in &facts.counter_days_so_far() {
         let serves = f
@@ -269,14 +273,16 @@ fn counter_time(
         }
         open_ms += cd.open_ms;
         idle_ms += cd.idle_ms;
+        breaks.merge(&cd.breaks);
         if officer != NONE {
             let acc = officers.entry(officer).or_default();
             acc.open_ms += cd.open_ms;
             acc.idle_ms += cd.idle_ms;
+            acc.breaks.merge(&cd.breaks);
         }
     }
 
-    (open_ms, idle_ms)
+    (open_ms, idle_ms, breaks)
 }
 
 /// The hours from the first to the last with anything in them (issued, served, or the
@@ -333,12 +339,13 @@ fn compliance_rows(
 fn officer_rows(facts: &Facts, officers: &mut BTreeMap<u32, OfficerAcc>) -> Vec<OfficerRow> {
     let mut rows: Vec<OfficerRow> = officers
         .iter_mut()
-        .filter(|(_, acc)| acc.served > 0 || acc.open_ms > 0)
+        .filter(|(_, acc)| acc.served > 0 || acc.open_ms > 0 || acc.breaks.total_ms() > 0)
         .map(|(&officer, acc)| OfficerRow {
             officer: facts.officers.names[officer as usize].clone(),
             served: acc.served,
             open_s: acc.open_ms / 1000,
             idle_s: acc.idle_ms / 1000,
+            breaks: acc.breaks,
             service: DurationStats::of(&mut acc.service),
         })
         .collect();

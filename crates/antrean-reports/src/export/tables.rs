@@ -59,6 +59,9 @@ pub fn waiting_tables(r: &ReportDto) -> Vec<Table> {
         compliance_table(r),
         officer_table(r),
     ];
+    if !r.breaks.is_empty() {
+        tables.push(break_table(r));
+    }
     if !r.booking.is_empty() {
         tables.push(booking_table(r));
         tables.push(slot_table(r));
@@ -273,6 +276,27 @@ fn compliance_table(r: &ReportDto) -> Table {
     }
 }
 
+/// Counter breaks by reason (istirahat, sholat, rapat…).
+fn break_table(r: &ReportDto) -> Table {
+    Table {
+        sheet: "Istirahat",
+        title: format!("Istirahat loket menurut alasan — {}", filters(r)),
+        header: vec!["Alasan", "Berapa kali", "Jumlah (jam)", "Rata-rata (menit)"],
+        rows: r
+            .breaks
+            .iter()
+            .map(|b| {
+                vec![
+                    Cell::text(&b.label),
+                    Cell::int(b.count),
+                    Cell::dec(b.total_s as f64 / 3600.0, 1),
+                    minutes(b.total_s as f64 / f64::from(b.count.max(1))),
+                ]
+            })
+            .collect(),
+    }
+}
+
 /// Served and counter time per officer.
 fn officer_table(r: &ReportDto) -> Table {
     Table {
@@ -283,6 +307,7 @@ fn officer_table(r: &ReportDto) -> Table {
             "Dilayani",
             "Jam buka",
             "Jam tanpa pengunjung",
+            "Jam istirahat",
             "Rata-rata layanan (menit)",
         ],
         rows: r
@@ -294,6 +319,10 @@ fn officer_table(r: &ReportDto) -> Table {
                     Cell::int(o.served),
                     Cell::dec(o.open_s as f64 / 3600.0, 1),
                     Cell::dec(o.idle_s as f64 / 3600.0, 1),
+                    Cell::dec(
+                        o.breaks.iter().map(|b| b.total_s).sum::<u64>() as f64 / 3600.0,
+                        1,
+                    ),
                     minutes(o.service.mean_s),
                 ]
             })

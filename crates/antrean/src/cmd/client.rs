@@ -255,7 +255,13 @@ pub enum CounterCommand {
     /// Hold the current ticket aside.
     Park(CounterArgs),
     /// Take a break.
-    Pause(CounterArgs),
+    Pause {
+        /// Why: istirahat, sholat, rapat or lainnya (kept in the log and the report).
+        #[arg(long)]
+        reason: Option<String>,
+        #[command(flatten)]
+        conn: Connection,
+    },
     /// Back from a break.
     Resume(CounterArgs),
     /// Close the counter.
@@ -319,9 +325,9 @@ pub async fn counter(command: CounterCommand) -> anyhow::Result<()> {
             let counter = a.conn.counter_for_request();
             (a.conn, Request::Park { counter })
         }
-        CounterCommand::Pause(a) => {
-            let counter = a.conn.counter_for_request();
-            (a.conn, Request::Pause { counter })
+        CounterCommand::Pause { reason, conn } => {
+            let counter = conn.counter_for_request();
+            (conn, Request::Pause { counter, reason })
         }
         CounterCommand::Resume(a) => {
             let counter = a.conn.counter_for_request();
