@@ -470,3 +470,54 @@ async fn a_counter_in_use_names_the_officer_by_name() {
     assert!(text.contains("oleh Budi Santoso"), "{text}");
     assert!(!text.contains("petugas3"), "{text}");
 }
+
+/// The wait band a visitor saw stays while the fresh estimate still falls inside it: a
+/// call that moves the queue by one shortens the point estimate, not the band
+/// (docs/protocol.md, "Wait estimates stay steady").
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_band_a_visitor_saw_stays_while_the_estimate_falls_inside_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = Server::start(&dir.path().join("data"));
+    let token = enroll(&server, DeviceKind::Kiosk, "kiosk").await;
+    set_officer(&server, "siti", "1234").await;
+    let mut k = kiosk(&server, &token).await;
+    let mut o = officer(&server, "siti", "1234", "1").await;
+    let estimate_of = |answer: &ResultDto| match answer {
+        ResultDto::Ticket { estimate, .. } => {
+            estimate.clone().expect("a waiting ticket's estimate")
+        }
+        other => panic!("a ticket, got {other:?}"),
+    };
+    for _ in 0..6 {
+        k.request(issue("ktp-el-baru")).await.unwrap();
+    }
+    o.request(Request::CallNext { counter: None })
+        .await
+        .unwrap();
+    let ResultDto::Ticket { ticket, .. } = k.request(issue("ktp-el-baru")).await.unwrap() else {
+        panic!()
+    };
+    let ask = |id: u64| Request::GetTicket {
+        ticket: Some(TicketRef::Id(id)),
+    };
+    let before = estimate_of(&k.request(ask(ticket.id)).await.unwrap());
+    for step in [
+        Request::Start { counter: None },
+        Request::Finish { counter: None },
+        Request::CallNext { counter: None },
+    ] {
+        o.request(step).await.unwrap();
+    }
+    let after = estimate_of(&k.request(ask(ticket.id)).await.unwrap());
+    // One call fewer ahead: the point estimate moved down, inside the band shown before.
+    assert!(after.wait_s < before.wait_s, "{before:?} → {after:?}");
+    assert!(
+        before.band_min_lo * 60 <= after.wait_s && after.wait_s <= before.band_min_hi * 60,
+        "{before:?} → {after:?}"
+    );
+    assert_eq!(
+        (after.band_min_lo, after.band_min_hi),
+        (before.band_min_lo, before.band_min_hi),
+        "the band stays"
+    );
+}

@@ -82,8 +82,15 @@ async fn an_officer_call_reaches_the_board_its_voice_and_the_digital_ticket() {
     phone.wait_text("#number", "A-001", PATIENCE);
     phone.wait_text("#state", "menunggu", PATIENCE);
     phone.wait_text("#ahead", "0", PATIENCE);
-    // The estimated wait is a band in minutes (issue 7's estimator through the protocol).
-    phone.wait_text("#wait", "menit", PATIENCE);
+    // The estimated wait is a band in minutes (issue 7's estimator through the protocol),
+    // with what it rests on: no counter is open yet.
+    phone.wait_text("#wait", "begitu loket dibuka", PATIENCE);
+    assert!(phone.text("#wait").contains("menit"));
+    assert!(
+        phone
+            .text("#wait-why")
+            .contains("Belum ada loket yang buka")
+    );
     phone.wait_for("the requirements checklist", PATIENCE, |b| {
         b.visible("#requirements input[type=checkbox]")
             .then_some(())

@@ -25,9 +25,11 @@
 //! counters' remaining times forward, exact for constant times.
 
 mod band;
+mod steady;
 
 pub use crate::service_stats::ServiceStats;
 pub use band::WaitBand;
+pub use steady::{ShownBand, steady_band};
 
 use crate::catalog::{Catalog, Counter, PriorityPolicy};
 use crate::policy::preference_weight;
@@ -77,6 +79,23 @@ pub struct Estimate {
     pub band: WaitBand,
     /// The ticket is likely not called before closing time (or the site is closed today).
     pub after_closing: bool,
+    /// What the estimate rests on, for the visitor's explanation.
+    pub basis: Basis,
+}
+
+/// What an estimate rests on, in the terms a visitor can check: the calls before theirs,
+/// the counters working on the queue and the time a call takes.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Basis {
+    /// Calls of the service before the ticket's own (priority and booked ones included).
+    pub calls_ahead: u32,
+    /// Counters serving the service now (a shared counter counts by its share), rounded;
+    /// 0 when none is open yet (the estimate then assumes they open shortly).
+    pub counters: u32,
+    /// Mean counter time of one call, seconds.
+    pub mean_call_s: u32,
+    /// A counter for the service is free now: the ticket is next and called at once.
+    pub counter_free: bool,
 }
 
 /// The estimate for `ticket` at `now`, or None when it is not waiting, its service is not
@@ -104,6 +123,9 @@ pub fn estimate(
     if servers.is_empty() {
         return None;
     }
+    let any_open = catalog
+        .counters_serving(service)
+        .any(|c| state.counter(&c.id).status != CounterStatus::Closed);
     let capacity = servers.iter().map(|s| s.share).sum::<f64>();
     let calls = calls_until_mine(state, catalog, ticket, now);
 
@@ -155,6 +177,16 @@ pub fn estimate(
         wait_s: wait_s.round().clamp(0.0, f64::from(u32::MAX)) as u32,
         band,
         after_closing,
+        basis: Basis {
+            calls_ahead: calls.saturating_sub(1),
+            counters: if any_open {
+                capacity.round().max(1.0) as u32
+            } else {
+                0
+            },
+            mean_call_s: mean_s.round() as u32,
+            counter_free: f64::from(calls) <= immediate_calls(&servers),
+        },
     })
 }
 

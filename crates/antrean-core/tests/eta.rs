@@ -318,3 +318,27 @@ fn replay_rebuilds_the_statistics() {
     assert_eq!(replayed.state(), e.state());
     assert_eq!(e.state().service_stats["akta"].samples, 12);
 }
+
+#[test]
+fn the_estimate_says_what_it_rests_on() {
+    let mut e = Engine::new(catalog());
+    let now = monday("09:00");
+    let ids = issue_n(&mut e, "akta", None, 3, now);
+    // No counter open yet: assumed to open shortly, and said so (no counters).
+    let closed = eta(&e, ids[0], now).basis;
+    assert_eq!(
+        (closed.counters, closed.calls_ahead, closed.counter_free),
+        (0, 0, false)
+    );
+    open(&mut e, "3", "siti", now);
+    // An idle counter: the first ticket is called at once.
+    let free = eta(&e, ids[0], now).basis;
+    assert!(free.counter_free);
+    assert_eq!((free.counters, free.calls_ahead), (1, 0));
+    call_next(&mut e, "3", now).unwrap();
+    // Next in line behind a busy counter, and one with a call before it.
+    let next = eta(&e, ids[1], now).basis;
+    assert_eq!((next.calls_ahead, next.counter_free), (0, false));
+    assert_eq!(next.mean_call_s, CALL_S);
+    assert_eq!(eta(&e, ids[2], now).basis.calls_ahead, 1);
+}

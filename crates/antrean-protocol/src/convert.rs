@@ -15,6 +15,11 @@ pub fn estimate_view(estimate: &antrean_core::eta::Estimate) -> EstimateDto {
         band_min_hi: estimate.band.hi_min,
         text_id: estimate.band.text_id(),
         after_closing: estimate.after_closing,
+        text_en: estimate.band.text_en(),
+        calls_ahead: estimate.basis.calls_ahead,
+        counters: estimate.basis.counters,
+        mean_call_s: estimate.basis.mean_call_s,
+        counter_free: estimate.basis.counter_free,
     }
 }
 

@@ -150,6 +150,22 @@ pub struct EstimateDto {
     pub text_id: String,
     /// The ticket is likely not called before closing time: kiosks warn before printing.
     pub after_closing: bool,
+    /// The band in English: "15–25 minutes", "less than 5 minutes", "1–2.5 hours".
+    #[serde(default)]
+    pub text_en: String,
+    /// What the estimate rests on (docs/protocol.md, "Wait estimates"): calls of the
+    /// service before the ticket's own (priority and booked ones included).
+    #[serde(default)]
+    pub calls_ahead: u32,
+    /// Counters serving the service now.
+    #[serde(default)]
+    pub counters: u32,
+    /// Mean counter time of one call, seconds.
+    #[serde(default)]
+    pub mean_call_s: u32,
+    /// A counter is free for the ticket now.
+    #[serde(default)]
+    pub counter_free: bool,
 }
 
 /// A ticket as clients see it.

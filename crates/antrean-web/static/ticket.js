@@ -43,6 +43,30 @@
     }
   }
 
+  // Next in line, the band would read "0–25 menit": say what the wait is made of instead.
+  function waitText(est) {
+    if (est.counter_free) return "segera";
+    if (est.counters === 0) return "begitu loket dibuka (" + est.text_id + ")";
+    if (est.calls_ahead === 0) return "begitu loket selesai melayani (paling lama sekitar " + est.band_min_hi + " menit)";
+    return est.text_id;
+  }
+
+  function waitWhy(est) {
+    var perCall = Math.max(1, Math.round(est.mean_call_s / 60));
+    var counters = est.counters + " loket";
+    if (est.counter_free) return "Ada loket yang sedang kosong untuk layanan ini.";
+    if (est.counters === 0) {
+      return "Belum ada loket yang buka untuk layanan ini; perkiraan menganggap loket dibuka sebentar lagi.";
+    }
+    if (est.calls_ahead === 0) {
+      return "Anda berikutnya. " + (est.counters > 1 ? "Semua " + counters + " layanan ini" : "Loket layanan ini") +
+        " sedang melayani; rata-rata " + perCall + " menit per pengunjung.";
+    }
+    return "Dihitung dari " + est.calls_ahead + " panggilan sebelum Anda (termasuk prioritas dan booking), " +
+      counters + " yang melayani dan rata-rata " + perCall + " menit per pengunjung hari ini. " +
+      "Rentang ini menyusut seiring waktu dan hanya berubah bila keadaan loket berubah.";
+  }
+
   function locationText(counters) {
     return counters.map(function (id) {
       var c = A.counterOf(catalog, id);
@@ -56,9 +80,12 @@
       rated = answer.rated || null;
       if (ticket.state === "waiting") A.setText("ahead", String(answer.people_ahead));
       else A.setText("ahead", "–");
-      // A band, never a false-precise minute; the coordinator also flags waits past closing.
+      // A band, never a false-precise minute, said with what it rests on; the coordinator
+      // keeps it steady and flags waits past closing.
       var est = ticket.state === "waiting" ? answer.estimate : null;
-      A.setText("wait", est ? est.text_id + (est.after_closing ? " (mungkin melewati jam tutup)" : "") : "–");
+      A.setText("wait", est ? waitText(est) + (est.after_closing ? " (mungkin melewati jam tutup)" : "") : "–");
+      A.setText("wait-why", est ? waitWhy(est) : "");
+      A.byId("wait-why").hidden = !est;
       if (!ticket.counter) A.setText("location", locationText(answer.counters || []));
     }
     if (!ticket) return;

@@ -8,6 +8,10 @@ use axum::extract::ws::Utf8Bytes;
 use super::{Committer, Read, resolve_ticket};
 use crate::metrics::Inspection;
 
+/// Bands remembered before the ones of tickets no longer waiting are dropped: well above
+/// the waiting tickets of a busy site's day, so pruning is rare.
+const MAX_SHOWN_BANDS: usize = 4096;
+
 impl Committer {
     pub(super) fn ticket_answer(
         &self,
@@ -44,16 +48,10 @@ impl Committer {
                 .map(|c| c.id.clone())
                 .collect(),
             public_token: with_token.then(|| self.signer.token(ticket.id.0)),
-            // Estimated on demand from the live state, so every answer is fresh; it costs
-            // one pass over the queues the ticket competes in.
-            estimate: antrean_core::eta::estimate(
-                self.engine.state(),
-                self.engine.catalog(),
-                ticket.id,
-                self.engine.effective_now(now),
-            )
-            .as_ref()
-            .map(estimate_view),
+            estimate: self
+                .steady_estimate(ticket.id, now)
+                .as_ref()
+                .map(estimate_view),
             rated: self.engine.state().rateable.get(&ticket.id).map(|r| {
                 antrean_protocol::RatedDto {
                     face: r.face_given,
@@ -62,6 +60,43 @@ impl Committer {
             }),
             seq,
         }
+    }
+
+    /// The ticket's wait estimate, on demand from the live state (one pass over the queues
+    /// it competes in), with the band its visitor saw last kept while the fresh estimate
+    /// still falls inside it (docs/protocol.md, "Wait estimates").
+    fn steady_estimate(
+        &self,
+        ticket: TicketId,
+        now: Timestamp,
+    ) -> Option<antrean_core::eta::Estimate> {
+        let now = self.engine.effective_now(now);
+        let fresh =
+            antrean_core::eta::estimate(self.engine.state(), self.engine.catalog(), ticket, now);
+        let mut shown = self.shown_bands.lock().expect("shown bands lock");
+        let Some(mut estimate) = fresh else {
+            // Not waiting (called, served, gone): nothing to keep steady any more.
+            shown.remove(&ticket);
+            return None;
+        };
+        let (band, keep) = antrean_core::eta::steady_band(
+            shown.get(&ticket).copied(),
+            estimate.band,
+            estimate.wait_s,
+            now,
+        );
+        shown.insert(ticket, keep);
+        if shown.len() > MAX_SHOWN_BANDS {
+            // Tickets called or expired without being asked again: drop them.
+            let state = self.engine.state();
+            shown.retain(|id, _| {
+                state
+                    .ticket(*id)
+                    .is_some_and(|t| t.state == antrean_core::TicketState::Waiting)
+            });
+        }
+        estimate.band = band;
+        Some(estimate)
     }
 
     pub(super) fn read(&self, read: Read, id: Option<String>, now: Timestamp) -> ServerMessage {

@@ -143,7 +143,15 @@ pub struct Committer {
     /// Who may see each event of the batch and what boards say for it, decided by the
     /// core when the event is logged (parallel to the batch's log records).
     heralds: Vec<(Audience, Option<Vec<String>>)>,
+    /// The wait band each waiting ticket's visitor was shown last (printed or on the
+    /// phone), kept steady by [`antrean_core::eta::steady_band`]. One entry per waiting
+    /// ticket that was answered: entries go when their ticket stops waiting, so it holds at
+    /// most a day's waiting tickets.
+    shown_bands: std::sync::Mutex<ShownBands>,
 }
+
+/// The band last shown per waiting ticket.
+type ShownBands = std::collections::HashMap<antrean_core::TicketId, antrean_core::eta::ShownBand>;
 
 /// Milliseconds since the epoch from the system clock: the one place time enters.
 pub fn now() -> Timestamp {
@@ -227,6 +235,7 @@ impl Committer {
             sessions,
             unflushed: Vec::new(),
             heralds: Vec::new(),
+            shown_bands: std::sync::Mutex::default(),
         })
     }
 

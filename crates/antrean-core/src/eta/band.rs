@@ -62,6 +62,23 @@ impl WaitBand {
     }
 }
 
+impl WaitBand {
+    /// English text: "less than 5 minutes", "15–25 minutes", "1–2.5 hours".
+    pub fn text_en(&self) -> String {
+        if self.lo_min == 0 && self.hi_min <= SHORT_WAIT_MIN {
+            return format!("less than {SHORT_WAIT_MIN} minutes");
+        }
+        if self.hi_min <= 90 {
+            return format!("{}–{} minutes", self.lo_min, self.hi_min);
+        }
+        format!(
+            "{}–{} hours",
+            half_hours_id(self.lo_min / 30).replace(',', "."),
+            half_hours_id(self.hi_min.div_ceil(30)).replace(',', ".")
+        )
+    }
+}
+
 fn step_min(hi_min: f64) -> u32 {
     if hi_min <= 60.0 {
         5
@@ -97,6 +114,9 @@ mod tests {
         assert_eq!(band(50.0, 70.0).text_id(), "45–75 menit");
         assert_eq!(band(80.0, 140.0).text_id(), "1–2,5 jam");
         assert_eq!(band(200.0, 260.0).text_id(), "3–4,5 jam");
+        assert_eq!(band(0.0, 3.0).text_en(), "less than 5 minutes");
+        assert_eq!(band(16.2, 23.9).text_en(), "15–25 minutes");
+        assert_eq!(band(80.0, 140.0).text_en(), "1–2.5 hours");
     }
 
     #[test]
