@@ -233,7 +233,11 @@ async fn an_officer_call_reaches_the_board_its_voice_and_the_digital_ticket() {
     // N calls the next (the priority ticket), shown with its PRIORITAS label.
     console.keys("n");
     board.wait_text("#counter-1 .number", "A-002", PATIENCE);
-    assert!(board.text("#counter-1 .meta").contains("PRIORITAS"));
+    assert_eq!(board.text("#counter-1 .meta .priority"), "P");
+    assert_eq!(
+        board.js("return document.querySelector('#counter-1 .meta .priority').title;"),
+        json!("Prioritas")
+    );
     assert!(board.visible("#latest-priority"));
     assert!(board.text("#history").starts_with("A-002"));
     console.wait_text("#current-number", "A-002", PATIENCE);
@@ -617,26 +621,48 @@ fn board_layout_problems(board: &Browser) -> Vec<String> {
     let found = board.js(
         "var out = []; \
          var W = innerWidth, H = innerHeight; \
-         var boxes = ['header', 'main', 'footer', '#latest', '#counters', 'aside'] \
+         var boxes = ['header', 'main', 'footer', '#latest', '#counters', 'aside', '#waiting-box'] \
            .concat(Array.from(document.querySelectorAll('.tile')).map(function (t) { return '#' + t.id; })); \
          var rects = boxes.map(function (sel) { var e = document.querySelector(sel); return [sel, e.getBoundingClientRect()]; }); \
          rects.forEach(function (p) { var r = p[1]; \
            if (r.left < -1 || r.top < -1 || r.right > W + 1 || r.bottom > H + 1) out.push(p[0] + ' off screen'); }); \
          var tiles = rects.filter(function (p) { return p[0].indexOf('#counter-') === 0; }) \
-           .concat(rects.filter(function (p) { return ['#latest', '#counters', 'aside'].indexOf(p[0]) >= 0; })); \
+           .concat(rects.filter(function (p) { return ['#latest', '#counters', 'aside', '#waiting-box'].indexOf(p[0]) >= 0; })); \
          for (var i = 0; i < tiles.length; i++) for (var j = i + 1; j < tiles.length; j++) { \
            var a = tiles[i][1], b = tiles[j][1]; \
            if (tiles[i][0] === '#counters' || tiles[j][0] === '#counters') continue; \
            if (a.left < b.right - 1 && b.left < a.right - 1 && a.top < b.bottom - 1 && b.top < a.bottom - 1) \
              out.push(tiles[i][0] + ' overlaps ' + tiles[j][0]); } \
-         ['#latest-number', '#latest-counter', '.tile .number', '.tile .name', '.tile .meta'].forEach(function (sel) { \
+         ['#latest-number', '#latest-counter', '.tile .number', '.tile .name', '.tile .meta', \
+          '#history li', '#waiting-by-service li'].forEach(function (sel) { \
            document.querySelectorAll(sel).forEach(function (e) { \
              if (e.scrollWidth > e.clientWidth + 1 && getComputedStyle(e).textOverflow !== 'ellipsis') \
                out.push(sel + ' text wider than its box'); \
-             var box = e.closest('#latest, .tile').getBoundingClientRect(), r = e.getBoundingClientRect(); \
-             if (r.right > box.right + 1 || r.bottom > box.bottom + 1) out.push(sel + ' outside its panel'); }); }); \
+             if (sel === '.tile .meta' && e.scrollWidth > e.clientWidth + 1) out.push(sel + ' cut: ' + e.textContent); \
+             var box = e.closest('#latest, .tile, aside, #waiting-box').getBoundingClientRect(), r = e.getBoundingClientRect(); \
+             if (r.right > box.right + 1 || r.bottom > box.bottom + 1 || r.top < box.top - 1 || r.left < box.left - 1) \
+               out.push(sel + ' outside its panel'); }); }); \
          if (document.documentElement.scrollWidth > W + 1 || document.documentElement.scrollHeight > H + 1) \
            out.push('the page scrolls'); \
+         return out;",
+    );
+    serde_json::from_value(found).unwrap()
+}
+
+/// Texts on the board a visitor must read from 5 m whose capital letters, on a 55-inch
+/// screen of this shape, are under 20 mm: the screen's short side is 685 mm, and a capital
+/// is 0.73 of the font size in DejaVu Sans (the board's font). Each entry names the text
+/// and its height in mm.
+fn board_legibility_problems(board: &Browser) -> Vec<String> {
+    let found = board.js(
+        "var out = []; \
+         var mmPerPx = 685 / Math.min(innerWidth, innerHeight); \
+         ['#latest .label', '#latest-service', '.tile .name', '.tile .meta', 'aside h2', \
+          '#waiting-by-service li', '#history li', '#running-text', '#ikm'].forEach(function (sel) { \
+           document.querySelectorAll(sel).forEach(function (e) { \
+             if (!e.textContent.trim() || e.offsetParent === null) return; \
+             var mm = parseFloat(getComputedStyle(e).fontSize) * 0.73 * mmPerPx; \
+             if (mm < 20) out.push(sel + ' ' + mm.toFixed(1) + ' mm'); }); }); \
          return out;",
     );
     serde_json::from_value(found).unwrap()
@@ -685,6 +711,11 @@ async fn the_board_fits_landscape_portrait_720p_and_4k_screens() {
             board_layout_problems(&board),
             Vec::<String>::new(),
             "{width}×{height}"
+        );
+        assert_eq!(
+            board_legibility_problems(&board),
+            Vec::<String>::new(),
+            "{width}×{height}: letters under 20 mm on a 55-inch screen"
         );
     }
 }

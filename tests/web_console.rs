@@ -303,7 +303,7 @@ async fn officer_buttons_call_out_of_order_transfer_park_pause_and_close() {
         json!(true),
         "the row's call button too"
     );
-    wait_tile(&board, "1", "A-001", "istirahat (sholat)");
+    wait_tile(&board, "1", "A-001", "sholat");
     console.screenshot("console-paused");
     // The shortcut still asks the coordinator, which refuses: nothing is called.
     press(&console, "n");
@@ -538,7 +538,7 @@ async fn every_console_action_has_a_keyboard_shortcut() {
     wait_message(&console, "Loket istirahat: rapat/koordinasi");
     console.wait_text("#who", "istirahat (rapat/koordinasi)", PATIENCE);
     assert!(disabled(&console, "pause-panel") && disabled(&console, "call_next"));
-    wait_tile(&board, "2", "A-002", "istirahat (rapat)");
+    wait_tile(&board, "2", "A-002", "rapat");
     press(&console, "n");
     wait_message(&console, "sedang istirahat");
     press(&console, "l");

@@ -550,13 +550,20 @@ async fn the_report_page_the_exports_and_the_boards_show_the_ikm_of_the_worked_e
     // service (rating events are for managers only).
     let _ = serve_one(&mut kiosk, &mut officer1).await;
     let shown = board.wait_text("#ikm", &ikm_text, PATIENCE);
-    assert_eq!(
-        shown,
-        // Six visitors served: Krejcie–Morgan asks for all six, five answered.
-        format!(
+    // The footer: the figure and grade, legible from afar; the running text: the sentence.
+    assert_eq!(shown, format!("IKM {ikm_text} ({grade})"));
+    let running = board.wait_text(
+        "#running-text",
+        &format!("IKM {}", current_quarter_wib()),
+        PATIENCE,
+    );
+    assert!(
+        running.contains(&format!(
+            // Six visitors served: Krejcie–Morgan asks for all six, five answered.
             "IKM {}: {ikm_text} ({grade} — {kinerja}), 5 responden (sampel minimum 6 belum tercapai)",
             current_quarter_wib()
-        )
+        )),
+        "{running}"
     );
     board.screenshot("board-ikm");
 

@@ -25,7 +25,7 @@
 
   var STATUS_TEXT = { open: "", paused: "Istirahat", closed: "Tutup" };
   // A break's reason, as waiting visitors read it ("Istirahat (sholat)").
-  var BREAK_TEXT = { sholat: "Istirahat (sholat)", rapat: "Istirahat (rapat)" };
+  var BREAK_TEXT = { sholat: "Sholat", rapat: "Rapat" };
   var breakReason = {};  // counter id → reason of its break
   var TICKET_TEXT = { called: "Dipanggil", serving: "Sedang dilayani", done: "Selesai",
     no_show: "Tidak hadir", parked: "Ditunda", waiting: "Dialihkan", cancelled: "Dibatalkan",
@@ -55,16 +55,31 @@
       tile.appendChild(A.make("div", "meta"));
       box.appendChild(tile);
     });
-    var info = [catalog.site.name + ", " + catalog.site.address];
-    params.getAll("info").forEach(function (text) { if (text) info.push(text); });
-    if (catalog.site.maklumat) info.push("Maklumat Pelayanan: " + catalog.site.maklumat);
-    A.setText("running-text", info.join("   •   "));
+    renderRunningText();
     A.setText("site-name", catalog.site.name);
     A.setText("site-address", catalog.site.address);
   }
 
+  // The site, the announcements given as `info=`, the IKM sentence and the maklumat, one
+  // after the other in the running text (any length: it scrolls).
+  var ikmSentence = "";
+  function renderRunningText() {
+    if (!catalog) return;
+    var info = [catalog.site.name + ", " + catalog.site.address];
+    params.getAll("info").forEach(function (text) { if (text) info.push(text); });
+    if (ikmSentence) info.push(ikmSentence);
+    if (catalog.site.maklumat) info.push("Maklumat Pelayanan: " + catalog.site.maklumat);
+    A.setText("running-text", info.join("   •   "));
+  }
+
+  // A priority call: a "P" pill (the word would not fit a tile at a size legible from 5 m;
+  // the newest-call panel spells it out), named for screen readers.
   function priorityBadge(t) {
-    return t && t.priority ? A.make("span", "priority", "PRIORITAS") : null;
+    if (!t || !t.priority) return null;
+    var badge = A.make("span", "priority", "P");
+    badge.title = "Prioritas";
+    badge.setAttribute("aria-label", "Prioritas");
+    return badge;
   }
 
   function renderTiles() {
@@ -79,10 +94,10 @@
       var meta = tile.querySelector(".meta");
       meta.textContent = "";
       var badge = priorityBadge(t);
-      if (badge) { meta.appendChild(badge); meta.appendChild(document.createTextNode(" ")); }
+      if (badge) meta.appendChild(badge);
       var words = (st === "paused" && BREAK_TEXT[breakReason[c.id]]) || STATUS_TEXT[st] ||
         (t ? TICKET_TEXT[t.state] || "" : "");
-      meta.appendChild(document.createTextNode(words));
+      meta.appendChild(A.make("span", "status", words));
     });
   }
 
@@ -108,7 +123,11 @@
       if (!n) return;
       var li = A.make("li");
       li.dataset.service = s.code;
-      li.appendChild(A.make("span", "", s.name_id));
+      // The number's letter (on every ticket) and the count, with the name for screen
+      // readers and as a tooltip: a strip across the board has room for letters only.
+      li.title = s.name_id;
+      li.setAttribute("aria-label", s.name_id + ": " + n + " menunggu");
+      li.appendChild(A.make("span", "prefix", s.prefix));
       li.appendChild(A.make("span", "count", String(n)));
       list.appendChild(li);
     });
@@ -134,13 +153,20 @@
   function renderIkm(ikm) {
     var box = A.byId("ikm");
     box.hidden = !ikm;
-    if (!ikm) return;
+    if (!ikm) {
+      if (ikmSentence) { ikmSentence = ""; renderRunningText(); }
+      return;
+    }
     // Published with its respondents, and a note while they are fewer than the survey's
     // minimum sample for this quarter's visitors (Krejcie–Morgan, PermenPAN-RB 14/2017).
+    // The footer keeps the figure and grade (legible from afar); the sentence with the
+    // period and respondents runs in the running text.
     var short = ikm.target_respondents && ikm.respondents < ikm.target_respondents;
-    A.setText("ikm", "IKM " + ikm.period_id + ": " + ikm.ikm_text + " (" + ikm.mutu + " — " +
+    A.setText("ikm", "IKM " + ikm.ikm_text + " (" + ikm.mutu + ")");
+    ikmSentence = "IKM " + ikm.period_id + ": " + ikm.ikm_text + " (" + ikm.mutu + " — " +
       ikm.kinerja + "), " + ikm.respondents + " responden" +
-      (short ? " (sampel minimum " + ikm.target_respondents + " belum tercapai)" : ""));
+      (short ? " (sampel minimum " + ikm.target_respondents + " belum tercapai)" : "");
+    renderRunningText();
   }
 
   function refreshSoon(delay) {
