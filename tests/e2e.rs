@@ -6,6 +6,9 @@
 #[path = "common/mod.rs"]
 mod common;
 
+#[path = "admin_page.rs"]
+mod admin_page;
+
 #[path = "booking.rs"]
 mod booking;
 

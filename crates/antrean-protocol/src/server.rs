@@ -311,6 +311,9 @@ pub struct PrincipalInfo {
     /// Display name (officers).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub display_name: Option<String>,
+    /// The counter a rating screen belongs to.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub counter: Option<String>,
     /// Whether its credentials were revoked.
     #[serde(default)]
     pub revoked: bool,

@@ -34,6 +34,7 @@ embedded! {
     "rate.html" => HTML,
     "report.html" => HTML,
     "booking.html" => HTML,
+    "admin.html" => HTML,
     "common.js" => JS,
     "console.js" => JS,
     "board.js" => JS,
@@ -43,6 +44,7 @@ embedded! {
     "rate.js" => JS,
     "report.js" => JS,
     "booking.js" => JS,
+    "admin.js" => JS,
     "base.css" => CSS,
     "console.css" => CSS,
     "board.css" => CSS,
@@ -51,6 +53,7 @@ embedded! {
     "rate.css" => CSS,
     "report.css" => CSS,
     "booking.css" => CSS,
+    "admin.css" => CSS,
     "favicon.svg" => SVG,
 }
 

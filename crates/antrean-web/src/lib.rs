@@ -40,6 +40,7 @@ pub fn router() -> Router {
         .route("/report", get(|h: HeaderMap| page(h, "report.html")))
         // The same page, opening on the publication board once the report is in.
         .route("/report/ikm", get(|h: HeaderMap| page(h, "report.html")))
+        .route("/admin", get(|h: HeaderMap| page(h, "admin.html")))
         // The token stays in the path for the page's script; the HTML is the same for all.
         .route(
             "/t/{token}",

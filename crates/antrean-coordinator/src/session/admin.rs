@@ -96,6 +96,7 @@ fn list_principals(shared: &Shared) -> Result<ResultDto, AuthError> {
         name: p.name.clone(),
         kind: p.kind.key().to_owned(),
         display_name: p.display_name.clone(),
+        counter: p.counter.clone(),
         revoked: p.revoked,
     };
     let of = |kinds: &[PrincipalKind]| {
