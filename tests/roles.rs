@@ -266,6 +266,7 @@ fn actions(own_ticket: u64, other_ticket: u64) -> Vec<Action> {
                     due: None,
                     status: "planned".into(),
                     recorded_by: String::new(),
+                    revises_at_ms: None,
                 },
             }),
             vec![Manager],

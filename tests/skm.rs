@@ -337,6 +337,7 @@ async fn a_finished_ticket_is_rated_once_and_reaches_the_ikm_report_and_its_expo
             due: Some("2026-12-31".into()),
             status: "planned".into(),
             recorded_by: "someone-else".into(),
+            revises_at_ms: None,
         },
     })
     .await

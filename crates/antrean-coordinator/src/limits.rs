@@ -204,3 +204,8 @@ pub const MAX_BOOKING_BODY_BYTES: usize = 4 * 1024;
 /// at central a moment before its visitor arrives is honoured from its signed code anyway;
 /// this only keeps the site's seat counts and lists current.
 pub const BOOKING_SYNC_INTERVAL: std::time::Duration = std::time::Duration::from_secs(5);
+
+/// Wait bands remembered (one per waiting ticket a visitor was shown, so each stays steady)
+/// before those of tickets no longer waiting are dropped: well above the waiting tickets of
+/// a busy site's day, so pruning is rare and the map stays a few hundred kilobytes at most.
+pub const MAX_SHOWN_BANDS: usize = 4096;

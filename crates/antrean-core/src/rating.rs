@@ -291,6 +291,10 @@ pub struct FollowUp {
     pub status: FollowUpStatus,
     /// Manager who recorded it.
     pub recorded_by: String,
+    /// This updates the follow-up first recorded at that time (its status moves on, its
+    /// action or date is corrected); None for a new follow-up. A follow-up is known by the
+    /// time it was first recorded, as the report lists it.
+    pub revises: Option<crate::time::Timestamp>,
 }
 
 /// A finished ticket that may still be rated (kept by the state for the rating window).

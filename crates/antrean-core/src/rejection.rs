@@ -141,6 +141,8 @@ pub enum Rejection {
         /// The limit.
         max_chars: usize,
     },
+    /// An update of a follow-up that was never recorded.
+    UnknownFollowUp,
 }
 
 impl Rejection {
@@ -176,6 +178,7 @@ impl Rejection {
             Rejection::InvalidRating(_) => "invalid_rating",
             Rejection::InvalidImport { .. } => "invalid_import",
             Rejection::InvalidFollowUp { .. } => "invalid_follow_up",
+            Rejection::UnknownFollowUp => "unknown_follow_up",
             Rejection::Booking(problem) => problem.code(),
         }
     }
@@ -302,6 +305,9 @@ impl Rejection {
             Rejection::InvalidFollowUp { max_chars } => {
                 format!("Uraian tindak lanjut harus diisi (maksimal {max_chars} karakter).")
             }
+            Rejection::UnknownFollowUp => {
+                "Tindak lanjut yang hendak diperbarui tidak ditemukan.".into()
+            }
         }
     }
 
@@ -414,6 +420,7 @@ impl Rejection {
             Rejection::InvalidFollowUp { max_chars } => {
                 format!("A follow-up needs an action text (at most {max_chars} characters).")
             }
+            Rejection::UnknownFollowUp => "The follow-up to update was not found.".into(),
         }
     }
 }

@@ -177,8 +177,20 @@ pub struct SkmFigures {
     pub disability: u32,
     /// Suggestions, oldest first.
     pub comments: Vec<Comment>,
-    /// Follow-up actions recorded in the period.
-    pub follow_ups: Vec<(Timestamp, FollowUp)>,
+    /// Follow-up actions recorded in the period, each as last updated.
+    pub follow_ups: Vec<FollowUpEntry>,
+}
+
+/// A follow-up action as it stands: first recorded at `recorded_at` (its identity), with
+/// the fields of its latest update.
+#[derive(Clone, Debug, PartialEq)]
+pub struct FollowUpEntry {
+    /// When it was first recorded.
+    pub recorded_at: Timestamp,
+    /// Its latest fields (`revises` is None).
+    pub follow_up: FollowUp,
+    /// When it was last updated, if it was.
+    pub updated_at: Option<Timestamp>,
 }
 
 /// The report.

@@ -97,6 +97,9 @@ pub struct State {
     /// Served tickets that may still be rated, kept across midnight for at most
     /// [`MAX_RATING_WINDOW_S`] (pruned at day start), so memory is about one day of visitors.
     pub rateable: BTreeMap<TicketId, Rateable>,
+    /// When each follow-up action was first recorded (its identity, for updates). A few
+    /// a month: kept for the whole log.
+    pub follow_ups: std::collections::BTreeSet<Timestamp>,
     /// The site's questionnaires of the current quarter (for boards and kiosks: the live IKM).
     pub skm_quarter: QuarterTally,
     /// Bookings from today on.
@@ -231,7 +234,7 @@ impl State {
             | Event::CounterClosed { .. } => self.apply_counter(event, at),
             Event::ServiceRated { .. }
             | Event::ResponsesImported { .. }
-            | Event::FollowUpRecorded(_) => self.apply_survey(event),
+            | Event::FollowUpRecorded(_) => self.apply_survey(event, at),
             Event::BookingCheckedIn {
                 booking,
                 ticket,
@@ -494,7 +497,7 @@ impl State {
     }
 
     /// Ratings, imported questionnaires and follow-ups (the quarter's live IKM).
-    fn apply_survey(&mut self, event: &Event) {
+    fn apply_survey(&mut self, event: &Event, at: Timestamp) {
         match event {
             Event::ServiceRated { ticket, rating, .. } => {
                 if let Some(r) = self.rateable.get_mut(ticket) {
@@ -517,7 +520,11 @@ impl State {
                     }
                 }
             }
-            Event::FollowUpRecorded(_) => {}
+            Event::FollowUpRecorded(f) => {
+                if f.revises.is_none() {
+                    self.follow_ups.insert(at);
+                }
+            }
             _ => unreachable!("routed by apply_unindexed"),
         }
     }

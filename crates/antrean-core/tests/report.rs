@@ -702,3 +702,58 @@ fn a_bad_import_row_is_named_and_nothing_is_imported() {
     assert_eq!(e.state().skm_quarter.tally.respondents, 0);
     assert_ne!(before.day, e.state().day, "only the day tick happened");
 }
+
+#[test]
+fn a_follow_up_is_updated_in_place_and_an_update_of_nothing_is_refused() {
+    let mut e = Engine::new(catalog());
+    let mut log = Vec::new();
+    let planned = FollowUp {
+        unsur: Some(antrean_core::skm::Unsur::Sarpras),
+        service: None,
+        action: "Menambah kursi".into(),
+        due: LocalDate::parse("2026-12-31"),
+        status: FollowUpStatus::Planned,
+        recorded_by: "admin".into(),
+        revises: None,
+    };
+    let first = monday("09:00");
+    run(
+        &mut e,
+        &mut log,
+        &Command::RecordFollowUp(planned.clone()),
+        first,
+    )
+    .unwrap();
+    let done = FollowUp {
+        status: FollowUpStatus::Done,
+        action: "Menambah 20 kursi".into(),
+        revises: Some(first),
+        ..planned.clone()
+    };
+    run(
+        &mut e,
+        &mut log,
+        &Command::RecordFollowUp(done),
+        monday("11:00"),
+    )
+    .unwrap();
+    // An update naming a follow-up nobody recorded: refused, nothing logged.
+    let stray = FollowUp {
+        revises: Some(monday("10:00")),
+        ..planned.clone()
+    };
+    assert_eq!(
+        e.execute(&Command::RecordFollowUp(stray), monday("11:30")),
+        Err(Rejection::UnknownFollowUp)
+    );
+    let catalog = catalog();
+    let mut b = ReportBuilder::new(&catalog, query("2026-11-30", "2026-11-30"));
+    log.iter().for_each(|(ev, at)| b.push(ev, *at));
+    let entries = b.finish().skm.follow_ups;
+    assert_eq!(entries.len(), 1);
+    assert_eq!(entries[0].recorded_at, first);
+    assert_eq!(entries[0].updated_at, Some(monday("11:00")));
+    assert_eq!(entries[0].follow_up.status, FollowUpStatus::Done);
+    assert_eq!(entries[0].follow_up.action, "Menambah 20 kursi");
+    assert_eq!(entries[0].follow_up.revises, None);
+}

@@ -528,6 +528,16 @@ mod tests {
                 due: Some(day),
                 status: antrean_core::rating::FollowUpStatus::InProgress,
                 recorded_by: "admin".into(),
+                revises: None,
+            }),
+            Event::FollowUpRecorded(antrean_core::rating::FollowUp {
+                unsur: None,
+                service: None,
+                action: "Kursi sudah ditambah".into(),
+                due: None,
+                status: antrean_core::rating::FollowUpStatus::Done,
+                recorded_by: "admin".into(),
+                revises: Some(Timestamp(1_796_016_000_000)),
             }),
             Event::BookingMade {
                 booking: BookingId(7),

@@ -70,7 +70,7 @@ pub struct ImportedResponseDto {
 }
 
 /// A follow-up action (tindak lanjut).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct FollowUpDto {
     /// Unsur key ("waktu") or U-number; absent = the survey as a whole.
@@ -89,6 +89,10 @@ pub struct FollowUpDto {
     /// Manager who recorded it (set by the coordinator).
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub recorded_by: String,
+    /// Updates the follow-up first recorded at this time (its `at_ms` in the report);
+    /// absent for a new one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub revises_at_ms: Option<i64>,
 }
 
 fn is_default<T: Default + PartialEq>(value: &T) -> bool {
@@ -196,6 +200,7 @@ pub fn follow_up_from_dto(dto: &FollowUpDto) -> Result<FollowUp, InvalidEvent> {
         status: FollowUpStatus::parse(&dto.status)
             .ok_or_else(|| bad(format!("status {:?}", dto.status)))?,
         recorded_by: dto.recorded_by.clone(),
+        revises: dto.revises_at_ms.map(antrean_core::Timestamp),
     })
 }
 
@@ -208,5 +213,6 @@ pub fn follow_up_to_dto(f: &FollowUp) -> FollowUpDto {
         due: f.due.map(|d| d.to_string()),
         status: f.status.key().to_owned(),
         recorded_by: f.recorded_by.clone(),
+        revises_at_ms: f.revises.map(|t| t.0),
     }
 }

@@ -205,6 +205,9 @@ pub struct FollowUpEntryDto {
     /// The follow-up's service by name, when it names one.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub service_name: Option<String>,
+    /// When it was last updated (local time in Indonesian), if it was.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub updated_at_id: Option<String>,
 }
 
 /// SKM figures.
@@ -604,15 +607,17 @@ fn skm_dto(report: &Report, catalog: &Catalog, weight: Weight) -> SkmDto {
         follow_ups: skm
             .follow_ups
             .iter()
-            .map(|(at, f)| FollowUpEntryDto {
-                at_ms: at.0,
-                at_id: at_id(*at),
-                follow_up: follow_up_to_dto(f),
-                service_name: f
+            .map(|e| FollowUpEntryDto {
+                at_ms: e.recorded_at.0,
+                at_id: at_id(e.recorded_at),
+                follow_up: follow_up_to_dto(&e.follow_up),
+                service_name: e
+                    .follow_up
                     .service
                     .as_deref()
                     .and_then(|s| catalog.service(s))
                     .map(|s| s.name_id.clone()),
+                updated_at_id: e.updated_at.map(at_id),
             })
             .collect(),
     }

@@ -305,8 +305,21 @@
     rows("follow-up-table", skm.follow_ups.map(function (e) {
       var f = e.follow_up;
       return [A.formatDate(e.at_ms, offset()), unsurName(f.unsur), f.service ? (e.service_name || serviceName(f.service)) : "Seluruh unit",
-        f.action, f.due ? dayText(f.due) : "–", STATUS[f.status] || f.status, f.recorded_by || ""];
+        f.action, f.due ? dayText(f.due) : "–",
+        (STATUS[f.status] || f.status) + (e.updated_at_id ? " (diperbarui " + e.updated_at_id + ")" : ""),
+        f.recorded_by || ""];
     }));
+    // Each follow-up can be updated (its status moves on, its text or date corrected).
+    Array.prototype.forEach.call(A.byId("follow-up-table").tBodies[0].rows, function (tr, i) {
+      var entry = skm.follow_ups[i];
+      tr.dataset.at = String(entry.at_ms);
+      var cell = A.make("td", "no-print");
+      var edit = A.make("button", "edit", "Ubah");
+      edit.type = "button";
+      edit.addEventListener("click", function () { editFollowUp(entry); });
+      cell.appendChild(edit);
+      tr.appendChild(cell);
+    });
     A.byId("follow-up-empty").hidden = skm.follow_ups.length > 0;
   }
 
@@ -325,7 +338,25 @@
     A.setText("pub-gender", "Laki-laki " + skm.gender[0] + " · Perempuan " + skm.gender[1]);
     A.setText("pub-education", skm.education.map(function (n, i) { return n ? EDUCATION[i] + " " + n : ""; })
       .filter(Boolean).join(" · ") || "–");
+    A.setText("pub-disability", dec(skm.disability, 0) + " orang");
     A.setText("pub-survey-period", r.period_id);
+    // Every unsur's value as well as the index: the public sees where service is weak.
+    var unsur = ikm ? ikm.unsur : [];
+    rows("pub-unsur", unsur.map(function (u) {
+      return ["U" + u.number + " " + u.name, dec(u.nrr, 2), dec(u.score, 2), u.mutu];
+    }));
+    A.byId("pub-unsur").hidden = unsur.length === 0;
+    // What the unit does about it, as it stands.
+    var list = A.byId("pub-followups");
+    list.textContent = "";
+    skm.follow_ups.forEach(function (e) {
+      var f = e.follow_up;
+      list.appendChild(A.make("li", "", (f.unsur ? unsurName(f.unsur) + ": " : "") + f.action + " — " +
+        (STATUS[f.status] || f.status) + (f.due ? " (target " + dayText(f.due) + ")" : "")));
+    });
+    A.byId("pub-followups").hidden = A.byId("pub-followups-title").hidden = skm.follow_ups.length === 0;
+    // Thanks only where someone answered.
+    A.byId("pub-thanks").hidden = !skm.respondents;
   }
 
   function render(r) {
@@ -397,6 +428,29 @@
     });
   }
 
+  // The follow-up being updated (its first recording's time), or null for a new one.
+  var revising = null;
+
+  function editFollowUp(entry) {
+    var f = entry.follow_up;
+    revising = entry.at_ms;
+    A.byId("fu-unsur").value = f.unsur || "";
+    A.byId("fu-service").value = f.service || "";
+    A.byId("fu-due").value = f.due || "";
+    A.byId("fu-status").value = f.status;
+    A.byId("fu-action").value = f.action;
+    A.setText("fu-title", "Ubah tindak lanjut yang dicatat " + entry.at_id);
+    A.byId("fu-cancel").hidden = false;
+    A.byId("fu-action").focus();
+  }
+
+  function endEdit() {
+    revising = null;
+    A.setText("fu-title", "Catat tindak lanjut");
+    A.byId("fu-cancel").hidden = true;
+    A.byId("fu-action").value = "";
+  }
+
   function saveFollowUp() {
     var action = A.byId("fu-action").value.trim();
     if (!action) { message("Isi uraian tindakan tindak lanjut.", true); return; }
@@ -404,11 +458,13 @@
     if (A.byId("fu-unsur").value) f.unsur = A.byId("fu-unsur").value;
     if (A.byId("fu-service").value) f.service = A.byId("fu-service").value;
     if (A.byId("fu-due").value) f.due = A.byId("fu-due").value;
+    var updating = revising !== null;
+    if (updating) f.revises_at_ms = revising;
     ask({ type: "record_follow_up", follow_up: f }, function (answer) {
       if (answer.type === "error") { message(answer.message, true); return; }
-      A.byId("fu-action").value = "";
+      endEdit();
       run();
-      message("Tindak lanjut dicatat.", false);
+      message(updating ? "Tindak lanjut diperbarui." : "Tindak lanjut dicatat.", false);
     });
   }
 
@@ -531,4 +587,5 @@
     b.addEventListener("click", function () { exportFile(b.dataset.kind, b.dataset.format); });
   });
   A.byId("follow-up-form").addEventListener("submit", function (e) { e.preventDefault(); saveFollowUp(); });
+  A.byId("fu-cancel").addEventListener("click", endEdit);
 })();

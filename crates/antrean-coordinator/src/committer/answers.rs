@@ -8,9 +8,7 @@ use axum::extract::ws::Utf8Bytes;
 use super::{Committer, Read, resolve_ticket};
 use crate::metrics::Inspection;
 
-/// Bands remembered before the ones of tickets no longer waiting are dropped: well above
-/// the waiting tickets of a busy site's day, so pruning is rare.
-const MAX_SHOWN_BANDS: usize = 4096;
+use crate::limits::MAX_SHOWN_BANDS;
 
 impl Committer {
     pub(super) fn ticket_answer(

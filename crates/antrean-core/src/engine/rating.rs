@@ -100,6 +100,11 @@ impl Engine {
                 max_chars: MAX_FOLLOW_UP_CHARS,
             });
         }
+        if let Some(original) = follow_up.revises
+            && !self.state.follow_ups.contains(&original)
+        {
+            return Err(Rejection::UnknownFollowUp);
+        }
         Ok(vec![Event::FollowUpRecorded(follow_up.clone())])
     }
 }

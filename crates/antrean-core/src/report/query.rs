@@ -402,16 +402,40 @@ fn skm(facts: &Facts, f: &Filter, q: &ReportQuery) -> SkmFigures {
             });
         }
     }
-    skm.follow_ups = facts
-        .follow_ups
-        .iter()
-        .filter(|(at, fu)| {
-            f.in_period(*at)
+    skm.follow_ups = follow_up_entries(&facts.follow_ups)
+        .into_iter()
+        .filter(|e| {
+            f.in_period(e.recorded_at)
                 && q.service
                     .as_ref()
-                    .is_none_or(|s| fu.service.as_ref() == Some(s))
+                    .is_none_or(|s| e.follow_up.service.as_ref() == Some(s))
         })
-        .cloned()
         .collect();
     skm
+}
+
+/// Follow-ups as they stand: each first recording with its updates applied in log order.
+/// An update names the original by the time it was recorded; one whose original is not in
+/// `log` (pruned, or in an earlier period read from disk) is left out.
+fn follow_up_entries(log: &[(Timestamp, FollowUp)]) -> Vec<FollowUpEntry> {
+    let mut entries: Vec<FollowUpEntry> = Vec::new();
+    for (at, fu) in log {
+        match fu.revises {
+            None => entries.push(FollowUpEntry {
+                recorded_at: *at,
+                follow_up: fu.clone(),
+                updated_at: None,
+            }),
+            Some(original) => {
+                for e in entries.iter_mut().filter(|e| e.recorded_at == original) {
+                    e.follow_up = FollowUp {
+                        revises: None,
+                        ..fu.clone()
+                    };
+                    e.updated_at = Some(*at);
+                }
+            }
+        }
+    }
+    entries
 }
