@@ -2,8 +2,9 @@
 //! (`/console`), the waiting-room display board with voice calls (`/board?token=…`), the
 //! digital ticket (`/t/{token}`, the URL in the ticket's QR code) with its satisfaction
 //! survey, the counter's rating screen (`/rate?token=…`) and the manager's report with the
-//! printable IKM publication board (`/report`, `/report/ikm`), and the visitors' booking
-//! page (`/booking`, `/booking/manage/{token}` for the private link).
+//! printable IKM publication board (`/report`, `/report/ikm`), the managers' page for
+//! devices, officers and counters (`/admin`), and the visitors' booking page (`/booking`,
+//! `/booking/manage/{token}` for the private link).
 //!
 //! **Key design decision:** everything is embedded in the binary — HTML, CSS, JavaScript
 //! and the voice clips — and the pages speak the documented WebSocket protocol
