@@ -124,6 +124,8 @@ pub(crate) struct RawProcessingTime {
     pub value: Option<Spanned<u32>>,
     pub unit: Option<S>,
     pub text: String,
+    /// The site's target for the visit at the counter (minutes), for standards in days.
+    pub counter_target_min: Option<Spanned<u32>>,
 }
 
 #[derive(Deserialize)]

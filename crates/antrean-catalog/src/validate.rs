@@ -460,10 +460,32 @@ fn processing_time(
             "the published wording is required".into(),
         ));
     }
+    // A counter target stands in for a standard a counter cannot measure (days); a
+    // standard in minutes or hours is measured as it is.
+    if let Some(target) = &raw.counter_target_min {
+        let minutes = *target.get_ref();
+        if matches!(unit, Some(TimeUnit::Minutes | TimeUnit::Hours)) {
+            return Err(err(
+                at,
+                target,
+                &format!("{field}.counter_target_min"),
+                "only for standards in hari or hari_kerja: a standard in menit or jam is measured as it is".into(),
+            ));
+        }
+        if !(1..=480).contains(&minutes) {
+            return Err(err(
+                at,
+                target,
+                &format!("{field}.counter_target_min"),
+                "must be 1–480 minutes (a visit at the counter)".into(),
+            ));
+        }
+    }
     Ok(ProcessingTime {
         value: raw.value.map(Spanned::into_inner),
         unit,
         text: raw.text,
+        counter_target_min: raw.counter_target_min.map(Spanned::into_inner),
     })
 }
 

@@ -126,6 +126,19 @@ fn a_minimal_catalog_parses_with_its_settings() {
     let ktp = c.service("ktp").unwrap();
     assert_eq!(ktp.standard.processing_time.unit, Some(TimeUnit::Minutes));
     assert_eq!(ktp.standard.processing_time.counter_minutes(), Some(30));
+    assert_eq!(ktp.standard.processing_time.counter_target_min, None);
+    // A standard in days with the site's counter target: measured against the target.
+    let text = MINIMAL.replacen(
+        "value = 30, unit = \"menit\", text = \"30 menit\" }",
+        "value = 14, unit = \"hari_kerja\", text = \"14 hari kerja\", counter_target_min = 15 }",
+        1,
+    );
+    let days = parse("site.toml", &text).unwrap();
+    let time = &days.service("ktp").unwrap().standard.processing_time;
+    assert_eq!(
+        (time.standard_minutes(), time.counter_minutes()),
+        (None, Some(15))
+    );
     assert_eq!(
         ktp.priority_classes,
         vec!["lansia".to_string()],
@@ -229,6 +242,18 @@ fn every_kind_of_mistake_names_file_line_and_field() {
             "unit = \"minggu\"",
             "services[0].processing_time.unit",
             "menit, jam",
+        ),
+        (
+            "text = \"30 menit\" }",
+            "text = \"30 menit\", counter_target_min = 10 }",
+            "services[0].processing_time.counter_target_min",
+            "only for standards in hari",
+        ),
+        (
+            "value = 30, unit = \"menit\", text = \"30 menit\" }",
+            "value = 14, unit = \"hari_kerja\", text = \"14 hari kerja\", counter_target_min = 0 }",
+            "services[0].processing_time.counter_target_min",
+            "1–480",
         ),
         (
             "fee = { free = true,",

@@ -187,12 +187,23 @@ pub struct ProcessingTime {
     pub unit: Option<TimeUnit>,
     /// The published wording, e.g. "1 hari maksimal 14 hari kerja".
     pub text: String,
+    /// The site's own target for the visit at the counter, minutes, where the published
+    /// standard is in days (KTP-el: 14 working days of processing, but the visit itself
+    /// should take minutes). Compliance is measured against it and wait estimates start
+    /// from it; it is not shown to visitors as the standard.
+    pub counter_target_min: Option<u32>,
 }
 
 impl ProcessingTime {
-    /// The standard time in minutes, when it is short enough to measure at a counter
-    /// (minutes or hours). Days are processing after the visit, not counter time.
+    /// The time the counter is measured against, minutes: the standard when it is short
+    /// enough to measure at a counter (minutes or hours), else the site's counter target.
+    /// Days are processing after the visit, not counter time.
     pub fn counter_minutes(&self) -> Option<u32> {
+        self.standard_minutes().or(self.counter_target_min)
+    }
+
+    /// The published standard in minutes, when it is in minutes or hours.
+    pub fn standard_minutes(&self) -> Option<u32> {
         match (self.value, self.unit) {
             (Some(v), Some(TimeUnit::Minutes)) => Some(v),
             (Some(v), Some(TimeUnit::Hours)) => Some(v.saturating_mul(60)),

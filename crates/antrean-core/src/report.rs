@@ -109,6 +109,8 @@ pub struct ComplianceRow {
     pub service: String,
     /// Standard, minutes.
     pub standard_min: u32,
+    /// The minutes are the site's counter target, the published standard being in days.
+    pub counter_target: bool,
     /// Visits measured.
     pub measured: u32,
     /// Of which within the standard.

@@ -33,6 +33,7 @@ fn catalog_with_standards() -> Catalog {
                 value: Some(10),
                 unit: Some(TimeUnit::Minutes),
                 text: "10 menit".into(),
+                counter_target_min: None,
             };
         }
     }
@@ -756,4 +757,46 @@ fn a_follow_up_is_updated_in_place_and_an_update_of_nothing_is_refused() {
     assert_eq!(entries[0].follow_up.status, FollowUpStatus::Done);
     assert_eq!(entries[0].follow_up.action, "Menambah 20 kursi");
     assert_eq!(entries[0].follow_up.revises, None);
+}
+
+#[test]
+fn a_standard_in_days_is_measured_against_the_sites_counter_target() {
+    let mut c = catalog();
+    for s in &mut c.services {
+        if s.code == "ktp" {
+            s.standard.processing_time = ProcessingTime {
+                value: Some(14),
+                unit: Some(TimeUnit::WorkDays),
+                text: "14 hari kerja".into(),
+                counter_target_min: None,
+            };
+        }
+    }
+    // Served in a minute each (serve_one): three visits.
+    let mut e = Engine::new(c.clone());
+    let mut log = Vec::new();
+    for at in ["09:00", "09:10", "09:20"] {
+        serve_one(&mut e, &mut log, monday(at));
+    }
+    let report_with = |catalog: &Catalog| {
+        let mut b = ReportBuilder::new(catalog, query("2026-11-30", "2026-11-30"));
+        log.iter().for_each(|(ev, at)| b.push(ev, *at));
+        b.finish()
+    };
+    // Without a target a counter cannot measure 14 working days: no row.
+    assert!(report_with(&c).compliance.is_empty());
+    // With the site's 2-minute target for the visit: measured, all within.
+    for s in &mut c.services {
+        if s.code == "ktp" {
+            s.standard.processing_time.counter_target_min = Some(2);
+        }
+    }
+    let r = report_with(&c);
+    assert_eq!(r.compliance.len(), 1);
+    let row = &r.compliance[0];
+    assert_eq!(
+        (row.service.as_str(), row.standard_min, row.counter_target),
+        ("ktp", 2, true)
+    );
+    assert_eq!((row.measured, row.within), (3, 3));
 }

@@ -87,6 +87,9 @@ pub struct ComplianceDto {
     pub service: String,
     pub service_name: String,
     pub standard_min: u32,
+    /// `standard_min` is the site's counter target (the published standard is in days).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub counter_target: bool,
     pub measured: u32,
     pub within: u32,
     pub percent: f64,
@@ -540,6 +543,7 @@ pub fn report_dto(report: &Report, catalog: &Catalog, weight: Weight) -> ReportD
                     .map_or_else(|| c.service.clone(), |s| s.name_id.clone()),
                 service: c.service.clone(),
                 standard_min: c.standard_min,
+                counter_target: c.counter_target,
                 measured: c.measured,
                 within: c.within,
                 percent: c.percent(),

@@ -244,6 +244,7 @@ impl SimConfig {
                         value: s.standard_min,
                         unit: s.standard_min.map(|_| TimeUnit::Minutes),
                         text: String::new(),
+                        counter_target_min: None,
                     },
                     ..ServiceStandard::default()
                 },

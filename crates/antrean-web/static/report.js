@@ -204,7 +204,8 @@
     A.byId("compliance-empty").hidden = r.compliance.length > 0;
     A.byId("compliance-table").hidden = r.compliance.length === 0;
     rows("compliance-table", r.compliance.map(function (c) {
-      return [c.service_name, dec(c.standard_min, 0), dec(c.measured, 0), dec(c.within, 0), dec(c.percent, 1) + "%",
+      return [c.service_name, dec(c.standard_min, 0) + (c.counter_target ? " (target loket)" : ""),
+        dec(c.measured, 0), dec(c.within, 0), dec(c.percent, 1) + "%",
         minutes(c.service_time.median_s), minutes(c.service_time.p90_s)];
     }));
     var breakSeconds = function (list) {

@@ -319,12 +319,11 @@ fn compliance_rows(
         .iter_mut()
         .map(|(&service, (within, samples))| {
             let code = &facts.services.names[service as usize];
+            let time = catalog.service(code).map(|s| &s.standard.processing_time);
             ComplianceRow {
                 service: code.clone(),
-                standard_min: catalog
-                    .service(code)
-                    .and_then(|s| s.standard.processing_time.counter_minutes())
-                    .unwrap_or(0),
+                standard_min: time.and_then(|t| t.counter_minutes()).unwrap_or(0),
+                counter_target: time.is_some_and(|t| t.standard_minutes().is_none()),
                 measured: samples.len() as u32,
                 within: *within,
                 service_time: DurationStats::of(samples),

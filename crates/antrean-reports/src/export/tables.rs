@@ -252,6 +252,7 @@ fn compliance_table(r: &ReportDto) -> Table {
         header: vec![
             "Layanan",
             "Standar (menit)",
+            "Dasar",
             "Diukur",
             "Sesuai standar",
             "Kepatuhan (%)",
@@ -265,6 +266,11 @@ fn compliance_table(r: &ReportDto) -> Table {
                 vec![
                     Cell::text(&c.service_name),
                     Cell::int(c.standard_min),
+                    Cell::text(if c.counter_target {
+                        "Target loket"
+                    } else {
+                        "Standar pelayanan"
+                    }),
                     Cell::int(c.measured),
                     Cell::int(c.within),
                     Cell::dec(c.percent, 1),
