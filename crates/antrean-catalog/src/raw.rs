@@ -112,10 +112,25 @@ pub(crate) struct RawService {
     pub complaints: Spanned<Vec<String>>,
     /// Online booking; absent: walk-in only.
     pub booking: Option<Spanned<RawBooking>>,
+    /// The standard in English (`[services.en]`).
+    pub en: Option<RawStandardEn>,
     /// Where the data came from (kept in the file for auditors; not shown to visitors).
     #[serde(default)]
     #[allow(dead_code)] // read by people auditing the catalog, not by the program
     pub sources: Vec<String>,
+}
+
+/// `[services.en]`: the Standar Pelayanan in English, every field optional.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawStandardEn {
+    pub requirements: Option<Spanned<Vec<String>>>,
+    pub procedure: Option<Spanned<Vec<String>>>,
+    pub processing_time: Option<String>,
+    /// Tariff line labels in order, or the variable fee's description (one item).
+    pub fee: Option<Spanned<Vec<String>>>,
+    pub product: Option<String>,
+    pub complaints: Option<Spanned<Vec<String>>>,
 }
 
 #[derive(Deserialize)]
@@ -154,6 +169,8 @@ pub(crate) struct RawCounter {
     pub id: S,
     pub name: String,
     pub location: String,
+    #[serde(default)]
+    pub location_en: String,
     pub services: Spanned<Vec<S>>,
 }
 

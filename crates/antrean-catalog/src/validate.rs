@@ -171,14 +171,28 @@ fn service(
             ));
         }
     }
+    let fee = fee(s.fee, &path("fee"), at)?;
+    let en = match s.en {
+        None => StandardEn::default(),
+        Some(en) => standard_en(
+            en,
+            &s.requirements,
+            &s.procedure,
+            &s.complaints,
+            &fee,
+            &path("en"),
+            at,
+        )?,
+    };
     let standard = ServiceStandard {
         requirements: s.requirements.into_inner(),
         procedure: s.procedure.into_inner(),
         processing_time: processing_time(s.processing_time, &path("processing_time"), at)?,
-        fee: fee(s.fee, &path("fee"), at)?,
+        fee,
         product: s.product,
         complaints: s.complaints.into_inner(),
         decree: s.decree,
+        en,
     };
     Ok(Service {
         code,
@@ -199,6 +213,77 @@ fn service(
             )?),
             None => None,
         },
+    })
+}
+
+/// The English standard: each list item by item with the Indonesian one (a visitor reads
+/// requirement 3 in either language), tariff labels one per line, nothing blank.
+fn standard_en(
+    en: crate::raw::RawStandardEn,
+    requirements: &Spanned<Vec<String>>,
+    procedure: &Spanned<Vec<String>>,
+    complaints: &Spanned<Vec<String>>,
+    fee: &Fee,
+    field: &str,
+    at: &Locator<'_>,
+) -> Result<StandardEn> {
+    let fee_items = match fee {
+        Fee::Tariff { lines, .. } => lines.len(),
+        _ => 1,
+    };
+    let fee_needs = match fee {
+        Fee::Tariff { .. } => "one label per tariff line, in order",
+        _ => "one description",
+    };
+    for (list, name, len, needs) in [
+        (
+            &en.requirements,
+            "requirements",
+            requirements.get_ref().len(),
+            "one item per Indonesian requirement, in order",
+        ),
+        (
+            &en.procedure,
+            "procedure",
+            procedure.get_ref().len(),
+            "one item per Indonesian step, in order",
+        ),
+        (
+            &en.complaints,
+            "complaints",
+            complaints.get_ref().len(),
+            "one item per Indonesian channel, in order",
+        ),
+        (&en.fee, "fee", fee_items, fee_needs),
+    ] {
+        if let Some(list) = list {
+            let items = list.get_ref();
+            if items.len() != len || items.iter().any(|i| i.trim().is_empty()) {
+                return Err(err(
+                    at,
+                    list,
+                    &format!("{field}.{name}"),
+                    format!("needs {needs} ({len}), none blank"),
+                ));
+            }
+        }
+    }
+    if let (Fee::Free { .. }, Some(list)) = (fee, &en.fee) {
+        return Err(err(
+            at,
+            list,
+            &format!("{field}.fee"),
+            "a free service has no fee text to translate (\"Free\" is shown)".into(),
+        ));
+    }
+    let text = |t: Option<String>| t.filter(|t| !t.trim().is_empty());
+    Ok(StandardEn {
+        requirements: en.requirements.map(Spanned::into_inner),
+        procedure: en.procedure.map(Spanned::into_inner),
+        processing_time: text(en.processing_time),
+        fee: en.fee.map(Spanned::into_inner),
+        product: text(en.product),
+        complaints: en.complaints.map(Spanned::into_inner),
     })
 }
 
@@ -237,6 +322,7 @@ fn counters(
             id,
             name: c.name,
             location: c.location,
+            location_en: c.location_en,
             services: c
                 .services
                 .into_inner()

@@ -134,6 +134,23 @@ fn a_minimal_catalog_parses_with_its_settings() {
         1,
     );
     let days = parse("site.toml", &text).unwrap();
+    // English, field by field, and a counter's location in English.
+    let english = MINIMAL
+        .replacen(
+            "complaints = [\"SP4N-LAPOR!\"]",
+            "complaints = [\"SP4N-LAPOR!\"]\nen = { requirements = [\"Copy of the family card (KK)\"], product = \"Electronic ID card\" }",
+            1,
+        )
+        .replacen("location = \"Lantai 1\"", "location = \"Lantai 1\"\nlocation_en = \"Floor 1\"", 1);
+    let c = parse("site.toml", &english).unwrap();
+    let en = &c.service("ktp").unwrap().standard.en;
+    assert_eq!(
+        en.requirements.as_deref(),
+        Some(&["Copy of the family card (KK)".to_owned()][..])
+    );
+    assert_eq!(en.product.as_deref(), Some("Electronic ID card"));
+    assert_eq!(en.procedure, None);
+    assert_eq!(c.counter("1").unwrap().location_en, "Floor 1");
     let time = &days.service("ktp").unwrap().standard.processing_time;
     assert_eq!(
         (time.standard_minutes(), time.counter_minutes()),
@@ -242,6 +259,18 @@ fn every_kind_of_mistake_names_file_line_and_field() {
             "unit = \"minggu\"",
             "services[0].processing_time.unit",
             "menit, jam",
+        ),
+        (
+            "complaints = [\"SP4N-LAPOR!\"]",
+            "complaints = [\"SP4N-LAPOR!\"]\nen = { requirements = [\"Copy of the family card\", \"ID\"] }",
+            "services[0].en.requirements",
+            "one item per Indonesian requirement",
+        ),
+        (
+            "complaints = [\"SP4N-LAPOR!\"]",
+            "complaints = [\"SP4N-LAPOR!\"]\nen = { fee = [\"Free\"] }",
+            "services[0].en.fee",
+            "a free service has no fee text",
         ),
         (
             "text = \"30 menit\" }",

@@ -176,6 +176,27 @@ pub struct ServiceStandard {
     pub complaints: Vec<String>,
     /// The SK (decree) number and date that set this standard, if published.
     pub decree: Option<String>,
+    /// The standard in English, where the catalog gives it (visitors who chose English see
+    /// it; a part without English is shown in Indonesian, marked as such).
+    pub en: StandardEn,
+}
+
+/// English text of a Standar Pelayanan, field by field; lists run parallel to the
+/// Indonesian ones (item i translates item i).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct StandardEn {
+    /// Requirements.
+    pub requirements: Option<Vec<String>>,
+    /// Procedure steps.
+    pub procedure: Option<Vec<String>>,
+    /// Processing time as published.
+    pub processing_time: Option<String>,
+    /// Tariff line labels (parallel to the fee's lines) or the variable fee's description.
+    pub fee: Option<Vec<String>>,
+    /// Product.
+    pub product: Option<String>,
+    /// Complaint channels.
+    pub complaints: Option<Vec<String>>,
 }
 
 /// Processing time: a value and unit, or only a published text when the standard is vague.
@@ -288,6 +309,8 @@ pub struct Counter {
     pub name: String,
     /// Where it is: "Lantai 2, Zona B".
     pub location: String,
+    /// The same in English ("Floor 2, Zone B"); empty when the catalog gives none.
+    pub location_en: String,
     /// Services it serves, most preferred first.
     pub services: Vec<String>,
 }

@@ -116,6 +116,40 @@ pub struct StandardDto {
     /// SK number.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub decree: Option<String>,
+    /// The standard in English, where the catalog gives it (any part may be missing: show
+    /// the Indonesian one, marked as Indonesian).
+    #[serde(default, skip_serializing_if = "StandardEnDto::is_empty")]
+    pub en: StandardEnDto,
+}
+
+/// English text of a standard; lists run parallel to the Indonesian ones.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct StandardEnDto {
+    /// Requirements.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub requirements: Option<Vec<String>>,
+    /// Procedure.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub procedure: Option<Vec<String>>,
+    /// Processing time as published.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub processing_time: Option<String>,
+    /// Tariff line labels (parallel to the fee's lines) or a variable fee's description.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fee: Option<Vec<String>>,
+    /// Product.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub product: Option<String>,
+    /// Complaint channels.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub complaints: Option<Vec<String>>,
+}
+
+impl StandardEnDto {
+    /// No English at all.
+    pub fn is_empty(&self) -> bool {
+        *self == StandardEnDto::default()
+    }
 }
 
 /// Biaya/tarif with its display text already in PUEBI form ("Gratis", "Rp50.000").
@@ -163,6 +197,9 @@ pub struct CounterDto {
     pub name: String,
     /// Location.
     pub location: String,
+    /// Location in English; empty when the catalog gives none.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub location_en: String,
     /// Services, most preferred first.
     pub services: Vec<String>,
 }

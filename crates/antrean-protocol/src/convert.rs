@@ -181,6 +181,14 @@ pub fn catalog_view(catalog: &Catalog) -> CatalogDto {
                     product: s.standard.product.clone(),
                     complaints: s.standard.complaints.clone(),
                     decree: s.standard.decree.clone(),
+                    en: StandardEnDto {
+                        requirements: s.standard.en.requirements.clone(),
+                        procedure: s.standard.en.procedure.clone(),
+                        processing_time: s.standard.en.processing_time.clone(),
+                        fee: s.standard.en.fee.clone(),
+                        product: s.standard.en.product.clone(),
+                        complaints: s.standard.en.complaints.clone(),
+                    },
                 }),
                 booking: s.booking.as_ref().map(crate::booking_rules_view),
             })
@@ -192,6 +200,7 @@ pub fn catalog_view(catalog: &Catalog) -> CatalogDto {
                 id: c.id.clone(),
                 name: c.name.clone(),
                 location: c.location.clone(),
+                location_en: c.location_en.clone(),
                 services: c.services.clone(),
             })
             .collect(),

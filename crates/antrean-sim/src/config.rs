@@ -260,6 +260,7 @@ impl SimConfig {
                 id: c.id.clone(),
                 name: format!("Loket {}", c.id),
                 location: String::new(),
+                location_en: String::new(),
                 services: c.services.clone(),
             })
             .collect();

@@ -104,18 +104,21 @@ pub fn catalog_with(policy: QueuePolicy) -> Catalog {
             id: "1".into(),
             name: "Loket 1".into(),
             location: "Lantai 1".into(),
+            location_en: String::new(),
             services: vec!["ktp".into(), "kk".into()],
         },
         Counter {
             id: "2".into(),
             name: "Loket 2".into(),
             location: "Lantai 1".into(),
+            location_en: String::new(),
             services: vec!["kk".into(), "ktp".into()],
         },
         Counter {
             id: "3".into(),
             name: "Loket 3".into(),
             location: "Lantai 2".into(),
+            location_en: String::new(),
             services: vec!["akta".into()],
         },
     ];

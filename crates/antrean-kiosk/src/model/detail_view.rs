@@ -1,7 +1,7 @@
 //! The service detail screen: the six Standar Pelayanan components a provider must publish
 //! (UU 25/2009, PermenPAN-RB 15/2014; a kiosk is an accepted medium) plus the maklumat.
 
-use antrean_protocol::{CatalogDto, FeeDto};
+use antrean_protocol::{CatalogDto, FeeDto, StandardEnDto};
 
 use super::Strings;
 
@@ -12,6 +12,9 @@ pub struct Section {
     pub heading: String,
     /// Lines; numbered lists (requirements, procedure) carry their number already.
     pub lines: Vec<String>,
+    /// The visitor chose English but the catalog gives this part only in Indonesian: shown
+    /// as it is, marked so (a guessed translation of a legal requirement would mislead).
+    pub in_indonesian: bool,
 }
 
 /// What the detail screen shows for one service.
@@ -36,13 +39,21 @@ pub struct ServiceDetail {
 /// The fee lines per PUEBI: "Gratis" (never "Rp0"), or each tariff line with the catalog's
 /// already PUEBI-formatted text ("Rp30.000"), then the legal basis.
 pub fn fee_lines(fee: &FeeDto, strings: &Strings) -> Vec<String> {
+    fee_lines_in(fee, None, strings)
+}
+
+/// [`fee_lines`] with the lines' labels (or the variable fee's description) in English
+/// where `labels_en` gives them.
+fn fee_lines_in(fee: &FeeDto, labels_en: Option<&[String]>, strings: &Strings) -> Vec<String> {
     let basis_line = |basis: &str| strings.fill("legal_basis", &[("basis", basis)]);
     match fee {
         FeeDto::Free { basis } => vec![strings.get("fee_free"), basis_line(basis)],
         FeeDto::Tariff { lines, basis } => {
             let mut out: Vec<String> = lines
                 .iter()
-                .map(|line| {
+                .enumerate()
+                .map(|(i, line)| {
+                    let label = labels_en.and_then(|l| l.get(i)).unwrap_or(&line.label);
                     // Trust the catalog's text only when it is the PUEBI form of the amount.
                     let amount = antrean_core::money::format_rupiah(line.amount_idr, false);
                     let text = if line.amount_idr == 0 {
@@ -52,17 +63,20 @@ pub fn fee_lines(fee: &FeeDto, strings: &Strings) -> Vec<String> {
                     } else {
                         amount
                     };
-                    if line.label.is_empty() {
+                    if label.is_empty() {
                         text
                     } else {
-                        format!("{}: {text}", line.label)
+                        format!("{label}: {text}")
                     }
                 })
                 .collect();
             out.push(basis_line(basis));
             out
         }
-        FeeDto::Variable { description, basis } => vec![description.clone(), basis_line(basis)],
+        FeeDto::Variable { description, basis } => {
+            let description = labels_en.and_then(|l| l.first()).unwrap_or(description);
+            vec![description.clone(), basis_line(basis)]
+        }
     }
 }
 
@@ -88,31 +102,41 @@ pub fn service_detail(
             .map(|(i, item)| format!("{}. {item}", i + 1))
             .collect()
     };
+    // English where the catalog gives it; otherwise the Indonesian text, marked.
+    let english = language == super::Language::English;
+    let none = StandardEnDto::default();
+    let en = if english { &standard.en } else { &none };
+    let section = |key: &str, lines: Vec<String>, translated: bool| Section {
+        heading: strings.get(key),
+        lines,
+        in_indonesian: english && !translated,
+    };
+    let pick_list = |en: &Option<Vec<String>>, id: &[String]| -> (Vec<String>, bool) {
+        en.as_ref()
+            .map_or((id.to_vec(), false), |l| (l.clone(), true))
+    };
+    let pick_text = |en: &Option<String>, id: &str| -> (String, bool) {
+        en.as_ref()
+            .map_or((id.to_owned(), false), |t| (t.clone(), true))
+    };
+    let (requirements, r_en) = pick_list(&en.requirements, &standard.requirements);
+    let (procedure, p_en) = pick_list(&en.procedure, &standard.procedure);
+    let (time, t_en) = pick_text(&en.processing_time, &standard.processing_time);
+    let (product, pr_en) = pick_text(&en.product, &standard.product);
+    let (complaints, c_en) = pick_list(&en.complaints, &standard.complaints);
+    // A free service needs no translation ("Free of charge" comes from the strings).
+    let fee_en = en.fee.is_some() || matches!(standard.fee, FeeDto::Free { .. });
     let sections = vec![
-        Section {
-            heading: strings.get("requirements"),
-            lines: numbered(&standard.requirements),
-        },
-        Section {
-            heading: strings.get("procedure"),
-            lines: numbered(&standard.procedure),
-        },
-        Section {
-            heading: strings.get("processing_time"),
-            lines: vec![standard.processing_time.clone()],
-        },
-        Section {
-            heading: strings.get("fee"),
-            lines: fee_lines(&standard.fee, strings),
-        },
-        Section {
-            heading: strings.get("product"),
-            lines: vec![standard.product.clone()],
-        },
-        Section {
-            heading: strings.get("complaints"),
-            lines: standard.complaints.clone(),
-        },
+        section("requirements", numbered(&requirements), r_en),
+        section("procedure", numbered(&procedure), p_en),
+        section("processing_time", vec![time], t_en),
+        section(
+            "fee",
+            fee_lines_in(&standard.fee, en.fee.as_deref(), strings),
+            fee_en,
+        ),
+        section("product", vec![product], pr_en),
+        section("complaints", complaints, c_en),
     ];
     let priority_classes = dto
         .priority_classes
@@ -137,6 +161,8 @@ pub fn service_detail(
         maklumat: Section {
             heading: strings.get("maklumat"),
             lines: vec![catalog.site.maklumat.clone()],
+            // The pledge is signed in Indonesian: shown as it is.
+            in_indonesian: language == super::Language::English,
         },
         priority_classes,
     })
@@ -203,6 +229,71 @@ mod tests {
         let lines = fee_lines(&fee, &strings);
         assert_eq!(lines[0], "Paspor: Rp350.000");
         assert_eq!(lines[1], "Legalisir: Gratis");
+    }
+
+    #[test]
+    fn english_shows_the_catalogs_english_and_marks_what_is_only_in_indonesian() {
+        let mut catalog = catalog();
+        let ktp = catalog
+            .services
+            .iter_mut()
+            .find(|s| s.code == "ktp-el-baru")
+            .unwrap();
+        let standard = ktp.standard.as_mut().unwrap();
+        standard.en = StandardEnDto {
+            requirements: Some(vec![
+                "Copy of the family card (Kartu Keluarga)".into(),
+                "Cover letter from the RT/RW".into(),
+            ]),
+            procedure: Some(vec![
+                "Take a queue number".into(),
+                "Hand in the documents".into(),
+            ]),
+            processing_time: Some("about 20 minutes".into()),
+            fee: None,
+            product: None,
+            complaints: None,
+        };
+        let english = Strings::for_language(Language::English);
+        let detail = service_detail(&catalog, "ktp-el-baru", &english).unwrap();
+        let s = &detail.sections;
+        assert_eq!(
+            s[0].lines,
+            [
+                "1. Copy of the family card (Kartu Keluarga)",
+                "2. Cover letter from the RT/RW"
+            ]
+        );
+        assert_eq!(s[2].lines, ["about 20 minutes"]);
+        let marked: Vec<bool> = s.iter().map(|s| s.in_indonesian).collect();
+        // Requirements, procedure, time in English; the free fee needs none; product and
+        // complaints only in Indonesian, marked.
+        assert_eq!(marked, [false, false, false, false, true, true]);
+        assert_eq!(s[3].lines[0], "Free of charge");
+        assert_eq!(s[4].lines, ["KTP-el"]);
+        // Indonesian never carries the mark.
+        let indonesian = Strings::for_language(Language::Indonesian);
+        let detail = service_detail(&catalog, "ktp-el-baru", &indonesian).unwrap();
+        assert!(detail.sections.iter().all(|s| !s.in_indonesian));
+        assert_eq!(detail.sections[0].lines[0], "1. Fotokopi Kartu Keluarga");
+    }
+
+    #[test]
+    fn english_tariff_labels_replace_the_indonesian_ones() {
+        let english = Strings::for_language(Language::English);
+        let fee = FeeDto::Tariff {
+            lines: vec![FeeLineDto {
+                label: "Paspor 48 halaman".into(),
+                amount_idr: 350_000,
+                text: "Rp350.000".into(),
+            }],
+            basis: "PP 28/2019".into(),
+        };
+        let lines = fee_lines_in(&fee, Some(&["48-page passport".to_owned()]), &english);
+        assert_eq!(
+            lines,
+            ["48-page passport: Rp350.000", "Legal basis: PP 28/2019"]
+        );
     }
 
     #[test]

@@ -4,9 +4,9 @@
 
 use antrean_core::time::{TimeZone, Timestamp};
 use antrean_printer::{Fee, IssuedAt, TicketPrint, TimeZoneLabel, WaitBand};
-use antrean_protocol::{CatalogDto, FeeDto, ResultDto};
+use antrean_protocol::{CatalogDto, CounterDto, FeeDto, ResultDto};
 
-use super::Strings;
+use super::{Language, Strings};
 
 /// A committed ticket as the kiosk received it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -175,7 +175,7 @@ pub fn result_view(
         people_ahead,
         wait_band,
         closing_warning: ticket.after_closing.then(|| strings.get("after_closing")),
-        counters: counter_lines(ticket, catalog),
+        counters: counter_lines(ticket, catalog, strings.language()),
         qr_url: ticket.qr_url(public_base_url),
         booking_lines: booking_lines(ticket, catalog, strings),
     }
@@ -198,13 +198,19 @@ fn booking_lines(ticket: &IssuedTicket, catalog: &CatalogDto, strings: &Strings)
     }
 }
 
-fn counter_lines(ticket: &IssuedTicket, catalog: &CatalogDto) -> Vec<String> {
+/// A counter's location in the visitor's language (the Indonesian one where the catalog
+/// gives no English).
+fn location_in(counter: &CounterDto, language: Language) -> &str {
+    language.pick(&counter.location, &counter.location_en)
+}
+
+fn counter_lines(ticket: &IssuedTicket, catalog: &CatalogDto, language: Language) -> Vec<String> {
     ticket
         .counters
         .iter()
         .map(|id| match catalog.counters.iter().find(|c| &c.id == id) {
             Some(counter) if counter.location.is_empty() => counter.name.clone(),
-            Some(counter) => format!("{} — {}", counter.name, counter.location),
+            Some(counter) => format!("{} — {}", counter.name, location_in(counter, language)),
             None => id.clone(),
         })
         .collect()
@@ -246,7 +252,7 @@ pub fn ticket_print(
     .ok()?;
     let standard = service.standard.as_ref();
     let fee = standard.map_or(Fee::SeeDetails, |s| paper_fee(&s.fee));
-    let counters = service_location(ticket, catalog);
+    let counters = service_location(ticket, catalog, language);
     let print = TicketPrint {
         site_name: catalog.site.name.clone(),
         agency_name,
@@ -267,18 +273,37 @@ pub fn ticket_print(
     Some(print)
 }
 
-/// "Loket 1, 2 — Lantai 1, Zona A": counter numbers and the first location.
-fn service_location(ticket: &IssuedTicket, catalog: &CatalogDto) -> String {
-    let counters: Vec<_> = ticket
+/// "Loket 1, 2 (Lantai 1, Zona A); Loket 7 (Lantai 2, Zona C)": the counters grouped by
+/// where they are, so no counter is sent to another's location.
+fn service_location(ticket: &IssuedTicket, catalog: &CatalogDto, language: Language) -> String {
+    let mut groups: Vec<(&str, Vec<&str>)> = Vec::new();
+    for counter in ticket
         .counters
         .iter()
         .filter_map(|id| catalog.counters.iter().find(|c| &c.id == id))
-        .collect();
-    let ids: Vec<&str> = counters.iter().map(|c| c.id.as_str()).collect();
-    match counters.first() {
-        Some(first) => format!("Loket {}, {}", ids.join(", "), first.location),
-        None => String::new(),
+    {
+        let location = location_in(counter, language);
+        match groups.iter_mut().find(|(l, _)| *l == location) {
+            Some((_, ids)) => ids.push(&counter.id),
+            None => groups.push((location, vec![&counter.id])),
+        }
     }
+    let word = match language {
+        Language::Indonesian => "Loket",
+        Language::English => "Counter",
+    };
+    groups
+        .iter()
+        .map(|(location, ids)| {
+            let ids = ids.join(", ");
+            if location.is_empty() {
+                format!("{word} {ids}")
+            } else {
+                format!("{word} {ids} ({location})")
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("; ")
 }
 
 /// The fee line of the paper ticket. One line is its amount; several lines are
@@ -451,13 +476,41 @@ mod tests {
     }
 
     #[test]
+    fn counters_in_different_places_keep_their_own_location_in_the_visitors_language() {
+        let mut t = ticket();
+        t.counters = vec!["1".into(), "2".into(), "7".into()];
+        let mut catalog = catalog();
+        let indonesian = service_location(&t, &catalog, Language::Indonesian);
+        assert_eq!(
+            indonesian,
+            "Loket 1, 2 (Lantai 1, Zona A); Loket 7 (Lantai 2, Zona C)"
+        );
+        // English where the catalog gives it, Indonesian where it does not.
+        for c in &mut catalog.counters {
+            if c.id != "7" {
+                c.location_en = "Floor 1, Zone A".into();
+            }
+        }
+        assert_eq!(
+            service_location(&t, &catalog, Language::English),
+            "Counter 1, 2 (Floor 1, Zone A); Counter 7 (Lantai 2, Zona C)"
+        );
+        let english = Strings::for_language(Language::English);
+        let view = result_view(&t, &catalog, &english, "http://10.0.0.2:8600");
+        assert_eq!(
+            view.counters[0],
+            "Loket 1 – Layanan Prioritas — Floor 1, Zone A"
+        );
+    }
+
+    #[test]
     fn paper_ticket_matches_the_screen() {
         let strings = Strings::for_language(Language::Indonesian);
         let print = ticket_print(&ticket(), &catalog(), &strings, "http://10.0.0.2:8600")
             .expect("printable");
         assert_eq!(print.ticket_number, "A-012");
         assert_eq!(print.agency_name, "Disdukcapil");
-        assert_eq!(print.counter_location, "Loket 1, 2, Lantai 1, Zona A");
+        assert_eq!(print.counter_location, "Loket 1, 2 (Lantai 1, Zona A)");
         assert_eq!(print.fee, Fee::Free);
         assert_eq!(
             print

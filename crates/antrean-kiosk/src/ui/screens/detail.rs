@@ -70,6 +70,16 @@ fn spawn(mut commands: Commands, inputs: ScreenInputs) {
                             true,
                             palette::TEXT,
                         );
+                        if section.in_indonesian {
+                            text(
+                                c,
+                                &frame,
+                                strings.get("in_indonesian"),
+                                sizes.body_px,
+                                false,
+                                palette::TEXT_MUTED,
+                            );
+                        }
                         for line in &section.lines {
                             text(c, &frame, line.clone(), sizes.body_px, false, palette::TEXT);
                         }
