@@ -405,6 +405,34 @@ async fn pages_assets_and_voice_are_served_and_nothing_else() {
         assert!(head.contains("cache-control:"), "{path}: {head}");
         assert!(!body.is_empty(), "{path}");
     }
+    // Text goes gzip-compressed to a browser that accepts it (a phone on a weak link), as
+    // it is to one that does not; clips are sent as they are.
+    let (_, plain_head, plain) = raw_get(server.addr, "/assets/ticket.js", "");
+    let (status, head, packed) = raw_get(
+        server.addr,
+        "/assets/ticket.js",
+        "Accept-Encoding: gzip, deflate, br\r\n",
+    );
+    assert_eq!(status, 200);
+    assert!(head.contains("content-encoding: gzip"), "{head}");
+    assert!(head.contains("vary: accept-encoding"), "{head}");
+    assert!(
+        plain_head.contains("content-encoding: identity"),
+        "{plain_head}"
+    );
+    assert_eq!(&packed[..2], &[0x1f, 0x8b], "a gzip stream");
+    assert!(
+        packed.len() * 2 < plain.len(),
+        "{} vs {}",
+        packed.len(),
+        plain.len()
+    );
+    let (_, head, _) = raw_get(
+        server.addr,
+        "/voice/id/chime.wav",
+        "Accept-Encoding: gzip\r\n",
+    );
+    assert!(!head.contains("content-encoding: gzip"), "{head}");
     for page in [
         "/",
         "/console",

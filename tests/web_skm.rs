@@ -775,6 +775,41 @@ async fn the_report_page_the_exports_and_the_boards_show_the_ikm_of_the_worked_e
     assert_eq!(r.skm.follow_ups[0].follow_up.status, "in_progress");
     assert_eq!(r.skm.follow_ups[0].follow_up.recorded_by, "admin");
 
+    // Updated from the page: the chairs are in, the follow-up is done. Still one follow-up,
+    // with its new status and when it changed.
+    page.click("#follow-up-table tbody tr button.edit");
+    page.wait_for("the form in edit mode", PATIENCE, |b| {
+        b.visible("#fu-cancel").then_some(())
+    });
+    assert_eq!(
+        page.js("return document.getElementById('fu-action').value;"),
+        json!("Menambah 20 kursi di ruang tunggu")
+    );
+    page.js("document.getElementById('fu-status').value = 'done';");
+    page.click("#fu-save");
+    let row = page.wait_text("#follow-up-table tbody", "Selesai (diperbarui", PATIENCE);
+    assert!(row.contains("Menambah 20 kursi"), "{row}");
+    assert!(!page.visible("#fu-cancel"));
+    let r = report(&server, None).await;
+    assert_eq!(r.skm.follow_ups.len(), 1);
+    assert_eq!(r.skm.follow_ups[0].follow_up.status, "done");
+    assert!(r.skm.follow_ups[0].updated_at_id.is_some());
+    // An update of a follow-up that never was is refused and changes nothing.
+    let mut m = manager(&server).await;
+    let refused = m
+        .request(Request::RecordFollowUp {
+            follow_up: FollowUpDto {
+                action: "x".into(),
+                status: "done".into(),
+                revises_at_ms: Some(1),
+                ..Default::default()
+            },
+        })
+        .await
+        .unwrap_err();
+    assert_eq!(refused.code(), Some("unknown_follow_up"));
+    assert_eq!(report(&server, None).await.skm.follow_ups, r.skm.follow_ups);
+
     // The publication board.
     page.click("#show-board");
     page.wait_for("the publication board", PATIENCE, |b| {
@@ -791,6 +826,31 @@ async fn the_report_page_the_exports_and_the_boards_show_the_ikm_of_the_worked_e
     assert_eq!(page.text("#pub-respondents"), "5 orang");
     assert_eq!(page.text("#pub-gender"), "Laki-laki 3 · Perempuan 2");
     assert_eq!(page.text("#pub-education"), "SMA 2 · D3 1 · S1 2");
+    assert_eq!(page.text("#pub-disability"), "0 orang");
+    // Every unsur's value, as the report computes it, and the follow-up as it stands.
+    let published: Vec<Vec<String>> = serde_json::from_value(page.js(
+        "return Array.from(document.querySelectorAll('#pub-unsur tbody tr')).map(tr => \
+         Array.from(tr.cells).map(c => c.textContent.trim()));",
+    ))
+    .unwrap();
+    let ikm = r.skm.ikm.as_ref().unwrap();
+    assert_eq!(published.len(), 9);
+    for (row, u) in published.iter().zip(&ikm.unsur) {
+        assert_eq!(
+            row,
+            &[
+                format!("U{} {}", u.number, u.name),
+                id_decimal(u.nrr, 2),
+                id_decimal(u.score, 2),
+                u.mutu.clone()
+            ],
+        );
+    }
+    let followups = page.text("#pub-followups");
+    assert!(
+        followups.contains("Menambah 20 kursi") && followups.contains("Selesai"),
+        "{followups}"
+    );
     assert!(page.text("#ikm-board .pub-foot").contains("TERIMA KASIH"));
     page.screenshot("ikm-board");
 
@@ -806,6 +866,12 @@ async fn the_report_page_the_exports_and_the_boards_show_the_ikm_of_the_worked_e
         page.text("#pub-period")
             .starts_with(&current_quarter_wib().to_uppercase())
     );
+
+    // A service nobody rated: no thank-you for answers nobody gave, no unsur table.
+    page.goto(&format!("{base}/report/ikm?service=skck"));
+    page.wait_text("#pub-respondents", "0 orang", PATIENCE);
+    assert!(!page.visible("#pub-thanks"));
+    assert!(!page.visible("#pub-unsur"));
 }
 
 #[tokio::test]
@@ -833,4 +899,605 @@ async fn the_rating_and_report_pages_are_served() {
     for path in ["/report/", "/report/x", "/rate/x", "/assets/report.html"] {
         assert_eq!(raw_get(server.addr, path, "").0, 404, "{path}");
     }
+}
+
+/// Every piece of visible text under `root` (a CSS selector) with the language it is
+/// marked in (the `lang` of its closest element that has one); `all` includes hidden
+/// text too (survey steps not on screen, the options of closed select boxes).
+fn texts_with_lang(page: &Browser, root: &str, all: bool) -> Vec<(String, String)> {
+    let found = page.js(&format!(
+        "var root = document.querySelector({}); var out = []; \
+         if (!root) return out; \
+         var walk = document.createTreeWalker(root, NodeFilter.SHOW_TEXT); \
+         while (walk.nextNode()) {{ var n = walk.currentNode; var text = n.textContent.trim(); \
+           var el = n.parentElement; \
+           if (!text || el.closest('script, style')) continue; \
+           if (!{} && el.getClientRects().length === 0) continue; \
+           out.push([text, el.closest('[lang]').getAttribute('lang')]); }} \
+         return out;",
+        json!(root),
+        all
+    ));
+    serde_json::from_value(found).unwrap()
+}
+
+/// The words of `texts` (case-insensitive, whole words) that are in `words`.
+fn words_found(texts: &[(String, String)], words: &[&str]) -> Vec<String> {
+    let mut found = Vec::new();
+    for (text, _) in texts {
+        for piece in text.split(|c: char| !c.is_alphanumeric() && c != '-') {
+            if words.iter().any(|w| w.eq_ignore_ascii_case(piece)) {
+                found.push(format!("{piece:?} in {text:?}"));
+            }
+        }
+    }
+    found
+}
+
+fn html_lang(page: &Browser) -> String {
+    page.js("return document.documentElement.lang;")
+        .as_str()
+        .unwrap_or_default()
+        .to_owned()
+}
+
+/// The `lang` its closest element says for the first text node under `root` that contains
+/// `needle`, or "" when none does.
+fn lang_of_text(page: &Browser, root: &str, needle: &str) -> String {
+    page.js(&format!(
+        "var walk = document.createTreeWalker(document.querySelector({}), NodeFilter.SHOW_TEXT); \
+         while (walk.nextNode()) {{ var n = walk.currentNode; \
+           if (n.textContent.indexOf({}) >= 0) return n.parentElement.closest('[lang]').getAttribute('lang'); }} \
+         return '';",
+        json!(root),
+        json!(needle)
+    ))
+    .as_str()
+    .unwrap_or_default()
+    .to_owned()
+}
+
+fn select_options(page: &Browser, id: &str) -> Vec<(String, String)> {
+    let found = page.js(&format!(
+        "return Array.from(document.querySelectorAll('#{id} option')).map(o => [o.value, o.textContent]);"
+    ));
+    serde_json::from_value(found).unwrap()
+}
+
+/// Indonesian words that must not be left on the English ticket page (outside what the
+/// catalog has only in Indonesian, which is marked lang="id").
+const INDONESIAN_ON_TICKET: [&str; 22] = [
+    "Menunggu",
+    "dipanggil",
+    "Nomor",
+    "antrean",
+    "Orang",
+    "Perkiraan",
+    "waktu",
+    "Terakhir",
+    "Lokasi",
+    "loket",
+    "Persyaratan",
+    "Halaman",
+    "Bunyikan",
+    "menit",
+    "Anda",
+    "Tiket",
+    "Memuat",
+    "segera",
+    "begitu",
+    "Belum",
+    "layanan",
+    "PRIORITAS",
+];
+
+/// Indonesian words of the survey (questions, answers, profile, buttons, thanks).
+const INDONESIAN_IN_SURVEY: [&str; 40] = [
+    "Sesuai",
+    "Pekerjaan",
+    "Kirim",
+    "Bagaimana",
+    "Saudara",
+    "Tidak",
+    "Kurang",
+    "Sangat",
+    "Mudah",
+    "Cepat",
+    "Mahal",
+    "Murah",
+    "Gratis",
+    "Kompeten",
+    "Sopan",
+    "ramah",
+    "Buruk",
+    "Cukup",
+    "Baik",
+    "Berfungsi",
+    "Dikelola",
+    "Puas",
+    "Laki-laki",
+    "Perempuan",
+    "Usia",
+    "Pendidikan",
+    "Penyandang",
+    "disabilitas",
+    "Saran",
+    "Masukan",
+    "Lainnya",
+    "Terima",
+    "Survei",
+    "Pilih",
+    "responden",
+    "Wirausaha",
+    "swasta",
+    "Ya",
+    "Jenis",
+    "pelayanan",
+];
+
+/// Issue 17, "English": the digital ticket's language switch (at the top, big enough to
+/// tap, remembered across reloads), every state and label in English, the whole survey in
+/// English with occupations as words and the same codes on the wire, Indonesian again after
+/// switching back, and what the catalog has only in Indonesian marked lang="id".
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_digital_ticket_and_its_survey_speak_english_when_the_visitor_chooses_it() {
+    let dir = tempfile::tempdir().unwrap();
+    // The sample catalog, less the English of KTP-el's requirements and of counter 2's
+    // location: the page must show those in Indonesian, marked as such.
+    let sample = antrean_catalog::SAMPLE_CATALOG_TOML;
+    let requirements_en = "requirements = [\n  \"Aged 17 or over, or married (now or before)\",\n  \
+                           \"Photocopy of the Kartu Keluarga (KK, family card)\",\n]\n";
+    let counter_2_en = "location_en = \"Floor 1, Zone A – Disdukcapil\"\n";
+    assert_eq!(sample.matches(requirements_en).count(), 1);
+    assert!(sample.contains(counter_2_en));
+    let catalog = dir.path().join("catalog.toml");
+    std::fs::write(
+        &catalog,
+        sample
+            .replacen(requirements_en, "", 1)
+            .replacen(counter_2_en, "", 1),
+    )
+    .unwrap();
+    let server = Server::start_with(
+        &dir.path().join("data"),
+        &["--always-open", "--catalog", catalog.to_str().unwrap()],
+    );
+    let base = format!("http://{}", server.addr);
+    let kiosk_token = enroll(&server, DeviceKind::Kiosk, "kios-lobi").await;
+    set_officer(&server, "petugas1", "1111").await;
+    let mut kiosk = kiosk(&server, &kiosk_token).await;
+    let take = |result: ResultDto| match result {
+        ResultDto::Ticket {
+            public_token: Some(token),
+            ..
+        } => token,
+        other => panic!("unexpected {other:?}"),
+    };
+    let token = take(kiosk.request(issue(SERVICE)).await.unwrap());
+    let url = format!("{base}/t/{token}");
+
+    let driver = Driver::start();
+    let phone = driver.open(Window {
+        width: 412,
+        height: 915,
+        autoplay: true,
+    });
+    // Nothing chosen yet: the test browser prefers Indonesian, so Indonesian.
+    phone.goto(&url);
+    phone.wait_text("#state", "menunggu dipanggil", PATIENCE);
+    assert_eq!(html_lang(&phone), "id");
+    phone.wait_for("the requirements checklist", PATIENCE, |b| {
+        b.visible("#requirements input[type=checkbox]")
+            .then_some(())
+    });
+    // The switch is at the top of the screen and each choice is big enough to tap.
+    let switch = phone.js(
+        "return Array.from(document.querySelectorAll('#langs button')).map(b => { \
+         var r = b.getBoundingClientRect(); \
+         return [b.textContent, r.top, r.height, r.width, b.getAttribute('aria-pressed')]; });",
+    );
+    let switch: Vec<(String, f64, f64, f64, String)> = serde_json::from_value(switch).unwrap();
+    assert_eq!(switch.len(), 2, "{switch:?}");
+    assert_eq!(switch[0].0, "Bahasa Indonesia");
+    assert_eq!(switch[1].0, "English");
+    for (text, top, height, width, _) in &switch {
+        assert!(*top < 60.0, "{text} is not at the top: {switch:?}");
+        assert!(
+            *height >= 44.0 && *width >= 44.0,
+            "{text} is too small: {switch:?}"
+        );
+    }
+    assert_eq!(
+        (switch[0].4.as_str(), switch[1].4.as_str()),
+        ("true", "false")
+    );
+
+    phone.click("#langs button[data-lang=en]");
+    phone.wait_text("#state", "Waiting to be called", PATIENCE);
+    let check_english_waiting = |page: &Browser| {
+        assert_eq!(html_lang(page), "en");
+        assert_eq!(page.text(".ticket .label"), "Your queue number");
+        assert_eq!(
+            page.js(
+                "return Array.from(document.querySelectorAll('#facts dt')).map(d => d.textContent);"
+            ),
+            json!([
+                "People ahead of you",
+                "Estimated wait",
+                "Last called",
+                "Counter location"
+            ])
+        );
+        assert_eq!(page.text("#service"), "New Electronic ID Card (KTP-el)");
+        assert_eq!(page.text("#ahead"), "0");
+        let wait = page.text("#wait");
+        assert!(
+            wait.starts_with("once a counter opens (") && wait.contains("minutes"),
+            "{wait}"
+        );
+        assert!(
+            page.text("#wait-why")
+                .starts_with("No counter of this service is open yet"),
+            "{}",
+            page.text("#wait-why")
+        );
+        assert_eq!(
+            page.text("#almost"),
+            "You are next. Please be ready near the counter."
+        );
+        assert_eq!(
+            page.text("#alerts-on"),
+            "Ring and notify me when I am called"
+        );
+        assert_eq!(
+            page.text("#requirements-box summary"),
+            "Requirements to bring"
+        );
+        assert_eq!(
+            page.js("return document.title;"),
+            json!("A-001 — Queue ticket")
+        );
+        // What is shown in English carries no Indonesian word.
+        let texts = texts_with_lang(page, "main", false);
+        let english: Vec<(String, String)> =
+            texts.iter().filter(|(_, l)| l == "en").cloned().collect();
+        let left = words_found(&english, &INDONESIAN_ON_TICKET);
+        assert!(
+            left.is_empty(),
+            "Indonesian left on the English page: {left:?}"
+        );
+        // What the catalog has only in Indonesian is marked as Indonesian, on its block.
+        for (selector, needle) in [
+            ("#site", "Mal Pelayanan Publik Kota Contoh"),
+            ("#requirements", "Fotokopi Kartu Keluarga (KK)"),
+        ] {
+            assert!(page.text(selector).contains(needle), "{selector}");
+            assert_eq!(
+                page.js(&format!(
+                    "return document.querySelector('{selector}').getAttribute('lang');"
+                )),
+                json!("id"),
+                "{selector}"
+            );
+        }
+        assert_eq!(page.text("#req-note"), "Published in Indonesian only:");
+        // Counters keep their Indonesian names; a location is English where the catalog
+        // has it.
+        assert_eq!(
+            page.text("#location"),
+            "Loket 1 – Layanan Prioritas (Floor 1, near the main entrance – Disdukcapil); \
+             Loket 2 (Lantai 1, Zona A – Disdukcapil)"
+        );
+        for (needle, lang) in [
+            ("Loket 1 – Layanan Prioritas", "id"),
+            ("Floor 1, near the main entrance", "en"),
+            ("Loket 2 (Lantai 1, Zona A", "id"),
+        ] {
+            assert_eq!(lang_of_text(page, "#location", needle), lang, "{needle}");
+        }
+        let fallbacks: Vec<&(String, String)> = texts.iter().filter(|(_, l)| l == "id").collect();
+        assert!(
+            fallbacks.iter().all(|(t, _)| t == "Bahasa Indonesia"
+                || t.contains("Mal Pelayanan Publik")
+                || t.starts_with("Loket ")
+                || page.text("#requirements").contains(t.as_str())),
+            "only the catalog's own text (and the switch's label) is Indonesian: {fallbacks:?}"
+        );
+    };
+    check_english_waiting(&phone);
+    assert_eq!(
+        phone.js("return localStorage.getItem('antrean-lang');"),
+        json!("en")
+    );
+    assert_eq!(
+        phone.js(
+            "return document.querySelector('#langs [data-lang=en]').getAttribute('aria-pressed');"
+        ),
+        json!("true")
+    );
+    phone.screenshot("ticket-waiting-en");
+
+    // Remembered: a reload (or a later visit) opens in English.
+    phone.goto(&url);
+    phone.wait_text("#state", "Waiting to be called", PATIENCE);
+    phone.wait_for("the requirements checklist", PATIENCE, |b| {
+        b.visible("#requirements input[type=checkbox]")
+            .then_some(())
+    });
+    phone.wait_text("#wait", "once a counter opens", PATIENCE);
+    check_english_waiting(&phone);
+
+    // Served: called, served, done, each said in English.
+    let mut officer1 = officer(&server, "petugas1", "1111", "1").await;
+    officer1
+        .request(Request::CallNext { counter: None })
+        .await
+        .unwrap();
+    let called = phone.wait_text("#state", "Called to counter 1", PATIENCE);
+    assert_eq!(called, "Called to counter 1. Please go to the counter.");
+    assert_eq!(
+        phone.js("return document.title;"),
+        json!("CALLED A-001 \u{2192} Counter 1")
+    );
+    assert_eq!(phone.text("#ahead"), "–");
+    assert_eq!(
+        phone.text("#location"),
+        "Loket 1 – Layanan Prioritas (Floor 1, near the main entrance – Disdukcapil)"
+    );
+    assert_eq!(
+        lang_of_text(&phone, "#location", "Loket 1 – Layanan Prioritas"),
+        "id"
+    );
+    officer1
+        .request(Request::Start { counter: None })
+        .await
+        .unwrap();
+    phone.wait_text("#state", "Being served at counter 1", PATIENCE);
+    officer1
+        .request(Request::Finish { counter: None })
+        .await
+        .unwrap();
+    let done = phone.wait_text("#state", "Done.", PATIENCE);
+    assert_eq!(done, "Done. Thank you for your visit.");
+
+    // The survey, in English from its first question.
+    wait_step(&phone, "#skm-box", "faces");
+    assert_eq!(
+        phone.js("return Array.from(document.querySelectorAll('#skm-faces .face-text')).map(f => f.textContent);"),
+        json!(["Not satisfied", "Less satisfied", "Satisfied", "Very satisfied"])
+    );
+    assert_eq!(phone.text("#skm-faces h2"), "How was our service?");
+    phone.click("#skm-faces button.face-4");
+    wait_step(&phone, "#skm-box", "offer");
+    assert_eq!(phone.text("#skm-offer h2"), "Thank you!");
+    assert_eq!(phone.text("#skm-start"), "Yes, answer the survey");
+    assert_eq!(phone.text("#skm-skip"), "No, thank you");
+    phone.click("#skm-start");
+    wait_step(&phone, "#skm-box", "survey");
+
+    // Everything the survey can show — every question, every answer, the profile, the
+    // buttons, the thanks — is English.
+    let survey = texts_with_lang(&phone, "#skm-box", true);
+    assert!(survey.len() > 60, "{survey:?}");
+    let left = words_found(&survey, &INDONESIAN_IN_SURVEY);
+    assert!(
+        left.is_empty(),
+        "Indonesian left in the English survey: {left:?}"
+    );
+    assert!(
+        survey.iter().all(|(_, lang)| lang == "en"),
+        "{:?}",
+        survey.iter().filter(|(_, l)| l != "en").collect::<Vec<_>>()
+    );
+    let questions: Vec<String> = serde_json::from_value(phone.js(
+        "return Array.from(document.querySelectorAll('#skm-survey fieldset.question legend')).map(l => l.textContent);",
+    ))
+    .unwrap();
+    assert_eq!(questions.len(), 9);
+    assert_eq!(
+        questions[0],
+        "1. Do the requirements fit the type of service?"
+    );
+    assert_eq!(questions[8], "9. How are complaints handled?");
+    let answers = |key: &str| -> Vec<String> {
+        serde_json::from_value(phone.js(&format!(
+            "return Array.from(document.querySelectorAll('fieldset[data-key={key}] label.choice')).map(l => l.textContent);"
+        )))
+        .unwrap()
+    };
+    assert_eq!(
+        answers("persyaratan"),
+        ["Not suitable", "Less suitable", "Suitable", "Very suitable"]
+    );
+    assert_eq!(
+        answers("biaya"),
+        [
+            "Very expensive",
+            "Rather expensive",
+            "Cheap",
+            "Free of charge"
+        ]
+    );
+    for key in SCOPE {
+        let texts = answers(key);
+        assert_eq!(texts.len(), 4, "{key}");
+        assert!(texts.iter().all(|t| !t.is_empty()), "{key}: {texts:?}");
+    }
+    // Occupations and education levels as words; the codes stay the values.
+    assert_eq!(
+        select_options(&phone, "skm-occupation"),
+        [
+            ("", "—"),
+            ("PNS", "Civil servant"),
+            ("TNI", "Military (TNI)"),
+            ("POLRI", "Police (POLRI)"),
+            ("SWASTA", "Private employee"),
+            ("WIRAUSAHA", "Self-employed"),
+            ("LAINNYA", "Other"),
+        ]
+        .map(|(v, t)| (v.to_owned(), t.to_owned()))
+    );
+    let education = select_options(&phone, "skm-education");
+    assert_eq!(education.len(), 9);
+    assert_eq!(
+        education.last().unwrap(),
+        &("LAINNYA".to_owned(), "Other".to_owned())
+    );
+    assert_eq!(education[1], ("SD".to_owned(), "Primary (SD)".to_owned()));
+    let survey_text = phone.text("#skm-survey");
+    for code in ["WIRAUSAHA", "SWASTA", "LAINNYA"] {
+        assert!(!survey_text.contains(code), "{code} shown as a code");
+    }
+    for label in [
+        "About you (optional)",
+        "Gender",
+        "Male",
+        "Female",
+        "Age (years)",
+        "Highest education",
+        "Occupation",
+        "Person with a disability",
+        "Yes",
+        "No",
+        "Suggestions",
+    ] {
+        assert!(
+            survey_text.contains(label),
+            "{label} missing: {survey_text}"
+        );
+    }
+    assert_eq!(phone.text("#skm-send"), "Send the survey");
+    // A refusal on the page is English too.
+    phone.click("#skm-send");
+    phone.wait_text("#skm-message", "Answer at least one question.", PATIENCE);
+
+    // Answered in English; what goes to the server is the codes.
+    phone.js(
+        "window.sentRatings = []; var send = WebSocket.prototype.send; \
+         WebSocket.prototype.send = function (data) { \
+           try { var m = JSON.parse(data); if (m.type === 'rate') window.sentRatings.push(m.rating); } catch (e) {} \
+           return send.call(this, data); };",
+    );
+    let r1 = WORKED[0];
+    answer_questionnaire(&phone, &r1);
+    phone.click("input[name=skm-gender][value=L]");
+    phone.click("#skm-age");
+    phone.keys("34");
+    phone.js("document.getElementById('skm-education').value = 'LAINNYA';");
+    phone.js("document.getElementById('skm-occupation').value = 'WIRAUSAHA';");
+    phone.click("input[name=skm-disability][value=tidak]");
+    phone.click("#skm-suggestion");
+    phone.keys("More seats, please");
+    phone.js("window.scrollTo(0, document.getElementById('skm-survey').offsetTop);");
+    phone.screenshot("ticket-survey-en");
+    phone.js("document.querySelector('#skm-survey fieldset.profile').scrollIntoView();");
+    phone.screenshot("ticket-survey-profile-en");
+    phone.click("#skm-send");
+    wait_step(&phone, "#skm-box", "thanks");
+    assert_eq!(phone.text("#skm-thanks h2"), "Thank you for your feedback.");
+    assert!(!phone.visible("#skm-message"));
+    let sent = phone.js("return window.sentRatings;");
+    assert_eq!(sent.as_array().map(Vec::len), Some(1), "{sent}");
+    assert_eq!(
+        sent[0]["profile"],
+        json!({"gender": "L", "age_years": 34, "education": "LAINNYA",
+               "occupation": "WIRAUSAHA", "disability": false})
+    );
+    let r = report(&server, None).await;
+    assert_eq!(r.skm.respondents, 1);
+    assert_eq!(r.skm.faces, [0, 0, 0, 1]);
+    assert_eq!(r.skm.gender, [1, 0]);
+    assert_eq!(r.skm.education[7], 1, "LAINNYA");
+    assert_eq!(r.skm.comments.len(), 1);
+    assert_eq!(r.skm.comments[0].text, "More seats, please");
+    let ikm = r.skm.ikm.expect("an IKM");
+    for (u, answer) in ikm.unsur.iter().zip(r1) {
+        assert_eq!(u.nrr, f64::from(answer.unwrap()), "{}", u.key);
+    }
+
+    // Back to Indonesian: everything at once, without a reload, and remembered.
+    phone.js("window.notReloaded = true;");
+    phone.click("#langs button[data-lang=id]");
+    phone.wait_text(
+        "#state",
+        "Selesai. Terima kasih atas kunjungan Anda.",
+        PATIENCE,
+    );
+    assert_eq!(phone.js("return window.notReloaded;"), json!(true));
+    assert_eq!(html_lang(&phone), "id");
+    assert_eq!(
+        phone.js("return localStorage.getItem('antrean-lang');"),
+        json!("id")
+    );
+    assert_eq!(phone.text(".ticket .label"), "Nomor antrean Anda");
+    assert_eq!(phone.text("#service"), "Penerbitan KTP-el Baru");
+    assert_eq!(
+        phone.js(
+            "return Array.from(document.querySelectorAll('#facts dt')).map(d => d.textContent);"
+        ),
+        json!([
+            "Orang di depan Anda",
+            "Perkiraan waktu tunggu",
+            "Terakhir dipanggil",
+            "Lokasi loket"
+        ])
+    );
+    assert_eq!(
+        phone.text("#skm-thanks h2"),
+        "Terima kasih atas penilaian Anda."
+    );
+    let survey_text = phone.text("#skm-survey");
+    for text in [
+        "Pekerjaan",
+        "Kirim survei",
+        "Wirausaha",
+        "Pegawai swasta",
+        "PNS/ASN",
+        "Sangat sesuai",
+    ] {
+        assert!(survey_text.contains(text), "{text} missing: {survey_text}");
+    }
+    assert_eq!(
+        select_options(&phone, "skm-occupation")[5],
+        ("WIRAUSAHA".to_owned(), "Wirausaha".to_owned())
+    );
+    // In Indonesian nothing is marked as another language but the switch's "English".
+    let marked = phone.js(
+        "return Array.from(document.querySelectorAll('body [lang]')).map(e => [e.id || e.textContent, e.lang]);",
+    );
+    assert_eq!(
+        marked,
+        json!([["Bahasa Indonesia", "id"], ["English", "en"]]),
+        "{marked}"
+    );
+    assert_eq!(
+        lang_of_text(&phone, "main", "Fotokopi Kartu Keluarga"),
+        "id"
+    );
+    phone.screenshot("ticket-done-id");
+
+    // Another visitor, nothing chosen, in a browser that prefers English: English at once,
+    // and requirements the catalog has in English (KK baru's) shown so, unmarked.
+    let kk_token = take(kiosk.request(issue("kk-baru")).await.unwrap());
+    let tourist = driver.open_with_flags(
+        Window {
+            width: 412,
+            height: 915,
+            autoplay: true,
+        },
+        &["--accept-lang=en-US,en".to_owned()],
+    );
+    tourist.goto(&format!("{base}/t/{kk_token}"));
+    tourist.wait_text("#state", "Waiting to be called", PATIENCE);
+    assert_eq!(html_lang(&tourist), "en");
+    assert_eq!(
+        tourist.js("return localStorage.getItem('antrean-lang');"),
+        json!(null)
+    );
+    tourist.wait_text("#requirements", "Buku nikah (marriage book)", PATIENCE);
+    assert_eq!(
+        tourist.js("return document.getElementById('requirements').getAttribute('lang');"),
+        json!(null)
+    );
+    assert!(!tourist.visible("#req-note"));
 }

@@ -121,6 +121,9 @@ impl Driver {
             "--disable-sync".to_owned(),
             "--hide-scrollbars".to_owned(),
             "--lang=id-ID".to_owned(),
+            // Headless Chromium ignores --lang for navigator.languages (it says en-US); the
+            // digital ticket follows navigator.languages until the visitor picks a language.
+            "--accept-lang=id-ID,id".to_owned(),
             format!("--user-data-dir={}", profile.path().display()),
             format!("--window-size={},{}", window.width, window.height),
             autoplay.to_owned(),

@@ -16,6 +16,7 @@
 mod booking_files;
 mod client;
 mod embedded;
+mod gzip;
 mod qr;
 mod voice_clips;
 
@@ -96,7 +97,16 @@ const REVALIDATE: &str = "no-cache";
 const VOICE_CACHE: &str = "public, max-age=86400";
 
 fn respond(headers: &HeaderMap, found: Asset, cache_control: &'static str) -> Response {
-    let etag = format!("\"{:016x}\"", fnv1a(found.bytes));
+    // Text goes gzip-compressed to a browser that accepts it (every browser does); the
+    // variant has its own ETag so a cache never mixes the two.
+    let gzip = accepts_gzip(headers)
+        .then(|| gzip::compressed(found))
+        .flatten();
+    let (body, etag_suffix) = match gzip {
+        Some(bytes) => (bytes, "-gz"),
+        None => (found.bytes, ""),
+    };
+    let etag = format!("\"{:016x}{etag_suffix}\"", fnv1a(found.bytes));
     let matches = headers
         .get(header::IF_NONE_MATCH)
         .and_then(|v| v.to_str().ok())
@@ -114,19 +124,37 @@ fn respond(headers: &HeaderMap, found: Asset, cache_control: &'static str) -> Re
             header::X_CONTENT_TYPE_OPTIONS,
             HeaderValue::from_static("nosniff"),
         ),
+        (header::VARY, HeaderValue::from_static("accept-encoding")),
     ];
     if matches {
         return (StatusCode::NOT_MODIFIED, common).into_response();
     }
+    let encoding = if gzip.is_some() { "gzip" } else { "identity" };
     (
         common,
-        [(
-            header::CONTENT_TYPE,
-            HeaderValue::from_static(found.content_type),
-        )],
-        found.bytes,
+        [
+            (
+                header::CONTENT_TYPE,
+                HeaderValue::from_static(found.content_type),
+            ),
+            (header::CONTENT_ENCODING, HeaderValue::from_static(encoding)),
+        ],
+        body,
     )
         .into_response()
+}
+
+/// Whether the request accepts gzip (`Accept-Encoding: gzip`, not `gzip;q=0`).
+fn accepts_gzip(headers: &HeaderMap) -> bool {
+    headers
+        .get_all(header::ACCEPT_ENCODING)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .any(|coding| {
+            let mut parts = coding.split(';').map(str::trim);
+            parts.next() == Some("gzip") && !parts.any(|p| p.replace(' ', "") == "q=0")
+        })
 }
 
 fn not_found() -> Response {

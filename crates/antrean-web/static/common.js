@@ -257,3 +257,22 @@ var Antrean = (function () {
     requirementChecklist: requirementChecklist
   };
 })();
+
+// A visitor's language ("id" or "en"): the one chosen last on any page (localStorage
+// "antrean-lang", as the booking page keeps it), else the first of the two the browser
+// prefers, else Indonesian.
+Antrean.preferredLang = function () {
+  var saved = null;
+  try { saved = localStorage.getItem("antrean-lang"); } catch (e) { /* private mode */ }
+  if (saved === "id" || saved === "en") return saved;
+  var wants = navigator.languages || [navigator.language || ""];
+  for (var i = 0; i < wants.length; i++) {
+    var code = String(wants[i]).toLowerCase().split("-")[0];
+    if (code === "id" || code === "en") return code;
+  }
+  return "id";
+};
+
+Antrean.saveLang = function (lang) {
+  try { localStorage.setItem("antrean-lang", lang); } catch (e) { /* private mode */ }
+};
