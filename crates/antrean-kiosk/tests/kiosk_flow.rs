@@ -15,8 +15,8 @@ use antrean_kiosk::model::Language;
 use antrean_kiosk::model::catalog_view::Offer;
 use antrean_kiosk::model::sizing::ScreenGeometry;
 use antrean_kiosk::ui::{
-    KioskPlugin, KioskSettings, NetLink, PrintLink, PrintState, Screen, ScrollArea, Session,
-    SiteData, TapAction,
+    DigitalTicketQr, KioskPlugin, KioskSettings, NetLink, PrintLink, PrintState, QrBelowCue,
+    Screen, ScrollArea, Session, SiteData, TapAction,
 };
 use antrean_kiosk::{net, print};
 use antrean_printer::emulator::{EmulatedStatus, PrinterEmulator};
@@ -608,6 +608,29 @@ fn run_flow(name: &'static str, screen: ScreenGeometry, runtime: &tokio::runtime
     kiosk.wait_for_screen(Screen::Idle);
     kiosk.open_service(Language::English, "dukcapil", "ktp-el-baru");
     kiosk.capture("09-detail-english");
+    // English content, not only English labels: the standard as the catalog translates it,
+    // every part in English (only the signed maklumat is marked as Indonesian).
+    let sample = antrean_catalog::sample();
+    let en = &sample.service("ktp-el-baru").expect("KTP-el").standard.en;
+    let shown = screen_text(&mut kiosk);
+    for line in en
+        .requirements
+        .iter()
+        .chain(&en.procedure)
+        .flatten()
+        .chain(&en.product)
+        .chain(&en.processing_time)
+    {
+        assert!(
+            shown.contains(line.as_str()),
+            "{name}: {line:?} not on the English standard"
+        );
+    }
+    assert_eq!(
+        shown.matches("(only in Indonesian)").count(),
+        1,
+        "{name}: only the maklumat is marked Indonesian"
+    );
     kiosk.take_regular_number();
     kiosk.wait_for_screen(Screen::PrinterProblem);
     assert!(
@@ -1012,4 +1035,199 @@ fn booked_visitors_check_in_by_typing_and_by_scanning() {
     assert_eq!(kiosk.screen(), Screen::Idle);
     running.stop();
     runtime.block_on(running.wait()).expect("coordinator stops");
+}
+
+/// The top and bottom edges (render-target px) of every node carrying `T`.
+fn edges_of<T: Component>(kiosk: &mut Kiosk) -> Vec<(f32, f32)> {
+    kiosk.update();
+    let world = kiosk.app.world_mut();
+    let mut query = world.query_filtered::<(&ComputedNode, &UiGlobalTransform), With<T>>();
+    query
+        .iter(world)
+        .map(|(node, transform)| {
+            let half = node.size.y / 2.0;
+            (
+                transform.translation.y - half,
+                transform.translation.y + half,
+            )
+        })
+        .collect()
+}
+
+/// The top edges of the buttons whose action `pick` selects.
+fn button_tops(kiosk: &mut Kiosk, pick: impl Fn(&TapAction) -> bool) -> Vec<f32> {
+    kiosk.update();
+    let world = kiosk.app.world_mut();
+    let mut query = world.query::<(&TapAction, &ComputedNode, &UiGlobalTransform)>();
+    query
+        .iter(world)
+        .filter(|(a, _, _)| pick(a))
+        .map(|(_, node, transform)| transform.translation.y - node.size.y / 2.0)
+        .collect()
+}
+
+/// All text drawn inside the button carrying `action`.
+fn button_text(kiosk: &mut Kiosk, action: &TapAction) -> String {
+    kiosk.update();
+    let world = kiosk.app.world_mut();
+    let mut texts = world.query::<(Entity, &Text)>();
+    let found: Vec<(Entity, String)> = texts.iter(world).map(|(e, t)| (e, t.0.clone())).collect();
+    let mut out = String::new();
+    for (entity, text) in found {
+        let mut at = entity;
+        loop {
+            if world.get::<TapAction>(at) == Some(action) {
+                out.push_str(&text);
+                out.push('\n');
+                break;
+            }
+            match world.get::<ChildOf>(at) {
+                Some(parent) => at = parent.parent(),
+                None => break,
+            }
+        }
+    }
+    out
+}
+
+/// All text on the current screen.
+fn screen_text(kiosk: &mut Kiosk) -> String {
+    kiosk.update();
+    let world = kiosk.app.world_mut();
+    let mut texts = world.query::<&Text>();
+    texts
+        .iter(world)
+        .map(|t| t.0.clone())
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// Issue 16, on a rendered portrait kiosk: the choices sit in the lower two thirds (within
+/// reach from a wheelchair), each service tile says what it costs, every deep screen leads
+/// back home ("Beranda"), the offline screen too and the attract screen says the kiosk is
+/// offline, and with large text the result screen points to the QR below the fold, which a
+/// swipe brings into view.
+#[test]
+fn portrait_choices_sit_low_tiles_show_fees_home_is_one_tap_and_large_text_points_to_the_qr() {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .expect("runtime");
+    let data = tempfile::tempdir().expect("tempdir");
+    let mut coordinator = Coordinator::start(&runtime, data.path());
+    let url = format!("ws://{}/ws", coordinator.addr);
+    let screen = ScreenGeometry {
+        width_px: 1080,
+        height_px: 1920,
+        diagonal_in: 32.0,
+    };
+    let mut kiosk = Kiosk::new("reach", screen, &url, &coordinator.token, None);
+    kiosk.wait_until("catalog", |k| k.app.world().resource::<SiteData>().online);
+    kiosk.wait_for_screen(Screen::Idle);
+    let third = screen.height_px as f32 / 3.0;
+
+    kiosk.tap(TapAction::Start);
+    kiosk.wait_for_screen(Screen::Language);
+    let tops = button_tops(&mut kiosk, |a| matches!(a, TapAction::ChooseLanguage(_)));
+    assert_eq!(tops.len(), 2);
+    assert!(
+        tops.iter().all(|&t| t >= third),
+        "language choices at {tops:?}"
+    );
+    kiosk.capture("01-language-low");
+
+    kiosk.tap(TapAction::ChooseLanguage(Language::Indonesian));
+    kiosk.wait_for_screen(Screen::Agency);
+    kiosk.tap(TapAction::ChooseAgency("polres".into()));
+    kiosk.wait_for_screen(Screen::Service);
+    let tops = button_tops(&mut kiosk, |a| matches!(a, TapAction::ChooseService(_)));
+    assert!(!tops.is_empty());
+    assert!(
+        tops.iter().all(|&t| t >= third),
+        "service tiles at {tops:?}"
+    );
+    // The fee on the tile, in PUEBI money, before the visitor opens the standard.
+    let tile = button_text(&mut kiosk, &TapAction::ChooseService("skck".into()));
+    assert!(tile.contains("Rp30.000"), "{tile}");
+    kiosk.capture("02-service-fees");
+    // Every deep screen has "Beranda".
+    assert_eq!(button_tops(&mut kiosk, |a| *a == TapAction::Home).len(), 1);
+    kiosk.tap(TapAction::ChooseService("skck".into()));
+    kiosk.wait_for_screen(Screen::Detail);
+    assert_eq!(button_tops(&mut kiosk, |a| *a == TapAction::Home).len(), 1);
+    kiosk.tap(TapAction::TakeNumber);
+    kiosk.wait_for_screen(Screen::Priority);
+    let tops = button_tops(&mut kiosk, |a| matches!(a, TapAction::ChoosePriority(_)));
+    assert!(
+        tops.iter().all(|&t| t >= third),
+        "priority choices at {tops:?}"
+    );
+    kiosk.capture("03-priority-low");
+    kiosk.tap(TapAction::Home);
+    kiosk.wait_for_screen(Screen::Idle);
+
+    // Large text, then a number: the result screen says the QR is further down; it is
+    // below the screen's edge until a swipe brings it up.
+    kiosk.open_service(Language::Indonesian, "dukcapil", "ktp-el-baru");
+    kiosk.tap(TapAction::ToggleLargeText);
+    kiosk.wait_until("large text", |k| session(k).large_text);
+    kiosk.wait_for_screen(Screen::Detail);
+    kiosk.take_regular_number();
+    kiosk.wait_for_screen(Screen::Result);
+    let height = screen.height_px as f32;
+    let cue = edges_of::<QrBelowCue>(&mut kiosk);
+    assert_eq!(cue.len(), 1, "the QR hint is shown");
+    assert!(cue[0].1 <= height, "the hint is on screen: {cue:?}");
+    assert!(screen_text(&mut kiosk).contains("Kode QR tiket digital ada di bawah"));
+    let qr = edges_of::<DigitalTicketQr>(&mut kiosk);
+    assert_eq!(qr.len(), 1);
+    let (_, _, overflow_px) = kiosk.scroll_area();
+    assert!(
+        overflow_px > 0.0,
+        "large text overflows the portrait screen"
+    );
+    kiosk.capture("04-result-large-text");
+    // Swipes of 400 px (a finger stays on the glass) until the end.
+    for _ in 0..10 {
+        let (centre, scrolled_px, overflow_px) = kiosk.scroll_area();
+        if overflow_px - scrolled_px < 2.0 {
+            break;
+        }
+        kiosk.drag(centre, Vec2::new(0.0, -400.0));
+        kiosk.update();
+    }
+    let (_, scrolled_px, overflow_px) = kiosk.scroll_area();
+    assert!(
+        scrolled_px >= overflow_px - 2.0,
+        "scrolled to the end: {scrolled_px} of {overflow_px}"
+    );
+    let footer_top = button_tops(&mut kiosk, |a| *a == TapAction::Home)[0];
+    let qr = edges_of::<DigitalTicketQr>(&mut kiosk);
+    assert!(
+        qr[0].0 >= 0.0 && qr[0].1 <= footer_top,
+        "after the swipe the QR is in view above the footer: {qr:?}, footer at {footer_top}"
+    );
+    kiosk.capture("05-result-large-text-scrolled");
+    kiosk.tap(TapAction::ToggleLargeText);
+    kiosk.wait_until("normal text", |k| !session(k).large_text);
+
+    // Offline: the offline screen leads home, and the attract screen says so.
+    kiosk.tap(TapAction::Home);
+    kiosk.wait_for_screen(Screen::Idle);
+    coordinator.stop(&runtime);
+    kiosk.wait_for_screen(Screen::Offline);
+    kiosk.tap(TapAction::Home);
+    kiosk.wait_for_screen(Screen::Idle);
+    assert!(screen_text(&mut kiosk).contains("Kios sedang tidak terhubung"));
+    kiosk.capture("06-idle-offline");
+    coordinator.restart(&runtime);
+    kiosk.wait_until("back online", |k| {
+        k.app.world().resource::<SiteData>().online
+    });
+    kiosk.wait_for_screen(Screen::Idle);
+    kiosk.wait_until("the offline notice gone", |k| {
+        !screen_text(k).contains("Kios sedang tidak terhubung")
+    });
+    coordinator.stop(&runtime);
 }

@@ -56,6 +56,7 @@ fn worst_ticket(service: &str, counters: Vec<String>) -> IssuedTicket {
         issued_at_ms: 1_795_942_500_000,
         estimate_band_min: Some((175, 240)),
         after_closing: true,
+        estimate_basis: Some((997, false)),
         booked_slot_at_ms: None,
         checked_in: false,
     }

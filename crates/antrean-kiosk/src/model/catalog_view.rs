@@ -1,8 +1,8 @@
 //! Agency and service tiles for the picker screens, filtered to what this kiosk offers.
 
-use antrean_protocol::{CatalogDto, ServiceStatus};
+use antrean_protocol::{CatalogDto, FeeDto, ServiceStatus};
 
-use super::Language;
+use super::{Language, Strings};
 
 /// Which agencies and services this kiosk offers (from its config). Empty lists mean "all":
 /// a lobby kiosk usually offers everything, a kiosk in front of one agency only its services.
@@ -44,6 +44,9 @@ pub struct ServiceTile {
     pub name: String,
     /// People waiting now, when the kiosk has queue data.
     pub waiting: Option<u32>,
+    /// The fee in a few words ("Gratis", "Rp30.000", "mulai Rp350.000"), so a visitor sees
+    /// the cost before choosing; None when the catalog sends no standard.
+    pub fee: Option<String>,
 }
 
 /// Agencies with at least one offered service, in catalog order.
@@ -72,8 +75,9 @@ pub fn service_tiles(
     offer: &Offer,
     agency: &str,
     queue: &[ServiceStatus],
-    language: Language,
+    strings: &Strings,
 ) -> Vec<ServiceTile> {
+    let language = strings.language();
     catalog
         .services
         .iter()
@@ -86,8 +90,25 @@ pub fn service_tiles(
                 .iter()
                 .find(|q| q.service == s.code)
                 .map(|q| q.waiting),
+            fee: s.standard.as_ref().map(|st| fee_short(&st.fee, strings)),
         })
         .collect()
+}
+
+/// A fee in a few words, PUEBI money: "Gratis", "Rp30.000" (one tariff), "mulai
+/// Rp350.000" (alternatives, the lowest), "Biaya sesuai ketentuan" (set case by case).
+pub fn fee_short(fee: &FeeDto, strings: &Strings) -> String {
+    let rupiah = |amount: u64| antrean_core::money::format_rupiah(amount, false);
+    match fee {
+        FeeDto::Free { .. } => strings.get("fee_free"),
+        FeeDto::Tariff { lines, .. } => match lines.iter().map(|l| l.amount_idr).min() {
+            Some(0) if lines.len() == 1 => strings.get("fee_free"),
+            Some(lowest) if lines.len() == 1 => rupiah(lowest),
+            Some(lowest) => strings.fill("fee_from", &[("amount", &rupiah(lowest))]),
+            None => strings.get("fee_varies"),
+        },
+        FeeDto::Variable { .. } => strings.get("fee_varies"),
+    }
 }
 
 #[cfg(test)]
@@ -241,7 +262,8 @@ pub(crate) mod tests {
         };
         let tiles = agency_tiles(&catalog(), &offer, Language::Indonesian);
         assert_eq!(tiles.len(), 1);
-        let services = service_tiles(&catalog(), &offer, "dukcapil", &[], Language::Indonesian);
+        let indonesian = Strings::for_language(Language::Indonesian);
+        let services = service_tiles(&catalog(), &offer, "dukcapil", &[], &indonesian);
         assert_eq!(services.len(), 1);
         assert_eq!(services[0].code, "kk-baru");
     }
@@ -254,16 +276,44 @@ pub(crate) mod tests {
             issued_today: 9,
             last_called: None,
         }];
-        let tiles = service_tiles(
-            &catalog(),
-            &Offer::default(),
-            "dukcapil",
-            &queue,
-            Language::English,
-        );
+        let english = Strings::for_language(Language::English);
+        let tiles = service_tiles(&catalog(), &Offer::default(), "dukcapil", &queue, &english);
         assert_eq!(tiles[0].waiting, Some(4));
         assert_eq!(tiles[1].waiting, None);
         assert_eq!(tiles[0].name, "Penerbitan KTP-el Baru (en)");
+        assert_eq!(tiles[0].fee.as_deref(), Some("Free of charge"));
+    }
+
+    #[test]
+    fn a_tile_says_what_the_service_costs_in_puebi_money() {
+        let strings = Strings::for_language(Language::Indonesian);
+        let line = |amount_idr| FeeLineDto {
+            label: "x".into(),
+            amount_idr,
+            text: String::new(),
+        };
+        let basis = || "PP".to_owned();
+        let tariff = |lines| FeeDto::Tariff {
+            lines,
+            basis: basis(),
+        };
+        assert_eq!(
+            fee_short(&FeeDto::Free { basis: basis() }, &strings),
+            "Gratis"
+        );
+        assert_eq!(fee_short(&tariff(vec![line(30_000)]), &strings), "Rp30.000");
+        assert_eq!(
+            fee_short(&tariff(vec![line(650_000), line(350_000)]), &strings),
+            "mulai Rp350.000"
+        );
+        assert_eq!(fee_short(&tariff(vec![line(0)]), &strings), "Gratis");
+        let variable = FeeDto::Variable {
+            description: "sesuai SKPD".into(),
+            basis: basis(),
+        };
+        assert_eq!(fee_short(&variable, &strings), "Biaya sesuai ketentuan");
+        let skck = service_tiles(&catalog(), &Offer::default(), "polres", &[], &strings);
+        assert_eq!(skck[0].fee.as_deref(), Some("Rp30.000"));
     }
 
     #[test]

@@ -29,6 +29,9 @@ pub struct IssuedTicket {
     pub estimate_band_min: Option<(u32, u32)>,
     /// The coordinator expects the ticket not to be called before closing time.
     pub after_closing: bool,
+    /// What the coordinator's estimate rests on: calls before this ticket and whether a
+    /// counter is free for it now (None without an estimate).
+    pub estimate_basis: Option<(u32, bool)>,
     /// For a booked visitor: the slot's start, Unix ms (called before walk-ins from then).
     pub booked_slot_at_ms: Option<i64>,
     /// The ticket answers a booking check-in (set by the kiosk, which sent it). A check-in
@@ -57,6 +60,7 @@ impl IssuedTicket {
                 issued_at_ms: ticket.issued_at_ms,
                 estimate_band_min: estimate.as_ref().map(|e| (e.band_min_lo, e.band_min_hi)),
                 after_closing: estimate.as_ref().is_some_and(|e| e.after_closing),
+                estimate_basis: estimate.as_ref().map(|e| (e.calls_ahead, e.counter_free)),
                 booked_slot_at_ms: ticket.booked_slot_at_ms,
                 checked_in: false,
             }),
@@ -148,10 +152,14 @@ pub fn result_view(
             .unwrap_or_else(|| code.clone());
         strings.fill("priority_label", &[("class", &name)])
     });
-    let people_ahead = if ticket.people_ahead == 0 {
-        strings.get("people_ahead_none")
-    } else {
-        strings.count("people_ahead", ticket.people_ahead.into())
+    // Nobody ahead but a wait: say why (every counter is busy), and what the wait is.
+    let next_in_line =
+        ticket.people_ahead == 0 && ticket.estimate_basis.is_some_and(|(calls, _)| calls == 0);
+    let counter_free = ticket.estimate_basis.is_some_and(|(_, free)| free);
+    let people_ahead = match ticket.people_ahead {
+        0 if next_in_line && !counter_free => strings.get("people_ahead_none_busy"),
+        0 => strings.get("people_ahead_none"),
+        n => strings.count("people_ahead", n.into()),
     };
     let service_min = service
         .and_then(|s| s.standard.as_ref())
@@ -160,13 +168,19 @@ pub fn result_view(
         .wait_band(service_min)
         .filter(|band| band.hi_min > 0)
         .map(|band| {
-            strings.fill(
-                "wait_band",
-                &[
-                    ("lo", &band.lo_min.to_string()),
-                    ("hi", &band.hi_min.to_string()),
-                ],
-            )
+            if next_in_line && counter_free {
+                strings.get("wait_now")
+            } else if next_in_line {
+                strings.fill("wait_next", &[("hi", &band.hi_min.to_string())])
+            } else {
+                strings.fill(
+                    "wait_band",
+                    &[
+                        ("lo", &band.lo_min.to_string()),
+                        ("hi", &band.hi_min.to_string()),
+                    ],
+                )
+            }
         });
     ResultView {
         number: ticket.number.clone(),
@@ -340,6 +354,7 @@ mod tests {
             issued_at_ms: 1_795_914_300_000,
             estimate_band_min: None,
             after_closing: false,
+            estimate_basis: None,
             booked_slot_at_ms: None,
             checked_in: false,
         }
@@ -473,6 +488,42 @@ mod tests {
             basis,
         };
         assert_eq!(paper_fee(&vehicle_tax), Fee::SeeDetails);
+    }
+
+    #[test]
+    fn nobody_ahead_with_busy_counters_says_why_and_how_long_at_most() {
+        let strings = Strings::for_language(Language::Indonesian);
+        let mut t = ticket();
+        t.people_ahead = 0;
+        t.estimate_band_min = Some((0, 25));
+        t.estimate_basis = Some((0, false));
+        let view = result_view(&t, &catalog(), &strings, "http://10.0.0.2:8600");
+        assert_eq!(
+            view.people_ahead,
+            "Tidak ada antrean di depan Anda; loket sedang melayani pengunjung lain"
+        );
+        assert_eq!(
+            view.wait_band.as_deref(),
+            Some("Anda dipanggil begitu loket selesai melayani (paling lama sekitar 25 menit)")
+        );
+        // A free counter: called shortly, no band.
+        t.estimate_band_min = Some((0, 5));
+        t.estimate_basis = Some((0, true));
+        let view = result_view(&t, &catalog(), &strings, "http://10.0.0.2:8600");
+        assert_eq!(view.people_ahead, "Tidak ada antrean di depan Anda");
+        assert_eq!(
+            view.wait_band.as_deref(),
+            Some("Anda akan segera dipanggil")
+        );
+        // Someone ahead: the band as it is.
+        t.people_ahead = 3;
+        t.estimate_band_min = Some((15, 30));
+        t.estimate_basis = Some((3, false));
+        let view = result_view(&t, &catalog(), &strings, "http://10.0.0.2:8600");
+        assert_eq!(
+            view.wait_band.as_deref(),
+            Some("Perkiraan waktu tunggu 15–30 menit")
+        );
     }
 
     #[test]

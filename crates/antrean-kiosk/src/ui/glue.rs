@@ -396,7 +396,9 @@ fn poll_network(
                 tracing::info!("connected to the coordinator");
                 site.catalog = Some(*catalog);
                 site.online = true;
-                if current == Screen::Offline {
+                // Back online: leave the offline screen, and redraw the attract screen
+                // without its offline notice.
+                if matches!(current, Screen::Offline | Screen::Idle) {
                     next.set(Screen::Idle);
                 }
             }

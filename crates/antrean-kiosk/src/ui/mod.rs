@@ -22,8 +22,9 @@ use crate::net::{NetCommand, NetEvent, NetHandle};
 use crate::print::{PrintHandle, PrintJob, PrintResult};
 
 pub use glue::TapAction;
+pub use screens::QrBelowCue;
 pub use wake::WakeSchedule;
-pub use widgets::ScrollArea;
+pub use widgets::{DigitalTicketQr, ScrollArea};
 
 /// Every screen of the kiosk.
 #[derive(States, Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]

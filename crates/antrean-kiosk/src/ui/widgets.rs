@@ -34,6 +34,32 @@ pub struct Frame<'a> {
     pub site_name: &'a str,
     /// "Perbesar teks" is on (the toggle then offers "Teks normal").
     pub large_text: bool,
+    /// The panel is mounted portrait: choices go to the lower part of the screen, within
+    /// reach of a visitor in a wheelchair (the top of a tall panel is not).
+    pub portrait: bool,
+}
+
+/// Where choices sit in the body: on a portrait panel, pushed to the bottom (an automatic
+/// top margin takes the free space; when the body scrolls there is none and nothing moves).
+fn choices_margin(frame: &Frame) -> UiRect {
+    if frame.portrait {
+        UiRect::top(Val::Auto)
+    } else {
+        UiRect::ZERO
+    }
+}
+
+/// A column of choice buttons (the priority question), low on a portrait panel.
+pub fn choice_column(parent: &mut Parent, frame: &Frame, content: impl FnOnce(&mut Parent)) {
+    parent
+        .spawn(Node {
+            flex_direction: FlexDirection::Column,
+            row_gap: Val::Px(frame.sizes.0.gap_px),
+            margin: choices_margin(frame),
+            flex_shrink: 0.0,
+            ..default()
+        })
+        .with_children(content);
 }
 
 /// Text style.
@@ -163,7 +189,8 @@ pub fn button(
         });
 }
 
-/// The footer's "Kembali" button (one step back in the flow).
+/// The footer's "Kembali" button (one step back in the flow), then "Beranda" (back to the
+/// start from any depth: a visitor who went astray or changed their mind).
 pub fn back_button(footer: &mut Parent, frame: &Frame) {
     button(
         footer,
@@ -173,12 +200,30 @@ pub fn back_button(footer: &mut Parent, frame: &Frame) {
         ButtonKind::Secondary,
         false,
     );
+    home_button(footer, frame);
 }
+
+/// "Beranda": back to the attract screen, the visit's choices forgotten.
+pub fn home_button(footer: &mut Parent, frame: &Frame) {
+    button(
+        footer,
+        frame,
+        frame.texts.0.get("home"),
+        TapAction::Home,
+        ButtonKind::Secondary,
+        false,
+    );
+}
+
+/// Marks the digital ticket's QR on screen.
+#[derive(Component)]
+pub struct DigitalTicketQr;
 
 /// The digital ticket's QR at the size a phone scans from arm's length.
 pub fn qr_node(parent: &mut Parent, frame: &Frame, qr: &Handle<Image>) {
     let side = Val::Px(frame.sizes.0.touch_target_px * 3.5);
     parent.spawn((
+        DigitalTicketQr,
         ImageNode::new(qr.clone()),
         Node {
             width: side,
@@ -360,6 +405,8 @@ pub fn tile_grid(parent: &mut Parent, frame: &Frame, tiles: impl FnOnce(&mut Par
             column_gap: Val::Px(sizes.gap_px),
             row_gap: Val::Px(sizes.gap_px),
             width: Val::Percent(100.0),
+            margin: choices_margin(frame),
+            flex_shrink: 0.0,
             ..default()
         })
         .with_children(tiles);

@@ -6,7 +6,9 @@ use bevy::prelude::*;
 use super::ScreenInputs;
 use crate::model::contrast::palette;
 use crate::model::{ServiceDetail, service_detail};
-use crate::ui::widgets::{ButtonKind, Frame, Parent, button, card, screen_frame, text};
+use crate::ui::widgets::{
+    ButtonKind, Frame, Parent, back_button, button, card, screen_frame, text,
+};
 use crate::ui::{Screen, TapAction};
 
 pub(super) fn plugin(app: &mut App) {
@@ -89,14 +91,7 @@ fn spawn(mut commands: Commands, inputs: ScreenInputs) {
             maklumat_card(body, &frame, detail);
         },
         |footer| {
-            button(
-                footer,
-                &frame,
-                strings.get("back"),
-                TapAction::Back,
-                ButtonKind::Secondary,
-                false,
-            );
+            back_button(footer, &frame);
             if detail.is_some() {
                 button(
                     footer,
@@ -124,6 +119,16 @@ fn maklumat_card(body: &mut Parent, frame: &Frame, detail: &ServiceDetail) {
             true,
             palette::TEXT,
         );
+        if detail.maklumat.in_indonesian {
+            text(
+                c,
+                frame,
+                frame.texts.0.get("in_indonesian"),
+                sizes.body_px,
+                false,
+                palette::TEXT_MUTED,
+            );
+        }
         for line in &detail.maklumat.lines {
             text(
                 c,

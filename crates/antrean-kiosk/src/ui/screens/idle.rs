@@ -125,7 +125,19 @@ fn spawn(mut commands: Commands, inputs: ScreenInputs) {
                     palette::ON_DARK,
                 );
             }
-            touch_to_start(root, &frame);
+            // Offline: said on the attract screen too, before anyone touches it (a tap still
+            // leads to the offline screen, which explains and offers the way back).
+            if !inputs.site.online {
+                widgets::status_band(
+                    root,
+                    &frame,
+                    palette::WARNING,
+                    strings.get("offline_title"),
+                    sizes.heading_px,
+                );
+            } else {
+                touch_to_start(root, &frame);
+            }
             // Its own tap target inside the screen-wide one: booked visitors check in.
             widgets::button(
                 root,

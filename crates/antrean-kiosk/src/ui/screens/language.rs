@@ -34,7 +34,12 @@ fn spawn(mut commands: Commands, inputs: ScreenInputs) {
                 flex_direction: FlexDirection::Column,
                 row_gap: Val::Px(sizes.gap_px),
                 flex_grow: 1.0,
-                justify_content: JustifyContent::Center,
+                // Low on a portrait panel, within reach from a wheelchair.
+                justify_content: if frame.portrait {
+                    JustifyContent::FlexEnd
+                } else {
+                    JustifyContent::Center
+                },
                 ..default()
             })
             .with_children(|choices| {

@@ -14,6 +14,8 @@ mod result;
 mod service;
 mod unavailable;
 
+pub use result::QrBelowCue;
+
 use bevy::ecs::system::SystemParam;
 use bevy::prelude::*;
 
@@ -84,6 +86,7 @@ impl ScreenInputs<'_> {
                 .as_ref()
                 .map_or("Antrean", |c| c.site.name.as_str()),
             large_text: self.session.large_text,
+            portrait: self.settings.screen.is_portrait(),
         }
     }
 }

@@ -6,7 +6,7 @@ use bevy::prelude::*;
 use super::ScreenInputs;
 use crate::model::contrast::palette;
 use crate::ui::Screen;
-use crate::ui::widgets::{centered_column, centered_text, screen_frame, status_band};
+use crate::ui::widgets::{centered_column, centered_text, home_button, screen_frame, status_band};
 
 pub(super) fn plugin(app: &mut App) {
     app.add_systems(OnEnter(Screen::Offline), spawn);
@@ -48,6 +48,8 @@ fn spawn(mut commands: Commands, inputs: ScreenInputs) {
                 );
             });
         },
-        |_| {},
+        // A way back: the attract screen says the kiosk is offline too and leaves the
+        // visitor free to wait there (or go to a counter) rather than on an error.
+        |footer| home_button(footer, &frame),
     );
 }

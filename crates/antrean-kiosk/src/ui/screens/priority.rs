@@ -6,7 +6,7 @@ use bevy::prelude::*;
 use super::ScreenInputs;
 use crate::model::contrast::palette;
 use crate::model::service_detail;
-use crate::ui::widgets::{ButtonKind, back_button, button, screen_frame, text};
+use crate::ui::widgets::{ButtonKind, back_button, button, choice_column, screen_frame, text};
 use crate::ui::{Screen, TapAction};
 
 pub(super) fn plugin(app: &mut App) {
@@ -66,24 +66,26 @@ fn spawn(mut commands: Commands, inputs: ScreenInputs) {
                 false,
                 palette::TEXT_MUTED,
             );
-            for (code, name) in &classes {
+            choice_column(body, &frame, |choices| {
+                for (code, name) in &classes {
+                    button(
+                        choices,
+                        &frame,
+                        name.clone(),
+                        TapAction::ChoosePriority(Some(code.clone())),
+                        ButtonKind::Tile,
+                        false,
+                    );
+                }
                 button(
-                    body,
+                    choices,
                     &frame,
-                    name.clone(),
-                    TapAction::ChoosePriority(Some(code.clone())),
-                    ButtonKind::Tile,
+                    strings.get("priority_none"),
+                    TapAction::ChoosePriority(None),
+                    ButtonKind::Primary,
                     false,
                 );
-            }
-            button(
-                body,
-                &frame,
-                strings.get("priority_none"),
-                TapAction::ChoosePriority(None),
-                ButtonKind::Primary,
-                false,
-            );
+            });
         },
         |footer| back_button(footer, &frame),
     );

@@ -12,6 +12,10 @@ use crate::ui::widgets::{
 };
 use crate::ui::{PrintState, Screen, TapAction};
 
+/// The hint that the QR is further down (large text).
+#[derive(Component)]
+pub struct QrBelowCue;
+
 pub(super) fn plugin(app: &mut App) {
     app.add_systems(OnEnter(Screen::Result), spawn);
 }
@@ -38,6 +42,27 @@ fn spawn(mut commands: Commands, mut inputs: ScreenInputs) {
         |body| {
             // Printing progress first: it stays in view when large text makes the body scroll.
             status_band(body, &frame, palette::PRIMARY, progress, sizes.heading_px);
+            // Large text stacks everything, and the QR ends up below the screen's edge: say
+            // where it is and how to reach it.
+            if inputs.session.large_text && qr.is_some() {
+                body.spawn((
+                    QrBelowCue,
+                    Node {
+                        flex_shrink: 0.0,
+                        ..default()
+                    },
+                ))
+                .with_children(|cue| {
+                    centered_text(
+                        cue,
+                        &frame,
+                        strings.get("qr_below"),
+                        sizes.body_px,
+                        true,
+                        palette::PRIMARY,
+                    );
+                });
+            }
             body.spawn(Node {
                 flex_grow: 1.0,
                 flex_direction: if portrait {

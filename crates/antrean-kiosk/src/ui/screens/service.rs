@@ -35,7 +35,7 @@ fn spawn(mut commands: Commands, inputs: ScreenInputs) {
                     &inputs.settings.offer,
                     &agency,
                     &inputs.site.queue,
-                    language,
+                    strings,
                 ),
             )
         })
@@ -64,16 +64,17 @@ fn spawn(mut commands: Commands, inputs: ScreenInputs) {
             );
             tile_grid(body, &frame, |grid| {
                 for tile in &tiles {
+                    // Second line: what it costs, and how many wait.
                     let waiting = tile
                         .waiting
-                        .map(|n| {
-                            format!(
-                                "\n{}",
-                                strings.fill("waiting_count", &[("count", &n.to_string())])
-                            )
-                        })
-                        .unwrap_or_default();
-                    let label = format!("{} · {}{waiting}", tile.prefix, tile.name);
+                        .map(|n| strings.fill("waiting_count", &[("count", &n.to_string())]));
+                    let facts: Vec<String> = tile.fee.iter().cloned().chain(waiting).collect();
+                    let facts = if facts.is_empty() {
+                        String::new()
+                    } else {
+                        format!("\n{}", facts.join(" · "))
+                    };
+                    let label = format!("{} · {}{facts}", tile.prefix, tile.name);
                     button(
                         grid,
                         &frame,
