@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The kiosk as deployed: the release binary in a real X window (Xvfb) rendering through
 # Mesa lavapipe, connected to a demo coordinator. Prints cold and warm start to the first
-# frame, idle CPU over a window of minutes, and resident memory. BENCHMARKS.md records it.
+# frame, idle CPU over a window of minutes, resident memory, and tap -> ticket on screen
+# for 7 tickets taken with X input events (tap_to_ticket.py). BENCHMARKS.md records it.
 #
 #   cargo build --release -p antrean -p antrean-kiosk
 #   bash crates/antrean-kiosk/bench/window-bench.sh [WIDTHxHEIGHT] [IDLE_SECONDS]
@@ -58,7 +59,7 @@ for run in 1 2 3 4 5; do
   echo "warm start $run: $("${kiosk[@]}" --exit-after-first-frame 2>/dev/null)"
 done
 
-"${kiosk[@]}" >"$work/kiosk.out" 2>&1 &
+"${kiosk[@]}" --status-file "$work/status.txt" >"$work/kiosk.out" 2>&1 &
 kiosk_pid=$!
 pids+=($kiosk_pid)
 sleep 20 # connected, catalog received, attract screen drawn
@@ -71,3 +72,5 @@ after=$(cpu_ticks)
 ended=$(date +%s.%N)
 python3 -c "print('idle CPU over %.0f s: %.2f %% of one core' % ($ended - $started, 100 * ($after - $before) / $ticks / ($ended - $started)))"
 grep -E "VmRSS|VmHWM" "/proc/$kiosk_pid/status"
+
+python3 crates/antrean-kiosk/bench/tap_to_ticket.py "$work/status.txt" 7

@@ -27,6 +27,12 @@ struct Args {
     /// Print the time to the first rendered frame and exit (cold-start benchmark).
     #[arg(long)]
     exit_after_first_frame: bool,
+    /// Write a line to this file for every frame: time, frame, screen, printing progress,
+    /// online, ticket, window size and where each button is (for diagnosing a kiosk on site, and for the
+    /// real-window tests). The kiosk draws only when something happens, so a line a frame
+    /// is a few lines a minute.
+    #[arg(long)]
+    status_file: Option<PathBuf>,
 }
 
 /// The screen only changes on touch, network news, the clock's minute or a screen timeout;
@@ -88,6 +94,10 @@ fn main() -> anyhow::Result<()> {
         },
     );
 
+    if let Some(path) = &args.status_file {
+        status::add(&mut app, path, started)?;
+    }
+
     let waker = event_loop_waker(&app);
     let net = net::spawn(
         config.coordinator_url.clone(),
@@ -130,5 +140,87 @@ fn event_loop_waker(app: &App) -> net::Waker {
             })
         }
         None => Arc::new(|| {}),
+    }
+}
+
+/// `--status-file`: what each frame drew, one line per change.
+mod status {
+    use std::fmt::Write as _;
+    use std::io::Write as _;
+    use std::path::Path;
+    use std::sync::Mutex;
+    use std::time::Instant;
+
+    use antrean_kiosk::ui::{Screen, Session, SiteData, TapAction};
+    use bevy::prelude::*;
+    use bevy::ui::UiGlobalTransform;
+
+    #[derive(Resource)]
+    struct StatusFile {
+        file: Mutex<std::fs::File>,
+        started: Instant,
+    }
+
+    /// Opens (truncates) `path` and writes a line after every update.
+    pub fn add(app: &mut App, path: &Path, started: Instant) -> anyhow::Result<()> {
+        let file = std::fs::File::create(path)
+            .map_err(|e| anyhow::anyhow!("{}: cannot create: {e}", path.display()))?;
+        app.insert_resource(StatusFile {
+            file: Mutex::new(file),
+            started,
+        })
+        .add_systems(Last, write_status);
+        Ok(())
+    }
+
+    /// `ms=… frame=… screen=… print=… online=… ticket=… window=W×H buttons=Action@x,y;…` (button
+    /// centres in window pixels, only those a finger can reach: inside the window and not
+    /// clipped by a scroll area).
+    fn write_status(
+        status: Res<StatusFile>,
+        frames: Res<bevy::diagnostic::FrameCount>,
+        screen: Res<State<Screen>>,
+        session: Res<Session>,
+        site: Res<SiteData>,
+        windows: Query<&Window>,
+        buttons: Query<(
+            &TapAction,
+            &ComputedNode,
+            &UiGlobalTransform,
+            &InheritedVisibility,
+            Option<&CalculatedClip>,
+        )>,
+    ) {
+        let size = windows
+            .iter()
+            .next()
+            .map_or(Vec2::ZERO, |w| Vec2::new(w.width(), w.height()));
+        let mut line = format!(
+            "screen={:?} print={:?} online={} ticket={} window={}x{}",
+            screen.get(),
+            session.print,
+            site.online,
+            session.ticket.as_ref().map_or("-", |t| t.number.as_str()),
+            size.x,
+            size.y
+        );
+        line.push_str(" buttons=");
+        for (action, node, transform, visible, clip) in &buttons {
+            // A button scrolled under the header or footer is clipped: not tappable there.
+            let unclipped = clip.is_none_or(|clip| clip.clip.contains(transform.translation));
+            let at = transform.translation * node.inverse_scale_factor;
+            let inside = at.cmpge(Vec2::ZERO).all() && at.cmplt(size).all();
+            if visible.get() && node.size.x > 0.0 && inside && unclipped {
+                let _ = write!(line, "{action:?}@{},{};", at.x.round(), at.y.round());
+            }
+        }
+        let stamped = format!(
+            "ms={} frame={} {line}\n",
+            status.started.elapsed().as_millis(),
+            frames.0
+        );
+        if let Ok(mut file) = status.file.lock() {
+            let _ = file.write_all(stamped.as_bytes());
+        }
     }
 }

@@ -2,6 +2,24 @@
 //! `antrean-client` connection, reconnects with backoff (resync = a fresh `welcome` and
 //! `snapshot`), and talks to the bevy app through two bounded channels. A `waker` callback
 //! wakes the (reactive, normally sleeping) bevy event loop when something arrives.
+//!
+//! **A connection is alive only while the coordinator answers.** A socket can stay open to a
+//! coordinator that no longer reads it (a frozen process, a hung host, a cable pulled
+//! somewhere between two switches): the kiosk would show "connected" and let taps wait
+//! forever. So every wait has a bound — connecting ([`CONNECT_TIMEOUT`]), a ticket
+//! ([`ISSUE_DEADLINE`]), any other request ([`ANSWER_TIMEOUT`]) — and a connection that has
+//! been silent for [`PROBE_AFTER`] is asked for the queue figures; a bound that passes
+//! closes the connection, the UI hears `Disconnected`, and the reconnect loop takes over
+//! until a coordinator answers again.
+//!
+//! **A ticket request is never given up while its answer may still exist.** The visitor is
+//! told after [`ISSUE_DEADLINE`] (`TicketFailed`), but the request is kept and sent again,
+//! with the same id, on the next connection for [`LATE_ANSWER_WINDOW`]: the coordinator
+//! answers a repeated id with the first result (docs/protocol.md), so a ticket committed
+//! while the kiosk could not hear the answer reaches the kiosk once (`TicketIssued`), and a
+//! request that never arrived is carried out once. The UI shows and prints it only while the
+//! visitor's session still waits for that id; when the visitor leaves, it sends
+//! [`NetCommand::Abandon`] and the request is dropped.
 
 use std::sync::Arc;
 use std::sync::mpsc::{Receiver, SyncSender, TrySendError};
@@ -9,7 +27,7 @@ use std::time::{Duration, Instant};
 
 use antrean_client::{Client, ClientError};
 use antrean_protocol::{
-    Auth, CatalogDto, EventDto, PrinterHealth, PublishedIkmDto, Request, ServerMessage,
+    Auth, CatalogDto, EventDto, PrinterHealth, PublishedIkmDto, Request, ResultDto, ServerMessage,
     ServiceStatus, TicketView,
 };
 use tokio::sync::mpsc;
@@ -24,8 +42,25 @@ pub const COMMAND_QUEUE_LEN: usize = 16;
 pub const EVENT_QUEUE_LEN: usize = 64;
 pub use antrean_client::{RECONNECT_DELAY_MAX, RECONNECT_DELAY_MIN};
 /// How long a visitor waits for a committed ticket, reconnects included, before the kiosk
-/// says it is offline. A group commit takes milliseconds.
+/// says it is offline. A group commit takes milliseconds. A connection that does not answer
+/// a ticket request within this is closed (the coordinator is not answering on it).
 pub const ISSUE_DEADLINE: Duration = Duration::from_secs(10);
+/// How long any other request (queue figures, the liveness probe, a printer report) may
+/// wait for its answer before the connection counts as dead. A read is answered within
+/// milliseconds on a LAN; the bound only trips when the coordinator is frozen or gone.
+pub const ANSWER_TIMEOUT: Duration = Duration::from_secs(5);
+/// A connection silent this long is probed with a `queue_status` read. With
+/// [`ANSWER_TIMEOUT`], a kiosk notices a coordinator that stopped answering within 10 s
+/// even when nobody taps; one small read every 5 s costs the coordinator nothing.
+pub const PROBE_AFTER: Duration = Duration::from_secs(5);
+/// Bound on connecting: TCP, the WebSocket upgrade and `hello` → `welcome`. A frozen
+/// coordinator's kernel still accepts TCP connections, but nothing answers the upgrade.
+pub const CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
+/// How long after the tap a ticket request the visitor was told failed is still sent again
+/// (same id) on a new connection: long enough for a visitor who waits at the offline
+/// screen, short enough that a coordinator back after a long outage does not hand out a
+/// number to an empty kiosk.
+pub const LATE_ANSWER_WINDOW: Duration = Duration::from_secs(120);
 /// Queue figures (waiting per service) are refreshed at most this often.
 const QUEUE_REFRESH_INTERVAL: Duration = Duration::from_secs(2);
 /// Calls kept for the attract screen (the coordinator sends the last ten).
@@ -61,6 +96,12 @@ pub enum NetCommand {
         /// Which fault, in Indonesian, when the health alone does not say.
         detail: Option<String>,
     },
+    /// The visitor who waited for `request_id` has gone (the session ended without an
+    /// answer): do not send it again on the next connection.
+    Abandon {
+        /// The request given up.
+        request_id: String,
+    },
 }
 
 /// From the connection to the UI.
@@ -85,7 +126,8 @@ pub enum NetEvent {
         /// The quarter's published satisfaction index, once there are ratings.
         ikm: Option<PublishedIkmDto>,
     },
-    /// A ticket is committed.
+    /// A ticket is committed (possibly after a `TicketFailed` for the same request: the
+    /// answer came on a later connection).
     TicketIssued {
         /// The request it answers.
         request_id: String,
@@ -101,7 +143,9 @@ pub enum NetEvent {
         /// Why.
         rejection: Rejection,
     },
-    /// No answer within [`ISSUE_DEADLINE`]: treat as offline.
+    /// No answer within [`ISSUE_DEADLINE`]: treat as offline. The request is still sent
+    /// again on the next connection within [`LATE_ANSWER_WINDOW`] (same id), unless the UI
+    /// abandons it.
     TicketFailed {
         /// The request it answers.
         request_id: String,
@@ -151,7 +195,8 @@ struct Outbox {
 }
 
 impl Outbox {
-    /// Sends an event the UI must see (blocks while the UI catches up).
+    /// Sends an event the UI must see (blocks while the UI catches up), then wakes the UI:
+    /// the event is queued before the frame that reads it is asked for.
     fn must(&self, event: NetEvent) -> bool {
         let sent = self.events.send(event).is_ok();
         (self.waker)();
@@ -174,49 +219,74 @@ struct PendingIssue {
     request_id: String,
     request: Request,
     started: Instant,
+    /// The UI was told `TicketFailed`; an answer now is a late one.
+    failure_reported: bool,
+}
+
+impl PendingIssue {
+    fn new(request_id: String, request: Request) -> PendingIssue {
+        PendingIssue {
+            request_id,
+            request,
+            started: Instant::now(),
+            failure_reported: false,
+        }
+    }
+}
+
+/// Why a connection ended.
+enum SessionEnd {
+    UiGone,
+    Lost(String),
 }
 
 async fn run(url: String, token: String, mut commands: mpsc::Receiver<NetCommand>, outbox: Outbox) {
     let mut backoff = antrean_client::Backoff::default();
     let mut pending: Option<PendingIssue> = None;
-    let mut was_connected = true;
+    // Whether the UI may believe it is online (so that the first failure is reported once).
+    let mut ui_online = true;
     loop {
-        match Client::connect(
-            &url,
-            Auth::Kiosk {
-                token: token.clone(),
-            },
-        )
-        .await
-        {
-            Ok(client) => {
+        let auth = Auth::Kiosk {
+            token: token.clone(),
+        };
+        let attempt = tokio::time::timeout(CONNECT_TIMEOUT, Client::connect(&url, auth));
+        tokio::pin!(attempt);
+        // A visitor's deadline may pass while an attempt hangs on a frozen coordinator.
+        let attempt = loop {
+            let deadline = pending_deadline(&pending);
+            tokio::select! {
+                result = &mut attempt => break result,
+                _ = sleep_until_some(deadline) => expire_pending(&mut pending, &outbox),
+            }
+        };
+        let lost = match attempt {
+            Ok(Ok(mut client)) => {
                 backoff.reset();
-                if !outbox.must(NetEvent::Connected {
-                    catalog: Box::new(client.welcome.catalog.clone()),
-                }) {
-                    return;
-                }
-                match session(client, &mut commands, &outbox, &mut pending).await {
+                let end = connected(
+                    &mut client,
+                    &mut commands,
+                    &outbox,
+                    &mut pending,
+                    &mut ui_online,
+                )
+                .await;
+                match end {
                     SessionEnd::UiGone => return,
-                    SessionEnd::Lost(reason) => {
-                        tracing::warn!("coordinator connection lost: {reason}");
-                        was_connected = false;
-                        if !outbox.must(NetEvent::Disconnected { reason }) {
-                            return;
-                        }
-                    }
+                    SessionEnd::Lost(reason) => Some(reason),
                 }
             }
-            Err(error) => {
-                if was_connected {
-                    was_connected = false;
-                    tracing::warn!("cannot connect to the coordinator: {error}");
-                    if !outbox.must(NetEvent::Disconnected {
-                        reason: error.to_string(),
-                    }) {
-                        return;
-                    }
-                }
+            Ok(Err(error)) => Some(format!("cannot connect to the coordinator: {error}")),
+            Err(_) => Some(format!(
+                "the coordinator did not accept the connection within {CONNECT_TIMEOUT:?}"
+            )),
+        };
+        if let Some(reason) = lost
+            && ui_online
+        {
+            ui_online = false;
+            tracing::warn!("offline: {reason}");
+            if !outbox.must(NetEvent::Disconnected { reason }) {
+                return;
             }
         }
         // While offline, answer ticket requests promptly instead of letting them wait.
@@ -225,6 +295,7 @@ async fn run(url: String, token: String, mut commands: mpsc::Receiver<NetCommand
             expire_pending(&mut pending, &outbox);
             tokio::select! {
                 _ = tokio::time::sleep_until(wait_until) => break,
+                _ = sleep_until_some(pending_deadline(&pending)) => {}
                 command = commands.recv() => match command {
                     None => return,
                     Some(command) => queue_while_offline(command, &mut pending, &outbox),
@@ -234,52 +305,72 @@ async fn run(url: String, token: String, mut commands: mpsc::Receiver<NetCommand
     }
 }
 
-enum SessionEnd {
-    UiGone,
-    Lost(String),
+/// A fresh connection: first the answer to a ticket request still pending from before
+/// (so that a late ticket reaches the UI before it leaves the offline screen), then
+/// `Connected`, then the session.
+async fn connected(
+    client: &mut Client,
+    commands: &mut mpsc::Receiver<NetCommand>,
+    outbox: &Outbox,
+    pending: &mut Option<PendingIssue>,
+    ui_online: &mut bool,
+) -> SessionEnd {
+    if let Some(issue) = pending.take()
+        && let Err(end) = issue_ticket(client, issue, outbox, pending).await
+    {
+        return end;
+    }
+    *ui_online = true;
+    if !outbox.must(NetEvent::Connected {
+        catalog: Box::new(client.welcome.catalog.clone()),
+    }) {
+        return SessionEnd::UiGone;
+    }
+    session(client, commands, outbox, pending).await
 }
 
 async fn session(
-    mut client: Client,
+    client: &mut Client,
     commands: &mut mpsc::Receiver<NetCommand>,
     outbox: &Outbox,
     pending: &mut Option<PendingIssue>,
 ) -> SessionEnd {
     let mut queue = QueueFigures::default();
-    // A request that was in flight when the last connection dropped: resend with the same id.
-    if let Some(issue) = pending.take()
-        && let Err(lost) = issue_ticket(&mut client, issue, outbox, pending).await
-    {
-        return lost;
-    }
     let mut refresh = tokio::time::interval(QUEUE_REFRESH_INTERVAL);
     refresh.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    // The last time the coordinator said anything on this connection.
+    let mut heard = tokio::time::Instant::now();
     loop {
         tokio::select! {
             command = commands.recv() => {
                 let Some(command) = command else { return SessionEnd::UiGone };
                 let result = match command {
                     NetCommand::IssueTicket { request_id, service, priority } => {
-                        let issue = PendingIssue { request_id, request: Request::IssueTicket { service, priority }, started: Instant::now() };
-                        issue_ticket(&mut client, issue, outbox, pending).await
+                        let request = Request::IssueTicket { service, priority };
+                        issue_ticket(client, PendingIssue::new(request_id, request), outbox, pending).await
                     }
                     NetCommand::CheckIn { request_id, code, priority } => {
-                        let issue = PendingIssue { request_id, request: Request::CheckIn { code, priority }, started: Instant::now() };
-                        issue_ticket(&mut client, issue, outbox, pending).await
+                        let request = Request::CheckIn { code, priority };
+                        issue_ticket(client, PendingIssue::new(request_id, request), outbox, pending).await
                     }
                     NetCommand::ReportPrinter { health, detail } => {
-                        match client.request(Request::DeviceStatus { printer: health, detail }).await {
-                            Ok(_) | Err(ClientError::Rejected { .. }) => Ok(()),
-                            Err(error) => Err(SessionEnd::Lost(error.to_string())),
+                        let report = Request::DeviceStatus { printer: health, detail };
+                        match answer(client, report).await {
+                            Ok(_) => Ok(()),
+                            Err(lost) => Err(lost),
                         }
                     }
+                    // Nothing waits on a live connection: answers come before the next command.
+                    NetCommand::Abandon { .. } => Ok(()),
                 };
                 if let Err(end) = result {
                     return end;
                 }
+                heard = tokio::time::Instant::now();
             }
             message = client.next_message() => match message {
                 Ok(message) => {
+                    heard = tokio::time::Instant::now();
                     if queue.apply(message)
                         && !outbox.may(queue.event())
                     {
@@ -289,44 +380,93 @@ async fn session(
                 Err(error) => return SessionEnd::Lost(error.to_string()),
             },
             _ = refresh.tick(), if queue.stale => {
-                match client.request(Request::QueueStatus).await {
-                    Ok(antrean_protocol::ResultDto::QueueStatus { services, ikm, .. }) => {
-                        queue.ikm = ikm;
-                        queue.services = services;
-                        queue.stale = false;
-                        if !outbox.may(queue.event()) {
-                            return SessionEnd::UiGone;
-                        }
-                    }
-                    Ok(_) | Err(ClientError::Rejected { .. }) => queue.stale = false,
-                    Err(error) => return SessionEnd::Lost(error.to_string()),
+                if let Err(end) = refresh_figures(client, &mut queue, outbox, true).await {
+                    return end;
                 }
+                heard = tokio::time::Instant::now();
+            }
+            // Silence: is anyone there? The figures double as the probe; they reach the UI
+            // only when they changed (each UI wake draws a frame).
+            _ = tokio::time::sleep_until(heard + PROBE_AFTER) => {
+                if let Err(end) = refresh_figures(client, &mut queue, outbox, false).await {
+                    return end;
+                }
+                heard = tokio::time::Instant::now();
             }
         }
     }
 }
 
-/// Sends `issue` and reports the committed answer. On a lost connection the request stays
-/// pending (same id) for the next connection.
+/// A request other than a ticket, bounded by [`ANSWER_TIMEOUT`]. A refusal is an answer;
+/// silence or a broken socket ends the connection.
+async fn answer(client: &mut Client, request: Request) -> Result<Option<ResultDto>, SessionEnd> {
+    match tokio::time::timeout(ANSWER_TIMEOUT, client.request(request)).await {
+        Ok(Ok(result)) => Ok(Some(result)),
+        Ok(Err(ClientError::Rejected { .. })) => Ok(None),
+        Ok(Err(error)) => Err(SessionEnd::Lost(error.to_string())),
+        Err(_) => Err(SessionEnd::Lost(format!(
+            "the coordinator did not answer within {ANSWER_TIMEOUT:?}"
+        ))),
+    }
+}
+
+/// Reads the waiting counts; tells the UI when `always` or when they changed.
+async fn refresh_figures(
+    client: &mut Client,
+    queue: &mut QueueFigures,
+    outbox: &Outbox,
+    always: bool,
+) -> Result<(), SessionEnd> {
+    let result = answer(client, Request::QueueStatus).await?;
+    queue.stale = false;
+    if let Some(ResultDto::QueueStatus { services, ikm, .. }) = result {
+        let changed = queue.services != services || queue.ikm != ikm;
+        queue.ikm = ikm;
+        queue.services = services;
+        if (always || changed) && !outbox.may(queue.event()) {
+            return Err(SessionEnd::UiGone);
+        }
+    }
+    Ok(())
+}
+
+/// Sends `issue` and reports the committed answer. Without an answer (a lost connection,
+/// or none within the deadline: the connection is then closed) the request stays pending
+/// with the same id for the next connection.
 async fn issue_ticket(
     client: &mut Client,
     issue: PendingIssue,
     outbox: &Outbox,
     pending: &mut Option<PendingIssue>,
 ) -> Result<(), SessionEnd> {
-    let remaining = ISSUE_DEADLINE.saturating_sub(issue.started.elapsed());
+    // The visitor's deadline; a request already reported as failed is a question about
+    // the past and gets the ordinary bound.
+    let wait = if issue.failure_reported {
+        ANSWER_TIMEOUT
+    } else {
+        ISSUE_DEADLINE.saturating_sub(issue.started.elapsed())
+    };
     let answer = tokio::time::timeout(
-        remaining,
+        wait,
         client.request_with_id(&issue.request_id, issue.request.clone()),
     )
     .await;
     let event = match answer {
         Ok(Ok(result)) => match IssuedTicket::from_result(&result) {
-            Some(ticket) => NetEvent::TicketIssued {
-                request_id: issue.request_id,
-                ticket,
-                latency: issue.started.elapsed(),
-            },
+            Some(ticket) => {
+                if issue.failure_reported {
+                    tracing::warn!(
+                        "late answer for {}: ticket {} (committed while the kiosk could not hear it)",
+                        issue.request_id,
+                        ticket.number
+                    );
+                }
+                NetEvent::TicketIssued {
+                    request_id: issue.request_id,
+                    ticket,
+                    latency: issue.started.elapsed(),
+                }
+            }
             None => NetEvent::TicketFailed {
                 request_id: issue.request_id,
                 reason: format!("unexpected answer {result:?}"),
@@ -348,10 +488,14 @@ async fn issue_ticket(
             *pending = Some(issue);
             return Err(SessionEnd::Lost(error.to_string()));
         }
-        Err(_) => NetEvent::TicketFailed {
-            request_id: issue.request_id,
-            reason: "no answer in time".into(),
-        },
+        Err(_) => {
+            // A coordinator that takes seconds over a commit is not answering on this
+            // socket: drop it, say offline, and ask again on a fresh connection.
+            *pending = Some(issue);
+            return Err(SessionEnd::Lost(format!(
+                "no answer to a ticket request within {wait:?}"
+            )));
+        }
     };
     if outbox.must(event) {
         Ok(())
@@ -371,20 +515,54 @@ fn queue_while_offline(command: NetCommand, pending: &mut Option<PendingIssue>, 
         }
         // Printer reports are best effort; the next print attempt reports again.
         NetCommand::ReportPrinter { .. } => {}
+        NetCommand::Abandon { request_id } => {
+            if pending.as_ref().is_some_and(|p| p.request_id == request_id) {
+                tracing::info!("request {request_id} abandoned by the visitor; not sent again");
+                *pending = None;
+            }
+        }
     }
-    let _ = pending;
 }
 
+/// When [`expire_pending`] has something to do next.
+fn pending_deadline(pending: &Option<PendingIssue>) -> Option<Instant> {
+    pending.as_ref().map(|issue| {
+        issue.started
+            + if issue.failure_reported {
+                LATE_ANSWER_WINDOW
+            } else {
+                ISSUE_DEADLINE
+            }
+    })
+}
+
+/// Sleeps until `at`, or forever.
+async fn sleep_until_some(at: Option<Instant>) {
+    match at {
+        Some(at) => tokio::time::sleep_until(at.into()).await,
+        None => std::future::pending().await,
+    }
+}
+
+/// Tells the UI when a pending request passes the visitor's deadline, and forgets it once
+/// it is too old to be sent again.
 fn expire_pending(pending: &mut Option<PendingIssue>, outbox: &Outbox) {
-    if pending
-        .as_ref()
-        .is_some_and(|p| p.started.elapsed() >= ISSUE_DEADLINE)
-    {
-        let issue = pending.take().expect("checked above");
+    let Some(issue) = pending.as_mut() else {
+        return;
+    };
+    let age = issue.started.elapsed();
+    if !issue.failure_reported && age >= ISSUE_DEADLINE {
+        issue.failure_reported = true;
         outbox.must(NetEvent::TicketFailed {
-            request_id: issue.request_id,
+            request_id: issue.request_id.clone(),
             reason: "coordinator unreachable".into(),
         });
+    } else if issue.failure_reported && age >= LATE_ANSWER_WINDOW {
+        tracing::warn!(
+            "request {} dropped after {age:?} without an answer",
+            issue.request_id
+        );
+        *pending = None;
     }
 }
 
@@ -479,5 +657,58 @@ mod tests {
             panic!("queue figures")
         };
         assert_eq!(ikm, Some(published()));
+    }
+
+    fn pending(age: Duration, failure_reported: bool) -> Option<PendingIssue> {
+        Some(PendingIssue {
+            request_id: "r1".into(),
+            request: Request::IssueTicket {
+                service: "ktp-el-baru".into(),
+                priority: None,
+            },
+            started: Instant::now().checked_sub(age).expect("uptime"),
+            failure_reported,
+        })
+    }
+
+    fn outbox() -> (Outbox, Receiver<NetEvent>) {
+        let (events, rx) = std::sync::mpsc::sync_channel(4);
+        let waker: Waker = Arc::new(|| {});
+        (Outbox { events, waker }, rx)
+    }
+
+    /// Past the visitor's deadline the UI hears `TicketFailed` once; the request is kept
+    /// (same id) for the next connection until the late-answer window ends.
+    #[test]
+    fn a_request_past_its_deadline_is_reported_once_and_kept_for_a_late_answer() {
+        let (outbox, rx) = outbox();
+        let mut issue = pending(ISSUE_DEADLINE + Duration::from_secs(1), false);
+        expire_pending(&mut issue, &outbox);
+        assert!(
+            matches!(rx.try_recv(), Ok(NetEvent::TicketFailed { request_id, .. }) if request_id == "r1")
+        );
+        assert!(issue.as_ref().is_some_and(|i| i.failure_reported));
+        expire_pending(&mut issue, &outbox);
+        assert!(rx.try_recv().is_err(), "reported once");
+        assert!(issue.is_some());
+
+        let mut old = pending(LATE_ANSWER_WINDOW + Duration::from_secs(1), true);
+        expire_pending(&mut old, &outbox);
+        assert!(old.is_none(), "too old to send again");
+        assert!(rx.try_recv().is_err());
+    }
+
+    /// The visitor left: the request is not sent again; another id leaves it alone.
+    #[test]
+    fn an_abandoned_request_is_dropped() {
+        let (outbox, _rx) = outbox();
+        let mut issue = pending(Duration::from_secs(11), true);
+        let abandon = |id: &str| NetCommand::Abandon {
+            request_id: id.into(),
+        };
+        queue_while_offline(abandon("other"), &mut issue, &outbox);
+        assert!(issue.is_some());
+        queue_while_offline(abandon("r1"), &mut issue, &outbox);
+        assert!(issue.is_none());
     }
 }

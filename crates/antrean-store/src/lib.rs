@@ -110,9 +110,7 @@ impl Store {
             .flush_every_ms(None);
         // sled 0.34 can panic instead of returning an error on some damaged files: turn that
         // into an error so the operator gets the recovery hint, not a backtrace.
-        let db = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| config.open()))
-            .map_err(|_| open_err("sled panicked while reading the files".into()))?
-            .map_err(|e| open_err(e.to_string()))?;
+        let db = open_sled(&config).map_err(open_err)?;
         let tree = |name: &str| db.open_tree(name).map_err(|e| open_err(e.to_string()));
         let store = Store {
             events: tree("events")?,
@@ -330,5 +328,37 @@ impl Store {
     /// Bytes the database occupies on disk (sled has known space amplification; watch it).
     pub fn size_on_disk(&self) -> Result<u64, StoreError> {
         Ok(self.db.size_on_disk()?)
+    }
+}
+
+/// How long opening waits for sled's file lock. sled's background threads (segment
+/// truncation, log writes) keep the file — and its lock — for a few milliseconds after the
+/// last handle of a database is dropped, so reopening in the same process (a restore, a
+/// test) can find it still locked; sled's own test suite blocks on the lock for this reason.
+/// A lock held longer belongs to another process using the same data directory.
+const SLED_LOCK_WAIT: std::time::Duration = std::time::Duration::from_secs(3);
+
+/// Opens sled, waiting up to [`SLED_LOCK_WAIT`] for its lock.
+fn open_sled(config: &sled::Config) -> Result<sled::Db, String> {
+    let started = std::time::Instant::now();
+    loop {
+        // sled 0.34 can panic instead of returning an error on some damaged files: turn that
+        // into an error so the operator gets the recovery hint, not a backtrace.
+        let opened = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| config.open()))
+            .map_err(|_| "sled panicked while reading the files".to_owned())?;
+        match opened {
+            Ok(db) => return Ok(db),
+            // sled reports the lock as an `Other` I/O error with this text.
+            Err(sled::Error::Io(e)) if e.to_string().contains("could not acquire lock") => {
+                if started.elapsed() >= SLED_LOCK_WAIT {
+                    return Err(format!(
+                        "{e} — another process (a second `antrean serve`?) uses this data \
+                         directory; stop it first"
+                    ));
+                }
+                std::thread::sleep(std::time::Duration::from_millis(20));
+            }
+            Err(e) => return Err(e.to_string()),
+        }
     }
 }

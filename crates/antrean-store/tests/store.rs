@@ -49,6 +49,37 @@ fn appended_and_flushed_records_survive_reopen() {
     assert_eq!(store.site_secret().unwrap(), [7; 32]);
 }
 
+/// sled keeps its file lock a moment after the last handle is dropped (background
+/// threads): a reopen in the same process waits for it — it failed at once now and then
+/// ("could not acquire lock", WouldBlock). A lock that stays held (another process on the
+/// same directory) gives a clear error instead of waiting forever.
+#[test]
+fn a_reopen_waits_for_the_lock_of_a_store_being_closed_and_a_held_lock_is_explained() {
+    let dir = tempfile::tempdir().unwrap();
+    let (store, mut writer) = Store::open(dir.path(), || [1; 32]).unwrap();
+    writer.append(&[record(1)]).unwrap();
+    // Closed by another thread 100 ms from now, while this one is already reopening.
+    let closing = std::thread::spawn(move || {
+        std::thread::sleep(std::time::Duration::from_millis(100));
+        writer.close().unwrap();
+        drop(store);
+    });
+    let (reopened, writer) = Store::open(dir.path(), || [1; 32]).unwrap();
+    closing.join().unwrap();
+    assert_eq!(reopened.last_seq().unwrap(), 1);
+
+    // Still held by `reopened`: refused after the wait, with the reason.
+    let Err(err) = Store::open(dir.path(), || [1; 32]) else {
+        panic!("opened a store another handle holds");
+    };
+    let text = err.to_string();
+    assert!(
+        text.contains("could not acquire lock") && text.contains("another process"),
+        "{text}"
+    );
+    drop((reopened, writer));
+}
+
 #[test]
 fn a_gap_is_refused_and_garbage_is_reported_with_its_sequence_number() {
     let dir = tempfile::tempdir().unwrap();

@@ -1,10 +1,20 @@
 //! Taps, network events, printer results and timeouts → session changes and screen changes.
+//!
+//! **The frame that reads an event draws it.** The app renders only when woken (a touch,
+//! news from the network or printer thread, or `wake.rs`'s schedule), and each wake runs one
+//! update. So everything here that can change the screen runs in `PreUpdate`, before
+//! bevy's `StateTransition`: the screen it chooses is entered, laid out and rendered in the
+//! same update. (In `Update` the change waited for the *next* wake — a printed ticket stayed
+//! "Mencetak tiket…" until the next touch.)
 
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::time::{Instant, SystemTime, UNIX_EPOCH};
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
-use bevy::picking::events::{Click, Drag, Pointer, Press};
+use bevy::picking::PickingSystems;
+use bevy::picking::events::{Drag, Pointer, Press};
+use bevy::picking::pointer::{PointerAction, PointerButton, PointerId, PointerInput};
 use bevy::prelude::*;
+use bevy::ui::UiGlobalTransform;
 
 use super::{
     KioskSettings, NetLink, PrintLink, PrintState, Screen, Session, SiteData, Sizes, Texts,
@@ -47,24 +57,52 @@ pub enum TapAction {
     CheckIn,
 }
 
-/// A press that turned into a drag (scrolling) must not also tap the tile under the finger.
+/// The button a finger went down on, until it lifts.
+///
+/// A tap is taken on release, by the kiosk itself rather than from bevy's `Click`: bevy
+/// sends `Click` only to what the pointer hovered in the *previous* frame, so a touch (or a
+/// pointer that jumps onto a button) pressed and lifted within one frame — a quick tap on a
+/// kiosk that sleeps between frames — never clicked anything.
 #[derive(Resource, Default)]
-struct DragGuard {
+struct PressedTap(Option<PressedButton>);
+
+struct PressedButton {
+    pointer: PointerId,
+    button: Entity,
+    action: TapAction,
+    camera: Entity,
+    /// The finger moved far enough to scroll: lifting it is not a tap.
     dragged: bool,
 }
 
 /// Finger travel that makes a press a drag, logical pixels.
 const DRAG_THRESHOLD_PX: f32 = 24.0;
 
+/// An offline screen shown while the link is up (an answer that was no ticket, a full
+/// command queue) goes back to the attract screen after this long: nothing else would take
+/// it away.
+pub const OFFLINE_WHILE_ONLINE: Duration = Duration::from_secs(5);
+
+/// The waiting screen's last resort, should the network thread never answer (it answers
+/// within `net::ISSUE_DEADLINE`): the offline screen.
+pub const ISSUING_LIMIT: Duration = Duration::from_secs(30);
+
 pub(super) fn plugin(app: &mut App) {
-    app.init_resource::<DragGuard>()
+    app.init_resource::<PressedTap>()
         .add_observer(on_press)
         .add_observer(on_drag)
-        .add_observer(on_tap)
         .init_resource::<ScanBuffer>()
         .add_systems(
-            Update,
-            (scan_codes, poll_network, poll_printer, timeouts).chain(),
+            PreUpdate,
+            (
+                taps_on_release,
+                scan_codes,
+                poll_network,
+                poll_printer,
+                timeouts,
+            )
+                .chain()
+                .after(PickingSystems::Last),
         )
         .add_systems(OnEnter(Screen::Idle), reset_session)
         .add_systems(OnEnter(Screen::Issuing), send_issue_request);
@@ -74,34 +112,92 @@ pub(super) fn plugin(app: &mut App) {
 }
 
 fn on_press(
-    _press: On<Pointer<Press>>,
-    mut guard: ResMut<DragGuard>,
+    mut press: On<Pointer<Press>>,
+    actions: Query<&TapAction>,
+    mut pressed: ResMut<PressedTap>,
     mut session: ResMut<Session>,
 ) {
-    guard.dragged = false;
-    session.last_touch = Instant::now();
-}
-
-fn on_drag(drag: On<Pointer<Drag>>, mut guard: ResMut<DragGuard>) {
-    if drag.distance.length() > DRAG_THRESHOLD_PX {
-        guard.dragged = true;
+    // The press reaches the entity under the finger first, then bubbles to its parents.
+    if press.entity == press.original_event_target() {
+        session.last_touch = Instant::now();
+        pressed.0 = None;
+    }
+    if press.button != PointerButton::Primary {
+        return;
+    }
+    if let Ok(action) = actions.get(press.entity) {
+        press.propagate(false);
+        pressed.0 = Some(PressedButton {
+            pointer: press.pointer_id,
+            button: press.entity,
+            action: action.clone(),
+            camera: press.hit.camera,
+            dragged: false,
+        });
     }
 }
 
-fn on_tap(
-    mut click: On<Pointer<Click>>,
-    actions: Query<&TapAction>,
-    guard: Res<DragGuard>,
+fn on_drag(drag: On<Pointer<Drag>>, mut pressed: ResMut<PressedTap>) {
+    if drag.distance.length() > DRAG_THRESHOLD_PX
+        && let Some(press) = pressed.0.as_mut()
+        && press.pointer == drag.pointer_id
+    {
+        press.dragged = true;
+    }
+}
+
+/// A finger lifted over the button it went down on (not dragged away) taps it — also when
+/// press and release came in the same frame, and when the screen was rebuilt under the
+/// finger (a queue refresh on the attract screen) and the same button is there again.
+fn taps_on_release(
+    mut inputs: MessageReader<PointerInput>,
+    mut pressed: ResMut<PressedTap>,
+    buttons: Query<(Entity, &TapAction, &ComputedNode, &UiGlobalTransform)>,
+    cameras: Query<&Camera>,
     mut tap: TapContext,
 ) {
-    let Ok(action) = actions.get(click.entity) else {
-        return;
-    };
-    click.propagate(false);
-    if guard.dragged {
-        return;
+    for input in inputs.read() {
+        match input.action {
+            PointerAction::Release(PointerButton::Primary) => {}
+            PointerAction::Cancel => {
+                pressed.0.take_if(|p| p.pointer == input.pointer_id);
+                continue;
+            }
+            _ => continue,
+        }
+        let Some(press) = pressed.0.take_if(|p| p.pointer == input.pointer_id) else {
+            continue;
+        };
+        if press.dragged {
+            continue;
+        }
+        // Where the finger lifted, in the UI's (physical) pixels, as bevy's UI picking
+        // measures it.
+        let camera = cameras.get(press.camera).ok();
+        let scale = camera
+            .and_then(Camera::target_scaling_factor)
+            .unwrap_or(1.0);
+        let origin = camera
+            .and_then(Camera::physical_viewport_rect)
+            .map_or(Vec2::ZERO, |rect| rect.min.as_vec2());
+        let at = input.location.position * scale - origin;
+        let over = |(entity, action, node, transform): (
+            Entity,
+            &TapAction,
+            &ComputedNode,
+            &UiGlobalTransform,
+        )| {
+            let same = entity == press.button || *action == press.action;
+            same && node.contains_point(*transform, at)
+        };
+        let lifted_over_it = match buttons.get(press.button) {
+            Ok(button) => over(button),
+            Err(_) => buttons.iter().any(over),
+        };
+        if lifted_over_it {
+            tap.apply(press.action);
+        }
     }
-    tap.apply(action.clone());
 }
 
 /// Everything a tap may change.
@@ -362,7 +458,19 @@ fn reset_session(
     mut texts: ResMut<Texts>,
     mut sizes: ResMut<Sizes>,
     settings: Res<KioskSettings>,
+    net: Option<Res<NetLink>>,
 ) {
+    // The visitor leaves without an answer (the offline screen's "Beranda"): the network
+    // thread must not send the request again for a ticket nobody would take.
+    if let (Some(tagged), None, None, Some(net)) = (
+        &session.request_id,
+        &session.ticket,
+        &session.rejection,
+        &net,
+    ) {
+        let request_id = tagged.split('|').next().unwrap_or_default().to_owned();
+        net.send(NetCommand::Abandon { request_id });
+    }
     let fresh = super::Session::new(settings.default_language);
     if session.language != fresh.language {
         texts.0 = Strings::for_language(fresh.language);
@@ -375,8 +483,19 @@ fn reset_session(
     session.last_issue_latency = latency;
 }
 
-fn mark_entered(mut session: ResMut<Session>) {
-    session.entered_at = Instant::now();
+/// When a screen was entered, for its timeout. Re-entering the screen shown (to redraw it
+/// with a new printing progress, larger text or fresh figures) keeps the time: the result
+/// screen stays `result_timeout` from when the ticket appeared, not from its last redraw.
+fn mark_entered(
+    mut session: ResMut<Session>,
+    screen: Res<State<Screen>>,
+    mut shown: Local<Option<Screen>>,
+) {
+    let screen = *screen.get();
+    if *shown != Some(screen) {
+        session.entered_at = Instant::now();
+        *shown = Some(screen);
+    }
 }
 
 fn poll_network(
@@ -396,9 +515,15 @@ fn poll_network(
                 tracing::info!("connected to the coordinator");
                 site.catalog = Some(*catalog);
                 site.online = true;
-                // Back online: leave the offline screen, and redraw the attract screen
-                // without its offline notice.
-                if matches!(current, Screen::Offline | Screen::Idle) {
+                // Back online: leave the offline screen (also one a tap chose this very
+                // frame), and redraw the attract screen without its offline notice — but
+                // never over a late ticket read just before (`TicketIssued` comes first).
+                let target = match &*next {
+                    NextState::Pending(screen) | NextState::PendingIfNeq(screen) => *screen,
+                    NextState::Unchanged => current,
+                };
+                let unchanged = matches!(*next, NextState::Unchanged);
+                if target == Screen::Offline || (target == Screen::Idle && unchanged) {
                     next.set(Screen::Idle);
                 }
             }
@@ -551,23 +676,41 @@ fn poll_printer(
 fn timeouts(
     session: Res<Session>,
     settings: Res<KioskSettings>,
+    site: Res<SiteData>,
     screen: Res<State<Screen>>,
     mut next: ResMut<NextState<Screen>>,
 ) {
-    if screen_deadline(*screen.get(), &session, &settings).is_some_and(|at| at <= Instant::now()) {
-        next.set(Screen::Idle);
+    let current = *screen.get();
+    // A tap or an answer read this frame decides.
+    if !matches!(*next, NextState::Unchanged) {
+        return;
+    }
+    if screen_deadline(current, &session, &settings, site.online)
+        .is_some_and(|at| at <= Instant::now())
+    {
+        next.set(match current {
+            // The ticket request got no answer at all (the network thread always answers
+            // within its deadline; this is the last resort).
+            Screen::Issuing => Screen::Offline,
+            _ => Screen::Idle,
+        });
     }
 }
 
-/// When `screen` goes back to the attract screen on its own (`None`: it waits for the
-/// network, or is the attract screen).
+/// When `screen` leaves by itself (`None`: the attract screen, and the offline screen while
+/// offline — it leaves when the connection is back). Every screen but those two has a
+/// deadline, so no state outlives its reason; `wake.rs` wakes the app for it.
 pub(super) fn screen_deadline(
     screen: Screen,
     session: &Session,
     settings: &KioskSettings,
+    online: bool,
 ) -> Option<Instant> {
     match screen {
-        Screen::Idle | Screen::Offline | Screen::Issuing => None,
+        Screen::Idle => None,
+        Screen::Offline if online => Some(session.entered_at + OFFLINE_WHILE_ONLINE),
+        Screen::Offline => None,
+        Screen::Issuing => Some(session.entered_at + ISSUING_LIMIT),
         // The answer stays up for the whole timeout after it appeared and after the last touch.
         Screen::Result | Screen::PrinterProblem | Screen::Unavailable => {
             Some(session.entered_at.max(session.last_touch) + settings.result_timeout)
@@ -652,5 +795,174 @@ mod tests {
         );
         let session = app.world().resource::<Session>();
         assert_eq!(session.check_in.as_deref(), Some("K7QM2XD49RTA"));
+    }
+
+    /// The glue as the kiosk runs it (without a renderer or picking backend): online, on
+    /// the attract screen; the network's event sender and the command receiver.
+    fn glue_app() -> (
+        App,
+        std::sync::mpsc::SyncSender<NetEvent>,
+        tokio::sync::mpsc::Receiver<NetCommand>,
+    ) {
+        let mut app = App::new();
+        app.add_plugins((MinimalPlugins, StatesPlugin));
+        app.init_state::<Screen>();
+        app.add_message::<KeyboardInput>();
+        app.add_message::<PointerInput>();
+        let (commands, sent) = tokio::sync::mpsc::channel(8);
+        let (events_in, events) = std::sync::mpsc::sync_channel(8);
+        app.insert_resource(NetLink::new(NetHandle { commands, events }));
+        app.insert_resource(SiteData {
+            online: true,
+            ..default()
+        });
+        let settings = KioskSettings {
+            name: "kiosk-uji".into(),
+            screen: ScreenGeometry {
+                width_px: 1080,
+                height_px: 1920,
+                diagonal_in: 32.0,
+            },
+            idle_timeout: Duration::from_secs(600),
+            result_timeout: Duration::from_secs(600),
+            default_language: Language::Indonesian,
+            offer: Offer::default(),
+            public_base_url: "http://127.0.0.1:8600".into(),
+        };
+        app.insert_resource(Session::new(Language::Indonesian));
+        app.insert_resource(Texts(Strings::for_language(Language::Indonesian)));
+        app.insert_resource(crate::ui::Sizes(Typography::for_screen(
+            &settings.screen,
+            false,
+        )));
+        app.insert_resource(settings);
+        plugin(&mut app);
+        app.update();
+        (app, events_in, sent)
+    }
+
+    fn screen(app: &App) -> Screen {
+        *app.world().resource::<State<Screen>>().get()
+    }
+
+    fn go(app: &mut App, to: Screen) {
+        app.world_mut().resource_mut::<NextState<Screen>>().set(to);
+        app.update();
+        assert_eq!(screen(app), to);
+    }
+
+    fn catalog() -> Box<antrean_protocol::CatalogDto> {
+        Box::new(antrean_protocol::catalog_view(&antrean_catalog::sample()))
+    }
+
+    /// One wake runs one update: the screen the news asks for must be entered in that
+    /// update, not left pending for a next wake that may be minutes away.
+    #[test]
+    fn the_update_that_reads_news_enters_the_screen_it_asks_for() {
+        let (mut app, events, _commands) = glue_app();
+        events
+            .send(NetEvent::Disconnected {
+                reason: "test".into(),
+            })
+            .unwrap();
+        app.update();
+        assert_eq!(screen(&app), Screen::Offline);
+        events
+            .send(NetEvent::Connected { catalog: catalog() })
+            .unwrap();
+        app.update();
+        assert_eq!(screen(&app), Screen::Idle);
+    }
+
+    /// Redrawing the result screen (the printer's "printed") does not restart its timeout:
+    /// it restarted it, and the screen stayed twice `result_timeout`.
+    #[test]
+    fn re_entering_the_shown_screen_keeps_its_timeout() {
+        let (mut app, _events, _commands) = glue_app();
+        go(&mut app, Screen::Result);
+        let entered = app.world().resource::<Session>().entered_at;
+        std::thread::sleep(Duration::from_millis(5));
+        go(&mut app, Screen::Result);
+        assert_eq!(app.world().resource::<Session>().entered_at, entered);
+        go(&mut app, Screen::PrinterProblem);
+        assert!(app.world().resource::<Session>().entered_at > entered);
+    }
+
+    /// Frozen, then thawed: the late ticket and `Connected` come in one batch; the visitor
+    /// waiting at the offline screen gets the ticket, not the attract screen.
+    #[test]
+    fn back_online_leaves_the_offline_screen_but_never_covers_a_late_ticket() {
+        let (mut app, events, _commands) = glue_app();
+        app.world_mut().resource_mut::<SiteData>().catalog = Some(*catalog());
+        go(&mut app, Screen::Offline);
+        app.world_mut().resource_mut::<SiteData>().online = false;
+        app.world_mut().resource_mut::<Session>().request_id = Some("r-late".into());
+        let ticket = IssuedTicket {
+            number: "A-001".into(),
+            service: "ktp-el-baru".into(),
+            priority: None,
+            people_ahead: 0,
+            counters: vec!["1".into()],
+            public_token: None,
+            issued_at_ms: 1_795_942_500_000,
+            estimate_band_min: None,
+            estimate_basis: None,
+            after_closing: false,
+            booked_slot_at_ms: None,
+            checked_in: false,
+        };
+        events
+            .send(NetEvent::TicketIssued {
+                request_id: "r-late".into(),
+                ticket,
+                latency: Duration::from_secs(14),
+            })
+            .unwrap();
+        events
+            .send(NetEvent::Connected { catalog: catalog() })
+            .unwrap();
+        app.update();
+        assert_eq!(screen(&app), Screen::Result);
+        let session = app.world().resource::<Session>();
+        assert_eq!(
+            session.ticket.as_ref().map(|t| t.number.as_str()),
+            Some("A-001")
+        );
+    }
+
+    /// An offline screen with the link up (an answer that was not a ticket, a full command
+    /// queue) leaves by itself; while offline it waits for the connection.
+    #[test]
+    fn an_offline_screen_with_the_link_up_leaves_by_itself() {
+        let (mut app, _events, _commands) = glue_app();
+        go(&mut app, Screen::Offline);
+        app.world_mut().resource_mut::<SiteData>().online = false;
+        app.world_mut().resource_mut::<Session>().entered_at =
+            Instant::now() - OFFLINE_WHILE_ONLINE * 2;
+        app.update();
+        assert_eq!(screen(&app), Screen::Offline, "offline: waits");
+        app.world_mut().resource_mut::<SiteData>().online = true;
+        app.update();
+        assert_eq!(screen(&app), Screen::Idle);
+    }
+
+    /// The visitor leaves the offline screen ("Beranda") without an answer: the network
+    /// thread is told not to send the request again.
+    #[test]
+    fn leaving_without_an_answer_abandons_the_request() {
+        let (mut app, _events, mut commands) = glue_app();
+        go(&mut app, Screen::Offline);
+        app.world_mut().resource_mut::<Session>().request_id = Some("kiosk-uji-1|lansia".into());
+        go(&mut app, Screen::Idle);
+        assert_eq!(
+            commands.try_recv().ok(),
+            Some(NetCommand::Abandon {
+                request_id: "kiosk-uji-1".into()
+            })
+        );
+        // A visit that ended with its ticket abandons nothing.
+        go(&mut app, Screen::Language);
+        go(&mut app, Screen::Idle);
+        assert!(commands.try_recv().is_err());
     }
 }

@@ -2,6 +2,7 @@
 //! resources, and the glue that turns taps, network events and printer results into screen
 //! changes. Screens draw view models from [`crate::model`]; no queue logic lives here.
 
+mod fullscreen;
 mod glue;
 pub mod screens;
 mod wake;
@@ -277,6 +278,7 @@ impl Plugin for KioskPlugin {
         // Before the first state transition draws a screen.
         let fonts = load_fonts(app.world_mut().get_resource_mut::<Assets<Font>>());
         app.insert_resource(fonts);
+        fullscreen::plugin(app);
         glue::plugin(app);
         wake::plugin(app);
         screens::plugin(app);

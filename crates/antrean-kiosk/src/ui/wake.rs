@@ -10,6 +10,12 @@
 //! A thread sleeps until the next moment and pokes the event loop. Changing `WinitSettings`
 //! per frame instead would not do: bevy_winit treats every change as a reason for another
 //! immediate frame.
+//!
+//! One wake runs exactly one update (bevy_winit runs it on the `RedrawRequested` that the
+//! wake asks for), so a frame must finish what it started: the glue reads news before
+//! bevy's `StateTransition` (`glue.rs`), and a screen change still pending when a frame
+//! ends (chosen by a system that runs after the transition) gets the next frame at once
+//! instead of waiting for the next touch.
 
 use std::sync::mpsc::{self, RecvTimeoutError, Sender};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
@@ -17,7 +23,7 @@ use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 use bevy::prelude::*;
 
 use super::glue::screen_deadline;
-use super::{KioskSettings, Screen, Session};
+use super::{KioskSettings, Screen, Session, SiteData};
 use crate::net::Waker;
 
 /// Shortest sleep, so a deadline that stays in the past cannot spin the loop.
@@ -69,13 +75,20 @@ fn schedule_next_wake(
     schedule: Option<Res<WakeSchedule>>,
     session: Res<Session>,
     settings: Res<KioskSettings>,
+    site: Res<SiteData>,
     screen: Res<State<Screen>>,
+    next: Res<NextState<Screen>>,
 ) {
     let Some(schedule) = schedule else {
         return;
     };
     let now = Instant::now();
-    let deadline = screen_deadline(*screen.get(), &session, &settings);
+    if !matches!(*next, NextState::Unchanged) {
+        // This frame chose a screen it did not draw: draw it now.
+        let _ = schedule.deadlines.send(now);
+        return;
+    }
+    let deadline = screen_deadline(*screen.get(), &session, &settings, site.online);
     // Every frame replaces the previous moment (cheap: the thread only stores it). A passed
     // deadline wakes once more shortly, for the screen change it caused to be drawn.
     let at = next_wake(now, unix_ms(), deadline).max(now + MIN_WAKE_GAP);
@@ -145,6 +158,48 @@ mod tests {
         assert!(
             rx.recv_timeout(Duration::from_millis(300)).is_err(),
             "woken twice"
+        );
+    }
+
+    /// A frame that chose a screen it did not draw asks for the next frame at once (the
+    /// kiosk used to wait for the next touch).
+    #[test]
+    fn a_pending_screen_change_wakes_the_loop_at_once() {
+        use crate::model::Language;
+        use crate::model::catalog_view::Offer;
+        use crate::model::sizing::ScreenGeometry;
+        let (tx, rx) = mpsc::channel();
+        let mut app = App::new();
+        app.add_plugins((MinimalPlugins, bevy::state::app::StatesPlugin));
+        app.init_state::<Screen>();
+        app.insert_resource(Session::new(Language::Indonesian));
+        app.init_resource::<SiteData>();
+        app.insert_resource(KioskSettings {
+            name: "kiosk-uji".into(),
+            screen: ScreenGeometry {
+                width_px: 1080,
+                height_px: 1920,
+                diagonal_in: 32.0,
+            },
+            idle_timeout: Duration::from_secs(600),
+            result_timeout: Duration::from_secs(600),
+            default_language: Language::Indonesian,
+            offer: Offer::default(),
+            public_base_url: "http://127.0.0.1:8600".into(),
+        });
+        app.insert_resource(WakeSchedule::spawn(std::sync::Arc::new(move || {
+            let _ = tx.send(Instant::now());
+        })));
+        app.add_systems(Update, |mut next: ResMut<NextState<Screen>>| {
+            next.set(Screen::Result);
+        });
+        plugin(&mut app);
+        let before = Instant::now();
+        app.update();
+        let woke = rx.recv_timeout(Duration::from_secs(5)).expect("woken");
+        assert!(
+            woke.duration_since(before) < Duration::from_secs(5),
+            "not the clock's minute"
         );
     }
 }
