@@ -44,8 +44,12 @@ def wait(pick, what, since=0, limit_s=60):
 
 
 def tap(action):
-    f = wait(lambda f: action in f["buttons"], f"a button {action}")
+    # Where the button is in the latest frame (early frames may predate the layout).
+    f = wait(lambda f: action in f["buttons"], f"a button {action}", max(len(list(frames())) - 1, 0))
     x, y = f["buttons"][action]
+    # Away from every button first, and let that move be drawn (as the tests' quick tap).
+    subprocess.run(["xdotool", "mousemove", "2", "2"], check=True)
+    time.sleep(0.3)
     subprocess.run(["xdotool", "mousemove", str(x), str(y), "mousedown", "1", "mouseup", "1"], check=True)
 
 
