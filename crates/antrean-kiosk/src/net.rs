@@ -506,12 +506,26 @@ async fn issue_ticket(
 
 fn queue_while_offline(command: NetCommand, pending: &mut Option<PendingIssue>, outbox: &Outbox) {
     match command {
-        // Offline: no ticket without a commit. Tell the UI at once.
-        NetCommand::IssueTicket { request_id, .. } | NetCommand::CheckIn { request_id, .. } => {
-            outbox.must(NetEvent::TicketFailed {
-                request_id,
-                reason: "coordinator unreachable".into(),
-            });
+        // Offline: no ticket without a commit. Tell the UI at once — but keep the request
+        // for the next connection like one that timed out: it comes here when the tap
+        // raced the loss of the link (the UI still showed online, e.g. while a liveness
+        // probe was waiting on a frozen coordinator), and the visitor waits at the offline
+        // screen for it. A newer request replaces an older one (one visitor at a time).
+        NetCommand::IssueTicket {
+            request_id,
+            service,
+            priority,
+        } => {
+            let request = Request::IssueTicket { service, priority };
+            fail_and_keep(PendingIssue::new(request_id, request), pending, outbox);
+        }
+        NetCommand::CheckIn {
+            request_id,
+            code,
+            priority,
+        } => {
+            let request = Request::CheckIn { code, priority };
+            fail_and_keep(PendingIssue::new(request_id, request), pending, outbox);
         }
         // Printer reports are best effort; the next print attempt reports again.
         NetCommand::ReportPrinter { .. } => {}
@@ -522,6 +536,16 @@ fn queue_while_offline(command: NetCommand, pending: &mut Option<PendingIssue>, 
             }
         }
     }
+}
+
+/// Tells the UI `issue` failed and keeps it, with the same id, for a late answer.
+fn fail_and_keep(mut issue: PendingIssue, pending: &mut Option<PendingIssue>, outbox: &Outbox) {
+    issue.failure_reported = true;
+    outbox.must(NetEvent::TicketFailed {
+        request_id: issue.request_id.clone(),
+        reason: "coordinator unreachable".into(),
+    });
+    *pending = Some(issue);
 }
 
 /// When [`expire_pending`] has something to do next.
@@ -696,6 +720,26 @@ mod tests {
         expire_pending(&mut old, &outbox);
         assert!(old.is_none(), "too old to send again");
         assert!(rx.try_recv().is_err());
+    }
+
+    /// A tap that reaches the network thread after the link was lost (it raced a probe
+    /// that found the coordinator frozen) is failed at once and kept for a late answer.
+    #[test]
+    fn a_request_made_while_offline_fails_at_once_and_is_kept() {
+        let (outbox, rx) = outbox();
+        let mut pending = None;
+        let command = NetCommand::IssueTicket {
+            request_id: "r2".into(),
+            service: "ktp-el-baru".into(),
+            priority: None,
+        };
+        queue_while_offline(command, &mut pending, &outbox);
+        assert!(
+            matches!(rx.try_recv(), Ok(NetEvent::TicketFailed { request_id, .. }) if request_id == "r2")
+        );
+        let kept = pending.expect("kept for the next connection");
+        assert_eq!(kept.request_id, "r2");
+        assert!(kept.failure_reported, "not reported a second time");
     }
 
     /// The visitor left: the request is not sent again; another id leaves it alone.
