@@ -81,6 +81,14 @@ fn the_kiosk_comes_back_by_itself_after_a_coordinator_restart_and_never_issues_o
         _ => None,
     });
     assert_eq!(outcome, "failed", "no number without a commit");
+    // The visitor goes back to the attract screen (the UI's Home): the request, kept for a
+    // late answer, is not sent again when the coordinator returns.
+    handle
+        .commands
+        .blocking_send(NetCommand::Abandon {
+            request_id: "offline".into(),
+        })
+        .unwrap();
     // Long enough for the backoff to reach its cap.
     std::thread::sleep(Duration::from_secs(3));
 
