@@ -355,10 +355,7 @@ async fn session(
                     }
                     NetCommand::ReportPrinter { health, detail } => {
                         let report = Request::DeviceStatus { printer: health, detail };
-                        match answer(client, report).await {
-                            Ok(_) => Ok(()),
-                            Err(lost) => Err(lost),
-                        }
+                        answer(client, report).await.map(|_| ())
                     }
                     // Nothing waits on a live connection: answers come before the next command.
                     NetCommand::Abandon { .. } => Ok(()),

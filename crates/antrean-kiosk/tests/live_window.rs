@@ -32,6 +32,20 @@ async fn start_coordinator(data: &Path, listen: SocketAddr) -> antrean_coordinat
     common::start_coordinator(data, listen, catalog).await
 }
 
+/// A kiosk token for the window's kiosk.
+fn enroll_kiosk(
+    runtime: &tokio::runtime::Runtime,
+    running: &antrean_coordinator::Running,
+) -> String {
+    runtime
+        .block_on(running.auth.enroll_device(
+            antrean_protocol::DeviceKind::Kiosk,
+            "kiosk-window",
+            None,
+        ))
+        .expect("enroll")
+}
+
 #[test]
 fn every_event_brings_its_frame_in_the_real_event_loop_and_quick_taps_count() {
     let _serial = window::SERIAL.lock().unwrap_or_else(|e| e.into_inner());
@@ -40,13 +54,7 @@ fn every_event_brings_its_frame_in_the_real_event_loop_and_quick_taps_count() {
     let data = dir.path().join("data");
     let running = runtime.block_on(start_coordinator(&data, "127.0.0.1:0".parse().unwrap()));
     let addr = running.addr;
-    let token = runtime
-        .block_on(running.auth.enroll_device(
-            antrean_protocol::DeviceKind::Kiosk,
-            "kiosk-window",
-            None,
-        ))
-        .expect("enroll");
+    let token = enroll_kiosk(&runtime, &running);
     let emulator = PrinterEmulator::listen_tcp(EmulatedStatus::Ready).expect("emulator");
     let printer = slow_printer(
         emulator.tcp_address().expect("tcp"),
@@ -176,13 +184,7 @@ fn a_fullscreen_kiosk_covers_the_screen_without_a_window_manager() {
         &dir.path().join("data"),
         "127.0.0.1:0".parse().unwrap(),
     ));
-    let token = runtime
-        .block_on(running.auth.enroll_device(
-            antrean_protocol::DeviceKind::Kiosk,
-            "kiosk-window",
-            None,
-        ))
-        .expect("enroll");
+    let token = enroll_kiosk(&runtime, &running);
     let emulator = PrinterEmulator::listen_tcp(EmulatedStatus::Ready).expect("emulator");
     let printer = emulator.tcp_address().expect("tcp");
     let (width, height) = (1280, 800);
